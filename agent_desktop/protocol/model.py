@@ -1,0 +1,197 @@
+"""Values carried inside messages: work items, offers, sessions, presence, alerts, agents.
+
+All are frozen msgspec structs, so decoding validates types and the same definitions emit the
+JSON Schema. Times are server wall-clock seconds since the Unix epoch (floats).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import msgspec
+
+from agent_desktop.protocol.vocabulary import (
+    AlertId,
+    AlertKind,
+    CallState,
+    Channel,
+    ContactId,
+    NotificationKind,
+    OfferId,
+    OfferState,
+    Origin,
+    Presence,
+    PresenceSource,
+    QueueId,
+    Reason,
+    Role,
+    Sender,
+    SessionId,
+    UserId,
+    WorkId,
+    WorkState,
+)
+
+Label = Annotated[str, msgspec.Meta(max_length=100)]
+"""Titles, button labels and field labels are at most 100 characters (admin-defined)."""
+Text = Annotated[str, msgspec.Meta(max_length=10_000)]
+"""A chat or SMS message body."""
+ShortText = Annotated[str, msgspec.Meta(max_length=500)]
+
+
+class Struct(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=False):
+    """Base of every wire value: immutable, and unknown fields are an error, not ignored."""
+
+
+class Customer(Struct, frozen=True):
+    name: ShortText
+    phone: ShortText | None = None
+    email: ShortText | None = None
+    contact_id: ContactId | None = None
+    """Set when the customer is linked to a known contact (e.g. SMS by mobile phone)."""
+    account: ShortText | None = None
+
+
+class CaseRecord(Struct, frozen=True):
+    case_number: ShortText
+    title: ShortText
+    status: ShortText = "active"
+    priority: ShortText = "normal"
+    description: Text = ""
+
+
+class ChatMessage(Struct, frozen=True):
+    msg_id: str
+    sender: Sender
+    text: Text
+    at: float
+    client_msg_id: str | None = None
+    """The sending client's own id, so a message resent after a reconnect is stored once."""
+
+
+class Call(Struct, frozen=True):
+    state: CallState
+    muted: bool = False
+
+
+class WorkItem(Struct, frozen=True):
+    work_id: WorkId
+    channel: Channel
+    queue: QueueId
+    customer: Customer
+    subject: ShortText = ""
+    priority: int = 0
+    origin: Origin = Origin.NEW
+    bot_summary: Text | None = None
+    case: CaseRecord | None = None
+    state: WorkState = WorkState.QUEUED
+    created_at: float = 0.0
+
+
+class TemplateField(Struct, frozen=True):
+    label: Label
+    value: ShortText
+
+
+class Notification(Struct, frozen=True):
+    """A notification template rendered for one offer: what the agent is shown."""
+
+    kind: NotificationKind
+    title: Label
+    fields: Annotated[list[TemplateField], msgspec.Meta(max_length=4)]
+    accept_label: Label
+    reject_label: Label | None
+    """None when the offer cannot be rejected (case assignment, auto-assign, template says so)."""
+    wait_time_s: Annotated[float, msgspec.Meta(ge=0, le=500)]
+    show_timeout: bool
+
+
+class Offer(Struct, frozen=True):
+    offer_id: OfferId
+    work: WorkItem
+    agent: UserId
+    notification: Notification
+    offered_at: float
+    expires_at: float
+    state: OfferState = OfferState.PENDING
+    reason: Reason | None = None
+    transcript: list[ChatMessage] = []
+    """What the customer already wrote while waiting."""
+
+    @property
+    def rejectable(self) -> bool:
+        return self.notification.reject_label is not None
+
+
+class Session(Struct, frozen=True):
+    session_id: SessionId
+    work: WorkItem
+    agent: UserId
+    opened_at: float
+    opened_reason: Reason
+    transcript: list[ChatMessage] = []
+    call: Call | None = None
+    customer_left: bool = False
+
+
+class PresenceInfo(Struct, frozen=True):
+    presence: Presence
+    source: PresenceSource
+    reason: Reason
+    previous: Presence | None
+    changed_at: float
+
+
+class PresenceChange(Struct, frozen=True):
+    """One entry of the presence timeline ("why am I Inactive?")."""
+
+    presence: Presence
+    source: PresenceSource
+    reason: Reason
+    previous: Presence | None
+    changed_at: float
+    by: UserId | None = None
+    """Who made the change, when a person did (the agent or a supervisor)."""
+
+
+class Alert(Struct, frozen=True):
+    alert_id: AlertId
+    kind: AlertKind
+    message: ShortText
+    raised_at: float
+    work_id: WorkId | None = None
+
+
+class Toast(Struct, frozen=True):
+    """Information with no decision: assignment, transfer, escalation. Dismisses itself."""
+
+    title: Label
+    fields: list[TemplateField]
+    session_id: SessionId
+    origin: Origin
+    reason: Reason
+    dismiss_after_s: float = 8.0
+
+
+class AgentView(Struct, frozen=True):
+    """One row of the supervisor's live table."""
+
+    agent: UserId
+    display_name: ShortText
+    role: Role
+    presence: PresenceInfo
+    connected: bool
+    sessions: int
+    pending_offers: int
+    alerts: list[AlertKind]
+    queues: list[QueueId]
+    capacity_used: int
+    capacity: int
+
+
+class HistoryEntry(Struct, frozen=True):
+    at: float
+    event: ShortText
+    detail: ShortText = ""
+    agent: UserId | None = None
+    reason: Reason | None = None

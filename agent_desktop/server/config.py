@@ -1,0 +1,130 @@
+"""The server's configuration: users, queues, notification templates, contacts and timings.
+
+These types are the validated form of one TOML file (see `config_loader`). Every limit a broken
+file could break is declared here, so validation happens in one place.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+import msgspec
+
+from agent_desktop.protocol.vocabulary import (
+    Channel,
+    ContactId,
+    NotificationKind,
+    Presence,
+    QueueId,
+    Role,
+    UserId,
+)
+
+Label = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+Name = Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.@-]+$")]
+Seconds = Annotated[float, msgspec.Meta(ge=0)]
+
+
+class Struct(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    pass
+
+
+class TemplateField(StrEnum):
+    """What a notification template may show, up to four of them."""
+
+    CUSTOMER_NAME = "customer_name"
+    PHONE = "phone"
+    EMAIL = "email"
+    ACCOUNT = "account"
+    QUEUE = "queue"
+    CHANNEL = "channel"
+    SUBJECT = "subject"
+    CASE_NUMBER = "case_number"
+    CASE_TITLE = "case_title"
+    PRIORITY = "priority"
+    BOT_SUMMARY = "bot_summary"
+    WAIT_TIME = "wait_time"
+
+
+class TemplateConfig(Struct, frozen=True, kw_only=True):
+    title: Label
+    fields: Annotated[list[TemplateField], msgspec.Meta(max_length=4)] = [
+        TemplateField.CUSTOMER_NAME,
+        TemplateField.QUEUE,
+    ]
+    kind: NotificationKind = NotificationKind.ALERT
+    accept_label: Label = "Accept"
+    reject_label: Label = "Reject"
+    wait_time_s: Annotated[float, msgspec.Meta(ge=0, le=500)] = 120.0
+    show_timeout: bool = True
+    allow_reject: bool = True
+
+
+class QueueConfig(Struct, frozen=True, kw_only=True):
+    id: Name
+    name: Label
+    channel: Channel
+    template: Name
+    """Template for new work and bot escalations (an alert, or a toast on auto-accept queues)."""
+    toast_template: Name | None = None
+    """Template for transfers, escalations and auto-accepted work; a built-in one if unset."""
+    allowed_presences: Annotated[list[Presence], msgspec.Meta(min_length=1)] = [
+        Presence.AVAILABLE,
+        Presence.BUSY,
+    ]
+    capacity_cost: Annotated[int, msgspec.Meta(ge=0, le=1000)] = 10
+    auto_accept: bool = False
+    allow_reject: bool = True
+    missed_alerts: bool = True
+    reject_alerts: bool = True
+
+
+class UserConfig(Struct, frozen=True, kw_only=True):
+    id: Name
+    name: Label
+    role: Role = Role.AGENT
+    password_hash: Annotated[str, msgspec.Meta(min_length=1, max_length=512)]
+    """`scrypt$...` as printed by `agent-desktop-ctl hash-password`; never a plain password."""
+    queues: list[Name] = []
+    capacity: Annotated[int, msgspec.Meta(ge=0, le=10_000)] = 100
+
+
+class ContactConfig(Struct, frozen=True, kw_only=True):
+    id: Name
+    name: Label
+    mobile_phone: Annotated[str, msgspec.Meta(max_length=40)] | None = None
+    email: Annotated[str, msgspec.Meta(max_length=200)] | None = None
+    account: Label | None = None
+
+
+class Timings(Struct, frozen=True, kw_only=True):
+    """Durations of the rules, all configurable; the defaults are the reference system's."""
+
+    offer_reroute_grace_s: Seconds = 480.0
+    """An offer a vanished client never picked up is rerouted this long after its timeout."""
+    session_reclaim_s: Seconds = 480.0
+    """Sessions of a vanished agent go back to their queue after this long disconnected."""
+    presence_restore_window_s: Seconds = 150.0
+    """An agent reconnecting within this gets the presence from before the disconnect."""
+    heartbeat_interval_s: Annotated[float, msgspec.Meta(gt=0)] = 5.0
+    heartbeat_timeout_s: Annotated[float, msgspec.Meta(gt=0)] = 5.0
+    token_ttl_s: Annotated[float, msgspec.Meta(gt=0)] = 12 * 3600.0
+    toast_dismiss_s: Annotated[float, msgspec.Meta(gt=0, le=60)] = 8.0
+
+
+class ServerConfig(Struct, frozen=True, kw_only=True):
+    timings: Timings = Timings()
+    templates: dict[Name, TemplateConfig]
+    queues: list[QueueConfig]
+    users: list[UserConfig]
+    contacts: list[ContactConfig] = []
+
+    def queue(self, queue_id: QueueId) -> QueueConfig | None:
+        return next((q for q in self.queues if q.id == queue_id), None)
+
+    def user(self, user_id: UserId) -> UserConfig | None:
+        return next((u for u in self.users if u.id == user_id), None)
+
+    def contact(self, contact_id: ContactId) -> ContactConfig | None:
+        return next((c for c in self.contacts if c.id == contact_id), None)
