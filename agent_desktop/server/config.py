@@ -49,10 +49,10 @@ class TemplateField(StrEnum):
 
 class TemplateConfig(Struct, frozen=True, kw_only=True):
     title: Label
-    fields: Annotated[list[TemplateField], msgspec.Meta(max_length=4)] = [
-        TemplateField.CUSTOMER_NAME,
-        TemplateField.QUEUE,
-    ]
+    # msgspec refuses a non-empty mutable default: a factory builds a fresh list each time.
+    fields: Annotated[list[TemplateField], msgspec.Meta(max_length=4)] = msgspec.field(
+        default_factory=lambda: [TemplateField.CUSTOMER_NAME, TemplateField.QUEUE]
+    )
     kind: NotificationKind = NotificationKind.ALERT
     accept_label: Label = "Accept"
     reject_label: Label = "Reject"
@@ -69,10 +69,9 @@ class QueueConfig(Struct, frozen=True, kw_only=True):
     """Template for new work and bot escalations (an alert, or a toast on auto-accept queues)."""
     toast_template: Name | None = None
     """Template for transfers, escalations and auto-accepted work; a built-in one if unset."""
-    allowed_presences: Annotated[list[Presence], msgspec.Meta(min_length=1)] = [
-        Presence.AVAILABLE,
-        Presence.BUSY,
-    ]
+    allowed_presences: Annotated[list[Presence], msgspec.Meta(min_length=1)] = msgspec.field(
+        default_factory=lambda: [Presence.AVAILABLE, Presence.BUSY]
+    )
     capacity_cost: Annotated[int, msgspec.Meta(ge=0, le=1000)] = 10
     auto_accept: bool = False
     allow_reject: bool = True
