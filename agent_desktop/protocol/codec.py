@@ -11,7 +11,7 @@ from typing import Any, Final, cast
 import msgspec
 
 from agent_desktop.protocol.messages import ClientMessage, ServerMessage
-from agent_desktop.protocol.vocabulary import ErrorCode, RequestId
+from agent_desktop.protocol.vocabulary import ErrorCode
 
 PROTOCOL_VERSION: Final = 1
 SUPPORTED_VERSIONS: Final = frozenset({1})
@@ -25,7 +25,7 @@ SUBPROTOCOL: Final = "agent-desktop.v1"
 class ProtocolError(Exception):
     """A request refused with a stable code; the request changed nothing."""
 
-    def __init__(self, code: ErrorCode, message: str, re: RequestId | None = None) -> None:
+    def __init__(self, code: ErrorCode, message: str, re: str | None = None) -> None:
         super().__init__(f"{code}: {message}")
         self.code = code
         self.message = message
@@ -47,7 +47,7 @@ def encode_text(message: ClientMessage | ServerMessage) -> str:
     return _encoder.encode(message).decode()
 
 
-def _request_id_of(frame: bytes) -> RequestId | None:
+def _request_id_of(frame: bytes) -> str | None:
     """Best effort: the `id` of a frame that failed validation, so the error can name it."""
     try:
         raw = _any_decoder.decode(frame)
@@ -56,7 +56,7 @@ def _request_id_of(frame: bytes) -> RequestId | None:
     if isinstance(raw, dict):
         value = raw.get("id")
         if isinstance(value, str) and 0 < len(value) <= 64:
-            return RequestId(value)
+            return value
     return None
 
 

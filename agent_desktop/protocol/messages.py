@@ -38,7 +38,6 @@ from agent_desktop.protocol.vocabulary import (
     Presence,
     QueueId,
     Reason,
-    RequestId,
     Role,
     SessionId,
     UserId,
@@ -203,7 +202,7 @@ ClientMessage = (
 
 
 class Reply(_Message, frozen=True, kw_only=True):
-    re: RequestId
+    re: str
 
 
 class Welcome(Reply, frozen=True, tag="welcome", kw_only=True):
@@ -228,7 +227,7 @@ class Ack(Reply, frozen=True, tag="ack", kw_only=True):
 class Error(_Message, frozen=True, tag="error", kw_only=True):
     """The request named by `re` changed nothing. `re` is None when the frame had no id."""
 
-    re: RequestId | None
+    re: str | None
     code: ErrorCode
     message: str
 

@@ -1,0 +1,1 @@
+"""The tester and supervisor command line, `agent-desktop-ctl`."""
