@@ -97,39 +97,41 @@ def test_demo_passwords_are_scrypt_hashes_of_demo() -> None:
 
 def test_toml_syntax_error_names_its_line(tmp_path: Path) -> None:
     error = broken(tmp_path, VALID.replace('name = "Cases"', 'name = "Cases'))
-    assert error.line == 24
+    assert error.line == 20
     assert "TOML syntax" in error.reason
 
 
 def test_wrong_type_points_at_the_key_in_the_second_queue(tmp_path: Path) -> None:
     error = broken(tmp_path, VALID.replace('channel = "case"', "channel = 7"))
-    assert error.line == 25
+    assert error.line == 21
     assert "queues[1].channel" in error.reason
     assert "Expected `str`" in error.reason
 
 
 def test_invalid_enum_value_points_at_the_key(tmp_path: Path) -> None:
     error = broken(tmp_path, VALID.replace('channel = "case"', 'channel = "fax"'))
-    assert error.line == 25
+    assert error.line == 21
     assert "fax" in error.reason or "Invalid enum value" in error.reason
 
 
 def test_unknown_field_points_at_that_field(tmp_path: Path) -> None:
     text = VALID.replace('title = "Assigned"', 'title = "Assigned"\ncolour = "red"')
     error = broken(tmp_path, text)
-    assert error.line == 8
+    assert error.line == 9
     assert "colour" in error.reason
 
 
 def test_out_of_range_timing_points_into_the_timings_table(tmp_path: Path) -> None:
-    error = broken(tmp_path, VALID.replace("heartbeat_interval_s = 0.2", "heartbeat_interval_s = 0"))
+    error = broken(
+        tmp_path, VALID.replace("heartbeat_interval_s = 0.2", "heartbeat_interval_s = 0")
+    )
     assert error.line == 2
     assert "timings.heartbeat_interval_s" in error.reason
 
 
 def test_missing_field_points_at_its_table(tmp_path: Path) -> None:
     error = broken(tmp_path, VALID.replace('name = "Ann"\n', ""))
-    assert error.line == 29
+    assert error.line == 25
     assert "name" in error.reason
 
 
@@ -153,7 +155,7 @@ def test_duplicate_queue_id_points_at_the_second_one(tmp_path: Path) -> None:
 
 def test_user_in_unknown_queue(tmp_path: Path) -> None:
     error = broken(tmp_path, VALID.replace('queues = ["chat", "cases"]', 'queues = ["voice"]'))
-    assert error.line == 31
+    assert error.line == 29
     assert "unknown queue 'voice'" in error.reason
 
 
@@ -161,6 +163,18 @@ def test_case_queue_must_not_allow_reject(tmp_path: Path) -> None:
     error = broken(tmp_path, VALID.replace("allow_reject = false\n", ""))
     assert error.line == 21
     assert "cannot be rejected" in error.reason
+
+
+def test_wrong_type_inside_a_named_template(tmp_path: Path) -> None:
+    error = broken(tmp_path, VALID.replace('title = "Incoming chat"', "title = 3"))
+    assert error.line == 5
+    assert "templates.chat.title" in error.reason
+
+
+def test_bad_template_name(tmp_path: Path) -> None:
+    error = broken(tmp_path, VALID.replace("[templates.note]", '[templates."no te"]'))
+    assert error.line == 7
+    assert "template name" in error.reason
 
 
 def test_missing_file_is_a_config_error(tmp_path: Path) -> None:
