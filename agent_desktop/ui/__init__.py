@@ -1,0 +1,1 @@
+"""Qt shell of the agent app: widgets, tray, desktop notifications, qasync wiring."""

@@ -1,0 +1,43 @@
+"""Builds the app's notification chain: native, then tray balloon, then in-app."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from desktop_notifier import DesktopNotifier, Icon
+from PySide6.QtWidgets import QSystemTrayIcon, QWidget
+
+from agent_desktop.ui.notify.in_app import InAppNoticeAdapter
+from agent_desktop.ui.notify.native import NativeNoticeAdapter
+from agent_desktop.ui.notify.notice import NoticeResponder
+from agent_desktop.ui.notify.notifier import OfferNotifier
+from agent_desktop.ui.notify.path import PathReport
+from agent_desktop.ui.notify.tray import TrayBalloonAdapter
+
+APP_NAME = "Agent Desktop"
+
+
+def build_offer_notifier(
+    responder: NoticeResponder,
+    *,
+    tray: QSystemTrayIcon | None = None,
+    window: QWidget | None = None,
+    desktop_notifier: DesktopNotifier | None = None,
+    app_icon: Path | None = None,
+    on_path_reported: Callable[[PathReport], None] | None = None,
+) -> OfferNotifier:
+    """The standard chain. `desktop_notifier` is injectable for platforms tests lack."""
+    if desktop_notifier is None:
+        # On Linux app_name should match the .desktop entry so the server groups us right.
+        desktop_notifier = DesktopNotifier(
+            app_name=APP_NAME, app_icon=Icon(path=app_icon) if app_icon else None
+        )
+    return OfferNotifier(
+        [
+            NativeNoticeAdapter(desktop_notifier, responder),
+            TrayBalloonAdapter(tray, responder, window),
+            InAppNoticeAdapter(window),
+        ],
+        on_path_reported=on_path_reported,
+    )

@@ -1,0 +1,182 @@
+"""The first link of the chain: OS-native notifications through desktop-notifier.
+
+desktop-notifier picks one backend per OS (D-Bus on Linux, Notification Center on macOS,
+WinRT toasts on Windows). Its `send()` never raises when delivery fails (it logs a warning,
+see PLATFORM.md), so this adapter judges the path by `get_capabilities()` and
+`has_authorisation()` at start, and each delivery by whether `on_dispatched` fired.
+
+The `DesktopNotifier` is injected: tests on Linux hand in a real one talking to a real
+D-Bus service; there is no double of it here.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import platform
+from collections.abc import Callable
+
+from desktop_notifier import Button, Capability, DesktopNotifier, Notification, Urgency
+
+from agent_desktop.protocol.vocabulary import NotificationKind, OfferId
+from agent_desktop.ui.notify.notice import Notice, NoticeResponder
+from agent_desktop.ui.notify.path import NotificationPath, Probe
+from agent_desktop.ui.notify.service_info import describe_notification_service
+
+log = logging.getLogger(__name__)
+
+# Stable action keys, never list indexes: a falsy "0" key once broke buttons on Linux
+# (STYLE.md point 10). desktop-notifier sends `Button.identifier` as the D-Bus action key.
+ACCEPT_ACTION = "accept"
+REJECT_ACTION = "reject"
+OPEN_ACTION = "open"
+OPEN_LABEL = "Show in app"
+
+
+class NativeNoticeAdapter:
+    """Shows notices as OS notifications with Accept/Reject buttons where the OS allows."""
+
+    def __init__(self, notifier: DesktopNotifier, responder: NoticeResponder) -> None:
+        self._notifier = notifier
+        self._responder = responder
+        self._capabilities: frozenset[Capability] = frozenset()
+        self._shown: dict[OfferId, str] = {}
+        """Offer id -> desktop-notifier's notification identifier, while it is up."""
+
+    @property
+    def path(self) -> NotificationPath:
+        return NotificationPath.NATIVE
+
+    @property
+    def capabilities(self) -> frozenset[Capability]:
+        """What the notification service supports, as learnt by `probe()`."""
+        return self._capabilities
+
+    async def probe(self) -> Probe:
+        try:
+            capabilities = await self._notifier.get_capabilities()
+        except Exception as exc:  # any failure here means "no native path"; say which
+            return Probe(works=False, reason=_explain_failure(exc))
+        # macOS asks the user once; elsewhere asking is a no-op that returns the setting.
+        allowed = (
+            await self._notifier.has_authorisation() or await self._notifier.request_authorisation()
+        )
+        if not allowed:
+            return Probe(
+                works=False,
+                reason="Notifications are turned off for this app in the system settings",
+            )
+        self._capabilities = capabilities
+        service = await describe_notification_service()
+        if Capability.BUTTONS in capabilities:
+            return Probe(
+                works=True,
+                reason=f"Native notifications with Accept/Reject via {service}",
+                buttons=True,
+            )
+        return Probe(
+            works=True,
+            reason=(
+                f"Native notifications without buttons via {service}: it does not support "
+                "actions, so offers are answered in the app"
+            ),
+            buttons=False,
+        )
+
+    async def show(self, notice: Notice) -> bool:
+        await self.withdraw(notice.offer_id)
+        dispatched = False
+
+        def mark_dispatched() -> None:
+            nonlocal dispatched
+            dispatched = True
+
+        offer_id = notice.offer_id
+        notification = Notification(
+            title=notice.title,
+            message=notice.body,
+            urgency=Urgency.Critical if notice.kind is NotificationKind.ALERT else Urgency.Normal,
+            buttons=self._buttons(notice),
+            on_dispatched=mark_dispatched,
+            on_clicked=self._answer(offer_id, self._responder.on_open),
+            on_dismissed=self._answer(offer_id, self._responder.on_dismissed),
+            # The OS may drop it at the offer's timeout on its own; the session withdraws it
+            # at expiry as well, so an offer never outlives its notification or vice versa.
+            timeout=max(1, math.ceil(notice.timeout_s)),
+        )
+        await self._notifier.send_notification(notification)
+        # Every desktop-notifier backend calls on_dispatched inside send() once the OS took
+        # the notification; not called means it was lost (and only logged upstream).
+        if not dispatched:
+            return False
+        self._shown[offer_id] = notification.identifier
+        return True
+
+    async def withdraw(self, offer_id: OfferId) -> None:
+        identifier = self._shown.pop(offer_id, None)
+        if identifier is None:
+            return
+        try:
+            await self._notifier.clear(identifier)
+        except KeyError:
+            # The server already closed it (its own timeout) and the D-Bus backend forgot
+            # the id: nothing is left to withdraw.
+            pass
+        except Exception:
+            # A notification we cannot take back is stale, not fatal: the OS times it out.
+            log.info("could not withdraw the notification for offer %s", offer_id, exc_info=True)
+
+    async def close(self) -> None:
+        for offer_id in list(self._shown):
+            await self.withdraw(offer_id)
+
+    def _buttons(self, notice: Notice) -> tuple[Button, ...]:
+        if Capability.BUTTONS not in self._capabilities or notice.kind is NotificationKind.TOAST:
+            return ()
+        offer_id = notice.offer_id
+        buttons: list[Button] = []
+        if notice.accept_label:
+            buttons.append(
+                Button(
+                    title=notice.accept_label,
+                    identifier=ACCEPT_ACTION,
+                    on_pressed=self._answer(offer_id, self._responder.on_accept),
+                )
+            )
+        if notice.reject_label:
+            buttons.append(
+                Button(
+                    title=notice.reject_label,
+                    identifier=REJECT_ACTION,
+                    on_pressed=self._answer(offer_id, self._responder.on_reject),
+                )
+            )
+        if Capability.ON_CLICKED not in self._capabilities:
+            # Without a body click (xfce4-notifyd) a button is the only way to the app.
+            buttons.append(
+                Button(
+                    title=OPEN_LABEL,
+                    identifier=OPEN_ACTION,
+                    on_pressed=self._answer(offer_id, self._responder.on_open),
+                )
+            )
+        return tuple(buttons)
+
+    def _answer(self, offer_id: OfferId, callback: Callable[[OfferId], None]) -> Callable[[], None]:
+        def answered() -> None:
+            # The OS has closed it: a later withdraw must not try to close it again.
+            self._shown.pop(offer_id, None)
+            callback(offer_id)
+
+        return answered
+
+
+def _explain_failure(exc: Exception) -> str:
+    if platform.system() == "Linux":
+        from dbus_fast.errors import DBusError, InvalidAddressError
+
+        if isinstance(exc, OSError | InvalidAddressError):
+            return f"No D-Bus session bus ({exc})"
+        if isinstance(exc, DBusError):
+            return f"No notification service on the session bus ({exc})"
+    return f"Native notifications failed their self-test ({type(exc).__name__}: {exc})"

@@ -1,0 +1,71 @@
+"""What the notification layer is asked to show, and who hears the agent's answer.
+
+`session/` decides *whether and what* to notify (STYLE.md point 10); these plain values are
+its intents. `ui/notify` only decides *how*. A notice never carries a countdown: the OS
+notification must not show the timeout (DESIGN.md, notification template), and the in-app
+view renders its own countdown from the offer's `expires_at`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from agent_desktop.protocol.vocabulary import NotificationKind, OfferId
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """One offer (kind `alert`) or one piece of information (kind `toast`) to show.
+
+    `offer_id` keys every answer and every withdrawal; for a toast it is whatever id the
+    session uses to refer to that toast (an assignment's offer id).
+    """
+
+    offer_id: OfferId
+    title: str
+    lines: tuple[str, ...]
+    """Body lines, e.g. the template's fields rendered as "Customer: Ann Lee"."""
+    kind: NotificationKind
+    timeout_s: float
+    """How long the OS may keep it up; the session also withdraws it at expiry."""
+    accept_label: str | None = "Accept"
+    """None for a toast. "Open item" for a case, "Open" for an auto-assignment."""
+    reject_label: str | None = "Reject"
+    """None when the offer cannot be rejected (case, auto-assign, template) and for toasts."""
+
+    def __post_init__(self) -> None:
+        # A toast is information with no decision: buttons on it would answer nothing.
+        if self.kind is NotificationKind.TOAST and (self.accept_label or self.reject_label):
+            raise ValueError("a toast has no Accept/Reject buttons")
+        if self.kind is NotificationKind.ALERT and not self.accept_label:
+            raise ValueError("an offer needs an accept label")
+        if self.timeout_s < 0:
+            raise ValueError("timeout_s must not be negative")
+
+    @property
+    def body(self) -> str:
+        return "\n".join(self.lines)
+
+
+class NoticeResponder(Protocol):
+    """Hears what the agent did with a notice, wherever it was shown.
+
+    Implemented by the app's bridge to the session core; every call runs on the event loop.
+    """
+
+    def on_accept(self, offer_id: OfferId) -> None:
+        """The Accept (or "Open item") button was pressed."""
+        ...
+
+    def on_reject(self, offer_id: OfferId) -> None:
+        """The Reject button was pressed."""
+        ...
+
+    def on_open(self, offer_id: OfferId) -> None:
+        """The body was clicked: bring the window to front and show the offer in the app."""
+        ...
+
+    def on_dismissed(self, offer_id: OfferId) -> None:
+        """The agent closed the notification without answering; the offer stays pending."""
+        ...
