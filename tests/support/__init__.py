@@ -1,0 +1,1 @@
+"""Real helper services the tests start for themselves (buses, daemons)."""
