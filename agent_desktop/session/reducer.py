@@ -1,0 +1,310 @@
+"""The core's one state transition: `apply(state, event, now) -> (state, effects)`.
+
+Pure: no IO, no clock reads (`now` is the local wall time, from the injected clock). Every event
+type is matched and `assert_never` lets mypy prove none is forgotten.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from typing import assert_never
+
+import msgspec
+
+from agent_desktop.protocol.messages import (
+    AgentUpdated,
+    AlertCleared,
+    AlertRaised,
+    MessageAdded,
+    OfferAdded,
+    OfferEnded,
+    PresenceChanged,
+    SessionClosed,
+    SessionOpened,
+    SessionUpdated,
+    Snapshot,
+)
+from agent_desktop.protocol.model import AgentView, ChatMessage, Offer, Session
+from agent_desktop.protocol.vocabulary import ErrorCode, SessionId
+from agent_desktop.session.effects import (
+    AlertArrived,
+    Effect,
+    OfferArrived,
+    OfferLeft,
+    ToastArrived,
+)
+from agent_desktop.session.events import (
+    AgentsListed,
+    AlertRemoved,
+    ClockSynced,
+    CoreEvent,
+    CredentialsNoticed,
+    LinkChanged,
+    MessageAcked,
+    MessageDiscarded,
+    MessageQueued,
+    MessageRefused,
+    SignedIn,
+    SignedOut,
+    Tick,
+    ToastDismissed,
+)
+from agent_desktop.session.state import (
+    CONNECTION_LOST_ALERT,
+    AgentState,
+    ClientAlertKind,
+    Connection,
+    LinkStatus,
+    OutboxStatus,
+    OutgoingMessage,
+    PendingOffer,
+    ShownAlert,
+    ShownToast,
+)
+
+Result = tuple[AgentState, list[Effect]]
+_SessionChange = Callable[[Session], Session]
+_OutboxFilter = Callable[[OutgoingMessage], bool]
+
+
+def apply(state: AgentState, event: CoreEvent, now: float) -> Result:
+    match event:
+        case Snapshot():
+            return _resync(state, event, now)
+        case OfferAdded(offer=offer):
+            return _offer_added(state, offer, now)
+        case OfferEnded(offer_id=offer_id, state=outcome, reason=reason):
+            if state.offer(offer_id) is None:
+                return state, []
+            offers = tuple(o for o in state.offers if o.offer_id != offer_id)
+            return replace(state, offers=offers), [OfferLeft(offer_id, outcome, reason)]
+        case SessionOpened():
+            return _session_opened(state, event, now)
+        case SessionUpdated(session_id=session_id, call=call, customer_left=left):
+            return _update_session(
+                state,
+                session_id,
+                lambda s: msgspec.structs.replace(s, call=call, customer_left=left),
+            ), []
+        case MessageAdded(session_id=session_id, message=message):
+            return _message_added(state, session_id, message), []
+        case SessionClosed(session_id=session_id):
+            sessions = tuple(s for s in state.sessions if s.session_id != session_id)
+            outbox = _fail_where(
+                state.outbox,
+                lambda m: m.session_id == session_id,
+                ErrorCode.UNKNOWN_SESSION,
+                "not sent: the session was closed",
+            )
+            return replace(state, sessions=sessions, outbox=outbox), []
+        case PresenceChanged(presence=presence):
+            return replace(state, presence=presence), []
+        case AlertRaised(alert=alert):
+            if state.alert(alert.alert_id) is not None:
+                return state, []
+            shown = ShownAlert.of(alert)
+            return replace(state, alerts=(*state.alerts, shown)), [AlertArrived(shown)]
+        case AlertCleared(alert_id=alert_id) | AlertRemoved(alert_id=alert_id):
+            return replace(
+                state, alerts=tuple(a for a in state.alerts if a.alert_id != alert_id)
+            ), []
+        case AgentUpdated(agent=agent):
+            if state.agents is None:
+                return state, []
+            return replace(state, agents=_upsert_agent(state.agents, agent)), []
+        case AgentsListed(agents=agents):
+            return replace(state, agents=tuple(sorted(agents, key=lambda a: a.agent))), []
+        case LinkChanged(connection=connection):
+            return _link_changed(state, connection, now)
+        case SignedIn(identity=identity, clock_offset=offset):
+            return replace(state, identity=identity, clock_offset=offset), []
+        case ClockSynced(clock_offset=offset):
+            offers = tuple(replace(o, deadline=o.offer.expires_at - offset) for o in state.offers)
+            return _expire(replace(state, clock_offset=offset, offers=offers), now)
+        case Tick():
+            return _expire(state, now)
+        case MessageQueued(message=message):
+            return replace(state, outbox=(*state.outbox, message)), []
+        case MessageAcked(client_msg_id=cid) | MessageDiscarded(client_msg_id=cid):
+            return replace(
+                state, outbox=tuple(m for m in state.outbox if m.client_msg_id != cid)
+            ), []
+        case MessageRefused(client_msg_id=cid, code=code, error=error):
+            outbox = _fail_where(state.outbox, lambda m: m.client_msg_id == cid, code, error)
+            return replace(state, outbox=outbox), []
+        case ToastDismissed(index=index):
+            toasts = tuple(t for i, t in enumerate(state.toasts) if i != index)
+            return replace(state, toasts=toasts), []
+        case CredentialsNoticed(notice=notice):
+            return replace(state, credentials_notice=notice), []
+        case SignedOut():
+            return AgentState(credentials_notice=state.credentials_notice), [
+                OfferLeft(o.offer_id, None, None) for o in state.offers
+            ]
+        case _:
+            assert_never(event)
+
+
+def next_deadline(state: AgentState) -> float | None:
+    """The earliest local time at which `Tick` changes something, for the shell's timer."""
+    times = [o.deadline for o in state.offers] + [t.until for t in state.toasts]
+    return min(times, default=None)
+
+
+# --- offers ----------------------------------------------------------------------------------
+
+
+def _pending(state: AgentState, offer: Offer) -> PendingOffer:
+    return PendingOffer(offer=offer, deadline=offer.expires_at - state.clock_offset)
+
+
+def _offer_added(state: AgentState, offer: Offer, now: float) -> Result:
+    pending = _pending(state, offer)
+    if state.offer(offer.offer_id) is not None or pending.deadline <= now:
+        # A duplicate, or it expired on the way here: nothing to decide any more.
+        return state, []
+    return replace(state, offers=(*state.offers, pending)), [OfferArrived(pending)]
+
+
+def _expire(state: AgentState, now: float) -> Result:
+    """Offers leave at their deadline (even with the link down); toasts at their `until`.
+
+    The server decides the real outcome (missed, or a case assigned at timeout) and says so;
+    the desktop must not keep showing a button that can no longer work.
+    """
+    expired = [o for o in state.offers if o.deadline <= now]
+    toasts = tuple(t for t in state.toasts if t.until > now)
+    if not expired and len(toasts) == len(state.toasts):
+        return state, []
+    offers = tuple(o for o in state.offers if o.deadline > now)
+    effects: list[Effect] = [OfferLeft(o.offer_id, None, None) for o in expired]
+    return replace(state, offers=offers, toasts=toasts), effects
+
+
+# --- sessions --------------------------------------------------------------------------------
+
+
+def _session_opened(state: AgentState, event: SessionOpened, now: float) -> Result:
+    session = event.session
+    effects: list[Effect] = []
+    if state.session(session.session_id) is None:
+        sessions = (*state.sessions, session)
+    else:
+        sessions = tuple(
+            s if s.session_id != session.session_id else session for s in state.sessions
+        )
+    # The work item is no longer on offer once it is a session (accepted or auto-assigned).
+    gone = [o for o in state.offers if o.offer.work.work_id == session.work.work_id]
+    offers = tuple(o for o in state.offers if o not in gone)
+    effects.extend(OfferLeft(o.offer_id, None, None) for o in gone)
+    toasts = state.toasts
+    if event.toast is not None:
+        shown = ShownToast(event.toast, until=now + event.toast.dismiss_after_s)
+        toasts = (*toasts, shown)
+        effects.append(ToastArrived(shown))
+    outbox = _drop_delivered(state.outbox, session.transcript)
+    return replace(state, sessions=sessions, offers=offers, toasts=toasts, outbox=outbox), effects
+
+
+def _update_session(state: AgentState, session_id: SessionId, change: _SessionChange) -> AgentState:
+    if state.session(session_id) is None:
+        return state
+    sessions = tuple(change(s) if s.session_id == session_id else s for s in state.sessions)
+    return replace(state, sessions=sessions)
+
+
+def _message_added(state: AgentState, session_id: SessionId, message: ChatMessage) -> AgentState:
+    def add(session: Session) -> Session:
+        if any(m.msg_id == message.msg_id for m in session.transcript):
+            return session
+        return msgspec.structs.replace(session, transcript=[*session.transcript, message])
+
+    state = _update_session(state, session_id, add)
+    if message.client_msg_id is not None:
+        outbox = tuple(m for m in state.outbox if m.client_msg_id != message.client_msg_id)
+        state = replace(state, outbox=outbox)
+    return state
+
+
+def _drop_delivered(
+    outbox: tuple[OutgoingMessage, ...], transcript: list[ChatMessage]
+) -> tuple[OutgoingMessage, ...]:
+    delivered = {m.client_msg_id for m in transcript if m.client_msg_id is not None}
+    return tuple(m for m in outbox if m.client_msg_id not in delivered)
+
+
+def _fail_where(
+    outbox: tuple[OutgoingMessage, ...],
+    which: _OutboxFilter,
+    code: ErrorCode,
+    error: str,
+) -> tuple[OutgoingMessage, ...]:
+    return tuple(
+        replace(m, status=OutboxStatus.FAILED, error_code=code, error=error)
+        if m.status is OutboxStatus.QUEUED and which(m)
+        else m
+        for m in outbox
+    )
+
+
+# --- resync, link and supervisors ------------------------------------------------------------
+
+
+def _resync(state: AgentState, snapshot: Snapshot, now: float) -> Result:
+    """The server's snapshot is the truth after (re)login: offers, sessions, presence, alerts."""
+    effects: list[Effect] = []
+    known = {o.offer_id for o in state.offers}
+    offers = tuple(p for p in (_pending(state, o) for o in snapshot.offers) if p.deadline > now)
+    kept = {o.offer_id for o in offers}
+    effects.extend(
+        OfferLeft(o.offer_id, None, None) for o in state.offers if o.offer_id not in kept
+    )
+    effects.extend(OfferArrived(o) for o in offers if o.offer_id not in known)
+    known_alerts = {a.alert_id for a in state.alerts}
+    alerts = tuple(ShownAlert.of(a) for a in snapshot.alerts)
+    effects.extend(AlertArrived(a) for a in alerts if a.alert_id not in known_alerts)
+    local = tuple(a for a in state.alerts if not a.from_server)
+    sessions = tuple(snapshot.sessions)
+    outbox = state.outbox
+    for session in sessions:
+        outbox = _drop_delivered(outbox, session.transcript)
+    open_ids = {s.session_id for s in sessions}
+    outbox = _fail_where(
+        outbox,
+        lambda m: m.session_id not in open_ids,
+        ErrorCode.UNKNOWN_SESSION,
+        "not sent: the session closed while the link was down",
+    )
+    new_state = replace(
+        state,
+        presence=snapshot.presence,
+        offers=offers,
+        sessions=sessions,
+        alerts=(*alerts, *local),
+        outbox=outbox,
+    )
+    return new_state, effects
+
+
+def _link_changed(state: AgentState, connection: Connection, now: float) -> Result:
+    alerts = state.alerts
+    effects: list[Effect] = []
+    lost = state.alert(CONNECTION_LOST_ALERT) is not None
+    if connection.status is LinkStatus.RECONNECTING and state.identity is not None and not lost:
+        alert = ShownAlert(
+            alert_id=CONNECTION_LOST_ALERT,
+            kind=ClientAlertKind.CONNECTION_LOST,
+            message="Connection to the server lost; reconnecting. You receive no new work.",
+            raised_at=now,
+        )
+        alerts = (*alerts, alert)
+        effects.append(AlertArrived(alert))
+    elif connection.status in (LinkStatus.ONLINE, LinkStatus.OFFLINE, LinkStatus.AUTH_FAILED):
+        alerts = tuple(a for a in alerts if a.alert_id != CONNECTION_LOST_ALERT)
+    return replace(state, connection=connection, alerts=alerts), effects
+
+
+def _upsert_agent(agents: tuple[AgentView, ...], agent: AgentView) -> tuple[AgentView, ...]:
+    rest = [a for a in agents if a.agent != agent.agent]
+    return tuple(sorted([*rest, agent], key=lambda a: a.agent))

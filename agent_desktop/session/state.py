@@ -1,0 +1,202 @@
+"""The agent's desktop as one immutable value: everything a shell renders comes from here.
+
+A new `AgentState` is made by `reducer.apply` for every event; nothing mutates one in place, so a
+shell may keep any snapshot it was given and compare it with the next.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from agent_desktop.protocol.model import AgentView, Alert, Offer, PresenceInfo, Session, Toast
+from agent_desktop.protocol.vocabulary import (
+    AlertKind,
+    ErrorCode,
+    OfferId,
+    Presence,
+    Role,
+    SessionId,
+    UserId,
+    WorkId,
+)
+
+
+class LinkStatus(StrEnum):
+    OFFLINE = "offline"
+    """Not started, logged out, or closed on purpose."""
+    CONNECTING = "connecting"
+    ONLINE = "online"
+    """Signed in and resynced from the server's snapshot."""
+    RECONNECTING = "reconnecting"
+    """The link dropped; the next attempt is at `Connection.retry_at`."""
+    AUTH_FAILED = "auth_failed"
+    """The server refused the credentials; the core stops until the user logs in again."""
+
+
+@dataclass(frozen=True, slots=True)
+class Connection:
+    status: LinkStatus = LinkStatus.OFFLINE
+    retry_at: float | None = None
+    """Local clock time of the next attempt while reconnecting."""
+    attempt: int = 0
+    detail: str = ""
+    """Why the link is not online (the last error), shown next to the status."""
+
+    def retry_in(self, now: float) -> float | None:
+        """Seconds until the next attempt ("reconnecting in N s"), or None."""
+        if self.status is not LinkStatus.RECONNECTING or self.retry_at is None:
+            return None
+        return max(0.0, self.retry_at - now)
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    user: UserId
+    role: Role
+    display_name: str
+
+    @property
+    def supervises(self) -> bool:
+        return self.role in (Role.SUPERVISOR, Role.ADMIN)
+
+
+@dataclass(frozen=True, slots=True)
+class PendingOffer:
+    """An offer waiting for the agent, with its deadline on the local clock."""
+
+    offer: Offer
+    deadline: float
+    """`expires_at` minus the clock offset: when the offer leaves the desktop, locally."""
+
+    @property
+    def offer_id(self) -> OfferId:
+        return self.offer.offer_id
+
+    @property
+    def rejectable(self) -> bool:
+        return self.offer.rejectable
+
+    @property
+    def show_countdown(self) -> bool:
+        return self.offer.notification.show_timeout
+
+    def remaining(self, now: float) -> float:
+        return max(0.0, self.deadline - now)
+
+    def countdown(self, now: float) -> float | None:
+        """Seconds to show, or None when the template hides the countdown (it still runs)."""
+        return self.remaining(now) if self.show_countdown else None
+
+
+class ClientAlertKind(StrEnum):
+    """Alerts the client raises itself, next to the server's `AlertKind`s."""
+
+    CONNECTION_LOST = "connection_lost"
+
+
+class AlertAction(StrEnum):
+    """What resolves an alert, offered as its button."""
+
+    SET_AVAILABLE = "set_available"
+    RECONNECT = "reconnect"
+
+
+CONNECTION_LOST_ALERT = "client:connection_lost"
+
+
+@dataclass(frozen=True, slots=True)
+class ShownAlert:
+    alert_id: str
+    kind: AlertKind | ClientAlertKind
+    message: str
+    raised_at: float
+    work_id: WorkId | None = None
+
+    @property
+    def from_server(self) -> bool:
+        return isinstance(self.kind, AlertKind)
+
+    @property
+    def action(self) -> AlertAction:
+        if self.kind is ClientAlertKind.CONNECTION_LOST:
+            return AlertAction.RECONNECT
+        return AlertAction.SET_AVAILABLE
+
+    @staticmethod
+    def of(alert: Alert) -> ShownAlert:
+        return ShownAlert(
+            alert_id=alert.alert_id,
+            kind=alert.kind,
+            message=alert.message,
+            raised_at=alert.raised_at,
+            work_id=alert.work_id,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ShownToast:
+    toast: Toast
+    until: float
+    """Local clock time at which the toast dismisses itself."""
+
+
+class OutboxStatus(StrEnum):
+    QUEUED = "queued"
+    """Typed but not yet acknowledged; resent with the same client_msg_id after a resume."""
+    FAILED = "failed"
+    """Reported as not sent (the session closed, or the server refused it)."""
+
+
+@dataclass(frozen=True, slots=True)
+class OutgoingMessage:
+    client_msg_id: str
+    session_id: SessionId
+    text: str
+    typed_at: float
+    status: OutboxStatus = OutboxStatus.QUEUED
+    error_code: ErrorCode | None = None
+    error: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class AgentState:
+    connection: Connection = Connection()
+    identity: Identity | None = None
+    presence: PresenceInfo | None = None
+    offers: tuple[PendingOffer, ...] = ()
+    sessions: tuple[Session, ...] = ()
+    """Open sessions in the order they opened; the server keeps them at MAX_SESSIONS or fewer."""
+    alerts: tuple[ShownAlert, ...] = ()
+    toasts: tuple[ShownToast, ...] = ()
+    outbox: tuple[OutgoingMessage, ...] = ()
+    agents: tuple[AgentView, ...] | None = None
+    """Supervisors: the live agent table once listed (sorted by agent id); None before."""
+    clock_offset: float = 0.0
+    """server time - local time, measured at welcome, login and SyncClock."""
+    credentials_notice: str | None = None
+    """Why the token is not kept (no safe keyring), shown once to the user."""
+
+    @property
+    def online(self) -> bool:
+        return self.connection.status is LinkStatus.ONLINE
+
+    @property
+    def shown_presence(self) -> Presence | None:
+        """The presence to display: never "Available" over a dead link."""
+        if self.presence is None:
+            return None
+        return self.presence.presence if self.online else Presence.OFFLINE
+
+    def offer(self, offer_id: OfferId) -> PendingOffer | None:
+        return next((o for o in self.offers if o.offer_id == offer_id), None)
+
+    def session(self, session_id: SessionId) -> Session | None:
+        return next((s for s in self.sessions if s.session_id == session_id), None)
+
+    def alert(self, alert_id: str) -> ShownAlert | None:
+        return next((a for a in self.alerts if a.alert_id == alert_id), None)
+
+    def unsent(self, session_id: SessionId) -> tuple[OutgoingMessage, ...]:
+        """Messages typed in a session that the server has not acknowledged (queued or failed)."""
+        return tuple(m for m in self.outbox if m.session_id == session_id)
