@@ -1,0 +1,118 @@
+"""The start-up self-test: which notification path works, and a sentence that says why."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication, QSystemTrayIcon
+
+from agent_desktop.protocol.vocabulary import NotificationKind, OfferId
+from agent_desktop.ui.notify import Notice, NotificationPath, PathReport, build_offer_notifier
+from tests.support.notification_service import (
+    NotificationService,
+    RecordingResponder,
+    serving_notifications,
+)
+
+
+def offer(offer_id: str) -> Notice:
+    return Notice(
+        offer_id=OfferId(offer_id),
+        title="Incoming SMS",
+        lines=("From: +44 7700 900123",),
+        kind=NotificationKind.ALERT,
+        timeout_s=30,
+    )
+
+
+async def test_native_with_buttons_when_a_service_with_actions_owns_the_name(
+    notification_service: NotificationService,
+) -> None:
+    reports: list[PathReport] = []
+    notifier = build_offer_notifier(RecordingResponder(), on_path_reported=reports.append)
+
+    report = await notifier.start()
+    await notifier.start()
+
+    assert report == PathReport(
+        path=NotificationPath.NATIVE,
+        reason=(
+            "Native notifications with Accept/Reject via org.freedesktop.Notifications "
+            "(test-notifyd 1.0)"
+        ),
+        buttons=True,
+        fallback=False,
+    )
+    assert reports == [report], "reported once, however often start() is called"
+
+
+async def test_native_without_buttons_when_the_service_has_no_actions(session_bus: str) -> None:
+    service = NotificationService(capabilities=("body",), server=("plain-notifyd", "", "2", "1.2"))
+    async with serving_notifications(service):
+        notifier = build_offer_notifier(RecordingResponder())
+
+        report = await notifier.start()
+        await notifier.show(offer("sms-1"))
+        await notifier.close()
+
+    assert report.path is NotificationPath.NATIVE
+    assert not report.buttons
+    assert report.reason == (
+        "Native notifications without buttons via org.freedesktop.Notifications "
+        "(plain-notifyd 2): it does not support actions, so offers are answered in the app"
+    )
+    assert service.last.buttons == {}
+
+
+async def test_a_bus_without_a_notification_service_falls_back_to_in_app(
+    session_bus: str,
+) -> None:
+    # The bus tries to activate an installed daemon, which dies without a display.
+    reports: list[PathReport] = []
+    notifier = build_offer_notifier(RecordingResponder(), on_path_reported=reports.append)
+
+    report = await notifier.start()
+
+    assert report.path is NotificationPath.IN_APP
+    assert report.fallback
+    assert report.reason.startswith("No notification service on the session bus (")
+    assert report.reason.endswith("; no tray icon: notifications show in the app only")
+    assert reports == [report]
+
+
+async def test_no_session_bus_at_all_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, qapp: QApplication
+) -> None:
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", f"unix:path={tmp_path / 'no-bus'}")
+    tray = QSystemTrayIcon()  # offscreen Qt has no system tray either
+    notifier = build_offer_notifier(RecordingResponder(), tray=tray)
+
+    report = await notifier.start()
+
+    assert report.path is NotificationPath.IN_APP
+    assert report.reason.startswith("No D-Bus session bus (")
+    assert report.reason.endswith("; no system tray: notifications show in the app only")
+    await notifier.show(offer("sms-2"))  # the in-app path cannot fail
+
+
+async def test_a_lost_delivery_steps_down_the_chain_and_says_so_once(
+    session_bus: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    reports: list[PathReport] = []
+    notifier = build_offer_notifier(RecordingResponder(), on_path_reported=reports.append)
+    async with serving_notifications():
+        assert (await notifier.start()).path is NotificationPath.NATIVE
+    # The notification daemon went away after the self-test; send() will not raise.
+
+    with caplog.at_level(logging.WARNING, logger="desktop_notifier"):
+        await notifier.show(offer("sms-3"))
+        await notifier.show(offer("sms-4"))
+
+    assert "Notification failed" in caplog.text, "desktop-notifier logged the lost delivery"
+    assert [r.path for r in reports] == [NotificationPath.NATIVE, NotificationPath.IN_APP]
+    assert reports[-1].reason == (
+        "A native notification was not delivered; no tray icon: notifications show in the app only"
+    )
+    assert notifier.report == reports[-1]
