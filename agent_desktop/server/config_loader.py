@@ -27,7 +27,8 @@ class ConfigError(Exception):
     """A configuration file that cannot be used; str() is `"<file>:<line>: <reason>"`."""
 
     def __init__(self, source: str, line: int, reason: str) -> None:
-        super().__init__(f"{source}:{line}: {reason}")
+        # Line 0: the whole file is at fault (unreadable), so no line is named.
+        super().__init__(f"{source}:{line}: {reason}" if line > 0 else f"{source}: {reason}")
         self.source = source
         self.line = line
         self.reason = reason
@@ -53,7 +54,7 @@ def parse_config(text: str, *, source: str = "<config>") -> ServerConfig:
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise _syntax_error(source, str(exc)) from None
+        raise _syntax_error(source, text, str(exc)) from None
     try:
         _check_templates_one_by_one(raw)
         config = msgspec.convert(raw, ServerConfig)
@@ -93,13 +94,13 @@ _TOML_POSITION: Final = re.compile(r"\s*\(at line (\d+), column \d+\)$")
 _TOML_END: Final = re.compile(r"\s*\(at end of document\)$")
 
 
-def _syntax_error(source: str, message: str) -> ConfigError:
+def _syntax_error(source: str, text: str, message: str) -> ConfigError:
     match = _TOML_POSITION.search(message)
     if match is not None:
         return ConfigError(source, int(match.group(1)), f"TOML syntax: {message[: match.start()]}")
     end = _TOML_END.search(message)
     reason = message[: end.start()] if end is not None else message
-    return ConfigError(source, 0, f"TOML syntax: {reason} (at end of file)")
+    return ConfigError(source, max(1, len(text.splitlines())), f"TOML syntax: {reason}")
 
 
 # --- validation errors: msgspec path -> line ----------------------------------------------

@@ -1,0 +1,380 @@
+"""The websocket layer around the routing engine: handshake, login, frames in, events out.
+
+Everything a client sends is decoded at this edge; the engine only ever sees typed requests from
+a logged-in principal. Each connection has one outbox drained by one writer task, so the frames
+of a connection leave in exactly the order the engine produced them, and a slow or dead client
+never holds up delivery to anyone else.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import http
+import itertools
+import json
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from typing import Final
+
+from websockets.asyncio.server import ServerConnection
+from websockets.datastructures import Headers
+from websockets.exceptions import ConnectionClosed
+from websockets.frames import CloseCode
+from websockets.http11 import Request as HttpRequest
+from websockets.http11 import Response
+from websockets.typing import Subprotocol
+
+from agent_desktop import __version__
+from agent_desktop.clock import Clock
+from agent_desktop.protocol.codec import (
+    PROTOCOL_VERSION,
+    SUBPROTOCOL,
+    ProtocolError,
+    decode_client,
+    encode_text,
+    negotiate,
+)
+from agent_desktop.protocol.messages import (
+    Ack,
+    ClientMessage,
+    Error,
+    Hello,
+    LoggedIn,
+    Login,
+    Logout,
+    ServerMessage,
+    Welcome,
+)
+from agent_desktop.protocol.vocabulary import ErrorCode, RequestId, Role, UserId, WorkState
+from agent_desktop.server.auth import Authenticator
+from agent_desktop.server.engine import ConnId, Delivery, Engine, Principal
+
+log = logging.getLogger(__name__)
+
+SERVER_NAME: Final = f"agent-desktop-server/{__version__}"
+MAX_OUTBOX: Final = 5_000
+"""Frames queued for one client before it counts as stuck and is disconnected."""
+_RETRY_AFTER_FAILED_TICK: Final = 1.0
+
+
+def select_subprotocol(
+    connection: ServerConnection, offered: Sequence[Subprotocol]
+) -> Subprotocol | None:
+    """Speak `agent-desktop.v1` when offered; a client that offers nothing is welcome too."""
+    return Subprotocol(SUBPROTOCOL) if SUBPROTOCOL in offered else None
+
+
+class Link:
+    """One websocket connection: who is on it (once logged in) and what waits to be sent."""
+
+    def __init__(self, conn_id: ConnId, ws: ServerConnection) -> None:
+        self.conn_id = conn_id
+        self.ws = ws
+        self.negotiated = False
+        self.principal: Principal | None = None
+        self.tokens: set[str] = set()
+        self.said_goodbye = False
+        self._outbox: asyncio.Queue[str | None] = asyncio.Queue()
+        self._writer = asyncio.create_task(self._write(), name=f"writer-{conn_id}")
+
+    def post(self, frame: str) -> None:
+        if self._outbox.qsize() >= MAX_OUTBOX:
+            log.warning("connection %s is not reading; disconnecting it", self.conn_id)
+            self._outbox.put_nowait(None)
+            return
+        self._outbox.put_nowait(frame)
+
+    def send(self, message: ServerMessage) -> None:
+        self.post(encode_text(message))
+
+    async def flush_and_close(self, code: CloseCode = CloseCode.NORMAL_CLOSURE) -> None:
+        """Send what is queued, then close: the last reply (logout ack, version error) arrives."""
+        self._outbox.put_nowait(None)
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.shield(self._writer)
+        await self.ws.close(code)
+
+    async def stop(self) -> None:
+        self._writer.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._writer
+
+    async def _write(self) -> None:
+        while True:
+            frame = await self._outbox.get()
+            if frame is None:
+                if self.principal is not None and not self.said_goodbye:
+                    # Stuck client (outbox overflow): drop it; the engine applies the grace rules.
+                    await self.ws.close(CloseCode.TRY_AGAIN_LATER, "not reading")
+                return
+            try:
+                await self.ws.send(frame)
+            except ConnectionClosed:
+                return
+
+
+class Hub:
+    """All connections of one server, the engine they share, and the engine's deadline timer."""
+
+    def __init__(self, engine: Engine, auth: Authenticator, clock: Clock) -> None:
+        self.engine = engine
+        self.auth = auth
+        self.clock = clock
+        self._links: dict[UserId, set[Link]] = {}
+        self._ids = itertools.count(1)
+        self._timer: asyncio.TimerHandle | None = None
+        self._stopped = False
+
+    # --- HTTP before the upgrade ---------------------------------------------------------------
+
+    def process_request(
+        self, connection: ServerConnection, request: HttpRequest
+    ) -> Response | None:
+        """`GET /health` answers plain JSON; any other non-websocket request is a 404."""
+        path = request.path.split("?", 1)[0]
+        if path == "/health":
+            body = json.dumps(self.health()).encode()
+            return _http_response(http.HTTPStatus.OK, body, "application/json")
+        if request.headers.get("Upgrade", "").lower() != "websocket":
+            return _http_response(http.HTTPStatus.NOT_FOUND, b"not found\n", "text/plain")
+        return None
+
+    def health(self) -> dict[str, object]:
+        agents = sum(
+            1
+            for links in self._links.values()
+            if any(link.principal and link.principal.role is Role.AGENT for link in links)
+        )
+        try:
+            queued = self.engine.accounting().get(WorkState.QUEUED.value, 0)
+        except Exception:
+            log.exception("engine accounting failed during a health check")
+            return {"status": "error", "version": __version__}
+        return {
+            "status": "ok",
+            "version": __version__,
+            "protocol": PROTOCOL_VERSION,
+            "connected_agents": agents,
+            "queued_items": queued,
+        }
+
+    # --- one connection ------------------------------------------------------------------------
+
+    async def handle(self, ws: ServerConnection) -> None:
+        link = Link(ConnId(next(self._ids)), ws)
+        try:
+            async for frame in ws:
+                if not await self._on_frame(link, frame):
+                    break
+        except ConnectionClosed:
+            pass
+        finally:
+            if link.principal is not None and not link.said_goodbye:
+                self._unregister(link)
+                self._call_engine(
+                    lambda: self.engine.disconnect(link.conn_id, goodbye=False),
+                    what=f"disconnect of {link.principal.user}",
+                )
+            await link.stop()
+
+    async def _on_frame(self, link: Link, frame: str | bytes) -> bool:
+        """Answer one frame; False when the connection is to close."""
+        try:
+            message = _decode(frame)
+        except ProtocolError as exc:
+            link.send(Error(re=exc.re, code=exc.code, message=exc.message))
+            return True
+        try:
+            return await self._on_message(link, message)
+        except ProtocolError as exc:
+            link.send(Error(re=exc.re or RequestId(message.id), code=exc.code, message=exc.message))
+        except Exception:
+            log.exception("request %s of type %s failed", message.id, type(message).__name__)
+            link.send(
+                Error(
+                    re=RequestId(message.id),
+                    code=ErrorCode.INTERNAL_ERROR,
+                    message="the server failed to handle this request; nothing changed",
+                )
+            )
+        finally:
+            self._rearm()
+        return True
+
+    async def _on_message(self, link: Link, message: ClientMessage) -> bool:
+        re = RequestId(message.id)
+        if isinstance(message, Hello):
+            if self._hello(link, message):
+                return True
+            await link.flush_and_close(CloseCode.POLICY_VIOLATION)
+            return False
+        if not link.negotiated:
+            raise ProtocolError(ErrorCode.NOT_NEGOTIATED, "say hello first", re)
+        if isinstance(message, Login):
+            await self._login(link, message)
+            return True
+        if link.principal is None:
+            raise ProtocolError(ErrorCode.NOT_LOGGED_IN, "log in first", re)
+        if isinstance(message, Logout):
+            await self._logout(link, message)
+            return False
+        reply, deliveries = self.engine.handle(link.principal, link.conn_id, message)
+        link.send(reply)
+        self._deliver(deliveries)
+        return True
+
+    def _hello(self, link: Link, hello: Hello) -> bool:
+        version = negotiate(hello.versions)
+        if version is None:
+            link.send(
+                Error(
+                    re=RequestId(hello.id),
+                    code=ErrorCode.UNSUPPORTED_VERSION,
+                    message=f"this server speaks protocol version {PROTOCOL_VERSION}; "
+                    f"offered {hello.versions}",
+                )
+            )
+            return False
+        link.negotiated = True
+        link.send(
+            Welcome(
+                re=RequestId(hello.id),
+                version=version,
+                server_time=self.clock.now(),
+                server=SERVER_NAME,
+            )
+        )
+        return True
+
+    async def _login(self, link: Link, login: Login) -> None:
+        if link.principal is not None:
+            raise ProtocolError(
+                ErrorCode.INVALID_MESSAGE,
+                "already logged in on this connection; open another one for another user",
+                RequestId(login.id),
+            )
+        result = await self.auth.login(login)
+        principal = Principal(user=UserId(result.user.id), role=result.user.role)
+        snapshot, deliveries = self.engine.connect(principal, link.conn_id)
+        link.principal = principal
+        link.tokens.add(result.token)
+        if login.token is not None:
+            link.tokens.add(login.token)
+        self._links.setdefault(principal.user, set()).add(link)
+        link.send(
+            LoggedIn(
+                re=RequestId(login.id),
+                user=principal.user,
+                role=principal.role,
+                display_name=result.user.name,
+                token=result.token,
+                token_expires_at=result.token_expires_at,
+                server_time=self.clock.now(),
+            )
+        )
+        link.send(snapshot)
+        self._deliver(deliveries)
+
+    async def _logout(self, link: Link, logout: Logout) -> None:
+        assert link.principal is not None
+        for token in link.tokens:
+            self.auth.tokens.revoke(token)
+        link.said_goodbye = True
+        self._unregister(link)
+        deliveries = self.engine.disconnect(link.conn_id, goodbye=True)
+        link.send(Ack(re=RequestId(logout.id)))
+        self._deliver(deliveries)
+        await link.flush_and_close()
+
+    # --- fan-out -------------------------------------------------------------------------------
+
+    def _unregister(self, link: Link) -> None:
+        assert link.principal is not None
+        links = self._links.get(link.principal.user)
+        if links is not None:
+            links.discard(link)
+            if not links:
+                del self._links[link.principal.user]
+
+    def _deliver(self, deliveries: Iterable[Delivery]) -> None:
+        for delivery in deliveries:
+            links = self._links.get(delivery.to)
+            if not links:
+                continue
+            frame = encode_text(delivery.message)
+            for link in links:
+                link.post(frame)
+
+    def _call_engine(self, call: Callable[[], list[Delivery]], *, what: str) -> None:
+        try:
+            self._deliver(call())
+        except Exception:
+            log.exception("engine failed: %s", what)
+        self._rearm()
+
+    # --- deadlines -----------------------------------------------------------------------------
+
+    def start(self) -> None:
+        self._stopped = False
+        self._rearm()
+
+    def stop(self) -> None:
+        self._stopped = True
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+    def wake(self) -> None:
+        """Re-arm the deadline timer now (after a test moved a ManualClock, for instance)."""
+        self._rearm()
+
+    def _rearm(self, minimum_delay: float = 0.0) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        if self._stopped:
+            return
+        try:
+            deadline = self.engine.next_deadline()
+        except Exception:
+            log.exception("engine.next_deadline failed")
+            deadline = self.clock.now() + _RETRY_AFTER_FAILED_TICK
+        if deadline is None:
+            return
+        delay = max(minimum_delay, deadline - self.clock.now())
+        self._timer = asyncio.get_running_loop().call_later(delay, self._on_deadline)
+
+    def _on_deadline(self) -> None:
+        self._timer = None
+        try:
+            self._deliver(self.engine.tick())
+        except Exception:
+            log.exception("engine.tick failed")
+            self._rearm(_RETRY_AFTER_FAILED_TICK)
+            return
+        self._rearm()
+
+
+def _decode(frame: str | bytes) -> ClientMessage:
+    """Binary frames are accepted when they hold UTF-8 JSON; replies are always text frames."""
+    if isinstance(frame, bytes):
+        try:
+            frame = frame.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ProtocolError(
+                ErrorCode.INVALID_MESSAGE, "binary frame is not UTF-8 JSON"
+            ) from None
+    return decode_client(frame)
+
+
+def _http_response(status: http.HTTPStatus, body: bytes, content_type: str) -> Response:
+    headers = Headers(
+        [
+            ("Content-Type", content_type),
+            ("Content-Length", str(len(body))),
+            ("Connection", "close"),
+            ("Server", SERVER_NAME),
+        ]
+    )
+    return Response(status.value, status.phrase, headers, body)

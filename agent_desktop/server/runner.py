@@ -1,0 +1,96 @@
+"""Start the reference server: store, engine, authenticator and websocket listener together.
+
+Used by the CLI, by the app's demo mode and by tests (port 0 picks a free port; the real one is
+in `RunningServer.port` and in the ready line printed once the socket listens).
+"""
+
+from __future__ import annotations
+
+import ssl as ssl_module
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Final
+
+from websockets.asyncio.server import serve
+
+from agent_desktop.clock import Clock, SystemClock
+from agent_desktop.protocol.codec import MAX_FRAME_BYTES, SUBPROTOCOL
+from agent_desktop.server.auth import Authenticator, TokenBook
+from agent_desktop.server.config import ServerConfig
+from agent_desktop.server.config_loader import demo_config
+from agent_desktop.server.engine import Engine
+from agent_desktop.server.net import SERVER_NAME, Hub, select_subprotocol
+from agent_desktop.server.store import MemoryStore, SqliteStore, Store
+
+STATE_FILE: Final = "state.sqlite3"
+READY_LINE: Final = "agent-desktop-server listening on"
+"""Printed (and flushed) as `"<READY_LINE> ws://HOST:PORT"` once clients can connect."""
+
+
+@dataclass
+class RunningServer:
+    url: str
+    """e.g. "ws://127.0.0.1:43123" (wss:// with TLS)."""
+    port: int
+    engine: Engine
+    clock: Clock
+    hub: Hub = field(repr=False)
+
+    def wake(self) -> None:
+        """Re-arm the deadline timer now, e.g. after a test advanced a ManualClock."""
+        self.hub.wake()
+
+
+def open_store(data_dir: Path | None) -> Store:
+    return SqliteStore(data_dir / STATE_FILE) if data_dir is not None else MemoryStore()
+
+
+@asynccontextmanager
+async def running_server(
+    config: ServerConfig | None = None,
+    *,
+    data_dir: Path | None = None,
+    clock: Clock | None = None,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    ssl: ssl_module.SSLContext | None = None,
+) -> AsyncIterator[RunningServer]:
+    """config None -> the built-in demo configuration. data_dir None -> in-memory store."""
+    config = config if config is not None else demo_config()
+    clock = clock if clock is not None else SystemClock()
+    store = open_store(data_dir)
+    try:
+        engine = Engine(config, store, clock)
+        tokens = TokenBook(store, clock, config.timings.token_ttl_s)
+        hub = Hub(engine, Authenticator(config, tokens, clock), clock)
+        timings = config.timings
+        async with serve(
+            hub.handle,
+            host,
+            port,
+            ssl=ssl,
+            max_size=MAX_FRAME_BYTES,
+            subprotocols=[SUBPROTOCOL],  # type: ignore[list-item]  # Subprotocol is a NewType of str
+            select_subprotocol=select_subprotocol,
+            process_request=hub.process_request,
+            # The heartbeat: a client that stops answering pings is gone within
+            # interval + timeout, and the engine starts its grace windows.
+            ping_interval=timings.heartbeat_interval_s,
+            ping_timeout=timings.heartbeat_timeout_s,
+            close_timeout=timings.heartbeat_timeout_s,
+            server_header=SERVER_NAME,
+        ) as server:
+            bound_port = int(next(iter(server.sockets)).getsockname()[1])
+            scheme = "wss" if ssl is not None else "ws"
+            shown_host = f"[{host}]" if ":" in host else host
+            url = f"{scheme}://{shown_host}:{bound_port}"
+            hub.start()
+            print(f"{READY_LINE} {url}", flush=True)
+            try:
+                yield RunningServer(url=url, port=bound_port, engine=engine, clock=clock, hub=hub)
+            finally:
+                hub.stop()
+    finally:
+        store.close()

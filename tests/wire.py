@@ -1,0 +1,165 @@
+"""A small protocol client for tests: connect, hello, login, requests and pushed events.
+
+It speaks the real protocol over a real websocket, so a test reads like what a client does:
+
+    async with logged_in(server.url, "alice") as alice:
+        reply = await alice.request(SetPresence(id=alice.next_id(), presence=Presence.AWAY))
+        event = await alice.next_event(PresenceChanged)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import ssl
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Final, TypeVar, cast, get_args
+
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.typing import Subprotocol
+
+from agent_desktop.protocol.codec import (
+    MAX_FRAME_BYTES,
+    PROTOCOL_VERSION,
+    SUBPROTOCOL,
+    decode_server,
+    encode_text,
+)
+from agent_desktop.protocol.messages import (
+    ClientMessage,
+    Error,
+    Hello,
+    LoggedIn,
+    Login,
+    ServerEvent,
+    ServerMessage,
+    ServerReply,
+    Snapshot,
+    Welcome,
+)
+
+DEMO_PASSWORD: Final = "demo"
+WAIT_S: Final = 5.0
+"""Generous for a loaded 2-core machine; a passing test never waits this long."""
+
+_EVENT_TYPES: Final = get_args(ServerEvent)
+E = TypeVar("E")
+
+
+class WireError(AssertionError):
+    """The server answered with an error where the test expected success."""
+
+    def __init__(self, error: Error) -> None:
+        super().__init__(f"{error.code}: {error.message}")
+        self.error = error
+
+
+class WireClient:
+    def __init__(self, ws: ClientConnection) -> None:
+        self.ws = ws
+        self.events: list[ServerEvent] = []
+        """Pushed events received so far and not yet taken by `next_event`."""
+        self.snapshot: Snapshot | None = None
+        self.logged_in: LoggedIn | None = None
+        self._ids = itertools.count(1)
+
+    def next_id(self) -> str:
+        return f"t{next(self._ids)}"
+
+    async def send_raw(self, frame: str | bytes) -> None:
+        await self.ws.send(frame)
+
+    async def receive(self, wait_s: float = WAIT_S) -> ServerMessage:
+        async with asyncio.timeout(wait_s):
+            frame = await self.ws.recv()
+        return decode_server(frame)
+
+    async def reply(self, re: str | None = None, wait_s: float = WAIT_S) -> ServerReply:
+        """The next reply (to `re` when given), keeping pushed events for later."""
+        async with asyncio.timeout(wait_s):
+            while True:
+                message = await self.receive(wait_s)
+                if isinstance(message, _EVENT_TYPES):
+                    self.events.append(cast(ServerEvent, message))
+                    continue
+                reply = cast(ServerReply, message)
+                if re is None or reply.re == re:
+                    return reply
+
+    async def request(self, message: ClientMessage) -> ServerReply:
+        """Send a request and return its reply, which may be an `Error`."""
+        await self.ws.send(encode_text(message))
+        return await self.reply(message.id)
+
+    async def call(self, message: ClientMessage) -> ServerReply:
+        """Like `request`, but an `Error` reply fails the test."""
+        reply = await self.request(message)
+        if isinstance(reply, Error):
+            raise WireError(reply)
+        return reply
+
+    async def next_event(self, kind: type[E], wait_s: float = WAIT_S) -> E:
+        """The first pushed event of `kind` (earlier ones of other kinds stay in `events`)."""
+        async with asyncio.timeout(wait_s):
+            while True:
+                for index, event in enumerate(self.events):
+                    if isinstance(event, kind):
+                        del self.events[index]
+                        return event
+                message = await self.receive(wait_s)
+                if isinstance(message, _EVENT_TYPES):
+                    self.events.append(cast(ServerEvent, message))
+
+    async def hello(self) -> Welcome:
+        reply = await self.call(Hello(id=self.next_id(), versions=[PROTOCOL_VERSION]))
+        assert isinstance(reply, Welcome), reply
+        return reply
+
+    async def login(
+        self, user: str, password: str | None = DEMO_PASSWORD, *, token: str | None = None
+    ) -> LoggedIn:
+        """Log in (password, or `token` to resume) and wait for the snapshot that follows."""
+        login = Login(
+            id=self.next_id(), user=user, password=None if token else password, token=token
+        )
+        reply = await self.call(login)
+        assert isinstance(reply, LoggedIn), reply
+        self.logged_in = reply
+        self.snapshot = await self.next_event(Snapshot)
+        return reply
+
+    async def close(self) -> None:
+        await self.ws.close()
+
+
+@asynccontextmanager
+async def connected(
+    url: str, *, ssl_context: ssl.SSLContext | None = None, subprotocol: bool = True
+) -> AsyncIterator[WireClient]:
+    """A raw connection: nothing sent yet."""
+    async with connect(
+        url,
+        ssl=ssl_context,
+        subprotocols=[Subprotocol(SUBPROTOCOL)] if subprotocol else None,
+        max_size=MAX_FRAME_BYTES,
+        open_timeout=WAIT_S,
+        close_timeout=1,
+    ) as ws:
+        yield WireClient(ws)
+
+
+@asynccontextmanager
+async def logged_in(
+    url: str,
+    user: str,
+    password: str = DEMO_PASSWORD,
+    *,
+    token: str | None = None,
+    ssl_context: ssl.SSLContext | None = None,
+) -> AsyncIterator[WireClient]:
+    """Connected, negotiated and logged in; `client.snapshot` holds what the desktop shows."""
+    async with connected(url, ssl_context=ssl_context) as client:
+        await client.hello()
+        await client.login(user, password, token=token)
+        yield client
