@@ -16,8 +16,10 @@ import subprocess
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Annotated, Any
 
+from dbus_fast import Message
 from dbus_fast.aio import MessageBus
 from dbus_fast.annotations import DBusSignature, DBusStr, DBusUInt32
 from dbus_fast.constants import RequestNameReply
@@ -174,6 +176,42 @@ async def serving_notifications(
         await bus.wait_for_disconnect()  # type: ignore[no-untyped-call]
 
 
+async def wait_for_bus_name(name: str, timeout_s: float = 10.0) -> None:
+    """Return once `name` has an owner on the session bus (e.g. a daemon we just started).
+
+    Waits on NameOwnerChanged rather than polling, and never triggers D-Bus activation.
+    """
+    bus = await MessageBus().connect()
+    owned = asyncio.Event()
+
+    def on_message(message: Message) -> None:
+        if message.member == "NameOwnerChanged" and message.body[0] == name and message.body[2]:
+            owned.set()
+
+    bus.add_message_handler(on_message)
+    try:
+        await bus.call(
+            _bus_daemon_call("AddMatch", f"type='signal',member='NameOwnerChanged',arg0='{name}'")
+        )
+        reply = await bus.call(_bus_daemon_call("NameHasOwner", name))
+        if not reply.body[0]:
+            async with asyncio.timeout(timeout_s):
+                await owned.wait()
+    finally:
+        bus.disconnect()
+
+
+def _bus_daemon_call(member: str, argument: str) -> Message:
+    return Message(
+        destination="org.freedesktop.DBus",
+        path="/org/freedesktop/DBus",
+        interface="org.freedesktop.DBus",
+        member=member,
+        signature="s",
+        body=[argument],
+    )
+
+
 @contextmanager
 def private_session_bus() -> Iterator[str]:
     """Start a throwaway `dbus-daemon --session`; yields its address.
@@ -236,3 +274,85 @@ class RecordingResponder:
     def _record(self, what: str, offer_id: str) -> None:
         self.answers.append((what, offer_id))
         self._changed.set()
+
+
+@contextmanager
+def xvfb_display() -> Iterator[str]:
+    """A throwaway X server; yields its DISPLAY (":N", a free number Xvfb chose itself)."""
+    read_end, write_end = os.pipe()
+    server = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write_end), "-nolisten", "tcp", "-screen", "0", "800x600x24"],
+        pass_fds=(write_end,),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    os.close(write_end)
+    try:
+        # Xvfb writes the display number once it accepts clients; EOF means it died.
+        with os.fdopen(read_end) as ready:
+            number = ready.readline().strip()
+        if not number:
+            raise RuntimeError("Xvfb exited before it was ready")
+        yield f":{number}"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+class Dunst:
+    """dunst on an X display and a bus, with its context menu answered by a script.
+
+    `dunstctl context` asks dunst's `dmenu` for one action; our "dmenu" copies the menu to
+    a file and prints the line holding `choose(...)`'s text, i.e. presses that button.
+    """
+
+    def __init__(self, workdir: Path, display: str, bus_address: str) -> None:
+        self._workdir = workdir
+        self._env = {**os.environ, "DISPLAY": display, "DBUS_SESSION_BUS_ADDRESS": bus_address}
+        self.menu_file = workdir / "menu.txt"
+        self._choice_file = workdir / "choice.txt"
+        self._choice_file.write_text("")
+        picker = workdir / "pick.sh"
+        picker.write_text(
+            f'#!/bin/sh\ntee "{self.menu_file}" | grep -m1 -F "$(cat "{self._choice_file}")"\n'
+        )
+        picker.chmod(0o755)
+        config = Path("/etc/xdg/dunst/dunstrc").read_text()
+        lines = [
+            f"    dmenu = {picker}" if line.strip().startswith("dmenu =") else line
+            for line in config.splitlines()
+        ]
+        self._config = workdir / "dunstrc"
+        self._config.write_text("\n".join(lines) + "\n")
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        with (self._workdir / "dunst.log").open("wb") as log:
+            self._process = subprocess.Popen(
+                ["dunst", "-config", str(self._config)],
+                env=self._env,
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+            )
+
+    def stop(self) -> None:
+        if self._process is not None:
+            self._process.terminate()
+            self._process.wait(timeout=10)
+
+    def choose(self, text: str) -> None:
+        """What the next context menu picks, e.g. "[3,accept]"."""
+        self._choice_file.write_text(text)
+
+    async def ctl(self, *args: str) -> str:
+        """Run `dunstctl` against this dunst (off the loop: it blocks until dunst answers)."""
+        done = await asyncio.to_thread(
+            subprocess.run,
+            ["dunstctl", *args],
+            env=self._env,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=10,
+        )
+        return done.stdout.strip()
