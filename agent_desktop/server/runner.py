@@ -79,7 +79,9 @@ async def running_server(
             # interval + timeout, and the engine starts its grace windows.
             ping_interval=timings.heartbeat_interval_s,
             ping_timeout=timings.heartbeat_timeout_s,
-            close_timeout=timings.heartbeat_timeout_s,
+            # After a missed pong websockets waits close_timeout for the TCP close before the
+            # handler sees the loss; keep that short so detection stays near interval+timeout.
+            close_timeout=timings.heartbeat_timeout_s / 4,
             server_header=SERVER_NAME,
         ) as server:
             bound_port = int(next(iter(server.sockets)).getsockname()[1])

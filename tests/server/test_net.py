@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 
 import pytest
@@ -35,21 +34,7 @@ from agent_desktop.protocol.vocabulary import (
     UserId,
 )
 from agent_desktop.server.runner import RunningServer
-from tests.wire import WireClient, connected, logged_in
-
-
-async def http_get(server: RunningServer, path: str) -> tuple[int, dict[str, str], bytes]:
-    """A plain HTTP/1.1 GET, as a load balancer's health probe sends it."""
-    reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
-    writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode())
-    await writer.drain()
-    async with asyncio.timeout(5):
-        raw = await reader.read()
-    writer.close()
-    head, _, body = raw.partition(b"\r\n\r\n")
-    status_line, *header_lines = head.decode().split("\r\n")
-    headers = dict(line.split(": ", 1) for line in header_lines)
-    return int(status_line.split()[1]), headers, body
+from tests.wire import WireClient, connected, http_get, logged_in
 
 
 def error_of(reply: object, code: ErrorCode) -> Error:
@@ -300,7 +285,7 @@ async def test_accepting_another_agents_offer_is_forbidden_and_changes_nothing(
 
 
 async def test_health_answers_plain_json(server: RunningServer) -> None:
-    status, headers, body = await http_get(server, "/health")
+    status, headers, body = await http_get(server.port, "/health")
     assert status == 200
     assert headers["Content-Type"] == "application/json"
     health = json.loads(body)
@@ -309,14 +294,14 @@ async def test_health_answers_plain_json(server: RunningServer) -> None:
     assert health["queued_items"] == 0
     assert health["version"]
     async with logged_in(server.url, "alice"), logged_in(server.url, "sam"):
-        _, _, body = await http_get(server, "/health")
+        _, _, body = await http_get(server.port, "/health")
         assert json.loads(body)["connected_agents"] == 1  # sam is a supervisor
 
 
 async def test_other_plain_http_paths_are_404(server: RunningServer) -> None:
-    status, _, _ = await http_get(server, "/admin")
+    status, _, _ = await http_get(server.port, "/admin")
     assert status == 404
-    status, _, _ = await http_get(server, "/")
+    status, _, _ = await http_get(server.port, "/")
     assert status == 404
 
 

@@ -1,0 +1,64 @@
+"""Vanished clients: a client that stops answering pings is dropped and shown offline quickly."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import AsyncIterator
+
+import msgspec
+import pytest
+
+from agent_desktop.protocol.messages import Agents, AgentUpdated, ListAgents
+from agent_desktop.protocol.vocabulary import Presence
+from agent_desktop.server.config import ServerConfig
+from agent_desktop.server.runner import RunningServer, running_server
+from tests.wire import http_get, logged_in
+
+HEARTBEAT_S = 0.2
+
+
+@pytest.fixture
+async def fast_heartbeat_server(demo_config: ServerConfig) -> AsyncIterator[RunningServer]:
+    timings = msgspec.structs.replace(
+        demo_config.timings, heartbeat_interval_s=HEARTBEAT_S, heartbeat_timeout_s=HEARTBEAT_S
+    )
+    config = msgspec.structs.replace(demo_config, timings=timings)
+    async with running_server(config) as server:
+        yield server
+
+
+async def connected_agents(server: RunningServer) -> int:
+    _, _, body = await http_get(server.port, "/health")
+    count = json.loads(body)["connected_agents"]
+    assert isinstance(count, int)
+    return count
+
+
+async def test_a_client_that_stops_answering_pings_is_marked_offline(
+    fast_heartbeat_server: RunningServer,
+) -> None:
+    server = fast_heartbeat_server
+    async with logged_in(server.url, "sam") as sam:
+        listed = await sam.call(ListAgents(id=sam.next_id()))
+        assert isinstance(listed, Agents)
+        async with logged_in(server.url, "alice") as alice:
+            # Answering pings keeps the link up across several heartbeats.
+            await asyncio.sleep(HEARTBEAT_S * 4)
+            assert await connected_agents(server) == 1
+
+            # The machine freezes: the socket stays open but nothing is read, so no pong.
+            # (ws.transport is public in websockets' asyncio connection.)
+            alice.ws.transport.pause_reading()
+            frozen_at = time.monotonic()
+            async with asyncio.timeout(5):
+                while True:
+                    update = await sam.next_event(AgentUpdated)
+                    if update.agent.agent == "alice" and not update.agent.connected:
+                        break
+            noticed_after = time.monotonic() - frozen_at
+            assert update.agent.presence.presence is Presence.OFFLINE
+            assert await connected_agents(server) == 0
+            # interval + timeout (+ the short close wait), with slack for a loaded 2-core machine.
+            assert noticed_after < 2 * HEARTBEAT_S + HEARTBEAT_S / 4 + 0.4, noticed_after
