@@ -787,7 +787,11 @@ class Engine:
         assigns = work.item.origin in (Origin.TRANSFER, Origin.ESCALATION) or queue.auto_accept
         if assigns and self._session_count(user) >= MAX_SESSIONS:
             self._session_limit(user, work, None)
-        elif self._connected(user) and self._has_room(user, queue):
+            return
+        fits = self._load_with_offers(user) + queue.capacity_cost <= self._capacity(user)
+        # An assignment is limited by open sessions (rule 7); an offer also by pending offers.
+        room = fits if assigns else self._has_room(user, queue)
+        if self._connected(user) and room:
             self._route(work, user)
         else:
             self._history(work, "queued", f"{user} cannot take it now", agent=user)
@@ -1189,11 +1193,14 @@ class Engine:
         return Ack(re=RequestId(request.id))
 
     def _after_presence_choice(self, user: UserId) -> None:
-        """A person set the presence: a workable one resolves the alerts, then capacity rules."""
+        """A person set the presence: a workable one resolves the alerts.
+
+        The capacity rule does not overrule the choice on the spot (else `busy` could never be
+        chosen with nothing open); it applies again at the next change of load.
+        """
         if self._agent(user).presence.presence in self._allowed_presences(user):
             for alert in self._alerts_of(user):
                 self._clear_alert(alert.alert_id)
-        self._follow_capacity(user)
 
     def _on_dismiss(self, principal: Principal, request: DismissAlert) -> ServerReply:
         record = self._alerts.get(request.alert_id)

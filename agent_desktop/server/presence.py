@@ -7,6 +7,10 @@ partly used -> `busy`, full -> `busy_dnd`. A presence the agent chose (`away`, `
 `busy_dnd`) or one the system set as a penalty (`inactive`, `busy_dnd` after a reject or the
 session limit) stays until someone changes it. Pending offers do not move presence: an offer is
 not work yet, and flipping presence on every offer would make the timeline noise.
+
+The rule runs when load changes (a session opens or closes) and at login or reconnect. A presence
+a person has just chosen stands until the next change of load: otherwise `busy` could never be
+chosen with nothing open, because the rule would turn it back into `available` at once.
 """
 
 from __future__ import annotations
