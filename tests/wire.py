@@ -11,9 +11,13 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import os
 import ssl
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Final, TypeVar, cast, get_args
 
 from websockets.asyncio.client import ClientConnection, connect
@@ -38,6 +42,7 @@ from agent_desktop.protocol.messages import (
     Snapshot,
     Welcome,
 )
+from agent_desktop.server.runner import READY_LINE
 
 DEMO_PASSWORD: Final = "demo"
 WAIT_S: Final = 5.0
@@ -177,3 +182,58 @@ async def http_get(port: int, path: str) -> tuple[int, dict[str, str], bytes]:
     status_line, *header_lines = head.decode().split("\r\n")
     headers = dict(line.split(": ", 1) for line in header_lines)
     return int(status_line.split()[1]), headers, body
+
+
+@dataclass
+class ServerProcess:
+    """`python -m agent_desktop.server` as a real child process, ready for connections."""
+
+    process: asyncio.subprocess.Process
+    url: str
+    port: int
+
+    async def stop(self) -> int:
+        """SIGTERM, as a service manager stops it; returns the exit code."""
+        if self.process.returncode is None:
+            self.process.terminate()
+        async with asyncio.timeout(WAIT_S * 2):
+            return await self.process.wait()
+
+    async def kill(self) -> None:
+        """SIGKILL: no chance to clean up, as in a power-cut-free crash."""
+        if self.process.returncode is None:
+            self.process.kill()
+        await self.process.wait()
+
+
+async def start_server_process(
+    *args: str, stderr_path: Path, env: dict[str, str] | None = None
+) -> ServerProcess:
+    """Start the server CLI with `args` and wait for its ready line (port 0 -> the real port)."""
+    with stderr_path.open("ab") as stderr:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "agent_desktop.server",
+            *args,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=stderr,
+            env={**os.environ, **(env or {})},
+        )
+    assert process.stdout is not None
+    try:
+        async with asyncio.timeout(WAIT_S * 3):
+            while True:
+                line = (await process.stdout.readline()).decode()
+                if not line:
+                    code = await process.wait()
+                    why = await asyncio.to_thread(stderr_path.read_text)
+                    raise AssertionError(f"server exited ({code}) before ready: {why}")
+                if line.startswith(READY_LINE):
+                    url = line.split()[-1]
+                    return ServerProcess(process, url, int(url.rsplit(":", 1)[1]))
+    except BaseException:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+        raise
