@@ -1,0 +1,166 @@
+"""Item 1 — offer latency: server accepts a work item -> the agent core holds the offer ->
+the desktop notification request reaches the notification service.
+
+One agent runs the real app pieces on a qasync loop: `AgentCore` (session/), the app's
+`Announcer` and `OfferNotifier` chain (ui/), and desktop-notifier over a private D-Bus to a
+recording notification service. The server runs in its own process. "Accepted" is the work
+item's `created_at`, stamped by the server (same host, same wall clock) just before it routes
+and commits, so the figures include routing and the commit. Samples are taken one at a time:
+this is the latency of an idle system, not of a loaded one (item 2 measures that).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+import time
+from pathlib import Path
+
+import msgspec
+
+from agent_desktop.protocol.messages import CreateWork, WorkCreated
+from agent_desktop.protocol.vocabulary import Channel, OfferId, QueueId
+from agent_desktop.session.core import AgentCore, Announcement
+from agent_desktop.session.effects import OfferArrived
+from agent_desktop.session.policy import NotificationMode
+from agent_desktop.session.settings import Settings
+from bench.floor import websocket_round_trip
+from bench.link import Link
+from bench.notify_recorder import private_session_bus, recording_notifications
+from bench.population import PASSWORD, QUEUE, SUPERVISOR, Population, agent_name
+from bench.qt_loop import run_on_qt_loop
+from bench.server_process import server_process
+from bench.stats import Summary, summarize
+
+_PER_SAMPLE_TIMEOUT_S = 10.0
+
+
+class OfferLatency(msgspec.Struct, frozen=True):
+    samples: int
+    floor_round_trip: Summary
+    """Bare websockets echo round trip, one process, same run (s)."""
+    to_core: Summary
+    """Server accepted the item -> AgentCore announced the offer (s)."""
+    to_notification: Summary | None
+    """Server accepted the item -> Notify arrived at the D-Bus notification service (s)."""
+    notification_path: str
+    p99_ratio_core: float
+    p99_ratio_notification: float | None
+
+
+class _Responder:
+    """Forwards notification buttons to the announcer built after the notifier."""
+
+    def __init__(self) -> None:
+        self.target: object | None = None
+
+    def on_accept(self, offer_id: OfferId) -> None:
+        pass
+
+    def on_reject(self, offer_id: OfferId) -> None:
+        pass
+
+    def on_open(self, offer_id: OfferId) -> None:
+        pass
+
+    def on_dismissed(self, offer_id: OfferId) -> None:
+        pass
+
+
+async def _measure(url: str, samples: int) -> tuple[list[float], list[float], str]:
+    from desktop_notifier import DesktopNotifier
+    from PySide6.QtWidgets import QWidget
+
+    from agent_desktop.ui.announcer import Announcer
+    from agent_desktop.ui.notify.in_app import InAppNoticeAdapter
+    from agent_desktop.ui.notify.native import NativeNoticeAdapter
+    from agent_desktop.ui.notify.notifier import OfferNotifier
+    from agent_desktop.ui.tasks import TaskOwner
+
+    to_core: list[float] = []
+    to_notify: list[float] = []
+    async with recording_notifications() as recorder:
+        window = QWidget()
+        notifier = OfferNotifier(
+            [
+                NativeNoticeAdapter(DesktopNotifier(app_name="Agent Desktop"), _Responder()),
+                InAppNoticeAdapter(window),
+            ]
+        )
+        report = await notifier.start()
+        settings = Settings(
+            server_url=url,
+            user=agent_name(0),
+            notification_mode=NotificationMode.ALWAYS,
+            sound=False,
+        )
+        core = AgentCore(settings, password=PASSWORD)
+        tasks = TaskOwner(on_refused=lambda text: None)
+        announcer = Announcer(core, notifier, tasks, window, show_offer_in_app=lambda _id: None)
+        arrived: asyncio.Queue[tuple[OfferId, float]] = asyncio.Queue()
+
+        def on_announcement(announcement: Announcement) -> None:
+            if isinstance(announcement.effect, OfferArrived):
+                arrived.put_nowait((announcement.effect.offer.offer_id, time.time()))
+
+        # Stamp first, then let the app's announcer raise the notification, as in the app.
+        core.on_announcement(on_announcement)
+        core.on_announcement(announcer.announce)
+        await core.start()
+        await core.wait_for(lambda s: s.online, within=30)
+        tester, _ = await Link.open(url, SUPERVISOR, PASSWORD)
+        try:
+            for i in range(samples):
+                created = await tester.request(
+                    lambda rid, i=i: CreateWork(
+                        id=rid,
+                        channel=Channel.CHAT,
+                        queue=QueueId(QUEUE),
+                        customer_name=f"Customer {i}",
+                    ),
+                    WorkCreated,
+                )
+                accepted_at = created.work.created_at
+                offer_id, core_at = await asyncio.wait_for(arrived.get(), _PER_SAMPLE_TIMEOUT_S)
+                to_core.append(core_at - accepted_at)
+                if report.path.value == "native":
+                    notify_at, _ = await asyncio.wait_for(
+                        recorder.arrivals.get(), _PER_SAMPLE_TIMEOUT_S
+                    )
+                    to_notify.append(notify_at - accepted_at)
+                await core.accept(offer_id)
+                state = await core.wait_for(
+                    lambda s: any(x.work.work_id == created.work.work_id for x in s.sessions)
+                )
+                session = next(x for x in state.sessions if x.work.work_id == created.work.work_id)
+                await core.close_session(session.session_id)
+        finally:
+            await tester.close()
+            await core.close()
+            await tasks.close()
+            await notifier.close()
+    return to_core, to_notify, report.path.value
+
+
+def measure_offer_latency(samples: int) -> OfferLatency:
+    floor = asyncio.run(websocket_round_trip(max(500, samples * 2)))
+    with tempfile.TemporaryDirectory(prefix="bench-latency-") as tmp, private_session_bus():
+        work = Path(tmp)
+        config = Population(agents=1).write(work / "server.toml")
+
+        async def run() -> tuple[list[float], list[float], str]:
+            async with server_process(config, work) as server:
+                return await _measure(server.url, samples)
+
+        to_core, to_notify, path = run_on_qt_loop(run())
+    core = summarize(to_core)
+    notification = summarize(to_notify) if to_notify else None
+    return OfferLatency(
+        samples=samples,
+        floor_round_trip=floor,
+        to_core=core,
+        to_notification=notification,
+        notification_path=path,
+        p99_ratio_core=core.p99 / floor.p99,
+        p99_ratio_notification=notification.p99 / floor.p99 if notification else None,
+    )

@@ -1,0 +1,23 @@
+"""Run a coroutine on a qasync loop over an offscreen QApplication, as the app runs."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Coroutine
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+def run_on_qt_loop(coroutine: Coroutine[Any, Any, T]) -> T:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication([])
+    loop = qasync.QEventLoop(app)
+    try:
+        result: T = loop.run_until_complete(coroutine)
+        return result
+    finally:
+        loop.close()
