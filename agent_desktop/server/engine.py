@@ -624,6 +624,7 @@ class Engine:
             agent.disconnected_at is not None
             and now - agent.disconnected_at <= timings.presence_restore_window_s
         )
+        login = False
         if previous is not None and recent:
             self._set_presence(
                 agent,
@@ -635,6 +636,7 @@ class Engine:
         else:
             agent.last_work_at = now
             self._set_presence(agent, Presence.AVAILABLE, PresenceSource.SYSTEM, Reason.LOGIN)
+            login = True
         agent.disconnected_at = None
         agent.before_disconnect = None
         agent.auto_dnd_before_disconnect = False
@@ -646,7 +648,8 @@ class Engine:
                 offer.expires_at = now + offer.notification.wait_time_s
                 self._schedule(offer.expires_at, _EXPIRE, offer_id)
                 self._dirty.add((KIND_OFFER, offer_id))
-        self._follow_capacity(agent.user)
+        if login:
+            self._follow_capacity(agent.user)  # a reconnect restores the presence as it was
         self._refresh(agent.user)
 
     def _depart(self, agent: AgentRecord, *, goodbye: bool) -> None:
