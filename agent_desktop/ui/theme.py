@@ -1,0 +1,256 @@
+"""The app's look: follows the OS light/dark scheme, one stylesheet, presence colours, icons.
+
+Widgets only set object names and dynamic properties (`severity`, `sender`, `presence`); every
+colour lives here, so both schemes stay readable and consistent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Final
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPainter, QPixmap
+from PySide6.QtWidgets import QApplication
+
+from agent_desktop.protocol.vocabulary import Channel, Presence
+from agent_desktop.resources import channel_icon_path, icon_path
+
+
+class Scheme(StrEnum):
+    LIGHT = "light"
+    DARK = "dark"
+
+
+@dataclass(frozen=True, slots=True)
+class Palette:
+    window: str
+    surface: str
+    """Cards, panels and bubbles sit on this, one step off the window colour."""
+    border: str
+    text: str
+    muted: str
+    accent: str
+    accent_text: str
+    danger: str
+    warning_bg: str
+    warning_text: str
+    danger_bg: str
+    danger_text: str
+    info_bg: str
+    info_text: str
+    customer_bubble: str
+    agent_bubble: str
+    agent_bubble_text: str
+
+
+# Alert colours were picked for at least 4.5:1 contrast between text and background.
+LIGHT: Final = Palette(
+    window="#f5f6f8",
+    surface="#ffffff",
+    border="#d5d9e0",
+    text="#1c2430",
+    muted="#5b6676",
+    accent="#2563eb",
+    accent_text="#ffffff",
+    danger="#b42318",
+    warning_bg="#fff4d6",
+    warning_text="#6b4300",
+    danger_bg="#fde7e5",
+    danger_text="#8a1c12",
+    info_bg="#e6efff",
+    info_text="#1e3a8a",
+    customer_bubble="#eef0f4",
+    agent_bubble="#2563eb",
+    agent_bubble_text="#ffffff",
+)
+DARK: Final = Palette(
+    window="#1b1f26",
+    surface="#252a33",
+    border="#3a414d",
+    text="#e8ebf0",
+    muted="#a3acb9",
+    accent="#4f8cff",
+    accent_text="#0b1220",
+    danger="#ff8a80",
+    warning_bg="#3d3216",
+    warning_text="#ffd98a",
+    danger_bg="#4a1f1c",
+    danger_text="#ffc2bc",
+    info_bg="#1d2c4d",
+    info_text="#c7d8ff",
+    customer_bubble="#313845",
+    agent_bubble="#2f5fc4",
+    agent_bubble_text="#ffffff",
+)
+
+PRESENCE_COLOURS: Final[dict[Presence, str]] = {
+    Presence.AVAILABLE: "#16a34a",
+    Presence.BUSY: "#d97706",
+    Presence.BUSY_DND: "#dc2626",
+    Presence.AWAY: "#eab308",
+    Presence.OFFLINE: "#8a94a3",
+    Presence.INACTIVE: "#7c3aed",
+}
+
+
+def palette_for(scheme: Scheme) -> Palette:
+    return DARK if scheme is Scheme.DARK else LIGHT
+
+
+def current_scheme(app: QGuiApplication | None = None) -> Scheme:
+    """The OS scheme; when the platform does not say (offscreen, old desktops), the palette does."""
+    app = app or QGuiApplication.instance()  # type: ignore[assignment]
+    if app is None:
+        return Scheme.LIGHT
+    scheme = QGuiApplication.styleHints().colorScheme()
+    if scheme == Qt.ColorScheme.Dark:
+        return Scheme.DARK
+    if scheme == Qt.ColorScheme.Light:
+        return Scheme.LIGHT
+    window = QGuiApplication.palette().window().color()
+    return Scheme.DARK if window.lightnessF() < 0.5 else Scheme.LIGHT
+
+
+def stylesheet(scheme: Scheme) -> str:
+    p = palette_for(scheme)
+    presence_rules = "\n".join(
+        f'QLabel#presenceDot[presence="{presence.value}"] {{ color: {colour}; }}'
+        for presence, colour in PRESENCE_COLOURS.items()
+    )
+    return f"""
+QMainWindow, QDialog {{ background: {p.window}; color: {p.text}; }}
+QWidget {{ color: {p.text}; }}
+QLabel[muted="true"] {{ color: {p.muted}; }}
+QLabel[heading="true"] {{ font-size: 15pt; font-weight: 600; }}
+QLabel[sectionTitle="true"] {{ font-weight: 600; color: {p.muted}; }}
+
+QFrame#offerCard, QFrame#toast, QFrame#customerPanel, QFrame#caseRecord, QFrame#callPanel,
+QFrame#botSummary {{
+    background: {p.surface}; border: 1px solid {p.border}; border-radius: 8px;
+}}
+QFrame#toast {{ border-left: 4px solid {p.accent}; }}
+QFrame#offerCard {{ border-left: 4px solid {p.accent}; }}
+QLabel#offerTitle, QLabel#toastTitle {{ font-weight: 600; font-size: 11pt; }}
+QLabel#countdown {{ font-weight: 600; font-size: 12pt; color: {p.text}; }}
+QLabel#countdown[urgent="true"] {{ color: {p.danger}; }}
+QProgressBar#countdownBar {{
+    background: {p.customer_bubble}; border: none; border-radius: 2px; max-height: 4px;
+}}
+QProgressBar#countdownBar::chunk {{ background: {p.accent}; border-radius: 2px; }}
+
+QFrame#alertRow {{ border-radius: 6px; }}
+QFrame#alertRow[severity="warning"] {{ background: {p.warning_bg}; }}
+QFrame#alertRow[severity="warning"] QLabel {{ color: {p.warning_text}; }}
+QFrame#alertRow[severity="danger"] {{ background: {p.danger_bg}; }}
+QFrame#alertRow[severity="danger"] QLabel {{ color: {p.danger_text}; }}
+QFrame#alertRow[severity="info"] {{ background: {p.info_bg}; }}
+QFrame#alertRow[severity="info"] QLabel {{ color: {p.info_text}; }}
+
+QPushButton {{
+    padding: 5px 14px; border-radius: 6px; border: 1px solid {p.border};
+    background: {p.surface}; color: {p.text};
+}}
+QPushButton:hover {{ border-color: {p.accent}; }}
+QPushButton:disabled {{ color: {p.muted}; }}
+QPushButton[primary="true"] {{
+    background: {p.accent}; color: {p.accent_text}; border-color: {p.accent}; font-weight: 600;
+}}
+QPushButton[danger="true"] {{ color: {p.danger}; }}
+
+QScrollArea#transcript, QWidget#transcriptBody {{ background: {p.window}; border: none; }}
+QFrame#bubble {{ border-radius: 10px; }}
+QFrame#bubble[sender="customer"] {{ background: {p.customer_bubble}; }}
+QFrame#bubble[sender="agent"] {{ background: {p.agent_bubble}; }}
+QFrame#bubble[sender="agent"] QLabel {{ color: {p.agent_bubble_text}; }}
+QFrame#bubble[sender="system"] {{ background: transparent; }}
+QFrame#bubble[sender="system"] QLabel {{ color: {p.muted}; font-style: italic; }}
+QLabel#deliveryState[failed="true"] {{ color: {p.danger}; }}
+QPlainTextEdit#replyBox {{
+    background: {p.surface}; border: 1px solid {p.border}; border-radius: 6px; padding: 4px;
+}}
+QPlainTextEdit#replyBox:focus {{ border-color: {p.accent}; }}
+
+QTableView {{
+    background: {p.surface}; alternate-background-color: {p.window};
+    gridline-color: {p.border}; selection-background-color: {p.accent};
+    selection-color: {p.accent_text};
+}}
+QTabWidget::pane {{ border: 1px solid {p.border}; border-radius: 6px; top: -1px; }}
+QStatusBar QLabel {{ color: {p.muted}; }}
+{presence_rules}
+"""
+
+
+def apply_theme(app: QApplication, scheme: Scheme | None = None) -> Scheme:
+    scheme = scheme or current_scheme(app)
+    app.setStyleSheet(stylesheet(scheme))
+    return scheme
+
+
+class ThemeFollower(QObject):
+    """Re-applies the stylesheet when the OS switches between light and dark.
+
+    Signals:
+        scheme_changed(Scheme): the stylesheet was re-applied for a new scheme.
+    """
+
+    scheme_changed = Signal(object)
+
+    def __init__(self, app: QApplication) -> None:
+        super().__init__(app)
+        self._app = app
+        self.scheme = apply_theme(app)
+        QGuiApplication.styleHints().colorSchemeChanged.connect(self._on_scheme_changed)
+
+    def _on_scheme_changed(self, _scheme: Qt.ColorScheme) -> None:
+        scheme = current_scheme(self._app)
+        if scheme is not self.scheme:
+            self.scheme = apply_theme(self._app, scheme)
+            self.scheme_changed.emit(scheme)
+
+
+def app_icon() -> QIcon:
+    return QIcon(str(icon_path("app")))
+
+
+def channel_icon(channel: Channel) -> QIcon:
+    return QIcon(str(channel_icon_path(channel)))
+
+
+def presence_icon(presence: Presence, size: int = 12) -> QIcon:
+    """A filled dot in the presence's colour, for menus, combos and tables."""
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor(PRESENCE_COLOURS[presence]))
+    painter.drawEllipse(1, 1, size - 2, size - 2)
+    painter.end()
+    return QIcon(pixmap)
+
+
+def badged_icon(base: QIcon, count: int, size: int = 32) -> QIcon:
+    """`base` with a red count badge in the corner (tray unread count); `base` when 0."""
+    if count <= 0:
+        return base
+    pixmap = base.pixmap(size, size)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    badge = size * 0.6
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor("#dc2626"))
+    painter.drawEllipse(int(size - badge), 0, int(badge), int(badge))
+    painter.setPen(QColor("#ffffff"))
+    font = painter.font()
+    font.setBold(True)
+    font.setPixelSize(int(badge * 0.7))
+    painter.setFont(font)
+    text = str(count) if count < 10 else "9+"
+    painter.drawText(
+        int(size - badge), 0, int(badge), int(badge), Qt.AlignmentFlag.AlignCenter, text
+    )
+    painter.end()
+    return QIcon(pixmap)

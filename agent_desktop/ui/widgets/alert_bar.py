@@ -1,0 +1,105 @@
+"""The bar at the top of the dashboard: one row per alert, each with the action that resolves it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from agent_desktop.protocol.vocabulary import AlertKind
+from agent_desktop.session.state import AlertAction, ClientAlertKind, ShownAlert
+
+_FALLBACK_SENTENCES = {
+    AlertKind.MISSED: "You missed an offer, so you are Inactive and get no new work.",
+    AlertKind.REJECTED: "You rejected an offer, so you are on Do not disturb.",
+    AlertKind.MAX_SESSIONS: "You have the maximum number of sessions open, so you are on "
+    "Do not disturb.",
+    ClientAlertKind.CONNECTION_LOST: "The connection to the server was lost. You get no new "
+    "work until it is back.",
+}
+
+
+def _severity(alert: ShownAlert) -> str:
+    if alert.kind is ClientAlertKind.CONNECTION_LOST:
+        return "danger"
+    if alert.kind is AlertKind.MAX_SESSIONS:
+        return "info"
+    return "warning"
+
+
+class AlertRow(QFrame):
+    """One alert: its sentence, the resolving action and (server alerts) Dismiss."""
+
+    def __init__(self, alert: ShownAlert, bar: AlertBar) -> None:
+        super().__init__()
+        self.alert_id = alert.alert_id
+        self.setObjectName("alertRow")
+        self.setProperty("severity", _severity(alert))
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(12, 6, 8, 6)
+        layout.setSpacing(8)
+        # The server's message is written for people; fall back to ours when it is empty.
+        self.message = QLabel(alert.message.strip() or _FALLBACK_SENTENCES[alert.kind])
+        self.message.setWordWrap(True)
+        layout.addWidget(self.message, 1)
+        if alert.action is AlertAction.RECONNECT:
+            self.action_button = QPushButton("Reconnect now")
+            self.action_button.clicked.connect(bar.reconnect_requested)
+        else:
+            self.action_button = QPushButton("Set me Available")
+            self.action_button.clicked.connect(bar.set_available_requested)
+        self.action_button.setProperty("primary", True)
+        layout.addWidget(self.action_button)
+        self.dismiss_button: QPushButton | None = None
+        if alert.from_server:
+            self.dismiss_button = QPushButton("Dismiss")
+            alert_id = alert.alert_id
+            self.dismiss_button.clicked.connect(lambda: bar.dismiss_requested.emit(alert_id))
+            layout.addWidget(self.dismiss_button)
+
+
+class AlertBar(QWidget):
+    """Alerts (missed, rejected, max sessions, connection lost) with their resolving actions.
+
+    Hidden when there is no alert.
+
+    Signals:
+        set_available_requested(): the agent asked to be Available again.
+        dismiss_requested(str): the agent dismissed the server alert with this id.
+        reconnect_requested(): the agent asked to reconnect now rather than wait.
+    """
+
+    set_available_requested = Signal()
+    dismiss_requested = Signal(str)
+    reconnect_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(8, 8, 8, 0)
+        self._layout.setSpacing(6)
+        self._rows: dict[str, AlertRow] = {}
+        self._shown: tuple[ShownAlert, ...] = ()
+        self.setVisible(False)
+
+    def show_state(self, alerts: Sequence[ShownAlert]) -> None:
+        alerts = tuple(alerts)
+        if alerts == self._shown:
+            return
+        self._shown = alerts
+        for row in self._rows.values():
+            self._layout.removeWidget(row)
+            row.deleteLater()
+        self._rows = {}
+        for alert in alerts:
+            row = AlertRow(alert, self)
+            self._rows[alert.alert_id] = row
+            self._layout.addWidget(row)
+        self.setVisible(bool(alerts))
+
+    def row(self, alert_id: str) -> AlertRow | None:
+        return self._rows.get(alert_id)
+
+    def rows(self) -> list[AlertRow]:
+        return list(self._rows.values())

@@ -1,0 +1,174 @@
+"""The open sessions as tabs (at most ten): customer name, channel icon, unread dot."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QLabel, QStackedWidget, QTabWidget, QWidget
+
+from agent_desktop.protocol.model import Session
+from agent_desktop.protocol.vocabulary import MAX_SESSIONS, QueueId, Sender, SessionId
+from agent_desktop.session.state import OutgoingMessage
+from agent_desktop.ui.theme import channel_icon
+from agent_desktop.ui.widgets.session_view import SessionView
+from agent_desktop.ui.widgets.transfer_dialog import AgentChoice
+
+UNREAD_DOT = " ●"
+
+
+class SessionTabs(QStackedWidget):
+    """One `SessionView` per open session, in the order they opened.
+
+    A tab is "unread" when the customer wrote while it was not the current tab; the dot goes
+    when the agent looks at it. That is view state, not domain state, so it lives here.
+    `switch_actions` (Ctrl+1..9, Ctrl+Tab, Ctrl+Shift+Tab) are for the shell's main window.
+
+    Signals:
+        message_submitted(str, str): session id and reply text.
+        call_action(str, CallAction): session id and call control.
+        transfer_requested(str, object, object): session id, queue id or None, agent id or None.
+        escalate_requested(str, object, object): session id, queue id or None, agent id or None.
+        close_requested(str): session id.
+        unread_changed(int): how many sessions have unread customer messages.
+    """
+
+    message_submitted = Signal(str, str)
+    call_action = Signal(str, object)
+    transfer_requested = Signal(str, object, object)
+    escalate_requested = Signal(str, object, object)
+    close_requested = Signal(str)
+    unread_changed = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.setMovable(False)
+        self.tabs.setUsesScrollButtons(True)
+        self.empty = QLabel("No open sessions. New work appears here when you accept it.")
+        self.empty.setProperty("muted", True)
+        self.empty.setWordWrap(True)
+        self.addWidget(self.empty)
+        self.addWidget(self.tabs)
+        self._views: dict[SessionId, SessionView] = {}
+        self._seen: dict[SessionId, int] = {}
+        """How many customer messages the agent has seen per session."""
+        self._customer_counts: dict[SessionId, int] = {}
+        self._queues: tuple[QueueId, ...] = ()
+        self._agents: tuple[AgentChoice, ...] = ()
+        self._unread = 0
+        self.tabs.currentChanged.connect(self._on_current_changed)
+        self.switch_actions: list[QAction] = []
+        for number in range(1, 10):
+            action = QAction(f"Show session {number}", self)
+            action.setShortcut(QKeySequence(f"Ctrl+{number}"))
+            action.triggered.connect(lambda _=False, i=number - 1: self._show_index(i))
+            self.switch_actions.append(action)
+        self.next_action = QAction("Next session", self)
+        self.next_action.setShortcut(QKeySequence("Ctrl+Tab"))
+        self.next_action.triggered.connect(lambda: self._step(1))
+        self.previous_action = QAction("Previous session", self)
+        self.previous_action.setShortcut(QKeySequence("Ctrl+Shift+Tab"))
+        self.previous_action.triggered.connect(lambda: self._step(-1))
+        self.switch_actions += [self.next_action, self.previous_action]
+        self.setCurrentWidget(self.empty)
+
+    def set_transfer_targets(
+        self, queues: Sequence[QueueId], agents: Sequence[AgentChoice]
+    ) -> None:
+        """Queues and agents offered by Transfer… / Escalate… (the shell knows them)."""
+        self._queues = tuple(queues)
+        self._agents = tuple(agents)
+        for view in self._views.values():
+            view.set_transfer_targets(self._queues, self._agents)
+
+    def show_state(
+        self, sessions: Sequence[Session], outbox: Sequence[OutgoingMessage] = ()
+    ) -> None:
+        sessions = tuple(sessions)[:MAX_SESSIONS]
+        wanted = {s.session_id for s in sessions}
+        for session_id in [sid for sid in self._views if sid not in wanted]:
+            view = self._views.pop(session_id)
+            self.tabs.removeTab(self.tabs.indexOf(view))
+            view.deleteLater()
+            self._seen.pop(session_id, None)
+            self._customer_counts.pop(session_id, None)
+        for position, session in enumerate(sessions):
+            unsent = [m for m in outbox if m.session_id == session.session_id]
+            view = self._views.get(session.session_id) or self._add(session, position)
+            view.show_state(session, unsent)
+            self._customer_counts[session.session_id] = sum(
+                1 for m in session.transcript if m.sender is Sender.CUSTOMER
+            )
+        current = self.current_session()
+        if current is not None:
+            self._seen[current] = self._customer_counts[current]
+        self._refresh_titles()
+        self.setCurrentWidget(self.tabs if self._views else self.empty)
+
+    def _add(self, session: Session, position: int) -> SessionView:
+        view = SessionView(session)
+        view.set_transfer_targets(self._queues, self._agents)
+        view.message_submitted.connect(self.message_submitted)
+        view.call_action.connect(self.call_action)
+        view.transfer_requested.connect(self.transfer_requested)
+        view.escalate_requested.connect(self.escalate_requested)
+        view.close_requested.connect(self.close_requested)
+        self._views[session.session_id] = view
+        # What the customer wrote before the agent opened the tab is read when it opens.
+        self._seen[session.session_id] = sum(
+            1 for m in session.transcript if m.sender is Sender.CUSTOMER
+        )
+        self.tabs.insertTab(position, view, channel_icon(session.work.channel), "")
+        return view
+
+    def view(self, session_id: SessionId) -> SessionView | None:
+        return self._views.get(session_id)
+
+    def current_session(self) -> SessionId | None:
+        view = self.tabs.currentWidget()
+        return view.session_id if isinstance(view, SessionView) else None
+
+    def show_session(self, session_id: SessionId) -> None:
+        view = self._views.get(session_id)
+        if view is not None:
+            self.tabs.setCurrentWidget(view)
+
+    def tab_titles(self) -> list[str]:
+        return [self.tabs.tabText(i) for i in range(self.tabs.count())]
+
+    def unread_count(self) -> int:
+        return self._unread
+
+    def is_unread(self, session_id: SessionId) -> bool:
+        return self._customer_counts.get(session_id, 0) > self._seen.get(session_id, 0)
+
+    def _refresh_titles(self) -> None:
+        for index in range(self.tabs.count()):
+            view = self.tabs.widget(index)
+            assert isinstance(view, SessionView)
+            name = view.customer.name.text()
+            unread = self.is_unread(view.session_id)
+            self.tabs.setTabText(index, name + (UNREAD_DOT if unread else ""))
+            self.tabs.setTabToolTip(index, f"{name} — new messages" if unread else name)
+        unread_total = sum(1 for sid in self._views if self.is_unread(sid))
+        if unread_total != self._unread:
+            self._unread = unread_total
+            self.unread_changed.emit(unread_total)
+
+    def _on_current_changed(self, _index: int) -> None:
+        current = self.current_session()
+        if current is not None and current in self._customer_counts:
+            self._seen[current] = self._customer_counts[current]
+            self._refresh_titles()
+
+    def _show_index(self, index: int) -> None:
+        if 0 <= index < self.tabs.count():
+            self.tabs.setCurrentIndex(index)
+
+    def _step(self, delta: int) -> None:
+        count = self.tabs.count()
+        if count:
+            self.tabs.setCurrentIndex((self.tabs.currentIndex() + delta) % count)

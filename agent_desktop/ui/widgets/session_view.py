@@ -1,0 +1,446 @@
+"""One open session: the customer, the conversation and the controls its channel needs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from agent_desktop.protocol.model import CaseRecord, ChatMessage, Customer, Session
+from agent_desktop.protocol.vocabulary import (
+    CallAction,
+    CallState,
+    Channel,
+    QueueId,
+    Sender,
+    SessionId,
+)
+from agent_desktop.session.state import OutboxStatus, OutgoingMessage
+from agent_desktop.ui.theme import channel_icon
+from agent_desktop.ui.widgets.transfer_dialog import AgentChoice, TransferDialog
+from agent_desktop.ui.widgets.wording import CALL_STATE_LABELS, CHANNEL_LABELS, clock_text
+
+TEXT_CHANNELS = (Channel.CHAT, Channel.SMS)
+
+
+def _muted(text: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setProperty("muted", True)
+    return label
+
+
+class CustomerPanel(QFrame):
+    """Who the agent is talking to, and whether they are a known contact."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("customerPanel")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(14, 10, 14, 10)
+        layout.setSpacing(4)
+        header = QHBoxLayout()
+        self.icon = QLabel()
+        header.addWidget(self.icon)
+        self.name = QLabel()
+        self.name.setProperty("heading", True)
+        header.addWidget(self.name, 1)
+        self.channel = _muted()
+        header.addWidget(self.channel)
+        layout.addLayout(header)
+        self.subject = QLabel()
+        self.subject.setWordWrap(True)
+        layout.addWidget(self.subject)
+        form = QFormLayout()
+        form.setHorizontalSpacing(12)
+        form.setVerticalSpacing(2)
+        self.phone = QLabel()
+        self.email = QLabel()
+        self.account = QLabel()
+        self.contact = QLabel()
+        for value in (self.phone, self.email, self.account, self.contact):
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        form.addRow(_muted("Phone"), self.phone)
+        form.addRow(_muted("Email"), self.email)
+        form.addRow(_muted("Account"), self.account)
+        form.addRow(_muted("Contact"), self.contact)
+        layout.addLayout(form)
+
+    def show_state(self, session: Session) -> None:
+        work = session.work
+        customer: Customer = work.customer
+        self.icon.setPixmap(channel_icon(work.channel).pixmap(22, 22))
+        self.name.setText(customer.name)
+        self.channel.setText(f"{CHANNEL_LABELS[work.channel]} · {work.queue}")
+        self.subject.setText(work.subject)
+        self.subject.setVisible(bool(work.subject))
+        self.phone.setText(customer.phone or "—")
+        self.email.setText(customer.email or "—")
+        self.account.setText(customer.account or "—")
+        self.contact.setText(
+            f"Linked to contact {customer.contact_id}"
+            if customer.contact_id
+            else "Unknown customer — not linked to a contact"
+        )
+
+
+class Bubble(QFrame):
+    """One message: customer on the left, agent on the right, system notes centred."""
+
+    def __init__(self, sender: Sender, text: str, at: float, state: str = "") -> None:
+        super().__init__()
+        self.setObjectName("bubble")
+        self.setProperty("sender", sender.value)
+        self.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
+        self.setMaximumWidth(520)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 7, 12, 7)
+        layout.setSpacing(2)
+        self.text = QLabel(text)
+        self.text.setWordWrap(True)
+        self.text.setTextFormat(Qt.TextFormat.PlainText)
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.text)
+        meta = clock_text(at)
+        self.meta = QLabel(f"{meta} · {state}" if state else meta)
+        self.meta.setObjectName("deliveryState" if state else "bubbleTime")
+        self.meta.setProperty("failed", state == "not sent")
+        font = self.meta.font()
+        font.setPointSizeF(max(7.0, font.pointSizeF() * 0.85))
+        self.meta.setFont(font)
+        self.meta.setAlignment(Qt.AlignmentFlag.AlignRight)
+        layout.addWidget(self.meta)
+
+
+class Transcript(QScrollArea):
+    """The conversation, appended to as messages arrive; unconfirmed messages at the end."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("transcript")
+        self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        body = QWidget()
+        body.setObjectName("transcriptBody")
+        self._layout = QVBoxLayout(body)
+        self._layout.setContentsMargins(12, 12, 12, 12)
+        self._layout.setSpacing(8)
+        self._layout.addStretch(1)
+        self.setWidget(body)
+        self._shown: list[ChatMessage] = []
+        self._pending: list[QWidget] = []
+        self._pending_shown: tuple[OutgoingMessage, ...] = ()
+        # Follow new messages to the bottom as the content grows.
+        self.verticalScrollBar().rangeChanged.connect(
+            lambda _lo, hi: self.verticalScrollBar().setValue(hi)
+        )
+
+    def show_state(
+        self, messages: Sequence[ChatMessage], unsent: Sequence[OutgoingMessage]
+    ) -> None:
+        messages = list(messages)
+        if messages[: len(self._shown)] != self._shown:
+            self._clear()
+        for message in messages[len(self._shown) :]:
+            self._add_row(Bubble(message.sender, message.text, message.at), message.sender, None)
+        self._shown = messages
+        confirmed = {m.client_msg_id for m in messages if m.client_msg_id}
+        unsent = tuple(m for m in unsent if m.client_msg_id not in confirmed)
+        if unsent != self._pending_shown:
+            for row in self._pending:
+                self._layout.removeWidget(row)
+                row.deleteLater()
+            self._pending = []
+            for outgoing in unsent:
+                failed = outgoing.status is OutboxStatus.FAILED
+                bubble = Bubble(
+                    Sender.AGENT,
+                    outgoing.text,
+                    outgoing.typed_at,
+                    "not sent" if failed else "sending…",
+                )
+                if failed and outgoing.error:
+                    bubble.setToolTip(outgoing.error)
+                self._pending.append(self._add_row(bubble, Sender.AGENT, self._layout.count()))
+            self._pending_shown = unsent
+
+    def bubbles(self) -> list[Bubble]:
+        body = self.widget()
+        return body.findChildren(Bubble) if body is not None else []
+
+    def _add_row(self, bubble: Bubble, sender: Sender, at: int | None) -> QWidget:
+        row = QWidget()
+        layout = QHBoxLayout(row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        if sender is not Sender.CUSTOMER:
+            layout.addStretch(1)
+        layout.addWidget(bubble)
+        if sender is not Sender.AGENT:
+            layout.addStretch(1)
+        # Confirmed messages go above the unconfirmed ones, which stay at the end.
+        position = self._layout.count() - len(self._pending) if at is None else at
+        self._layout.insertWidget(position, row)
+        return row
+
+    def _clear(self) -> None:
+        while self._layout.count() > 1:
+            item = self._layout.takeAt(1)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        self._shown = []
+        self._pending = []
+        self._pending_shown = ()
+
+
+class ReplyBox(QPlainTextEdit):
+    """Enter sends, Shift+Enter starts a new line.
+
+    Signals:
+        submitted(str): the agent sent this text (never blank).
+    """
+
+    submitted = Signal(str)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("replyBox")
+        self.setPlaceholderText("Type a reply — Enter sends, Shift+Enter adds a line")
+        self.setTabChangesFocus(True)
+        self.setFixedHeight(72)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+            if modifiers == Qt.KeyboardModifier.ShiftModifier:
+                self.insertPlainText("\n")
+                return
+            if modifiers == Qt.KeyboardModifier.NoModifier:
+                text = self.toPlainText().strip()
+                if text:
+                    self.submitted.emit(text)
+                    self.clear()
+                return
+            # Ctrl+Enter belongs to the window (accept the newest offer).
+            event.ignore()
+            return
+        super().keyPressEvent(event)
+
+
+class CallPanel(QFrame):
+    """The call's state and its controls: hold/resume, mute/unmute, end."""
+
+    def __init__(self, view: SessionView) -> None:
+        super().__init__()
+        self.setObjectName("callPanel")
+        self._view = view
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(14, 8, 14, 8)
+        self.state = QLabel()
+        self.state.setProperty("sectionTitle", True)
+        layout.addWidget(self.state, 1)
+        self.hold_button = QPushButton("Hold")
+        self.mute_button = QPushButton("Mute")
+        self.end_button = QPushButton("End call")
+        self.end_button.setProperty("danger", True)
+        for button in (self.hold_button, self.mute_button, self.end_button):
+            layout.addWidget(button)
+        self._hold_action = CallAction.HOLD
+        self._mute_action = CallAction.MUTE
+        self.hold_button.clicked.connect(lambda: self._send(self._hold_action))
+        self.mute_button.clicked.connect(lambda: self._send(self._mute_action))
+        self.end_button.clicked.connect(lambda: self._send(CallAction.END))
+
+    def _send(self, action: CallAction) -> None:
+        self._view.call_action.emit(self._view.session_id, action)
+
+    def show_state(self, session: Session) -> None:
+        call = session.call
+        state = call.state if call is not None else CallState.ENDED
+        label = CALL_STATE_LABELS[state]
+        if call is not None and call.muted and state is not CallState.ENDED:
+            label += " · Muted"
+        self.state.setText(label)
+        live = state in (CallState.CONNECTED, CallState.ON_HOLD)
+        self._hold_action = CallAction.RESUME if state is CallState.ON_HOLD else CallAction.HOLD
+        self.hold_button.setText("Resume" if state is CallState.ON_HOLD else "Hold")
+        muted = call is not None and call.muted
+        self._mute_action = CallAction.UNMUTE if muted else CallAction.MUTE
+        self.mute_button.setText("Unmute" if muted else "Mute")
+        self.hold_button.setEnabled(live)
+        self.mute_button.setEnabled(live)
+        self.end_button.setEnabled(state is not CallState.ENDED)
+
+
+class CaseRecordPanel(QFrame):
+    """The case's record: number, title, status, priority and description."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("caseRecord")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(14, 10, 14, 10)
+        self.title = QLabel()
+        self.title.setProperty("sectionTitle", True)
+        self.title.setWordWrap(True)
+        layout.addWidget(self.title)
+        form = QFormLayout()
+        self.status = QLabel()
+        self.priority = QLabel()
+        form.addRow(_muted("Status"), self.status)
+        form.addRow(_muted("Priority"), self.priority)
+        layout.addLayout(form)
+        self.description = QLabel()
+        self.description.setWordWrap(True)
+        self.description.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.description.setAlignment(Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(self.description, 1)
+
+    def show_state(self, case: CaseRecord | None) -> None:
+        if case is None:
+            self.title.setText("No case record was attached to this item.")
+            self.status.setText("—")
+            self.priority.setText("—")
+            self.description.setText("")
+            return
+        self.title.setText(f"Case {case.case_number}: {case.title}")
+        self.status.setText(case.status.capitalize())
+        self.priority.setText(case.priority.capitalize())
+        self.description.setText(case.description or "No description.")
+
+
+class SessionView(QWidget):
+    """Renders one `Session`; its controls follow the channel (reply box, call, case record).
+
+    Signals:
+        message_submitted(str, str): session id and the reply the agent sent.
+        call_action(str, CallAction): session id and the call control pressed.
+        transfer_requested(str, object, object): session id, queue id or None, agent id or None.
+        escalate_requested(str, object, object): session id, queue id or None, agent id or None.
+        close_requested(str): the agent closed the session.
+    """
+
+    message_submitted = Signal(str, str)
+    call_action = Signal(str, object)
+    transfer_requested = Signal(str, object, object)
+    escalate_requested = Signal(str, object, object)
+    close_requested = Signal(str)
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session_id: SessionId = session.session_id
+        self.channel = session.work.channel
+        self._session: Session | None = None
+        self._unsent: tuple[OutgoingMessage, ...] = ()
+        self._queues: tuple[QueueId, ...] = ()
+        self._agents: tuple[AgentChoice, ...] = ()
+        self.dialog: TransferDialog | None = None
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 10, 10, 10)
+        layout.setSpacing(8)
+        self.customer = CustomerPanel()
+        layout.addWidget(self.customer)
+
+        self.left_notice = QLabel("The customer left the conversation.")
+        self.left_notice.setObjectName("alertRow")
+        self.left_notice.setProperty("severity", "info")
+        self.left_notice.setContentsMargins(10, 6, 10, 6)
+        layout.addWidget(self.left_notice)
+
+        self.bot_summary: QLabel | None = None
+        if session.work.bot_summary is not None:
+            box = QFrame()
+            box.setObjectName("botSummary")
+            box_layout = QVBoxLayout(box)
+            box_layout.setContentsMargins(14, 8, 14, 8)
+            title = QLabel("Bot summary")
+            title.setProperty("sectionTitle", True)
+            box_layout.addWidget(title)
+            self.bot_summary = QLabel()
+            self.bot_summary.setWordWrap(True)
+            box_layout.addWidget(self.bot_summary)
+            layout.addWidget(box)
+
+        self.call_panel: CallPanel | None = None
+        self.case_panel: CaseRecordPanel | None = None
+        self.reply_box: ReplyBox | None = None
+        if self.channel is Channel.VOICE:
+            self.call_panel = CallPanel(self)
+            layout.addWidget(self.call_panel)
+        if self.channel is Channel.CASE:
+            self.case_panel = CaseRecordPanel()
+            layout.addWidget(self.case_panel, 1)
+
+        self.transcript = Transcript()
+        layout.addWidget(self.transcript, 3 if self.channel in TEXT_CHANNELS else 1)
+        if self.channel in TEXT_CHANNELS:
+            self.reply_box = ReplyBox()
+            self.reply_box.submitted.connect(
+                lambda text: self.message_submitted.emit(self.session_id, text)
+            )
+            layout.addWidget(self.reply_box)
+
+        actions = QHBoxLayout()
+        self.transfer_button = QPushButton("Transfer…")
+        self.escalate_button = QPushButton("Escalate…")
+        self.close_button = QPushButton("Close session")
+        self.transfer_button.clicked.connect(lambda: self._open_dialog("Transfer"))
+        self.escalate_button.clicked.connect(lambda: self._open_dialog("Escalate"))
+        self.close_button.clicked.connect(lambda: self.close_requested.emit(self.session_id))
+        actions.addWidget(self.transfer_button)
+        actions.addWidget(self.escalate_button)
+        actions.addStretch(1)
+        actions.addWidget(self.close_button)
+        layout.addLayout(actions)
+        self.show_state(session, ())
+
+    def set_transfer_targets(
+        self, queues: Sequence[QueueId], agents: Sequence[AgentChoice]
+    ) -> None:
+        self._queues = tuple(queues)
+        self._agents = tuple(agents)
+
+    def show_state(self, session: Session, unsent: Sequence[OutgoingMessage]) -> None:
+        unsent = tuple(unsent)
+        if session == self._session and unsent == self._unsent:
+            return
+        self._session = session
+        self._unsent = unsent
+        self.customer.show_state(session)
+        self.left_notice.setVisible(session.customer_left)
+        if self.bot_summary is not None:
+            self.bot_summary.setText(session.work.bot_summary or "")
+        if self.call_panel is not None:
+            self.call_panel.show_state(session)
+        if self.case_panel is not None:
+            self.case_panel.show_state(session.work.case)
+        self.transcript.show_state(session.transcript, unsent)
+        self.transcript.setVisible(bool(session.transcript) or self.channel in TEXT_CHANNELS)
+        if self.reply_box is not None:
+            self.reply_box.setEnabled(not session.customer_left)
+        self.transfer_button.setEnabled(not session.customer_left)
+        self.escalate_button.setEnabled(not session.customer_left)
+
+    def _open_dialog(self, verb: str) -> None:
+        assert self._session is not None
+        self.dialog = TransferDialog(
+            verb, self._session.work.customer.name, self._queues, self._agents, self
+        )
+        signal = self.transfer_requested if verb == "Transfer" else self.escalate_requested
+        dialog = self.dialog
+        dialog.accepted.connect(lambda: signal.emit(self.session_id, *dialog.target()))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()

@@ -1,0 +1,109 @@
+"""Settings: notifications, sound, server and user, with the notification self-test result."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from agent_desktop.session.policy import NotificationMode
+from agent_desktop.session.settings import Settings, SettingsError
+
+MODE_LABELS = {
+    NotificationMode.ALWAYS: "Always",
+    NotificationMode.WHEN_UNFOCUSED: "Only when the app is not in focus",
+    NotificationMode.OFF: "Off",
+}
+
+
+class SettingsDialog(QDialog):
+    """Edits a `Settings` value; invalid input is shown in the dialog and not accepted.
+
+    Open with `open()`; on `settings_accepted` the shell saves the value.
+
+    Signals:
+        settings_accepted(Settings): the agent pressed Save with valid settings.
+    """
+
+    settings_accepted = Signal(object)
+
+    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Settings")
+        self.setMinimumWidth(440)
+        self._original = settings
+        layout = QVBoxLayout(self)
+        layout.setSpacing(12)
+        form = QFormLayout()
+        form.setVerticalSpacing(8)
+        self.mode = QComboBox()
+        for mode, label in MODE_LABELS.items():
+            self.mode.addItem(label, mode)
+        self.mode.setCurrentIndex(list(MODE_LABELS).index(settings.notification_mode))
+        form.addRow("Desktop notifications", self.mode)
+        self.sound = QCheckBox("Play a sound on incoming work")
+        self.sound.setChecked(settings.sound)
+        form.addRow("Sound", self.sound)
+        self.repeat_sound = QCheckBox("Repeat until answered")
+        self.repeat_sound.setChecked(settings.repeat_sound)
+        form.addRow("", self.repeat_sound)
+        self.server_url = QLineEdit(settings.server_url)
+        self.server_url.setPlaceholderText("wss://contact-center.example.com")
+        form.addRow("Server", self.server_url)
+        self.user = QLineEdit(settings.user)
+        form.addRow("User", self.user)
+        layout.addLayout(form)
+
+        self.self_test = QLabel("Notification self-test has not run yet.")
+        self.self_test.setWordWrap(True)
+        self.self_test.setProperty("muted", True)
+        layout.addWidget(self.self_test)
+        self.error = QLabel()
+        self.error.setObjectName("alertRow")
+        self.error.setProperty("severity", "danger")
+        self.error.setWordWrap(True)
+        self.error.setContentsMargins(10, 6, 10, 6)
+        self.error.setVisible(False)
+        layout.addWidget(self.error)
+
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.sound.toggled.connect(self.repeat_sound.setEnabled)
+        self.repeat_sound.setEnabled(settings.sound)
+
+    def set_self_test_result(self, text: str) -> None:
+        self.self_test.setText(f"Notification self-test: {text}")
+
+    def value(self) -> Settings:
+        """The edited settings; raises `SettingsError` when a field is invalid."""
+        return self._original.with_changes(
+            notification_mode=self.mode.currentData(),
+            sound=self.sound.isChecked(),
+            repeat_sound=self.repeat_sound.isChecked(),
+            server_url=self.server_url.text().strip(),
+            user=self.user.text().strip(),
+        )
+
+    def accept(self) -> None:
+        try:
+            settings = self.value()
+        except SettingsError as exc:
+            self.error.setText(str(exc))
+            self.error.setVisible(True)
+            return
+        self.error.setVisible(False)
+        super().accept()
+        self.settings_accepted.emit(settings)

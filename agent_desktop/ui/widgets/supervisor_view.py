@@ -1,0 +1,220 @@
+"""The supervisor's live table of agents, and the reset-presence action."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Final
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from agent_desktop.protocol.model import AgentView
+from agent_desktop.protocol.vocabulary import AlertKind, UserId
+from agent_desktop.ui.theme import presence_icon
+from agent_desktop.ui.widgets.wording import (
+    CHOOSABLE_PRESENCES,
+    presence_explanation,
+    presence_label,
+)
+
+COLUMNS: Final = ("Agent", "Presence", "Sessions", "Pending offers", "Connection", "Alerts")
+ALERT_WORDS: Final = {
+    AlertKind.MISSED: "Missed offer",
+    AlertKind.REJECTED: "Rejected offer",
+    AlertKind.MAX_SESSIONS: "Session limit",
+}
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+class AgentTableModel(QAbstractTableModel):
+    """Rows of `AgentView`, sorted by agent id. `set_agents` changes only what changed, so the
+    view keeps its selection and scroll position under a stream of updates."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[AgentView] = []
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid():
+            return None
+        row = self._rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(row, column)
+        if role == Qt.ItemDataRole.DecorationRole and column == 1:
+            return presence_icon(row.presence.presence)
+        if role == Qt.ItemDataRole.ToolTipRole and column == 1:
+            return presence_explanation(row.presence)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (2, 3):
+            return int(Qt.AlignmentFlag.AlignCenter)
+        if role == Qt.ItemDataRole.UserRole:
+            return row.agent
+        return None
+
+    @staticmethod
+    def _text(row: AgentView, column: int) -> str:
+        if column == 0:
+            return (
+                row.display_name
+                if row.display_name == row.agent
+                else (f"{row.display_name} ({row.agent})")
+            )
+        if column == 1:
+            return presence_explanation(row.presence)
+        if column == 2:
+            return f"{row.sessions} ({row.capacity_used}/{row.capacity} capacity)"
+        if column == 3:
+            return str(row.pending_offers)
+        if column == 4:
+            return "Connected" if row.connected else "Disconnected"
+        return ", ".join(ALERT_WORDS[a] for a in row.alerts) or "—"
+
+    def agent_at(self, row: int) -> AgentView:
+        return self._rows[row]
+
+    def set_agents(self, agents: Sequence[AgentView]) -> None:
+        new = sorted(agents, key=lambda a: a.agent)
+        new_ids = {a.agent for a in new}
+        for row in reversed(range(len(self._rows))):
+            if self._rows[row].agent not in new_ids:
+                self.beginRemoveRows(QModelIndex(), row, row)
+                del self._rows[row]
+                self.endRemoveRows()
+        # Both lists are sorted by agent id now, so one merge pass updates and inserts.
+        for position, agent in enumerate(new):
+            if position < len(self._rows) and self._rows[position].agent == agent.agent:
+                if self._rows[position] != agent:
+                    self._rows[position] = agent
+                    self.dataChanged.emit(
+                        self.index(position, 0), self.index(position, len(COLUMNS) - 1)
+                    )
+            else:
+                self.beginInsertRows(QModelIndex(), position, position)
+                self._rows.insert(position, agent)
+                self.endInsertRows()
+
+
+class SupervisorView(QWidget):
+    """A live agent table with a Reset presence button and context menu.
+
+    Signals:
+        reset_presence_requested(str, Presence): reset this agent's presence to that presence.
+    """
+
+    reset_presence_requested = Signal(str, object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 10, 10, 10)
+        layout.setSpacing(8)
+        title = QLabel("Your agents")
+        title.setProperty("heading", True)
+        layout.addWidget(title)
+        self.model = AgentTableModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
+        layout.addWidget(self.table, 1)
+
+        bar = QHBoxLayout()
+        bar.addStretch(1)
+        bar.addWidget(QLabel("Reset to"))
+        self.target = QComboBox()
+        for presence in CHOOSABLE_PRESENCES:
+            self.target.addItem(presence_icon(presence), presence_label(presence), presence)
+        bar.addWidget(self.target)
+        self.reset_button = QPushButton("Reset presence")
+        self.reset_button.setProperty("primary", True)
+        self.reset_button.clicked.connect(self._reset_selected)
+        bar.addWidget(self.reset_button)
+        layout.addLayout(bar)
+        self.table.selectionModel().selectionChanged.connect(self._sync)
+        self._sync()
+
+    def show_state(self, agents: Sequence[AgentView] | None) -> None:
+        self.model.set_agents(agents or ())
+        self._sync()
+
+    def selected_agent(self) -> UserId | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.agent_at(rows[0].row()).agent if rows else None
+
+    def select_agent(self, agent: UserId) -> None:
+        for row in range(self.model.rowCount()):
+            if self.model.agent_at(row).agent == agent:
+                self.table.selectRow(row)
+                return
+
+    def reset_actions(self, agent: UserId) -> list[QAction]:
+        """ "Reset presence to …" actions for one agent (the context menu's entries)."""
+        actions = []
+        for presence in CHOOSABLE_PRESENCES:
+            action = QAction(
+                presence_icon(presence), f"Reset presence to {presence_label(presence)}", self
+            )
+            action.triggered.connect(
+                lambda _=False, p=presence: self.reset_presence_requested.emit(agent, p)
+            )
+            actions.append(action)
+        return actions
+
+    def _reset_selected(self) -> None:
+        agent = self.selected_agent()
+        if agent is not None:
+            self.reset_presence_requested.emit(agent, self.target.currentData())
+
+    def _context_menu(self, position: QPoint) -> None:
+        index = self.table.indexAt(position)
+        if not index.isValid():
+            return
+        agent = self.model.agent_at(index.row()).agent
+        menu = QMenu(self)
+        menu.addActions(self.reset_actions(agent))
+        menu.popup(self.table.viewport().mapToGlobal(position))
+
+    def _sync(self) -> None:
+        self.reset_button.setEnabled(self.selected_agent() is not None)

@@ -1,0 +1,96 @@
+"""The small dialog behind Transfer… and Escalate…: pick a queue or one agent."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from agent_desktop.protocol.vocabulary import QueueId, UserId
+
+AgentChoice = tuple[UserId, str]
+"""An agent's id and display name."""
+
+
+class TransferDialog(QDialog):
+    """Choose exactly one target: a queue or an agent. Open it with `open()`, never `exec()`
+    inside a coroutine; read `target()` when `accepted` fires.
+
+    The combos are editable, so a queue or agent the shell did not list can still be typed.
+    """
+
+    def __init__(
+        self,
+        verb: str,
+        customer: str,
+        queues: Sequence[QueueId],
+        agents: Sequence[AgentChoice],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"{verb} {customer}")
+        self.setModal(True)
+        layout = QVBoxLayout(self)
+        layout.setSpacing(10)
+        intro = QLabel(f"{verb} the conversation with {customer} to:")
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        form = QFormLayout()
+        self.to_queue = QRadioButton("A queue")
+        self.to_agent = QRadioButton("An agent")
+        self.to_queue.setChecked(True)
+        self.queue_combo = QComboBox()
+        self.queue_combo.setEditable(True)
+        for queue in queues:
+            self.queue_combo.addItem(queue, queue)
+        self.agent_combo = QComboBox()
+        self.agent_combo.setEditable(True)
+        for agent, name in agents:
+            self.agent_combo.addItem(f"{name} ({agent})" if name != agent else agent, agent)
+        form.addRow(self.to_queue, self.queue_combo)
+        form.addRow(self.to_agent, self.agent_combo)
+        layout.addLayout(form)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setText(verb)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        for signal in (
+            self.to_queue.toggled,
+            self.queue_combo.currentTextChanged,
+            self.agent_combo.currentTextChanged,
+        ):
+            signal.connect(self._sync)
+        self._sync()
+
+    def _chosen(self, combo: QComboBox) -> str:
+        text = combo.currentText().strip()
+        index = combo.findText(text, Qt.MatchFlag.MatchExactly)
+        data = combo.itemData(index) if index >= 0 else None
+        return str(data) if data else text
+
+    def target(self) -> tuple[QueueId | None, UserId | None]:
+        if self.to_queue.isChecked():
+            return QueueId(self._chosen(self.queue_combo)), None
+        return None, UserId(self._chosen(self.agent_combo))
+
+    def _sync(self) -> None:
+        by_queue = self.to_queue.isChecked()
+        self.queue_combo.setEnabled(by_queue)
+        self.agent_combo.setEnabled(not by_queue)
+        combo = self.queue_combo if by_queue else self.agent_combo
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setEnabled(bool(combo.currentText().strip()))

@@ -1,0 +1,77 @@
+"""The tray icon: presence menu, unread count in the tooltip and as a badge on the icon."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QAction, QActionGroup, QIcon
+from PySide6.QtWidgets import QMenu, QSystemTrayIcon
+
+from agent_desktop.protocol.vocabulary import Presence
+from agent_desktop.resources import icon_path
+from agent_desktop.ui.theme import badged_icon, presence_icon
+from agent_desktop.ui.widgets.wording import CHOOSABLE_PRESENCES, presence_label
+
+APP_NAME = "Agent Desktop"
+
+
+class TrayIcon(QObject):
+    """Wraps a `QSystemTrayIcon` (`.tray`, also what the notification adapters take).
+
+    Signals:
+        presence_chosen(Presence): the agent picked a presence in the tray menu.
+        show_requested(): open the main window (menu entry or a click on the icon).
+        quit_requested(): the agent chose Quit.
+    """
+
+    presence_chosen = Signal(object)
+    show_requested = Signal()
+    quit_requested = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._base = QIcon(str(icon_path("tray")))
+        self.tray = QSystemTrayIcon(self._base, self)
+        self.menu = QMenu()
+        self.show_action = self.menu.addAction("Show Agent Desktop")
+        self.show_action.triggered.connect(self.show_requested)
+        self.menu.addSeparator()
+        self._group = QActionGroup(self)
+        self._group.setExclusive(True)
+        self.presence_actions: dict[Presence, QAction] = {}
+        for presence in CHOOSABLE_PRESENCES:
+            action = self.menu.addAction(presence_icon(presence), presence_label(presence))
+            action.setCheckable(True)
+            action.triggered.connect(lambda _=False, p=presence: self.presence_chosen.emit(p))
+            self._group.addAction(action)
+            self.presence_actions[presence] = action
+        self.menu.addSeparator()
+        self.quit_action = self.menu.addAction("Quit")
+        self.quit_action.triggered.connect(self.quit_requested)
+        self.tray.setContextMenu(self.menu)
+        self.tray.activated.connect(self._on_activated)
+        self._shown: tuple[Presence | None, int] | None = None
+        self.show_state(None, 0)
+
+    def show_state(self, presence: Presence | None, unread: int) -> None:
+        """`presence` is what the app shows (Offline over a dead link), `unread` the number of
+        sessions with new customer messages."""
+        if self._shown == (presence, unread):
+            return
+        self._shown = (presence, unread)
+        for choice, action in self.presence_actions.items():
+            action.setChecked(choice == presence)
+            action.setEnabled(presence is not None)
+        parts = [APP_NAME]
+        if presence is not None:
+            parts.append(presence_label(presence))
+        if unread:
+            parts.append(f"{unread} unread session" + ("s" if unread != 1 else ""))
+        self.tray.setToolTip(" — ".join(parts))
+        self.tray.setIcon(badged_icon(self._base, unread))
+
+    def tooltip(self) -> str:
+        return self.tray.toolTip()
+
+    def _on_activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
+        if reason == QSystemTrayIcon.ActivationReason.Trigger:
+            self.show_requested.emit()
