@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from websockets.exceptions import ConnectionClosed
@@ -315,3 +316,47 @@ async def test_logged_in_reply_precedes_the_snapshot(server: RunningServer) -> N
         second = await client.receive()
         assert isinstance(first, LoggedIn)
         assert type(second).__name__ == "Snapshot"
+
+
+# --- failures inside the server ---------------------------------------------------------------
+
+
+async def test_an_engine_bug_is_an_internal_error_and_the_connection_survives(
+    server: RunningServer, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    real_handle = server.engine.handle
+
+    def broken_once(*args: Any, **kwargs: Any) -> Any:
+        monkeypatch.setattr(server.engine, "handle", real_handle)
+        raise RuntimeError("simulated engine bug")
+
+    async with logged_in(server.url, "alice") as alice:
+        monkeypatch.setattr(server.engine, "handle", broken_once)
+        reply = await alice.request(SetPresence(id="boom", presence=Presence.AWAY))
+        assert error_of(reply, ErrorCode.INTERNAL_ERROR).re == "boom"
+        assert "simulated engine bug" in caplog.text
+        assert "Traceback" in caplog.text
+        await alice.call(SetPresence(id=alice.next_id(), presence=Presence.AWAY))
+
+
+async def test_a_dead_connection_does_not_stop_delivery_to_the_users_other_one(
+    server: RunningServer,
+) -> None:
+    async with (
+        logged_in(server.url, "alice") as laptop,
+        logged_in(server.url, "alice") as phone,
+        logged_in(server.url, "sam") as sam,
+    ):
+        await phone.call(SetPresence(id=phone.next_id(), presence=Presence.AVAILABLE))
+        laptop.ws.transport.abort()  # the laptop's link dies without a close handshake
+        await sam.call(
+            CreateWork(
+                id=sam.next_id(),
+                channel=Channel.CHAT,
+                queue=QueueId("chat"),
+                customer_name="Ada",
+                agent=UserId("alice"),
+            )
+        )
+        offer = (await phone.next_event(OfferAdded)).offer
+        assert offer.agent == "alice"
