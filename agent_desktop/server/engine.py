@@ -239,13 +239,12 @@ class Engine:
         self._user_conns.setdefault(user, set()).add(conn)
         if first:
             self._arrive(agent)
-        self._dispatch()
+            # The snapshot says all of this so far to the user's only connection.
+            self._out = [d for d in self._out if d.to != user]
         snapshot = self._snapshot(user)
-        deliveries = self._finish()
-        if first:
-            # The snapshot already says everything this user's (only) connection needs.
-            deliveries = [d for d in deliveries if d.to != user]
-        return snapshot, deliveries
+        # Work routed to the newcomer now follows the snapshot as events (toasts included).
+        self._dispatch()
+        return snapshot, self._finish()
 
     def disconnect(self, conn: ConnId, *, goodbye: bool) -> list[Delivery]:
         """goodbye=True: the client logged out/quit (offers rerouted at once);
