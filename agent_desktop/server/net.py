@@ -77,11 +77,19 @@ class Link:
         self.said_goodbye = False
         self._outbox: asyncio.Queue[str | None] = asyncio.Queue()
         self._writer = asyncio.create_task(self._write(), name=f"writer-{conn_id}")
+        self._closer: asyncio.Task[None] | None = None
 
     def post(self, frame: str) -> None:
+        if self._closer is not None:
+            return
         if self._outbox.qsize() >= MAX_OUTBOX:
+            # A client that stopped reading must not make the server hold its events forever:
+            # drop it; the engine's grace rules apply and it resyncs from the next snapshot.
             log.warning("connection %s is not reading; disconnecting it", self.conn_id)
-            self._outbox.put_nowait(None)
+            self._writer.cancel()
+            self._closer = asyncio.create_task(
+                self.ws.close(CloseCode.TRY_AGAIN_LATER, "not reading"), name="close-stuck"
+            )
             return
         self._outbox.put_nowait(frame)
 
@@ -99,15 +107,11 @@ class Link:
         self._writer.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await self._writer
+        if self._closer is not None:
+            await self._closer
 
     async def _write(self) -> None:
-        while True:
-            frame = await self._outbox.get()
-            if frame is None:
-                if self.principal is not None and not self.said_goodbye:
-                    # Stuck client (outbox overflow): drop it; the engine applies the grace rules.
-                    await self.ws.close(CloseCode.TRY_AGAIN_LATER, "not reading")
-                return
+        while (frame := await self._outbox.get()) is not None:
             try:
                 await self.ws.send(frame)
             except ConnectionClosed:
