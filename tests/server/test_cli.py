@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import socket
+import ssl
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -13,7 +14,7 @@ import pytest
 
 from agent_desktop.server import cli
 from agent_desktop.server.runner import STATE_FILE
-from tests.wire import http_get, logged_in, start_server_process
+from tests.wire import http_get, logged_in, self_signed_cert, start_server_process
 
 
 def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -110,3 +111,27 @@ async def test_serves_from_the_default_data_dir_and_stops_gracefully_on_sigterm(
     finally:
         code = await server.stop()
     assert code == 0
+
+
+@pytest.mark.integration
+async def test_serves_wss_with_a_certificate_and_key(tmp_path: Path) -> None:
+    cert, key = self_signed_cert(tmp_path)
+    server = await start_server_process(
+        "--port", "0", "--in-memory", "--tls-cert", str(cert), "--tls-key", str(key),
+        stderr_path=tmp_path / "stderr.log",
+    )  # fmt: skip
+    try:
+        assert server.url.startswith("wss://127.0.0.1:")
+        trusting = ssl.create_default_context(cafile=str(cert))
+        async with logged_in(server.url, "bob", ssl_context=trusting) as bob:
+            assert bob.logged_in is not None
+    finally:
+        assert await server.stop() == 0
+
+
+def test_a_key_that_does_not_match_is_one_clear_line(tmp_path: Path) -> None:
+    cert, _ = self_signed_cert(tmp_path / "a")
+    _, other_key = self_signed_cert(tmp_path / "b")
+    done = run_cli("--tls-cert", str(cert), "--tls-key", str(other_key), "--in-memory")
+    assert done.returncode == 2
+    assert "cannot load TLS certificate and key" in one_line(done.stderr)

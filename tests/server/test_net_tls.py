@@ -4,32 +4,15 @@ from __future__ import annotations
 
 import shutil
 import ssl
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from agent_desktop.server.config import ServerConfig
 from agent_desktop.server.runner import running_server
-from tests.wire import connected, logged_in
+from tests.wire import connected, logged_in, self_signed_cert
 
 pytestmark = pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl CLI")
-
-
-def self_signed(directory: Path) -> tuple[Path, Path]:
-    cert, key = directory / "cert.pem", directory / "key.pem"
-    subprocess.run(
-        [
-            "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
-            "-nodes", "-days", "1", "-subj", "/CN=localhost",
-            "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
-            "-keyout", str(key), "-out", str(cert),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=30,
-    )  # fmt: skip
-    return cert, key
 
 
 def server_context(cert: Path, key: Path) -> ssl.SSLContext:
@@ -39,7 +22,7 @@ def server_context(cert: Path, key: Path) -> ssl.SSLContext:
 
 
 async def test_login_over_wss(tmp_path: Path, demo_config: ServerConfig) -> None:
-    cert, key = self_signed(tmp_path)
+    cert, key = self_signed_cert(tmp_path)
     client_context = ssl.create_default_context(cafile=str(cert))
     async with running_server(demo_config, ssl=server_context(cert, key)) as server:
         assert server.url.startswith("wss://127.0.0.1:")
@@ -51,7 +34,7 @@ async def test_login_over_wss(tmp_path: Path, demo_config: ServerConfig) -> None
 async def test_a_client_that_does_not_trust_the_certificate_cannot_connect(
     tmp_path: Path, demo_config: ServerConfig
 ) -> None:
-    cert, key = self_signed(tmp_path)
+    cert, key = self_signed_cert(tmp_path)
     async with running_server(demo_config, ssl=server_context(cert, key)) as server:
         with pytest.raises(ssl.SSLCertVerificationError):
             async with connected(server.url, ssl_context=ssl.create_default_context()):
