@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+import pytest
+
 from agent_desktop.clock import ManualClock
 from agent_desktop.protocol.codec import ProtocolError
 from agent_desktop.protocol.messages import (
@@ -177,13 +179,11 @@ class EngineHarness:
         """The request is refused and changes nothing (state, store and deliveries)."""
         before = self.state()
         conn = self.conns[UserId(name)][-1]
-        try:
+        with pytest.raises(ProtocolError) as raised:
             self.engine.handle(self.principal(name), conn, request)
-        except ProtocolError as exc:
-            assert exc.re == request.id
-            assert self.state() == before, "a refused request changed state"
-            return exc.code
-        raise AssertionError(f"{request} was not refused")
+        assert raised.value.re == request.id
+        assert self.state() == before, "a refused request changed state"
+        return raised.value.code
 
     def state(self) -> tuple[object, ...]:
         """A comparable picture of the engine's state (records and what the store holds)."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from agent_desktop.protocol.messages import (
     AcceptOffer,
     Ack,
@@ -28,6 +30,7 @@ from agent_desktop.protocol.vocabulary import (
     Presence,
     PresenceSource,
     Reason,
+    Role,
     SessionId,
     UserId,
     WorkState,
@@ -38,10 +41,10 @@ from tests.server.engine_fixtures import EngineHarness, harness, make_config, qu
 T0 = 1_800_000_000.0
 
 
-def _only_alice(**queue_overrides: object) -> EngineHarness:
+def _only_alice(**queue_overrides: Any) -> EngineHarness:
     config = make_config(
         queues=[queue("chat", Channel.CHAT, **queue_overrides)],
-        users=[user("alice", ["chat"]), user("bob", ["chat"]), user("sam", role="supervisor")],
+        users=[user("alice", ["chat"]), user("bob", ["chat"]), user("sam", role=Role.SUPERVISOR)],
     )
     return harness(config, login=["sam", "alice"])
 
@@ -189,7 +192,7 @@ def test_reject_reroutes_to_someone_else_and_sets_busy_dnd() -> None:
 def test_reject_without_alerts_prefers_another_agent_even_if_idle_less() -> None:
     config = make_config(
         queues=[queue("chat", Channel.CHAT, reject_alerts=False)],
-        users=[user("alice", ["chat"]), user("bob", ["chat"]), user("sam", role="supervisor")],
+        users=[user("alice", ["chat"]), user("bob", ["chat"]), user("sam", role=Role.SUPERVISOR)],
     )
     h = harness(config, login=["sam", "alice"])
     h.clock.advance(5)
@@ -297,7 +300,7 @@ def _zero_cost_config() -> object:
         users=[
             user("alice", ["chat", "chat_vip"]),
             user("bob", ["chat", "chat_vip"]),
-            user("sam", role="supervisor"),
+            user("sam", role=Role.SUPERVISOR),
         ],
     )
 

@@ -86,8 +86,8 @@ def test_customer_messages_wait_in_the_offer_and_flow_into_the_session() -> None
     assert [m.sender for m in opened.session.transcript] == [Sender.CUSTOMER]
     h.clear()
     h.call("sam", CustomerMessage(id=h.rid(), work_id=item.work_id, text="Hi!"))
-    [added] = h.events("alice", MessageAdded)
-    assert (added.message.sender, added.message.text) == (Sender.CUSTOMER, "Hi!")
+    [message] = h.events("alice", MessageAdded)
+    assert (message.message.sender, message.message.text) == (Sender.CUSTOMER, "Hi!")
 
 
 def test_customer_end_withdraws_a_pending_offer() -> None:

@@ -8,6 +8,7 @@ from agent_desktop.protocol.vocabulary import (
     Channel,
     Presence,
     QueueId,
+    Role,
     UserId,
     WorkId,
     WorkState,
@@ -109,7 +110,7 @@ def test_queue_allowed_presences_are_honoured() -> None:
         queues=[
             queue("chat", Channel.CHAT, allowed_presences=[Presence.AVAILABLE]),
         ],
-        users=[user("alice", ["chat"]), user("sam", role="supervisor")],
+        users=[user("alice", ["chat"]), user("sam", role=Role.SUPERVISOR)],
     )
     h = harness(config, login=["sam", "alice"])
     h.call("alice", SetPresence(id=h.rid(), presence=Presence.BUSY))
@@ -144,7 +145,7 @@ def test_freed_capacity_routes_waiting_work() -> None:
 def test_routing_stops_below_the_session_limit() -> None:
     config = make_config(
         queues=[queue("chat", Channel.CHAT, capacity_cost=0)],
-        users=[user("alice", ["chat"]), user("sam", role="supervisor")],
+        users=[user("alice", ["chat"]), user("sam", role=Role.SUPERVISOR)],
     )
     h = harness(config, login=["sam", "alice"])
     items = [h.create(Channel.CHAT) for _ in range(MAX_SESSIONS + 2)]
