@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import socket
 import ssl
 import subprocess
@@ -11,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from websockets.exceptions import ConnectionClosed
 
 from agent_desktop.server import cli
 from agent_desktop.server.runner import STATE_FILE
@@ -108,6 +110,23 @@ async def test_serves_from_the_default_data_dir_and_stops_gracefully_on_sigterm(
         assert status == 200
         assert json.loads(body)["status"] == "ok"
         assert (data / "server" / STATE_FILE).is_file()
+    finally:
+        code = await server.stop()
+    assert code == 0
+
+
+@pytest.mark.integration
+async def test_ctrl_c_closes_connections_cleanly_and_exits_0(tmp_path: Path) -> None:
+    server = await start_server_process(
+        "--port", "0", "--in-memory", stderr_path=tmp_path / "stderr.log"
+    )
+    try:
+        async with logged_in(server.url, "carol") as carol:
+            server.process.send_signal(signal.SIGINT)
+            with pytest.raises(ConnectionClosed) as closed:
+                await carol.receive()
+            assert closed.value.rcvd is not None
+            assert closed.value.rcvd.code == 1001  # going away: a client reconnects later
     finally:
         code = await server.stop()
     assert code == 0
