@@ -85,11 +85,13 @@ class NotificationService(ServiceInterface):
         """Ids the client asked to close with CloseNotification, in order."""
         self.open_ids: set[int] = set()
         self._next_id = 1
+        self._answering = asyncio.Event()
+        self._answering.set()
 
     # --- the D-Bus interface (member names are the spec's CamelCase) -----------------------
 
     @dbus_method()
-    def Notify(
+    async def Notify(
         self,
         app_name: DBusStr,
         replaces_id: DBusUInt32,
@@ -100,6 +102,7 @@ class NotificationService(ServiceInterface):
         hints: DBusHints,
         expire_timeout: DBusInt,
     ) -> DBusUInt32:
+        await self._answering.wait()
         notification_id = replaces_id or self._next_id
         if not replaces_id:
             self._next_id += 1
@@ -126,11 +129,13 @@ class NotificationService(ServiceInterface):
             self.close(notification_id, CLOSED_BY_CALL)
 
     @dbus_method()
-    def GetCapabilities(self) -> DBusStrList:
+    async def GetCapabilities(self) -> DBusStrList:
+        await self._answering.wait()
         return list(self.capabilities)
 
     @dbus_method()
-    def GetServerInformation(self) -> DBusServerInfo:
+    async def GetServerInformation(self) -> DBusServerInfo:
+        await self._answering.wait()
         return list(self.server)
 
     @dbus_signal()
@@ -142,6 +147,13 @@ class NotificationService(ServiceInterface):
         return [notification_id, reason]
 
     # --- what a test does as the user ----------------------------------------------------
+
+    def freeze(self) -> None:
+        """Stop answering method calls, like a hung daemon, until `thaw()`."""
+        self._answering.clear()
+
+    def thaw(self) -> None:
+        self._answering.set()
 
     @property
     def last(self) -> NotifyCall:
@@ -171,6 +183,7 @@ async def serving_notifications(
             raise RuntimeError(f"could not own {BUS_NAME}: {reply}")
         yield service
     finally:
+        service.thaw()  # let calls a test left hanging finish before the bus goes
         bus.disconnect()
         # dbus-fast leaves this one unannotated; it returns None.
         await bus.wait_for_disconnect()  # type: ignore[no-untyped-call]

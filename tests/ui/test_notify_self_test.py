@@ -6,10 +6,19 @@ import logging
 from pathlib import Path
 
 import pytest
+from desktop_notifier import Capability, DesktopNotifier
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
 from agent_desktop.protocol.vocabulary import NotificationKind, OfferId
-from agent_desktop.ui.notify import Notice, NotificationPath, PathReport, build_offer_notifier
+from agent_desktop.ui.notify import (
+    InAppNoticeAdapter,
+    NativeNoticeAdapter,
+    Notice,
+    NotificationPath,
+    OfferNotifier,
+    PathReport,
+    build_offer_notifier,
+)
 from tests.support.notification_service import (
     NotificationService,
     RecordingResponder,
@@ -116,3 +125,72 @@ async def test_a_lost_delivery_steps_down_the_chain_and_says_so_once(
         "A native notification was not delivered; no tray icon: notifications show in the app only"
     )
     assert notifier.report == reports[-1]
+
+
+async def test_a_hung_notification_service_times_out_to_in_app(session_bus: str) -> None:
+    service = NotificationService()
+    service.freeze()
+    async with serving_notifications(service):
+        notifier = OfferNotifier(
+            [
+                NativeNoticeAdapter(DesktopNotifier(), RecordingResponder(), answer_timeout_s=0.2),
+                InAppNoticeAdapter(),
+            ]
+        )
+
+        report = await notifier.start()
+
+    assert report.path is NotificationPath.IN_APP
+    assert report.reason == (
+        "The notification service did not answer within 0.2 s: notifications show in the app only"
+    )
+
+
+async def test_a_service_that_hangs_later_loses_the_notice_to_the_next_path(
+    notification_service: NotificationService,
+) -> None:
+    reports: list[PathReport] = []
+    notifier = OfferNotifier(
+        [
+            NativeNoticeAdapter(DesktopNotifier(), RecordingResponder(), answer_timeout_s=0.2),
+            InAppNoticeAdapter(),
+        ],
+        on_path_reported=reports.append,
+    )
+    await notifier.start()
+    notification_service.freeze()
+
+    await notifier.show(offer("sms-5"))
+
+    assert [r.path for r in reports] == [NotificationPath.NATIVE, NotificationPath.IN_APP]
+
+
+class PermissionDeniedNotifier(DesktopNotifier):
+    """A double for macOS/Windows with notifications turned off for this app.
+
+    Linux's D-Bus backend always reports permission granted, so this answer of the OS
+    cannot be produced here for real; only the three calls the self-test makes differ.
+    """
+
+    async def get_capabilities(self) -> frozenset[Capability]:
+        return frozenset({Capability.BUTTONS, Capability.ON_CLICKED})
+
+    async def has_authorisation(self) -> bool:
+        return False
+
+    async def request_authorisation(self) -> bool:
+        return False
+
+
+async def test_permission_denied_by_the_os_falls_back_and_says_why() -> None:
+    notifier = build_offer_notifier(
+        RecordingResponder(), desktop_notifier=PermissionDeniedNotifier()
+    )
+
+    report = await notifier.start()
+
+    assert report.path is NotificationPath.IN_APP
+    assert report.reason == (
+        "Notifications are turned off for this app in the system settings; no tray icon: "
+        "notifications show in the app only"
+    )

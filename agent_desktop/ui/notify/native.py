@@ -11,6 +11,7 @@ D-Bus service; there is no double of it here.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
 import platform
@@ -32,13 +33,24 @@ REJECT_ACTION = "reject"
 OPEN_ACTION = "open"
 OPEN_LABEL = "Show in app"
 
+# D-Bus calls have no timeout of their own: a frozen notification daemon would otherwise
+# stall the self-test and every later notice behind it.
+ANSWER_TIMEOUT_S = 5.0
+
 
 class NativeNoticeAdapter:
     """Shows notices as OS notifications with Accept/Reject buttons where the OS allows."""
 
-    def __init__(self, notifier: DesktopNotifier, responder: NoticeResponder) -> None:
+    def __init__(
+        self,
+        notifier: DesktopNotifier,
+        responder: NoticeResponder,
+        *,
+        answer_timeout_s: float = ANSWER_TIMEOUT_S,
+    ) -> None:
         self._notifier = notifier
         self._responder = responder
+        self._answer_timeout_s = answer_timeout_s
         self._capabilities: frozenset[Capability] = frozenset()
         self._shown: dict[OfferId, str] = {}
         """Offer id -> desktop-notifier's notification identifier, while it is up."""
@@ -54,20 +66,28 @@ class NativeNoticeAdapter:
 
     async def probe(self) -> Probe:
         try:
-            capabilities = await self._notifier.get_capabilities()
+            async with asyncio.timeout(self._answer_timeout_s):
+                capabilities = await self._notifier.get_capabilities()
+                authorised = await self._notifier.has_authorisation()
+        except TimeoutError:
+            return Probe(
+                works=False,
+                reason=(
+                    f"The notification service did not answer within {self._answer_timeout_s:g} s"
+                ),
+            )
         except Exception as exc:  # any failure here means "no native path"; say which
             return Probe(works=False, reason=_explain_failure(exc))
-        # macOS asks the user once; elsewhere asking is a no-op that returns the setting.
-        allowed = (
-            await self._notifier.has_authorisation() or await self._notifier.request_authorisation()
-        )
+        # macOS asks the user once, and waits for them: no timeout on that. Elsewhere asking
+        # is a no-op that returns the setting.
+        allowed = authorised or await self._notifier.request_authorisation()
         if not allowed:
             return Probe(
                 works=False,
                 reason="Notifications are turned off for this app in the system settings",
             )
         self._capabilities = capabilities
-        service = await describe_notification_service()
+        service = await describe_notification_service(self._answer_timeout_s)
         if Capability.BUTTONS in capabilities:
             return Probe(
                 works=True,
@@ -104,7 +124,12 @@ class NativeNoticeAdapter:
             # at expiry as well, so an offer never outlives its notification or vice versa.
             timeout=max(1, math.ceil(notice.timeout_s)),
         )
-        await self._notifier.send_notification(notification)
+        try:
+            async with asyncio.timeout(self._answer_timeout_s):
+                await self._notifier.send_notification(notification)
+        except TimeoutError:
+            log.info("the notification service did not take offer %s in time", offer_id)
+            return False
         # Every desktop-notifier backend calls on_dispatched inside send() once the OS took
         # the notification; not called means it was lost (and only logged upstream).
         if not dispatched:
@@ -117,7 +142,8 @@ class NativeNoticeAdapter:
         if identifier is None:
             return
         try:
-            await self._notifier.clear(identifier)
+            async with asyncio.timeout(self._answer_timeout_s):
+                await self._notifier.clear(identifier)
         except KeyError:
             # The server already closed it (its own timeout) and the D-Bus backend forgot
             # the id: nothing is left to withdraw.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import platform
 
@@ -11,10 +12,14 @@ FREEDESKTOP_NAME = "org.freedesktop.Notifications"
 FREEDESKTOP_PATH = "/org/freedesktop/Notifications"
 
 
-async def describe_notification_service() -> str:
+async def describe_notification_service(timeout_s: float) -> str:
     system = platform.system()
     if system == "Linux":
-        return await _describe_freedesktop_server()
+        try:
+            async with asyncio.timeout(timeout_s):
+                return await _describe_freedesktop_server()
+        except TimeoutError:
+            return FREEDESKTOP_NAME
     if system == "Darwin":
         return "the macOS Notification Center"
     if system == "Windows":
