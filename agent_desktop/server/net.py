@@ -4,6 +4,11 @@ Everything a client sends is decoded at this edge; the engine only ever sees typ
 a logged-in principal. Each connection has one outbox drained by one writer task, so the frames
 of a connection leave in exactly the order the engine produced them, and a slow or dead client
 never holds up delivery to anyone else.
+
+Frames: JSON belongs in text frames, but a binary frame holding UTF-8 JSON is read the same way
+(some client libraries only send bytes); anything else is `invalid_message`. Replies are always
+text frames. Over 64 KiB is `message_too_large` and the connection stays; over 1 MiB websockets
+itself closes the connection with 1009.
 """
 
 from __future__ import annotations
@@ -199,7 +204,7 @@ class Hub:
                 Error(
                     re=RequestId(message.id),
                     code=ErrorCode.INTERNAL_ERROR,
-                    message="the server failed to handle this request; nothing changed",
+                    message="the server failed to handle this request (logged on the server)",
                 )
             )
         finally:
