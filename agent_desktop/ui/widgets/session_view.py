@@ -141,6 +141,8 @@ class Transcript(QScrollArea):
         self.setWidget(body)
         self._shown: list[ChatMessage] = []
         self._pending: list[QWidget] = []
+        self._bubbles: list[Bubble] = []
+        self._pending_bubbles: list[Bubble] = []
         self._pending_shown: tuple[OutgoingMessage, ...] = ()
         # Follow new messages to the bottom as the content grows.
         self.verticalScrollBar().rangeChanged.connect(
@@ -154,15 +156,19 @@ class Transcript(QScrollArea):
         if messages[: len(self._shown)] != self._shown:
             self._clear()
         for message in messages[len(self._shown) :]:
-            self._add_row(Bubble(message.sender, message.text, message.at), message.sender, None)
+            bubble = Bubble(message.sender, message.text, message.at)
+            self._bubbles.append(bubble)
+            self._add_row(bubble, message.sender, None)
         self._shown = messages
         confirmed = {m.client_msg_id for m in messages if m.client_msg_id}
         unsent = tuple(m for m in unsent if m.client_msg_id not in confirmed)
         if unsent != self._pending_shown:
             for row in self._pending:
                 self._layout.removeWidget(row)
+                row.hide()
                 row.deleteLater()
             self._pending = []
+            self._pending_bubbles = []
             for outgoing in unsent:
                 failed = outgoing.status is OutboxStatus.FAILED
                 bubble = Bubble(
@@ -173,12 +179,13 @@ class Transcript(QScrollArea):
                 )
                 if failed and outgoing.error:
                     bubble.setToolTip(outgoing.error)
+                self._pending_bubbles.append(bubble)
                 self._pending.append(self._add_row(bubble, Sender.AGENT, self._layout.count()))
             self._pending_shown = unsent
 
     def bubbles(self) -> list[Bubble]:
-        body = self.widget()
-        return body.findChildren(Bubble) if body is not None else []
+        """Every message on screen, top to bottom: confirmed ones, then unconfirmed."""
+        return self._bubbles + self._pending_bubbles
 
     def _add_row(self, bubble: Bubble, sender: Sender, at: int | None) -> QWidget:
         row = QWidget()
@@ -203,6 +210,8 @@ class Transcript(QScrollArea):
         self._shown = []
         self._pending = []
         self._pending_shown = ()
+        self._bubbles = []
+        self._pending_bubbles = []
 
 
 class ReplyBox(QPlainTextEdit):
