@@ -4,7 +4,7 @@
 """
 
 from agent_desktop.ui.notify.adapter import NoticeAdapter
-from agent_desktop.ui.notify.chain import APP_NAME, app_is_active, build_offer_notifier
+from agent_desktop.ui.notify.chain import APP_NAME, build_offer_notifier
 from agent_desktop.ui.notify.in_app import InAppNoticeAdapter
 from agent_desktop.ui.notify.native import (
     ACCEPT_ACTION,
@@ -13,7 +13,7 @@ from agent_desktop.ui.notify.native import (
     NativeNoticeAdapter,
 )
 from agent_desktop.ui.notify.notice import Notice, NoticeResponder
-from agent_desktop.ui.notify.notifier import NotifyWhen, OfferNotifier
+from agent_desktop.ui.notify.notifier import OfferNotifier
 from agent_desktop.ui.notify.path import NotificationPath, PathReport, Probe
 from agent_desktop.ui.notify.tray import TrayBalloonAdapter
 
@@ -28,11 +28,9 @@ __all__ = [
     "NoticeAdapter",
     "NoticeResponder",
     "NotificationPath",
-    "NotifyWhen",
     "OfferNotifier",
     "PathReport",
     "Probe",
     "TrayBalloonAdapter",
-    "app_is_active",
     "build_offer_notifier",
 ]

@@ -6,14 +6,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from desktop_notifier import DesktopNotifier, Icon
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QSystemTrayIcon, QWidget
 
 from agent_desktop.ui.notify.in_app import InAppNoticeAdapter
 from agent_desktop.ui.notify.native import NativeNoticeAdapter
 from agent_desktop.ui.notify.notice import NoticeResponder
-from agent_desktop.ui.notify.notifier import NotifyWhen, OfferNotifier
+from agent_desktop.ui.notify.notifier import OfferNotifier
 from agent_desktop.ui.notify.path import PathReport
 from agent_desktop.ui.notify.tray import TrayBalloonAdapter
 
@@ -28,8 +26,6 @@ def build_offer_notifier(
     desktop_notifier: DesktopNotifier | None = None,
     app_icon: Path | None = None,
     on_path_reported: Callable[[PathReport], None] | None = None,
-    when: NotifyWhen = NotifyWhen.ALWAYS,
-    app_focused: Callable[[], bool] | None = None,
 ) -> OfferNotifier:
     """The standard chain. `desktop_notifier` is injectable for platforms tests lack."""
     if desktop_notifier is None:
@@ -44,11 +40,4 @@ def build_offer_notifier(
             InAppNoticeAdapter(window),
         ],
         on_path_reported=on_path_reported,
-        when=when,
-        app_focused=app_focused or app_is_active,
     )
-
-
-def app_is_active() -> bool:
-    """Whether one of the app's windows has the focus."""
-    return QGuiApplication.applicationState() is Qt.ApplicationState.ApplicationActive

@@ -9,25 +9,11 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Sequence
-from enum import StrEnum
 
 from agent_desktop.protocol.vocabulary import OfferId
 from agent_desktop.ui.notify.adapter import NoticeAdapter
 from agent_desktop.ui.notify.notice import Notice
 from agent_desktop.ui.notify.path import NotificationPath, PathReport
-
-
-class NotifyWhen(StrEnum):
-    """The agent's setting "Show desktop notifications"."""
-
-    ALWAYS = "always"
-    NOT_FOCUSED = "not_focused"
-    """Only when the app is not in focus: the in-app notification is enough otherwise."""
-
-
-def _never_focused() -> bool:
-    return False
-
 
 _FALLBACK_WORDS = {
     NotificationPath.NATIVE: "using native notifications",
@@ -49,17 +35,11 @@ class OfferNotifier:
         self,
         chain: Sequence[NoticeAdapter],
         on_path_reported: Callable[[PathReport], None] | None = None,
-        *,
-        when: NotifyWhen = NotifyWhen.ALWAYS,
-        app_focused: Callable[[], bool] = _never_focused,
     ) -> None:
         if not chain:
             raise ValueError("the chain needs at least one adapter (the in-app one)")
         self._chain = list(chain)
         self._on_path_reported = on_path_reported
-        self.when = when
-        """The agent's setting; may change at any time, applies from the next notice."""
-        self._app_focused = app_focused
         self._index: int | None = None
         self._report: PathReport | None = None
         self._shown_by: dict[OfferId, NoticeAdapter] = {}
@@ -79,16 +59,11 @@ class OfferNotifier:
     async def show(self, notice: Notice) -> None:
         """Show (or replace) the notice for `notice.offer_id` on the current path.
 
-        With "only when not in focus" and the app focused, nothing is shown outside the app
-        (and an older notice for the same offer is taken away).
+        Whether to notify at all (the "only when not in focus" setting) is the session
+        policy's call (`session/policy.py`); this only decides how.
         """
         async with self._lock:
             await self._ensure_started()
-            if self.when is NotifyWhen.NOT_FOCUSED and self._app_focused():
-                previous = self._shown_by.pop(notice.offer_id, None)
-                if previous is not None:
-                    await previous.withdraw(notice.offer_id)
-                return
             while True:
                 adapter = self._current()
                 previous = self._shown_by.get(notice.offer_id)
