@@ -14,9 +14,12 @@ from pathlib import Path
 import pytest
 from websockets.exceptions import ConnectionClosed
 
+from agent_desktop.protocol.messages import Error, Login
+from agent_desktop.protocol.vocabulary import ErrorCode
 from agent_desktop.server import cli
+from agent_desktop.server.auth import hash_password
 from agent_desktop.server.runner import STATE_FILE
-from tests.wire import http_get, logged_in, self_signed_cert, start_server_process
+from tests.wire import connected, http_get, logged_in, self_signed_cert, start_server_process
 
 
 def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -113,6 +116,44 @@ async def test_serves_from_the_default_data_dir_and_stops_gracefully_on_sigterm(
     finally:
         code = await server.stop()
     assert code == 0
+
+
+@pytest.mark.integration
+async def test_serves_the_users_of_a_given_config_file(tmp_path: Path) -> None:
+    config = tmp_path / "site.toml"
+    config.write_text(
+        f"""
+[templates.chat]
+title = "Chat"
+
+[[queues]]
+id = "web"
+name = "Web"
+channel = "chat"
+template = "chat"
+
+[[users]]
+id = "zoe"
+name = "Zoe"
+password_hash = "{hash_password("s3cret")}"
+queues = ["web"]
+""",
+        encoding="utf-8",
+    )
+    server = await start_server_process(
+        "--port", "0", "--in-memory", "--config", str(config), stderr_path=tmp_path / "err.log"
+    )  # fmt: skip
+    try:
+        async with logged_in(server.url, "zoe", "s3cret") as zoe:
+            assert zoe.logged_in is not None
+            assert zoe.logged_in.display_name == "Zoe"
+        async with connected(server.url) as client:
+            await client.hello()
+            refused = await client.request(Login(id="a", user="alice", password="demo"))
+            assert isinstance(refused, Error)
+            assert refused.code is ErrorCode.AUTH_FAILED
+    finally:
+        assert await server.stop() == 0
 
 
 @pytest.mark.integration
