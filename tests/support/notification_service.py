@@ -348,6 +348,10 @@ class Dunst:
                 stderr=log,
             )
 
+    def log(self) -> str:
+        """What dunst printed, for a failure message."""
+        return (self._workdir / "dunst.log").read_text(errors="replace")
+
     def stop(self) -> None:
         if self._process is not None:
             self._process.terminate()

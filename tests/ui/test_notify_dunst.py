@@ -32,7 +32,10 @@ async def dunst(session_bus: str, tmp_path: Path) -> AsyncIterator[Dunst]:
         daemon = Dunst(tmp_path, display, session_bus)
         daemon.start()
         try:
-            await wait_for_bus_name(BUS_NAME)
+            try:
+                await wait_for_bus_name(BUS_NAME)
+            except TimeoutError:
+                pytest.fail(f"dunst did not take {BUS_NAME}:\n{daemon.log()}")
             yield daemon
         finally:
             daemon.stop()
