@@ -194,3 +194,20 @@ async def test_permission_denied_by_the_os_falls_back_and_says_why() -> None:
         "Notifications are turned off for this app in the system settings; no tray icon: "
         "notifications show in the app only"
     )
+
+
+class NoBackendNotifier(DesktopNotifier):
+    """A double for macOS outside an app bundle: desktop-notifier falls back to a backend
+    that reports no capabilities and silently shows nothing. Linux always has D-Bus."""
+
+    async def get_capabilities(self) -> frozenset[Capability]:
+        return frozenset()
+
+
+async def test_a_platform_without_a_notification_backend_is_not_native() -> None:
+    notifier = build_offer_notifier(RecordingResponder(), desktop_notifier=NoBackendNotifier())
+
+    report = await notifier.start()
+
+    assert report.path is NotificationPath.IN_APP
+    assert report.reason.startswith("This system offers no native notifications to this app")

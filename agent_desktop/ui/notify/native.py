@@ -78,6 +78,16 @@ class NativeNoticeAdapter:
             )
         except Exception as exc:  # any failure here means "no native path"; say which
             return Probe(works=False, reason=_explain_failure(exc))
+        if not capabilities:
+            # desktop-notifier's do-nothing backend: an OS it has no backend for, or macOS
+            # outside an app bundle. It accepts and "dispatches" everything, and shows nothing.
+            return Probe(
+                works=False,
+                reason=(
+                    "This system offers no native notifications to this app (on macOS it must "
+                    "run as a signed app bundle)"
+                ),
+            )
         # macOS asks the user once, and waits for them: no timeout on that. Elsewhere asking
         # is a no-op that returns the setting.
         allowed = authorised or await self._notifier.request_authorisation()
