@@ -55,3 +55,17 @@ async def test_a_withdrawn_balloon_opens_nothing(qapp: QApplication) -> None:
     tray.messageClicked.emit()
 
     assert responder.answers == []
+
+
+async def test_after_close_balloons_are_neither_shown_nor_answered(qapp: QApplication) -> None:
+    responder = RecordingResponder()
+    tray = tray_icon()
+    adapter = TrayBalloonAdapter(tray, responder)
+    await adapter.show(chat_offer("chat-4"))
+
+    await adapter.close()
+    await adapter.close()
+    tray.messageClicked.emit()
+
+    assert responder.answers == []
+    assert not await adapter.show(chat_offer("chat-5"))

@@ -64,9 +64,11 @@ class TrayBalloonAdapter:
             self._current = None
 
     async def close(self) -> None:
+        """Forget the tray icon (the app owns it and may show it on); closing twice is fine."""
         self._current = None
         if self._tray is not None:
             self._tray.messageClicked.disconnect(self._on_message_clicked)
+            self._tray = None
 
     def _on_message_clicked(self) -> None:
         if self._current is not None:
