@@ -74,7 +74,13 @@ class Login(Request, frozen=True, tag="login", kw_only=True):
 
 
 class Logout(Request, frozen=True, tag="logout", kw_only=True):
-    """Say goodbye: pending offers are rerouted at once and the token is revoked."""
+    """Say goodbye: pending offers are rerouted at once.
+
+    `revoke_token` False is a quit, not a sign-out: the app closes (or the machine sleeps) and
+    the next start resumes silently with the same token.
+    """
+
+    revoke_token: bool = True
 
 
 class SetPresence(Request, frozen=True, tag="set_presence", kw_only=True):

@@ -287,8 +287,9 @@ class Hub:
 
     async def _logout(self, link: Link, logout: Logout) -> None:
         assert link.principal is not None
-        for token in link.tokens:
-            self.auth.tokens.revoke(token)
+        if logout.revoke_token:
+            for token in link.tokens:
+                self.auth.tokens.revoke(token)
         link.said_goodbye = True
         self._unregister(link)
         deliveries = self.engine.disconnect(link.conn_id, goodbye=True)

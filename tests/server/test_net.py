@@ -165,6 +165,19 @@ async def test_a_token_resumes_and_logout_revokes_it(server: RunningServer) -> N
             error_of(reply, ErrorCode.AUTH_FAILED)
 
 
+async def test_a_goodbye_that_keeps_the_token_lets_the_next_start_resume(
+    server: RunningServer,
+) -> None:
+    async with logged_in(server.url, "alice") as first:
+        assert first.logged_in is not None
+        token = first.logged_in.token
+        ack = await first.call(Logout(id="quit", revoke_token=False))
+        assert isinstance(ack, Ack)
+    async with logged_in(server.url, "alice", token=token) as resumed:
+        assert resumed.logged_in is not None
+        assert resumed.logged_in.user == "alice"
+
+
 async def test_a_token_of_another_user_does_not_log_in(server: RunningServer) -> None:
     async with logged_in(server.url, "alice") as alice:
         assert alice.logged_in is not None
