@@ -59,12 +59,19 @@ class Link:
 
     @classmethod
     async def open(
-        cls, url: str, user: str, password: str, on_event: EventHandler | None = None
+        cls,
+        url: str,
+        user: str,
+        password: str,
+        on_event: EventHandler | None = None,
+        *,
+        max_size: int | None = MAX_FRAME_BYTES,
     ) -> tuple[Link, LoggedIn]:
+        """Connect, hello, login. `max_size=None` lifts the frame limit (accounting only)."""
         ws = await connect(
             url,
             subprotocols=[Subprotocol(SUBPROTOCOL)],
-            max_size=MAX_FRAME_BYTES,
+            max_size=max_size,
             ping_interval=None,
             open_timeout=60,
         )

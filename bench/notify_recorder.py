@@ -118,3 +118,14 @@ async def recording_notifications() -> AsyncIterator[NotifyRecorder]:
     finally:
         bus.disconnect()
         await bus.wait_for_disconnect()  # type: ignore[no-untyped-call]  # returns None
+
+
+async def _serve_forever() -> None:
+    async with recording_notifications():
+        print("READY", flush=True)
+        await asyncio.Event().wait()
+
+
+if __name__ == "__main__":
+    # `python -m bench.notify_recorder`: serve on $DBUS_SESSION_BUS_ADDRESS until terminated.
+    asyncio.run(_serve_forever())

@@ -14,16 +14,18 @@ from __future__ import annotations
 import asyncio
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import msgspec
 
 from agent_desktop.protocol.messages import CreateWork, WorkCreated
-from agent_desktop.protocol.vocabulary import Channel, OfferId, QueueId
+from agent_desktop.protocol.vocabulary import Channel, OfferId, QueueId, WorkId
 from agent_desktop.session.core import AgentCore, Announcement
 from agent_desktop.session.effects import OfferArrived
 from agent_desktop.session.policy import NotificationMode
 from agent_desktop.session.settings import Settings
+from agent_desktop.session.state import AgentState
 from bench.floor import websocket_round_trip
 from bench.link import Link
 from bench.notify_recorder import private_session_bus, recording_notifications
@@ -49,10 +51,7 @@ class OfferLatency(msgspec.Struct, frozen=True):
 
 
 class _Responder:
-    """Forwards notification buttons to the announcer built after the notifier."""
-
-    def __init__(self) -> None:
-        self.target: object | None = None
+    """Nobody presses the notification's buttons here: the benchmark accepts through the core."""
 
     def on_accept(self, offer_id: OfferId) -> None:
         pass
@@ -65,6 +64,15 @@ class _Responder:
 
     def on_dismissed(self, offer_id: OfferId) -> None:
         pass
+
+
+def _create_work(customer: str) -> Callable[[str], CreateWork]:
+    def build(request_id: str) -> CreateWork:
+        return CreateWork(
+            id=request_id, channel=Channel.CHAT, queue=QueueId(QUEUE), customer_name=customer
+        )
+
+    return build
 
 
 async def _measure(url: str, samples: int) -> tuple[list[float], list[float], str]:
@@ -111,15 +119,7 @@ async def _measure(url: str, samples: int) -> tuple[list[float], list[float], st
         tester, _ = await Link.open(url, SUPERVISOR, PASSWORD)
         try:
             for i in range(samples):
-                created = await tester.request(
-                    lambda rid, i=i: CreateWork(
-                        id=rid,
-                        channel=Channel.CHAT,
-                        queue=QueueId(QUEUE),
-                        customer_name=f"Customer {i}",
-                    ),
-                    WorkCreated,
-                )
+                created = await tester.request(_create_work(f"Customer {i}"), WorkCreated)
                 accepted_at = created.work.created_at
                 offer_id, core_at = await asyncio.wait_for(arrived.get(), _PER_SAMPLE_TIMEOUT_S)
                 to_core.append(core_at - accepted_at)
@@ -129,17 +129,22 @@ async def _measure(url: str, samples: int) -> tuple[list[float], list[float], st
                     )
                     to_notify.append(notify_at - accepted_at)
                 await core.accept(offer_id)
-                state = await core.wait_for(
-                    lambda s: any(x.work.work_id == created.work.work_id for x in s.sessions)
-                )
-                session = next(x for x in state.sessions if x.work.work_id == created.work.work_id)
-                await core.close_session(session.session_id)
+                await _close_session_of(core, created.work.work_id)
         finally:
             await tester.close()
             await core.close()
             await tasks.close()
             await notifier.close()
     return to_core, to_notify, report.path.value
+
+
+async def _close_session_of(core: AgentCore, work_id: WorkId) -> None:
+    def opened(state: AgentState) -> bool:
+        return any(s.work.work_id == work_id for s in state.sessions)
+
+    state = await core.wait_for(opened)
+    session = next(s for s in state.sessions if s.work.work_id == work_id)
+    await core.close_session(session.session_id)
 
 
 def measure_offer_latency(samples: int) -> OfferLatency:

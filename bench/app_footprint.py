@@ -1,0 +1,120 @@
+"""Item 3 — app start and footprint, beside a bare PySide6 + qasync window in the same run.
+
+The figures of the app itself come from `app_probe` (the real `agent-desktop` entry point,
+offscreen, logged in to a local server); while the app's entry point is missing they are None
+and `missing` says why.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+import msgspec
+
+from bench.procstat import MIB
+from bench.stats import Summary, median
+
+WEB_RUNTIME_FLOOR_MIB = 377.0
+"""Headless Chromium showing a trivial page, PSS over 9 processes: PLATFORM.md "Floors"
+(measured on this kind of machine; not re-measured per run, there is no browser here)."""
+
+
+class WindowStart(msgspec.Struct, frozen=True):
+    start_s: float
+    """Spawn -> first paint."""
+    idle_rss_mib: float
+    idle_pss_mib: float
+
+
+class AppFootprint(msgspec.Struct, frozen=True):
+    bare_runs: list[WindowStart]
+    bare_start_median_s: float
+    bare_idle_rss_mib: float
+    bare_idle_pss_mib: float
+    app_runs: list[WindowStart] = []
+    app_start_median_s: float | None = None
+    app_idle_rss_mib: float | None = None
+    app_idle_pss_mib: float | None = None
+    start_ratio: float | None = None
+    memory_ratio: float | None = None
+    """App idle RSS / bare window idle RSS."""
+    web_runtime_ratio: float | None = None
+    """App idle PSS / the web runtime floor."""
+    loop_lag_ms: Summary | None = None
+    """Qt event loop lateness while 10 sessions receive 50 messages/s in total."""
+    messages_per_s: float | None = None
+    countdown_drift_ms: float | None = None
+    """|offer removed from the desktop - offer's expires_at|, over a shortened offer."""
+    countdown_offer_s: float | None = None
+    missing: list[str] = []
+
+
+def bare_window_start(idle_s: float = 2.0) -> WindowStart:
+    started = time.time()
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.bare_window", str(idle_s)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    painted_at = rss = pss = None
+    for line in done.stdout.splitlines():
+        parts = line.split()
+        if parts[:1] == ["PAINTED"]:
+            painted_at = float(parts[1])
+        elif parts[:1] == ["IDLE"]:
+            rss, pss = int(parts[1]), int(parts[2])
+    if painted_at is None or rss is None or pss is None:
+        raise RuntimeError(f"the bare window printed no figures: {done.stdout!r} {done.stderr!r}")
+    return WindowStart(start_s=painted_at - started, idle_rss_mib=rss / MIB, idle_pss_mib=pss / MIB)
+
+
+def measure_bare(runs: int) -> tuple[list[WindowStart], float, float, float]:
+    results = [bare_window_start() for _ in range(runs)]
+    return (
+        results,
+        median([r.start_s for r in results]),
+        median([r.idle_rss_mib for r in results]),
+        median([r.idle_pss_mib for r in results]),
+    )
+
+
+def app_footprint(runs: int, lag_s: float, countdown_s: float) -> AppFootprint:
+    bare_runs, bare_start, bare_rss, bare_pss = measure_bare(runs)
+    missing: list[str] = []
+    try:
+        from bench.app_probe import measure_app
+    except ImportError as exc:  # the probe needs the app's entry point
+        missing.append(f"app not measured: {exc}")
+        return AppFootprint(
+            bare_runs=bare_runs,
+            bare_start_median_s=bare_start,
+            bare_idle_rss_mib=bare_rss,
+            bare_idle_pss_mib=bare_pss,
+            missing=missing,
+        )
+    app = measure_app(runs, lag_s=lag_s, countdown_s=countdown_s)
+    app_start = median([r.start_s for r in app.runs]) if app.runs else None
+    app_rss = median([r.idle_rss_mib for r in app.runs]) if app.runs else None
+    app_pss = median([r.idle_pss_mib for r in app.runs]) if app.runs else None
+    return AppFootprint(
+        bare_runs=bare_runs,
+        bare_start_median_s=bare_start,
+        bare_idle_rss_mib=bare_rss,
+        bare_idle_pss_mib=bare_pss,
+        app_runs=app.runs,
+        app_start_median_s=app_start,
+        app_idle_rss_mib=app_rss,
+        app_idle_pss_mib=app_pss,
+        start_ratio=app_start / bare_start if app_start is not None else None,
+        memory_ratio=app_rss / bare_rss if app_rss is not None else None,
+        web_runtime_ratio=app_pss / WEB_RUNTIME_FLOOR_MIB if app_pss is not None else None,
+        loop_lag_ms=app.loop_lag_ms,
+        messages_per_s=app.messages_per_s,
+        countdown_drift_ms=app.countdown_drift_ms,
+        countdown_offer_s=countdown_s if app.countdown_drift_ms is not None else None,
+        missing=app.missing,
+    )
