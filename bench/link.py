@@ -8,6 +8,7 @@ and nothing more (no client-side pings: the server's heartbeat keeps the link ho
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import time
 from collections.abc import Callable
@@ -53,6 +54,7 @@ class Link:
         self.on_event = on_event
         self._ids = itertools.count(1)
         self._pending: dict[str, asyncio.Future[tuple[ServerMessage, float]]] = {}
+        self._sends: set[asyncio.Task[None]] = set()
         self.unclaimed_errors: list[Error] = []
         """Refusals of fire-and-forget requests (`send_nowait`)."""
         self._reader = asyncio.get_running_loop().create_task(self._read())
@@ -111,8 +113,15 @@ class Link:
         return reply, at
 
     def send_nowait(self, message: ClientMessage) -> None:
-        """Fire and forget (the reply is dropped): for load where only events matter."""
-        asyncio.get_running_loop().create_task(self.ws.send(encode_text(message)))
+        """Fire and forget (a refusal lands in `unclaimed_errors`): for load generation."""
+        task = asyncio.get_running_loop().create_task(self._send_quietly(encode_text(message)))
+        self._sends.add(task)
+        task.add_done_callback(self._sends.discard)
+
+    async def _send_quietly(self, frame: str) -> None:
+        # A request sent as the link closes is simply not sent; nobody waits for it.
+        with contextlib.suppress(ConnectionClosed):
+            await self.ws.send(frame)
 
     async def _read(self) -> None:
         try:
@@ -136,5 +145,6 @@ class Link:
                     future.set_exception(ConnectionError("the server closed the connection"))
 
     async def close(self) -> None:
+        await asyncio.gather(*self._sends)
         await self.ws.close()
         await self._reader

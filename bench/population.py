@@ -19,6 +19,8 @@ from typing import Final
 PASSWORD: Final = "bench"
 SUPERVISOR: Final = "bench-sup"
 QUEUE: Final = "chat"
+VIP_QUEUE: Final = "vip"
+DRILL_QUEUE: Final = "drill"
 CAPACITY: Final = 100
 COST: Final = 10
 """Each chat costs 10 of an agent's 100 capacity: ten open sessions fill an agent."""
@@ -41,6 +43,9 @@ class Population:
     agents: int
     wait_time_s: float = 120.0
     """The offer's timeout (template `wait_time_s`)."""
+    drill_wait_s: float | None = None
+    """Adds the app benchmark's queues: `vip` (auto-accept: sessions open by themselves) and
+    `drill` (chat offers that time out after this many seconds: the countdown run)."""
 
     @property
     def agent_names(self) -> list[str]:
@@ -76,6 +81,35 @@ class Population:
             f'password_hash = "{password_hash}"',
             "queues = []",
         ]
+        queues = [QUEUE]
+        if self.drill_wait_s is not None:
+            queues += [VIP_QUEUE, DRILL_QUEUE]
+            parts += [
+                "",
+                "[templates.drill]",
+                'title = "Incoming chat (countdown drill)"',
+                'fields = ["customer_name", "queue"]',
+                'kind = "alert"',
+                f"wait_time_s = {self.drill_wait_s}",
+                "",
+                "[[queues]]",
+                f'id = "{VIP_QUEUE}"',
+                'name = "VIP chat"',
+                'channel = "chat"',
+                'template = "assignment"',
+                'toast_template = "assignment"',
+                "capacity_cost = 1",
+                "auto_accept = true",
+                "",
+                "[[queues]]",
+                f'id = "{DRILL_QUEUE}"',
+                'name = "Countdown drill"',
+                'channel = "chat"',
+                'template = "drill"',
+                'toast_template = "assignment"',
+                "capacity_cost = 1",
+            ]
+        queue_list = ", ".join(f'"{q}"' for q in queues)
         for name in self.agent_names:
             parts += [
                 "",
@@ -84,7 +118,7 @@ class Population:
                 f'name = "Agent {name}"',
                 'role = "agent"',
                 f'password_hash = "{password_hash}"',
-                f'queues = ["{QUEUE}"]',
+                f"queues = [{queue_list}]",
                 f"capacity = {CAPACITY}",
             ]
         return "\n".join(parts) + "\n"

@@ -1,0 +1,339 @@
+"""Item 3's app figures: the real `agent-desktop` entry point, instrumented from outside.
+
+Parent side (`measure_app`): a server process, a desktop session (private D-Bus, unlocked
+gnome-keyring holding the agent's token, a notification service), then `runs` cold starts of
+`python -m bench.app_probe run`, which calls the app's own `main()` after hooking:
+
+- `AgentCore`, to see the moment the core is online (logged in, snapshot applied) and each
+  offer's arrival and removal (OfferArrived / OfferLeft);
+- the QApplication, with an event filter: the first Paint after the core is online is "the
+  first painted, logged-in dashboard" (`READY <time>`);
+- a 10 ms Qt timer from then on, whose lateness is the event loop's lag.
+
+The last run also drives the app: one offer left to time out (countdown drift: when it left
+the desktop vs its `expires_at`), then 10 sessions receiving customer messages at 50/s in total
+while the loop lag is sampled. The app's code is not changed for any of this.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import importlib.util
+import json
+import os
+import signal
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Final
+
+import msgspec
+
+from agent_desktop.protocol.messages import CreateWork, CustomerMessage, LoggedIn, WorkCreated
+from agent_desktop.protocol.vocabulary import Channel, QueueId, UserId, WorkId
+from agent_desktop.session.policy import NotificationMode
+from agent_desktop.session.settings import Settings
+from bench.app_footprint import WindowStart
+from bench.desktop_env import desktop_session, store_token, write_settings
+from bench.link import Link
+from bench.population import DRILL_QUEUE, PASSWORD, SUPERVISOR, VIP_QUEUE, Population, agent_name
+from bench.procstat import MIB, pss_bytes, rss_bytes
+from bench.server_process import server_process
+from bench.stats import Summary, summarize
+
+APP_ENTRY: Final = os.environ.get("BENCH_APP_ENTRY", "agent_desktop.ui.main")
+"""The module whose `main(argv) -> int` starts the app (overridable to try the probe)."""
+SESSIONS: Final = 10
+MESSAGES_PER_S: Final = 50.0
+IDLE_S: Final = 3.0
+LAG_TICK_S: Final = 0.010
+_LINE_TIMEOUT_S: Final = 60.0
+
+if importlib.util.find_spec(APP_ENTRY) is None:
+    raise ImportError(f"{APP_ENTRY} (the app's entry point) does not exist yet")
+
+
+class AppMeasurement(msgspec.Struct, frozen=True):
+    runs: list[WindowStart]
+    loop_lag_ms: Summary | None
+    messages_per_s: float | None
+    countdown_drift_ms: float | None
+    missing: list[str]
+
+
+# ==== parent side ==============================================================================
+
+
+class _Probe:
+    """One started app: its stdout lines as they come."""
+
+    def __init__(self, process: asyncio.subprocess.Process, started: float) -> None:
+        self.process = process
+        self.started = started
+
+    async def expect(self, tag: str) -> list[str]:
+        assert self.process.stdout is not None
+        while True:
+            raw = await asyncio.wait_for(self.process.stdout.readline(), _LINE_TIMEOUT_S)
+            if not raw:
+                raise RuntimeError(
+                    f"the app exited before {tag} (code {await self.process.wait()})"
+                )
+            parts = raw.decode().split(maxsplit=1)
+            if parts and parts[0] == tag:
+                return parts[1].split() if len(parts) > 1 else []
+
+    async def stop(self) -> None:
+        if self.process.returncode is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                await asyncio.wait_for(self.process.wait(), 15)
+            except TimeoutError:
+                self.process.kill()
+                await self.process.wait()
+
+
+async def _start_app(env: dict[str, str], log: Path) -> _Probe:
+    started = time.time()
+    with log.open("ab") as stderr:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bench.app_probe",
+            "run",
+            stdout=asyncio.subprocess.PIPE,
+            stderr=stderr,
+            env=env,
+        )
+    return _Probe(process, started)
+
+
+async def _cold_start(env: dict[str, str], log: Path) -> tuple[_Probe, WindowStart]:
+    probe = await _start_app(env, log)
+    ready_at = float((await probe.expect("READY"))[0])
+    rss, pss = (int(x) for x in await probe.expect("IDLE"))
+    return probe, WindowStart(
+        start_s=ready_at - probe.started, idle_rss_mib=rss / MIB, idle_pss_mib=pss / MIB
+    )
+
+
+def _create(queue: str, agent: str, customer: str) -> Callable[[str], CreateWork]:
+    def build(request_id: str) -> CreateWork:
+        return CreateWork(
+            id=request_id,
+            channel=Channel.CHAT,
+            queue=QueueId(queue),
+            customer_name=customer,
+            agent=UserId(agent),
+        )
+
+    return build
+
+
+async def _drive(
+    probe: _Probe, tester: Link, agent: str, lag_s: float
+) -> tuple[float, float, float]:
+    """Countdown drill, then the message stream. (drift s, stream start, stream end)."""
+    await tester.request(_create(DRILL_QUEUE, agent, "Countdown"), WorkCreated)
+    _, expires_at, left_at = await probe.expect("OFFER_LEFT")
+    drift = abs(float(left_at) - float(expires_at))
+    work: list[WorkId] = []
+    for i in range(SESSIONS):
+        created = await tester.request(_create(VIP_QUEUE, agent, f"VIP {i}"), WorkCreated)
+        work.append(created.work.work_id)
+    await probe.expect("SESSIONS")
+    loop = asyncio.get_running_loop()
+    start_wall = time.time()
+    start = loop.time()
+    total = int(MESSAGES_PER_S * lag_s)
+    for i in range(total):
+        delay = start + i / MESSAGES_PER_S - loop.time()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        work_id = work[i % SESSIONS]
+        tester.send_nowait(
+            CustomerMessage(id="m", work_id=work_id, text=f"Message {i} from the customer")
+        )
+    return drift, start_wall, time.time()
+
+
+async def _measure(runs: int, lag_s: float, countdown_s: float) -> AppMeasurement:
+    missing: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="bench-app-") as tmp:
+        work = Path(tmp)
+        agent = agent_name(0)
+        config = Population(agents=1, drill_wait_s=countdown_s).write(work / "server.toml")
+        async with server_process(config, work) as server:
+            with desktop_session(work / "home") as env:
+                link, logged_in = await Link.open(server.url, agent, PASSWORD)
+                await link.close()  # no logout: that would revoke the token
+                assert isinstance(logged_in, LoggedIn)
+                store_token(env, server.url, agent, logged_in.token)
+                write_settings(
+                    env,
+                    Settings(
+                        server_url=server.url,
+                        user=agent,
+                        notification_mode=NotificationMode.ALWAYS,
+                        sound=False,
+                    ),
+                )
+                log = work / "app.stderr.log"
+                starts: list[WindowStart] = []
+                lag: Summary | None = None
+                drift: float | None = None
+                for run in range(runs):
+                    probe, start = await _cold_start(env, log)
+                    starts.append(start)
+                    if run < runs - 1:
+                        await probe.stop()
+                        continue
+                    tester, _ = await Link.open(server.url, SUPERVISOR, PASSWORD)
+                    try:
+                        drift, begin, end = await _drive(probe, tester, agent, lag_s)
+                    finally:
+                        await tester.close()
+                    await probe.stop()
+                    lag = _lag_between(log, begin, end)
+                    if lag is None:
+                        missing.append("loop lag: the app printed no samples")
+    return AppMeasurement(
+        runs=starts,
+        loop_lag_ms=lag,
+        messages_per_s=MESSAGES_PER_S if lag is not None else None,
+        countdown_drift_ms=drift * 1000 if drift is not None else None,
+        missing=missing,
+    )
+
+
+def _lag_between(log: Path, begin: float, end: float) -> Summary | None:
+    """The probe writes its lag samples to stderr (`LAG <json>`) when it is stopped."""
+    for line in reversed(log.read_text(errors="replace").splitlines()):
+        if line.startswith("LAG "):
+            samples: list[list[float]] = json.loads(line[4:])
+            return summarize([late * 1000 for at, late in samples if begin <= at <= end])
+    return None
+
+
+def measure_app(runs: int, *, lag_s: float, countdown_s: float) -> AppMeasurement:
+    return asyncio.run(_measure(runs, lag_s, countdown_s))
+
+
+# ==== app side (`python -m bench.app_probe run`) ==============================================
+
+
+def _say(tag: str, *values: object) -> None:
+    print(tag, *values, flush=True)
+
+
+class _Hooks:
+    def __init__(self) -> None:
+        self.online_at: float | None = None
+        self.ready = False
+        self.filter: Any = None
+        self.lag: list[tuple[float, float]] = []
+        self.timer: Any = None
+        self.offers: dict[str, tuple[float, float]] = {}
+        self.sessions_announced = False
+
+
+def _install(hooks: _Hooks) -> None:
+    """Hook AgentCore and QApplication before the app's main() runs."""
+    from PySide6.QtCore import QElapsedTimer, QEvent, QObject, Qt, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from agent_desktop.session import core as core_module
+    from agent_desktop.session.core import Announcement
+    from agent_desktop.session.effects import OfferArrived, OfferLeft
+    from agent_desktop.session.state import AgentState
+
+    class FirstPaint(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # Qt's name
+            if (
+                not hooks.ready
+                and hooks.online_at is not None
+                and event.type() == QEvent.Type.Paint
+            ):
+                hooks.ready = True
+                _say("READY", f"{time.time():.6f}")
+                _after_ready()
+            return False
+
+    def _after_ready() -> None:
+        clock = QElapsedTimer()
+        clock.start()
+        last = [clock.nsecsElapsed()]
+
+        def tick() -> None:
+            now = clock.nsecsElapsed()
+            late = (now - last[0]) / 1e9 - LAG_TICK_S
+            last[0] = now
+            hooks.lag.append((time.time(), max(0.0, late)))
+
+        timer = QTimer()
+        timer.setTimerType(Qt.TimerType.PreciseTimer)
+        timer.setInterval(int(LAG_TICK_S * 1000))
+        timer.timeout.connect(tick)
+        timer.start()
+        hooks.timer = timer
+        QTimer.singleShot(int(IDLE_S * 1000), _report_idle)
+
+    def _report_idle() -> None:
+        pid = os.getpid()
+        _say("IDLE", rss_bytes(pid), pss_bytes(pid) or 0)
+
+    def ensure_filter() -> None:
+        app = QApplication.instance()
+        if hooks.filter is None and app is not None:
+            hooks.filter = FirstPaint()
+            app.installEventFilter(hooks.filter)
+
+    def on_state(state: AgentState) -> None:
+        ensure_filter()
+        if hooks.online_at is None and state.online:
+            hooks.online_at = time.time()
+        if not hooks.sessions_announced and len(state.sessions) >= SESSIONS:
+            hooks.sessions_announced = True
+            _say("SESSIONS", len(state.sessions))
+
+    def on_announcement(announcement: Announcement) -> None:
+        effect = announcement.effect
+        if isinstance(effect, OfferArrived):
+            hooks.offers[effect.offer.offer_id] = (effect.offer.offer.expires_at, time.time())
+        elif isinstance(effect, OfferLeft) and effect.offer_id in hooks.offers:
+            expires_at, _ = hooks.offers.pop(effect.offer_id)
+            _say("OFFER_LEFT", effect.offer_id, f"{expires_at:.6f}", f"{time.time():.6f}")
+
+    original_init = core_module.AgentCore.__init__
+
+    def init(self: core_module.AgentCore, *args: Any, **kwargs: Any) -> None:
+        original_init(self, *args, **kwargs)
+        self.subscribe(on_state)
+        self.on_announcement(on_announcement)
+        ensure_filter()
+
+    core_module.AgentCore.__init__ = init  # type: ignore[method-assign]  # the probe's hook
+
+
+def _run_app() -> int:
+    hooks = _Hooks()
+    _install(hooks)
+
+    def stop(signum: int, frame: object) -> None:
+        sys.stderr.write("LAG " + json.dumps(hooks.lag) + "\n")
+        sys.stderr.flush()
+        sys.stdout.flush()
+        os._exit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    app_main = importlib.import_module(APP_ENTRY).main
+    with contextlib.suppress(SystemExit):
+        return int(app_main([]))
+    return 0
+
+
+if __name__ == "__main__" and sys.argv[1:2] == ["run"]:
+    raise SystemExit(_run_app())
