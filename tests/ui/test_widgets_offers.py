@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMainWindow, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -105,11 +106,11 @@ def test_buttons_emit_the_offer_id(qtbot: QtBot) -> None:
     widget.show_state([pending(offer("o7"))], NOW)
     card = visible_card(widget, "o7")
     with qtbot.waitSignal(widget.accept_requested) as accepted:
-        qtbot.mouseClick(card.accept_button, Qt.MouseButton.LeftButton)
+        QTest.mouseClick(card.accept_button, Qt.MouseButton.LeftButton)
     assert accepted.args == ["o7"]
     assert card.reject_button is not None
     with qtbot.waitSignal(widget.reject_requested) as rejected:
-        qtbot.mouseClick(card.reject_button, Qt.MouseButton.LeftButton)
+        QTest.mouseClick(card.reject_button, Qt.MouseButton.LeftButton)
     assert rejected.args == ["o7"]
 
 
@@ -131,10 +132,10 @@ def test_newest_offer_is_first_and_answered_by_shortcuts(qtbot: QtBot) -> None:
     )
     assert [c.offer_id for c in widget.cards()] == ["new", "old"]
     with qtbot.waitSignal(widget.accept_requested) as accepted:
-        qtbot.keyClick(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        QTest.keyClick(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert accepted.args == ["new"]
     with qtbot.waitSignal(widget.reject_requested) as rejected:
-        qtbot.keyClick(
+        QTest.keyClick(
             window,
             Qt.Key.Key_R,
             Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,

@@ -189,9 +189,7 @@ def presence(
     source: PresenceSource = PresenceSource.AGENT,
     reason: Reason = Reason.MANUAL,
 ) -> PresenceInfo:
-    return PresenceInfo(
-        presence=value, source=source, reason=reason, previous=None, changed_at=NOW
-    )
+    return PresenceInfo(presence=value, source=source, reason=reason, previous=None, changed_at=NOW)
 
 
 def agent_view(

@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
 from agent_desktop.protocol.model import ChatMessage, Customer
-from agent_desktop.protocol.vocabulary import CallAction, CallState, Channel, Sender, SessionId
+from agent_desktop.protocol.vocabulary import (
+    CallAction,
+    CallState,
+    Channel,
+    QueueId,
+    Sender,
+    SessionId,
+    UserId,
+)
 from agent_desktop.session.state import OutboxStatus, OutgoingMessage
 from agent_desktop.ui.widgets.session_tabs import SessionTabs
 from agent_desktop.ui.widgets.session_view import SessionView
@@ -131,9 +140,9 @@ def test_reply_box_sends_on_enter(qtbot: QtBot) -> None:
     widget.show_state([session("s1")])
     reply = view_of(widget, "s1").reply_box
     assert reply is not None
-    qtbot.keyClicks(reply, "We will send a new one")
+    QTest.keyClicks(reply, "We will send a new one")
     with qtbot.waitSignal(widget.message_submitted) as sent:
-        qtbot.keyClick(reply, Qt.Key.Key_Return)
+        QTest.keyClick(reply, Qt.Key.Key_Return)
     assert sent.args == ["s1", "We will send a new one"]
     assert reply.toPlainText() == ""
 
@@ -143,12 +152,12 @@ def test_shift_enter_adds_a_line_and_does_not_send(qtbot: QtBot) -> None:
     widget.show_state([session("s1")])
     reply = view_of(widget, "s1").reply_box
     assert reply is not None
-    qtbot.keyClicks(reply, "Line one")
+    QTest.keyClicks(reply, "Line one")
     with qtbot.assertNotEmitted(widget.message_submitted):
-        qtbot.keyClick(reply, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
-    qtbot.keyClicks(reply, "Line two")
+        QTest.keyClick(reply, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    QTest.keyClicks(reply, "Line two")
     with qtbot.waitSignal(widget.message_submitted) as sent:
-        qtbot.keyClick(reply, Qt.Key.Key_Enter, Qt.KeyboardModifier.KeypadModifier)
+        QTest.keyClick(reply, Qt.Key.Key_Enter, Qt.KeyboardModifier.KeypadModifier)
     assert sent.args == ["s1", "Line one\nLine two"]
 
 
@@ -157,9 +166,9 @@ def test_blank_reply_is_not_sent(qtbot: QtBot) -> None:
     widget.show_state([session("s1")])
     reply = view_of(widget, "s1").reply_box
     assert reply is not None
-    qtbot.keyClicks(reply, "   ")
+    QTest.keyClicks(reply, "   ")
     with qtbot.assertNotEmitted(widget.message_submitted):
-        qtbot.keyClick(reply, Qt.Key.Key_Return)
+        QTest.keyClick(reply, Qt.Key.Key_Return)
 
 
 def test_unconfirmed_messages_show_sending_and_not_sent(qtbot: QtBot) -> None:
@@ -217,17 +226,17 @@ def test_voice_session_has_call_controls_and_bot_summary(qtbot: QtBot) -> None:
     assert call is not None
     assert call.state.text() == "Connected"
     with qtbot.waitSignal(widget.call_action) as action:
-        qtbot.mouseClick(call.hold_button, Qt.MouseButton.LeftButton)
+        QTest.mouseClick(call.hold_button, Qt.MouseButton.LeftButton)
     assert action.args == ["s-voice", CallAction.HOLD]
     widget.show_state([voice_session(CallState.ON_HOLD, muted=True)])
     assert call.state.text() == "On hold · Muted"
     assert call.hold_button.text() == "Resume"
     assert call.mute_button.text() == "Unmute"
     with qtbot.waitSignal(widget.call_action) as action:
-        qtbot.mouseClick(call.hold_button, Qt.MouseButton.LeftButton)
+        QTest.mouseClick(call.hold_button, Qt.MouseButton.LeftButton)
     assert action.args == ["s-voice", CallAction.RESUME]
     with qtbot.waitSignal(widget.call_action) as action:
-        qtbot.mouseClick(call.mute_button, Qt.MouseButton.LeftButton)
+        QTest.mouseClick(call.mute_button, Qt.MouseButton.LeftButton)
     assert action.args == ["s-voice", CallAction.UNMUTE]
     widget.show_state([voice_session(CallState.ENDED)])
     assert call.state.text() == "Call ended"
@@ -251,10 +260,10 @@ def test_case_session_shows_the_record(qtbot: QtBot) -> None:
 
 def test_transfer_dialog_sends_the_chosen_queue(qtbot: QtBot) -> None:
     widget = tabs(qtbot)
-    widget.set_transfer_targets(["chat", "sms"], [("bob", "Bob Stone")])
+    widget.set_transfer_targets([QueueId("chat"), QueueId("sms")], [(UserId("bob"), "Bob Stone")])
     widget.show_state([session("s1")])
     view = view_of(widget, "s1")
-    qtbot.mouseClick(view.transfer_button, Qt.MouseButton.LeftButton)
+    QTest.mouseClick(view.transfer_button, Qt.MouseButton.LeftButton)
     dialog = view.dialog
     assert dialog is not None
     assert dialog.windowTitle() == "Transfer Ana Lima"
@@ -266,10 +275,12 @@ def test_transfer_dialog_sends_the_chosen_queue(qtbot: QtBot) -> None:
 
 def test_escalate_dialog_sends_the_chosen_agent(qtbot: QtBot) -> None:
     widget = tabs(qtbot)
-    widget.set_transfer_targets(["chat"], [("bob", "Bob Stone"), ("carol", "Carol Diaz")])
+    widget.set_transfer_targets(
+        [QueueId("chat")], [(UserId("bob"), "Bob Stone"), (UserId("carol"), "Carol Diaz")]
+    )
     widget.show_state([session("s1")])
     view = view_of(widget, "s1")
-    qtbot.mouseClick(view.escalate_button, Qt.MouseButton.LeftButton)
+    QTest.mouseClick(view.escalate_button, Qt.MouseButton.LeftButton)
     dialog = view.dialog
     assert dialog is not None
     dialog.to_agent.setChecked(True)
@@ -284,7 +295,7 @@ def test_cancelled_transfer_sends_nothing(qtbot: QtBot) -> None:
     widget = tabs(qtbot)
     widget.show_state([session("s1")])
     view = view_of(widget, "s1")
-    qtbot.mouseClick(view.transfer_button, Qt.MouseButton.LeftButton)
+    QTest.mouseClick(view.transfer_button, Qt.MouseButton.LeftButton)
     assert view.dialog is not None
     ok = view.dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
     assert not ok.isEnabled()  # no queue listed or typed yet
@@ -296,5 +307,5 @@ def test_close_button_emits(qtbot: QtBot) -> None:
     widget = tabs(qtbot)
     widget.show_state([session("s1")])
     with qtbot.waitSignal(widget.close_requested) as closed:
-        qtbot.mouseClick(view_of(widget, "s1").close_button, Qt.MouseButton.LeftButton)
+        QTest.mouseClick(view_of(widget, "s1").close_button, Qt.MouseButton.LeftButton)
     assert closed.args == ["s1"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QElapsedTimer, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
@@ -97,11 +97,25 @@ class ToastStack(QWidget):
         self._layout.setContentsMargins(8, 8, 8, 8)
         self._layout.setSpacing(8)
         self._layout.setAlignment(Qt.AlignmentFlag.AlignBottom)
-        self._cards: dict[ToastKey, tuple[ToastCard, QTimer]] = {}
+        self._cards: dict[ToastKey, ToastCard] = {}
         self._gone: set[ToastKey] = set()
+        self._trash: list[ToastCard] = []
+        """Dismissed cards, deleted at the next `show_state`: a card deleted right after a
+        timer dismissed it inside a nested event loop crashed PySide6 6.11.3 (segfault in
+        ~QObject while deleting the card's children)."""
+        # One long-lived timer for every toast, re-armed for the next one due.
+        self._due: dict[ToastKey, int] = {}
+        self._elapsed = QElapsedTimer()
+        self._elapsed.start()
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._dismiss_due)
         self.setVisible(False)
 
     def show_state(self, toasts: Sequence[ShownToast]) -> None:
+        for card in self._trash:
+            card.deleteLater()
+        self._trash = []
         keys = {toast_key(t): t for t in toasts}
         # Forget dismissed keys the state no longer lists, so the set does not grow all day.
         self._gone &= set(keys)
@@ -111,13 +125,11 @@ class ToastStack(QWidget):
             if key in self._cards or key in self._gone:
                 continue
             card = ToastCard(shown.toast, self, key)
-            timer = QTimer(self)
-            timer.setSingleShot(True)
-            timer.timeout.connect(lambda key=key: self.dismiss(key))
-            timer.start(round(shown.toast.dismiss_after_s * 1000))
-            self._cards[key] = (card, timer)
+            self._cards[key] = card
+            self._due[key] = self._elapsed.elapsed() + round(shown.toast.dismiss_after_s * 1000)
             self._layout.addWidget(card)
         self.setVisible(bool(self._cards))
+        self._arm()
 
     def dismiss(self, key: ToastKey) -> None:
         if key in self._cards:
@@ -126,13 +138,25 @@ class ToastStack(QWidget):
             self.toast_dismissed.emit()
 
     def _remove(self, key: ToastKey) -> None:
-        card, timer = self._cards.pop(key)
-        timer.stop()
-        timer.deleteLater()
+        card = self._cards.pop(key)
+        self._due.pop(key, None)
         self._layout.removeWidget(card)
         card.hide()
-        card.deleteLater()
+        self._trash.append(card)
         self.setVisible(bool(self._cards))
 
+    def _arm(self) -> None:
+        if not self._due:
+            self._timer.stop()
+            return
+        wait = min(self._due.values()) - self._elapsed.elapsed()
+        self._timer.start(max(0, wait))
+
+    def _dismiss_due(self) -> None:
+        now = self._elapsed.elapsed()
+        for key in [k for k, due in self._due.items() if due <= now]:
+            self.dismiss(key)
+        self._arm()
+
     def cards(self) -> list[ToastCard]:
-        return [card for card, _ in self._cards.values()]
+        return list(self._cards.values())
