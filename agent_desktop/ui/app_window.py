@@ -1,0 +1,325 @@
+"""The main window: the widgets laid out, rendering the core's state and sending its intents.
+
+It holds no domain state. Every state change from the core is rendered by `render(state)`;
+every button becomes an intent on the core, run by the `TaskOwner` so a refusal is shown in the
+status bar instead of being lost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QStatusBar,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from agent_desktop.protocol.vocabulary import (
+    CallAction,
+    OfferId,
+    Presence,
+    QueueId,
+    SessionId,
+    UserId,
+)
+from agent_desktop.session.core import AgentCore
+from agent_desktop.session.state import AgentState, LinkStatus
+from agent_desktop.ui.tasks import TaskOwner
+from agent_desktop.ui.theme import app_icon
+from agent_desktop.ui.widgets.alert_bar import AlertBar
+from agent_desktop.ui.widgets.offer_card import OfferList
+from agent_desktop.ui.widgets.presence_selector import PresenceSelector
+from agent_desktop.ui.widgets.presence_timeline import PresenceTimeline
+from agent_desktop.ui.widgets.session_tabs import SessionTabs
+from agent_desktop.ui.widgets.status_bar import StatusBarWidget
+from agent_desktop.ui.widgets.supervisor_view import SupervisorView
+from agent_desktop.ui.widgets.toast_stack import ToastStack
+
+WORK_TAB, TEAM_TAB, TIMELINE_TAB = "Work", "Team", "Presence history"
+
+
+class AppWindow(QMainWindow):
+    """The agent's (and supervisor's) dashboard.
+
+    Signals:
+        settings_requested(): open the settings dialog.
+        sign_out_requested(): the agent chose Sign out.
+        quit_requested(): the window was closed or Quit chosen.
+        active_changed(bool): the window gained or lost focus (for the notification policy).
+    """
+
+    settings_requested = Signal()
+    sign_out_requested = Signal()
+    quit_requested = Signal()
+    active_changed = Signal(bool)
+
+    def __init__(
+        self,
+        core: AgentCore,
+        tasks: TaskOwner,
+        *,
+        now: Callable[[], float] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.core = core
+        self.tasks = tasks
+        self._now = now or core.clock.now
+        self._state: AgentState | None = None
+        self._supervisor_listed = False
+        self.setWindowTitle("Agent Desktop")
+        self.setWindowIcon(app_icon())
+        self.resize(1180, 760)
+        self.setMinimumSize(760, 520)
+
+        self.alert_bar = AlertBar()
+        self.presence = PresenceSelector()
+        self.who = QLabel()
+        self.who.setProperty("heading", True)
+        self.why_button = QPushButton("Why?")
+        self.why_button.setToolTip("Why is my presence what it is? Show the presence history.")
+        self.settings_button = QPushButton("Settings")
+
+        self.offers = OfferList()
+        self.toasts = ToastStack()
+        self.sessions = SessionTabs()
+        self.team = SupervisorView()
+        self.timeline = PresenceTimeline()
+        self.status = StatusBarWidget()
+
+        header = QHBoxLayout()
+        header.setContentsMargins(12, 8, 12, 8)
+        header.addWidget(self.who)
+        header.addStretch(1)
+        header.addWidget(self.presence)
+        header.addWidget(self.why_button)
+        header.addWidget(self.settings_button)
+
+        incoming = QWidget()
+        incoming_layout = QVBoxLayout(incoming)
+        incoming_layout.setContentsMargins(0, 0, 0, 0)
+        incoming_title = QLabel("Incoming")
+        incoming_title.setProperty("heading", True)
+        incoming_title.setContentsMargins(10, 8, 10, 0)
+        self.no_offers = QLabel("Nothing waiting. Offers appear here and as desktop notifications.")
+        self.no_offers.setWordWrap(True)
+        self.no_offers.setProperty("muted", True)
+        self.no_offers.setContentsMargins(10, 4, 10, 4)
+        incoming_layout.addWidget(incoming_title)
+        incoming_layout.addWidget(self.no_offers)
+        incoming_layout.addWidget(self.offers)
+        incoming_layout.addStretch(1)
+        incoming_layout.addWidget(self.toasts)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(incoming)
+        scroll.setMinimumWidth(300)
+
+        work = QSplitter(Qt.Orientation.Horizontal)
+        work.addWidget(scroll)
+        work.addWidget(self.sessions)
+        work.setStretchFactor(0, 0)
+        work.setStretchFactor(1, 1)
+        work.setSizes([340, 840])
+
+        self.pages = QTabWidget()
+        self.pages.setDocumentMode(True)
+        self.pages.addTab(work, WORK_TAB)
+        self.pages.addTab(self.timeline, TIMELINE_TAB)
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.alert_bar)
+        layout.addLayout(header)
+        layout.addWidget(self.pages, 1)
+        self.setCentralWidget(central)
+        status_bar = QStatusBar()
+        status_bar.addPermanentWidget(self.status, 1)
+        self.setStatusBar(status_bar)
+
+        self._actions()
+        self._wire()
+        self._clock = QTimer(self)
+        self._clock.setInterval(1000)
+        self._clock.timeout.connect(self._tick)
+        self._clock.start()
+
+    # --- building ----------------------------------------------------------------------------
+
+    def _actions(self) -> None:
+        for action in (
+            self.offers.accept_newest_action,
+            self.offers.reject_newest_action,
+            *self.sessions.switch_actions,
+        ):
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            self.addAction(action)
+        self.sign_out_action = QAction("Sign out", self)
+        self.sign_out_action.triggered.connect(self.sign_out_requested)
+        self.quit_action = QAction("Quit", self)
+        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self.quit_action.triggered.connect(self.quit_requested)
+        self.settings_action = QAction("Settings…", self)
+        self.settings_action.setShortcut(QKeySequence.StandardKey.Preferences)
+        self.settings_action.triggered.connect(self.settings_requested)
+        menu = self.menuBar().addMenu("&Agent Desktop")
+        menu.addAction(self.settings_action)
+        menu.addAction(self.sign_out_action)
+        menu.addSeparator()
+        menu.addAction(self.quit_action)
+        work = self.menuBar().addMenu("&Work")
+        work.addAction(self.offers.accept_newest_action)
+        work.addAction(self.offers.reject_newest_action)
+        work.addSeparator()
+        for action in self.sessions.switch_actions:
+            work.addAction(action)
+
+    def _wire(self) -> None:
+        core, run = self.core, self.tasks.run
+        self.offers.accept_requested.connect(
+            lambda offer_id: run("Accept", core.accept(OfferId(offer_id)))
+        )
+        self.offers.reject_requested.connect(
+            lambda offer_id: run("Reject", core.reject(OfferId(offer_id)))
+        )
+        self.presence.presence_chosen.connect(
+            lambda presence: run("Set presence", core.set_presence(presence))
+        )
+        self.alert_bar.set_available_requested.connect(
+            lambda: run("Set me Available", core.set_presence(Presence.AVAILABLE))
+        )
+        self.alert_bar.dismiss_requested.connect(
+            lambda alert_id: run("Dismiss alert", core.dismiss_alert(alert_id))
+        )
+        self.alert_bar.reconnect_requested.connect(core.reconnect_now)
+        self.sessions.message_submitted.connect(
+            lambda session_id, text: run(
+                "Send message", core.send_message(SessionId(session_id), text)
+            )
+        )
+        self.sessions.call_action.connect(self._call_action)
+        self.sessions.transfer_requested.connect(
+            lambda session_id, queue, agent: run(
+                "Transfer",
+                core.transfer(SessionId(session_id), to_queue=queue, to_agent=agent),
+            )
+        )
+        self.sessions.escalate_requested.connect(
+            lambda session_id, queue, agent: run(
+                "Escalate",
+                core.escalate(SessionId(session_id), to_queue=queue, to_agent=agent),
+            )
+        )
+        self.sessions.close_requested.connect(
+            lambda session_id: run("Close session", core.close_session(SessionId(session_id)))
+        )
+        self.toasts.open_session_requested.connect(self.show_session)
+        self.team.reset_presence_requested.connect(
+            lambda agent, presence: run(
+                "Reset presence", core.reset_presence(UserId(agent), presence)
+            )
+        )
+        self.why_button.clicked.connect(self.show_timeline)
+        self.settings_button.clicked.connect(self.settings_requested)
+        self.pages.currentChanged.connect(self._on_page_changed)
+
+    def _call_action(self, session_id: str, action: CallAction) -> None:
+        self.tasks.run(
+            f"Call: {action.value}", self.core.call_control(SessionId(session_id), action)
+        )
+
+    # --- rendering ---------------------------------------------------------------------------
+
+    def show_state(self, state: AgentState) -> None:
+        previous, self._state = self._state, state
+        now = self._now()
+        if state.identity is not None:
+            self.who.setText(state.identity.display_name)
+            self.setWindowTitle(f"Agent Desktop — {state.identity.display_name}")
+            if state.identity.supervises and self.pages.indexOf(self.team) < 0:
+                self.pages.insertTab(1, self.team, TEAM_TAB)
+        self.alert_bar.show_state(state.alerts)
+        self.presence.show_state(state.presence, online=state.online)
+        self.offers.show_state(state.offers, now)
+        self.no_offers.setVisible(not state.offers)
+        self.toasts.show_state(state.toasts)
+        self.sessions.show_state(state.sessions, state.outbox)
+        self._transfer_targets(state)
+        self.team.show_state(state.agents)
+        self.status.show_state(state.connection, now)
+        if (
+            state.identity is not None
+            and state.identity.supervises
+            and state.online
+            and (previous is None or not previous.online)
+        ):
+            # Resubscribe after every (re)connect: the server forgets subscriptions with the link.
+            self.tasks.run("List agents", self.core.list_agents())
+
+    def _transfer_targets(self, state: AgentState) -> None:
+        queues = sorted({s.work.queue for s in state.sessions} | self._known_queues(state))
+        agents = [(a.agent, a.display_name) for a in state.agents or ()]
+        self.sessions.set_transfer_targets([QueueId(q) for q in queues], agents)
+
+    @staticmethod
+    def _known_queues(state: AgentState) -> set[str]:
+        return {queue for agent in state.agents or () for queue in agent.queues}
+
+    def _tick(self) -> None:
+        now = self._now()
+        self.offers.update_clock(now)
+        if self._state is not None:
+            self.no_offers.setVisible(not self.offers.cards())
+            if self._state.connection.status is LinkStatus.RECONNECTING:
+                self.status.show_state(self._state.connection, now)
+
+    # --- navigation --------------------------------------------------------------------------
+
+    def show_offer(self, offer_id: OfferId) -> None:
+        """Body click on a desktop notification: show the offer in the app."""
+        self.pages.setCurrentIndex(0)
+        card = self.offers.card(offer_id)
+        if card is not None:
+            card.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def show_session(self, session_id: str) -> None:
+        self.pages.setCurrentIndex(0)
+        self.sessions.show_session(SessionId(session_id))
+
+    def show_timeline(self) -> None:
+        self.pages.setCurrentWidget(self.timeline)
+
+    def _on_page_changed(self, index: int) -> None:
+        if self.pages.widget(index) is self.timeline:
+            self.tasks.run("Presence history", self._load_timeline())
+
+    async def _load_timeline(self) -> None:
+        changes = await self.core.presence_timeline()
+        name = self._state.identity.display_name if self._state and self._state.identity else None
+        self.timeline.show_state(changes, name)
+
+    # --- window events -----------------------------------------------------------------------
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.ActivationChange:
+            self.active_changed.emit(self.isActiveWindow())
+        super().changeEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        event.ignore()
+        self.quit_requested.emit()
+
+    def show_message(self, text: str, timeout_ms: int = 8000) -> None:
+        self.statusBar().showMessage(text, timeout_ms)

@@ -1,0 +1,288 @@
+"""`DesktopApp`: the running app, wiring the core, the window, notifications and the tray.
+
+It owns every long-lived part and tears them down in order at quit. The window renders state;
+this object decides the app's lifecycle: sign in, start, watch for sleep and network changes,
+sign out, quit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtNetwork import QNetworkInformation
+from PySide6.QtWidgets import QApplication
+
+from agent_desktop.clock import Clock, SystemClock
+from agent_desktop.protocol.vocabulary import OfferId
+from agent_desktop.resources import icon_path
+from agent_desktop.session.core import AgentCore
+from agent_desktop.session.credentials import TokenStore
+from agent_desktop.session.settings import Settings
+from agent_desktop.session.state import AgentState, LinkStatus
+from agent_desktop.ui.announcer import Announcer
+from agent_desktop.ui.app_window import AppWindow
+from agent_desktop.ui.login import LoginDialog
+from agent_desktop.ui.notify.chain import build_offer_notifier
+from agent_desktop.ui.notify.notifier import OfferNotifier
+from agent_desktop.ui.notify.path import PathReport
+from agent_desktop.ui.settings_store import SettingsStore
+from agent_desktop.ui.tasks import TaskOwner
+from agent_desktop.ui.widgets.settings_dialog import SettingsDialog
+from agent_desktop.ui.widgets.tray import TrayIcon
+
+log = logging.getLogger(__name__)
+
+SLEEP_GAP_S = 10.0
+"""A wall-clock jump this much beyond the monotonic clock means the machine slept."""
+
+
+@dataclass(frozen=True)
+class StartOptions:
+    settings: Settings
+    password: str | None = None
+    """Given for the demo; otherwise the token from the keyring, or the sign-in dialog."""
+    keep_token: bool = True
+    """False for the demo: its server lives only as long as the app."""
+    settings_problem: str | None = None
+
+
+class DesktopApp(QObject):
+    def __init__(
+        self,
+        app: QApplication,
+        store: SettingsStore,
+        options: StartOptions,
+        *,
+        clock: Clock | None = None,
+        notifier: OfferNotifier | None = None,
+    ) -> None:
+        super().__init__()
+        self.app = app
+        self.store = store
+        self.options = options
+        self.settings = options.settings
+        self.clock = clock or SystemClock()
+        self.quit_event = asyncio.Event()
+        self.tasks = TaskOwner(self._refused)
+        self.core = self._make_core(options.settings, options.password)
+        self.window = AppWindow(self.core, self.tasks, now=self.clock.now)
+        self.tray = TrayIcon(self)
+        self.notification_report: PathReport | None = None
+        self.notifier = notifier or build_offer_notifier(
+            self,
+            tray=self.tray.tray,
+            window=self.window,
+            app_icon=icon_path("app"),
+            on_path_reported=self._on_path_reported,
+        )
+        self.announcer = Announcer(self.core, self.notifier, self.tasks, self.window)
+        self._unsubscribe = [
+            self.core.subscribe(self._render),
+            self.core.on_announcement(self.announcer.announce),
+        ]
+        self._login: LoginDialog | None = None
+        self._wall = self.clock.now()
+        self._mono = self.clock.monotonic()
+        self._sleep_watch = QTimer(self)
+        self._sleep_watch.setInterval(2000)
+        self._sleep_watch.timeout.connect(self._check_for_sleep)
+        self._wire()
+
+    # --- NoticeResponder: answers pressed on a desktop notification ----------------------------
+
+    def on_accept(self, offer_id: OfferId) -> None:
+        self.tasks.run("Accept", self.core.accept(offer_id))
+        self.bring_to_front()
+
+    def on_reject(self, offer_id: OfferId) -> None:
+        self.tasks.run("Reject", self.core.reject(offer_id))
+
+    def on_open(self, offer_id: OfferId) -> None:
+        """Body click: the window comes to front with the offer shown in the app."""
+        self.bring_to_front()
+        self.window.show_offer(offer_id)
+
+    def on_dismissed(self, offer_id: OfferId) -> None:
+        """Closing the notification answers nothing: the offer stays in the app until expiry."""
+
+    def _make_core(self, settings: Settings, password: str | None) -> AgentCore:
+        tokens = (
+            TokenStore(settings.server_url, settings.user)
+            if self.options.keep_token and settings.user
+            else None
+        )
+        return AgentCore(settings, password=password, token_store=tokens, clock=self.clock)
+
+    def _wire(self) -> None:
+        window = self.window
+        window.quit_requested.connect(self.quit)
+        window.sign_out_requested.connect(lambda: self.tasks.run("Sign out", self.sign_out()))
+        window.settings_requested.connect(self.open_settings)
+        window.active_changed.connect(lambda active: self.core.set_window_active(active))
+        self.tray.presence_chosen.connect(
+            lambda presence: self.tasks.run("Set presence", self.core.set_presence(presence))
+        )
+        self.tray.show_requested.connect(self.bring_to_front)
+        self.tray.quit_requested.connect(self.quit)
+        if QNetworkInformation.loadDefaultBackend():
+            info = QNetworkInformation.instance()
+            if info is not None:
+                info.reachabilityChanged.connect(self._on_network_changed)
+
+    # --- lifecycle ---------------------------------------------------------------------------
+
+    async def run(self) -> int:
+        geometry = self.store.load_geometry()
+        if geometry is not None:
+            self.window.restoreGeometry(geometry)
+        self.window.show()
+        self.tray.tray.show()
+        self.window.show_state(self.core.state)
+        if self.options.settings_problem:
+            self.window.show_message(self.options.settings_problem, 15000)
+        self.tasks.run("Notification self-test", self.notifier.start())
+        if not self.settings.user:
+            self.ask_for_password("Sign in to start receiving work.")
+        else:
+            await self.core.start()
+        self._sleep_watch.start()
+        await self.quit_event.wait()
+        await self._shut_down()
+        return 0
+
+    def quit(self) -> None:
+        self.quit_event.set()
+
+    async def _shut_down(self) -> None:
+        self._sleep_watch.stop()
+        self.store.save_geometry(self.window.saveGeometry())
+        for unsubscribe in self._unsubscribe:
+            unsubscribe()
+        with contextlib.suppress(Exception):
+            await self.notifier.close()
+        # A quit says goodbye so the server reroutes offers in seconds, and keeps the token.
+        await self.core.quit()
+        await self.tasks.close()
+        self.tray.tray.hide()
+        self.window.hide()
+
+    async def sign_out(self) -> None:
+        await self.core.logout()
+        self.ask_for_password("You signed out.")
+
+    # --- sign in -----------------------------------------------------------------------------
+
+    def _render(self, state: AgentState) -> None:
+        self.window.show_state(state)
+        self.tray.show_state(state.shown_presence, self.window.sessions.unread_count())
+        if state.connection.status is LinkStatus.AUTH_FAILED and self._login is None:
+            self.ask_for_password(state.connection.detail)
+        if state.credentials_notice:
+            self.window.show_message(state.credentials_notice, 15000)
+
+    def ask_for_password(self, problem: str | None) -> None:
+        if self._login is not None:
+            self._login.show_problem(problem)
+            return
+        dialog = LoginDialog(self.settings, problem, self.window)
+        dialog.submitted.connect(self._signed_in)
+        dialog.rejected.connect(self._login_cancelled)
+        self._login = dialog
+        dialog.open()
+
+    def _signed_in(self, settings: Settings, password: str) -> None:
+        self._login = None
+        self.tasks.run("Sign in", self._restart(settings, password))
+
+    def _login_cancelled(self) -> None:
+        self._login = None
+        if self.core.state.connection.status is not LinkStatus.ONLINE:
+            self.window.show_message("Not signed in. Use Agent Desktop ▸ Sign out to try again.")
+
+    async def _restart(self, settings: Settings, password: str) -> None:
+        if settings != self.settings:
+            self.settings = settings
+            self.store.save(settings)
+        if (settings.server_url, settings.user) != (
+            self.core.settings.server_url,
+            self.core.settings.user,
+        ):
+            await self._replace_core(settings, password)
+            return
+        self.core.login(password)
+        await self.core.start()
+
+    async def _replace_core(self, settings: Settings, password: str) -> None:
+        for unsubscribe in self._unsubscribe:
+            unsubscribe()
+        await self.core.close()
+        self.core = self._make_core(settings, password)
+        self.window.core = self.core
+        self.announcer.core = self.core
+        self._unsubscribe = [
+            self.core.subscribe(self._render),
+            self.core.on_announcement(self.announcer.announce),
+        ]
+        self.core.set_window_active(self.window.isActiveWindow())
+        await self.core.start()
+
+    # --- settings ----------------------------------------------------------------------------
+
+    def open_settings(self) -> None:
+        dialog = SettingsDialog(self.settings, self.window)
+        if self.notification_report is not None:
+            dialog.set_self_test_result(self.notification_report.reason)
+        dialog.settings_accepted.connect(self._settings_changed)
+        dialog.open()
+
+    def _settings_changed(self, settings: Settings) -> None:
+        moved = (settings.server_url, settings.user) != (
+            self.settings.server_url,
+            self.settings.user,
+        )
+        self.settings = settings
+        self.store.save(settings)
+        self.core.settings = settings
+        if moved:
+            self.ask_for_password("Sign in to the new server or user.")
+
+    def _on_path_reported(self, report: PathReport) -> None:
+        self.notification_report = report
+        self.window.status.set_notification_path(_short_path(report))
+        self.window.status.notification_path.setToolTip(report.reason)
+        if report.fallback:
+            self.window.show_message(report.reason, 15000)
+
+    # --- sleep, network, focus ---------------------------------------------------------------
+
+    def _check_for_sleep(self) -> None:
+        wall, mono = self.clock.now(), self.clock.monotonic()
+        jumped = (wall - self._wall) - (mono - self._mono)
+        self._wall, self._mono = wall, mono
+        if jumped > SLEEP_GAP_S:
+            log.info("the machine slept for about %.0f s: reconnecting", jumped)
+            self.tasks.run("Reconnect", self.core.force_reconnect())
+
+    def _on_network_changed(self, _reachability: QNetworkInformation.Reachability) -> None:
+        # Any change may have killed the link silently: drop it and resume on a fresh one.
+        self.tasks.run("Reconnect", self.core.force_reconnect())
+
+    def bring_to_front(self) -> None:
+        if self.window.isMinimized():
+            self.window.showNormal()
+        self.window.show()
+        self.window.raise_()
+        self.window.activateWindow()
+
+    def _refused(self, text: str) -> None:
+        self.window.show_message(text)
+
+
+def _short_path(report: PathReport) -> str:
+    words = {"native": "Desktop notifications", "tray": "Tray notifications", "in_app": "In-app"}
+    suffix = "" if report.buttons or report.path.value != "native" else " (no buttons)"
+    return f"{words.get(report.path.value, report.path.value)}{suffix}"

@@ -1,0 +1,106 @@
+"""`agent-desktop [--demo] [--server URL] [--user NAME]`: start the desktop app.
+
+`--demo` starts the reference server with its demo configuration on a thread of its own, signs
+in as the demo agent (alice) and keeps demo customers coming, so a new user sees work at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import qasync
+from PySide6.QtWidgets import QApplication
+
+from agent_desktop import __version__
+from agent_desktop.demo import DEMO_AGENT, EmbeddedServer
+from agent_desktop.session.settings import SettingsError
+from agent_desktop.ui.desktop import DesktopApp, StartOptions
+from agent_desktop.ui.instance import SingleInstance
+from agent_desktop.ui.settings_store import SettingsStore
+from agent_desktop.ui.theme import ThemeFollower, app_icon
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="agent-desktop", description="The Agent Desktop app for contact-center agents."
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="start the bundled server with demo data and sign in as the demo agent",
+    )
+    parser.add_argument("--server", help="server URL (ws:// or wss://), saved in the settings")
+    parser.add_argument("--user", help="user name, saved in the settings")
+    parser.add_argument("--version", action="version", version=f"agent-desktop {__version__}")
+    return parser
+
+
+def _options(args: argparse.Namespace, store: SettingsStore) -> StartOptions:
+    loaded = store.load()
+    settings = loaded.settings
+    try:
+        if args.server:
+            settings = settings.with_changes(server_url=args.server)
+        if args.user:
+            settings = settings.with_changes(user=args.user)
+    except SettingsError as exc:
+        raise SystemExit(f"agent-desktop: {exc}") from None
+    if args.server or args.user:
+        store.save(settings)
+    return StartOptions(settings, settings_problem=loaded.problem)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("Agent Desktop")
+    app.setOrganizationName("Agent Desktop")
+    app.setApplicationVersion(__version__)
+    app.setWindowIcon(app_icon())
+    app.setQuitOnLastWindowClosed(False)  # the tray keeps it alive; Quit ends it
+    ThemeFollower(app)
+
+    instance = SingleInstance("demo" if args.demo else "app", app)
+    if not instance.claim():
+        sys.stderr.write("agent-desktop is already running; it was brought to the front.\n")
+        return 0
+
+    store = SettingsStore()
+    demo: EmbeddedServer | None = None
+    if args.demo:
+        demo = EmbeddedServer(Path(tempfile.mkdtemp(prefix="agent-desktop-demo-")))
+        url = demo.start()
+        user, password = DEMO_AGENT
+        # The demo keeps its own settings: it must not overwrite the agent's real server.
+        store = SettingsStore(store.folder / "demo")
+        options = StartOptions(
+            store.load().settings.with_changes(server_url=url, user=user),
+            password=password,
+            keep_token=False,
+        )
+    else:
+        options = _options(args, store)
+
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    try:
+        with loop:
+            desktop = DesktopApp(app, store, options)
+            instance.raise_requested.connect(desktop.bring_to_front)
+            return int(loop.run_until_complete(desktop.run()))
+    finally:
+        instance.release()
+        if demo is not None:
+            demo.stop()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
