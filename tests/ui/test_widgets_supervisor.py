@@ -1,0 +1,133 @@
+"""The supervisor's live agent table and the reset-presence action."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtTest import QTest
+from pytestqt.qtbot import QtBot
+
+from agent_desktop.protocol.vocabulary import AlertKind, Presence, PresenceSource, Reason, UserId
+from agent_desktop.ui.widgets.supervisor_view import SupervisorView
+from tests.ui.test_widgets_samples import agent_view
+
+ALICE = agent_view("alice", "Alice Ward", sessions=2, pending_offers=1)
+BOB = agent_view(
+    "bob",
+    "Bob Stone",
+    Presence.INACTIVE,
+    source=PresenceSource.SYSTEM,
+    reason=Reason.DISPLAY_TIMEOUT,
+    alerts=[AlertKind.MISSED],
+)
+CAROL = agent_view("carol", "Carol Diaz", Presence.OFFLINE, connected=False)
+
+
+def row_texts(view: SupervisorView, row: int) -> list[str]:
+    model = view.model
+    return [str(model.data(model.index(row, column))) for column in range(model.columnCount())]
+
+
+def supervisor(qtbot: QtBot) -> SupervisorView:
+    view = SupervisorView()
+    qtbot.addWidget(view)
+    return view
+
+
+def test_table_shows_each_agent(qtbot: QtBot) -> None:
+    view = supervisor(qtbot)
+    view.show_state([CAROL, ALICE, BOB])
+    assert view.model.rowCount() == 3
+    assert row_texts(view, 0) == [
+        "Alice Ward (alice)",
+        "Available",
+        "2 (2/3 capacity)",
+        "1",
+        "Connected",
+        "—",
+    ]
+    assert row_texts(view, 1) == [
+        "Bob Stone (bob)",
+        "Inactive — set by system: an offer was missed",
+        "0 (0/3 capacity)",
+        "0",
+        "Connected",
+        "Missed offer",
+    ]
+    assert row_texts(view, 2)[4] == "Disconnected"
+    headers = [
+        view.model.headerData(c, Qt.Orientation.Horizontal) for c in range(view.model.columnCount())
+    ]
+    assert headers == ["Agent", "Presence", "Sessions", "Pending offers", "Connection", "Alerts"]
+
+
+def test_update_changes_one_row_and_keeps_the_selection(qtbot: QtBot) -> None:
+    view = supervisor(qtbot)
+    view.show_state([ALICE, BOB, CAROL])
+    view.select_agent(UserId("bob"))
+    changed: list[tuple[int, int]] = []
+    view.model.dataChanged.connect(
+        lambda top, bottom, _roles=(): changed.append((top.row(), bottom.row()))
+    )
+    reset_or_moved: list[str] = []
+    view.model.modelReset.connect(lambda: reset_or_moved.append("reset"))
+    view.model.rowsInserted.connect(lambda *_: reset_or_moved.append("inserted"))
+    view.model.rowsRemoved.connect(lambda *_: reset_or_moved.append("removed"))
+    bob_back = agent_view("bob", "Bob Stone", Presence.AVAILABLE)
+    view.show_state([ALICE, bob_back, CAROL])
+    assert changed == [(1, 1)]
+    assert reset_or_moved == []
+    assert view.selected_agent() == "bob"
+    assert row_texts(view, 1)[1] == "Available"
+
+
+def test_new_and_gone_agents_insert_and_remove_rows(qtbot: QtBot) -> None:
+    view = supervisor(qtbot)
+    view.show_state([ALICE, CAROL])
+    view.select_agent(UserId("carol"))
+    inserted: list[int] = []
+    view.model.rowsInserted.connect(lambda _parent, first, _last: inserted.append(first))
+    view.show_state([ALICE, BOB, CAROL])
+    assert inserted == [1]
+    assert view.selected_agent() == "carol"
+    view.show_state([BOB, CAROL])
+    assert [view.model.agent_at(r).agent for r in range(view.model.rowCount())] == [
+        "bob",
+        "carol",
+    ]
+    assert view.selected_agent() == "carol"
+
+
+def test_reset_presence_button_emits_for_the_selected_agent(qtbot: QtBot) -> None:
+    view = supervisor(qtbot)
+    view.show_state([ALICE, BOB])
+    assert not view.reset_button.isEnabled()
+    view.select_agent(UserId("bob"))
+    assert view.reset_button.isEnabled()
+    assert view.target.currentText() == "Available"
+    with qtbot.waitSignal(view.reset_presence_requested) as requested:
+        QTest.mouseClick(view.reset_button, Qt.MouseButton.LeftButton)
+    assert requested.args == ["bob", Presence.AVAILABLE]
+
+
+def test_context_actions_reset_to_a_chosen_presence(qtbot: QtBot) -> None:
+    view = supervisor(qtbot)
+    view.show_state([ALICE])
+    actions = view.reset_actions(UserId("alice"))
+    texts = [a.text() for a in actions]
+    assert "Reset presence to Away" in texts
+    assert not any("Inactive" in text for text in texts)
+    with qtbot.waitSignal(view.reset_presence_requested) as requested:
+        actions[texts.index("Reset presence to Away")].trigger()
+    assert requested.args == ["alice", Presence.AWAY]
+
+
+def test_presence_cell_has_a_coloured_dot_and_tooltip(qtbot: QtBot) -> None:
+    view = supervisor(qtbot)
+    view.show_state([BOB])
+    index = view.model.index(0, 1)
+    assert view.model.data(index, Qt.ItemDataRole.DecorationRole) is not None
+    assert view.model.data(index, Qt.ItemDataRole.ToolTipRole) == (
+        "Inactive — set by system: an offer was missed"
+    )
+    assert view.model.rowCount(index) == 0
+    assert view.model.rowCount(QModelIndex()) == 1
