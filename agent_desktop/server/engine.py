@@ -504,9 +504,8 @@ class Engine:
         return self._session_count(user) + len(self._pending.get(user, ()))
 
     def _has_room(self, user: UserId, queue: QueueConfig) -> bool:
-        return self._engaged(user) < MAX_SESSIONS and self._load_with_offers(
-            user
-        ) + queue.capacity_cost <= self._capacity(user)
+        fits = self._load_with_offers(user) + queue.capacity_cost <= self._capacity(user)
+        return fits and self._engaged(user) < MAX_SESSIONS
 
     def _eligible(self, user: UserId, queue: QueueConfig) -> bool:
         agent = self._agents.get(user)
