@@ -976,7 +976,10 @@ class Engine:
         """Rule 8: sessions of an agent gone longer than the reclaim window go back to queue."""
         for session_id in sorted(self._open.get(agent.user, ())):
             work = self._close_session(self._sessions[session_id], Reason.DISCONNECT)
-            self._enqueue(work)
+            if work.customer_left:
+                self._close_work(work, Reason.DISCONNECT)  # nobody left to serve
+            else:
+                self._enqueue(work)
 
     # ==== views =================================================================================
 
@@ -1116,9 +1119,14 @@ class Engine:
         return offer
 
     def _check_pending(self, offer: OfferRecord, request: Request) -> None:
-        expired = offer.state is OfferState.MISSED or (
-            offer.state is OfferState.PENDING
-            and (offer.held or self.clock.now() >= offer.expires_at)
+        lapsed = offer.state is OfferState.WITHDRAWN and offer.reason is Reason.DISCONNECT
+        expired = (
+            offer.state is OfferState.MISSED
+            or lapsed
+            or (
+                offer.state is OfferState.PENDING
+                and (offer.held or self.clock.now() >= offer.expires_at)
+            )
         )
         if expired:
             raise _refuse(ErrorCode.OFFER_EXPIRED, f"offer {offer.offer_id} has expired", request)
@@ -1473,9 +1481,9 @@ class Engine:
             self._touched.add(session.agent)
         return Ack(re=re)
 
-    def _close_work(self, work: WorkRecord) -> None:
+    def _close_work(self, work: WorkRecord, reason: Reason = Reason.CUSTOMER_LEFT) -> None:
         self._set_work(work, state=WorkState.CLOSED)
-        self._history(work, "closed", reason=Reason.CUSTOMER_LEFT)
+        self._history(work, "closed", reason=reason)
 
     def _work_info(self, re: RequestId, work: WorkRecord) -> WorkInfo:
         agent: UserId | None = None

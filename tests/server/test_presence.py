@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from agent_desktop.protocol.messages import (
+    AcceptOffer,
     Ack,
     CloseSession,
+    CustomerEnd,
     GetPresenceTimeline,
     OfferEnded,
     PresenceChanged,
@@ -225,6 +227,9 @@ def test_offer_of_a_vanished_agent_is_held_not_missed_then_rerouted_after_grace(
     h.tick(60)
     ended = h.engine._offers[offer_id]
     assert (ended.state, ended.reason) == (OfferState.WITHDRAWN, Reason.DISCONNECT)
+    h.connect("alice")
+    code = h.refused("alice", AcceptOffer(id="late", offer_id=offer_id))
+    assert code is ErrorCode.OFFER_EXPIRED
     assert h.engine._offers[h.offer_id("bob")].work_id == item.work_id
     h.ok()
 
@@ -349,3 +354,14 @@ def test_reclaim_closes_sessions_with_disconnect_reason() -> None:
     h.tick(1000)
     assert session_id in h.engine._sessions
     assert h.events("alice", SessionClosed) == []
+
+
+def test_reclaimed_session_whose_customer_left_is_closed_not_requeued() -> None:
+    h = harness(make_config(timings=FAST), login=["sam", "alice"])
+    item = h.create(Channel.CHAT)
+    h.accept("alice")
+    h.call("sam", CustomerEnd(id=h.rid(), work_id=item.work_id))
+    h.disconnect("alice")
+    h.tick(300)
+    assert h.engine._work[item.work_id].item.state is WorkState.CLOSED
+    h.ok()
