@@ -305,6 +305,14 @@ class AgentCore:
     go_offline = logout
     """Going offline is a goodbye: the server reroutes at once instead of after the grace."""
 
+    async def quit(self) -> None:
+        """The app quits: say goodbye (offers rerouted at once) but keep the token, so the next
+        start resumes without the password. A link that is already down just closes."""
+        if self._ws is not None and self.state.online:
+            with contextlib.suppress(LinkLostError, NotConnectedError, RequestError, TimeoutError):
+                await self._call(Logout(id=self._next_id(), revoke_token=False), Ack)
+        await self.close()
+
     def reconnect_now(self) -> None:
         """Skip the backoff pause (network came back, the machine woke up)."""
         self._retry_now.set()
