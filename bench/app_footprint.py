@@ -26,6 +26,8 @@ class WindowStart(msgspec.Struct, frozen=True):
     """Spawn -> first paint."""
     idle_rss_mib: float
     idle_pss_mib: float
+    phases: dict[str, float] = {}
+    """Where the start went (app runs): interpreter + imports + window, sign-in, first paint."""
 
 
 class AppFootprint(msgspec.Struct, frozen=True):

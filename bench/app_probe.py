@@ -113,10 +113,19 @@ async def _start_app(env: dict[str, str], log: Path) -> _Probe:
 
 async def _cold_start(env: dict[str, str], log: Path) -> tuple[_Probe, WindowStart]:
     probe = await _start_app(env, log)
+    core_at, start_at, online_at = (float(x) for x in await probe.expect("PHASES"))
     ready_at = float((await probe.expect("READY"))[0])
     rss, pss = (int(x) for x in await probe.expect("IDLE"))
     return probe, WindowStart(
-        start_s=ready_at - probe.started, idle_rss_mib=rss / MIB, idle_pss_mib=pss / MIB
+        start_s=ready_at - probe.started,
+        idle_rss_mib=rss / MIB,
+        idle_pss_mib=pss / MIB,
+        phases={
+            "start_to_core_created_s": core_at - probe.started,
+            "core_created_to_core_started_s": start_at - core_at,
+            "core_started_to_online_s": online_at - start_at,
+            "online_to_painted_s": ready_at - online_at,
+        },
     )
 
 
@@ -231,6 +240,8 @@ def _say(tag: str, *values: object) -> None:
 
 class _Hooks:
     def __init__(self) -> None:
+        self.core_at = 0.0
+        self.start_at = 0.0
         self.online_at: float | None = None
         self.ready = False
         self.filter: Any = None
@@ -258,6 +269,12 @@ def _install(hooks: _Hooks) -> None:
                 and event.type() == QEvent.Type.Paint
             ):
                 hooks.ready = True
+                _say(
+                    "PHASES",
+                    f"{hooks.core_at:.6f}",
+                    f"{hooks.start_at:.6f}",
+                    f"{hooks.online_at:.6f}",
+                )
                 _say("READY", f"{time.time():.6f}")
                 _after_ready()
             return False
@@ -310,12 +327,20 @@ def _install(hooks: _Hooks) -> None:
     original_init = core_module.AgentCore.__init__
 
     def init(self: core_module.AgentCore, *args: Any, **kwargs: Any) -> None:
+        hooks.core_at = time.time()
         original_init(self, *args, **kwargs)
         self.subscribe(on_state)
         self.on_announcement(on_announcement)
         ensure_filter()
 
+    original_start = core_module.AgentCore.start
+
+    async def start(self: core_module.AgentCore) -> None:
+        hooks.start_at = time.time()
+        await original_start(self)
+
     core_module.AgentCore.__init__ = init  # type: ignore[method-assign]  # the probe's hook
+    core_module.AgentCore.start = start  # type: ignore[method-assign]  # the probe's hook
 
 
 def _run_app() -> int:

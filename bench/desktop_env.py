@@ -42,8 +42,12 @@ def desktop_session(home: Path) -> Iterator[dict[str, str]]:
         XDG_RUNTIME_DIR=str(home / "run"),
         AGENT_DESKTOP_CONFIG_DIR=str(home / "agent-desktop-config"),
         QT_QPA_PLATFORM="offscreen",
+        # Qt puts the app's single-instance socket in TMPDIR: a private one keeps this app
+        # from handing over to (or being handed) another instance on the machine.
+        TMPDIR=str(home / "tmp"),
     )
     (home / "run").mkdir(mode=0o700, exist_ok=True)
+    (home / "tmp").mkdir(exist_ok=True)
     processes: list[subprocess.Popen[str]] = []
     try:
         bus = subprocess.Popen(

@@ -104,7 +104,7 @@ async def _measure(url: str, samples: int) -> tuple[list[float], list[float], st
         )
         core = AgentCore(settings, password=PASSWORD)
         tasks = TaskOwner(on_refused=lambda text: None)
-        announcer = Announcer(core, notifier, tasks, window, show_offer_in_app=lambda _id: None)
+        announcer = Announcer(core, notifier, tasks, window)
         arrived: asyncio.Queue[tuple[OfferId, float]] = asyncio.Queue()
 
         def on_announcement(announcement: Announcement) -> None:
