@@ -11,7 +11,7 @@ from enum import StrEnum
 from typing import Final
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPainter, QPixmap
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import QApplication
 
 from agent_desktop.protocol.vocabulary import Channel, Presence
@@ -99,10 +99,9 @@ def palette_for(scheme: Scheme) -> Palette:
     return DARK if scheme is Scheme.DARK else LIGHT
 
 
-def current_scheme(app: QGuiApplication | None = None) -> Scheme:
+def current_scheme() -> Scheme:
     """The OS scheme; when the platform does not say (offscreen, old desktops), the palette does."""
-    app = app or QGuiApplication.instance()  # type: ignore[assignment]
-    if app is None:
+    if QGuiApplication.instance() is None:
         return Scheme.LIGHT
     scheme = QGuiApplication.styleHints().colorScheme()
     if scheme == Qt.ColorScheme.Dark:
@@ -166,7 +165,10 @@ QFrame#bubble[sender="agent"] {{ background: {p.agent_bubble}; }}
 QFrame#bubble[sender="agent"] QLabel {{ color: {p.agent_bubble_text}; }}
 QFrame#bubble[sender="system"] {{ background: transparent; }}
 QFrame#bubble[sender="system"] QLabel {{ color: {p.muted}; font-style: italic; }}
-QLabel#deliveryState[failed="true"] {{ color: {p.danger}; }}
+QFrame#bubble[delivery="sending"] {{ background: {p.info_bg}; }}
+QFrame#bubble[delivery="sending"] QLabel {{ color: {p.info_text}; }}
+QFrame#bubble[delivery="failed"] {{ background: {p.danger_bg}; }}
+QFrame#bubble[delivery="failed"] QLabel {{ color: {p.danger_text}; }}
 QPlainTextEdit#replyBox {{
     background: {p.surface}; border: 1px solid {p.border}; border-radius: 6px; padding: 4px;
 }}
@@ -183,8 +185,33 @@ QStatusBar QLabel {{ color: {p.muted}; }}
 """
 
 
+def qt_palette(scheme: Scheme) -> QPalette:
+    """The same colours as a QPalette, so what the stylesheet leaves to the native style (combo
+    popups, tab bars, scroll bars, menus) matches the scheme too."""
+    p = palette_for(scheme)
+    role = QPalette.ColorRole
+    palette = QPalette()
+    for roles, colour in (
+        ((role.Window,), p.window),
+        ((role.WindowText, role.Text, role.ButtonText, role.ToolTipText), p.text),
+        ((role.Base, role.Button, role.ToolTipBase), p.surface),
+        ((role.AlternateBase,), p.window),
+        ((role.Highlight, role.Link), p.accent),
+        ((role.HighlightedText,), p.accent_text),
+        ((role.PlaceholderText,), p.muted),
+        ((role.Mid, role.Midlight), p.border),
+    ):
+        for r in roles:
+            palette.setColor(r, QColor(colour))
+    palette.setColor(QPalette.ColorGroup.Disabled, role.Text, QColor(p.muted))
+    palette.setColor(QPalette.ColorGroup.Disabled, role.ButtonText, QColor(p.muted))
+    palette.setColor(QPalette.ColorGroup.Disabled, role.WindowText, QColor(p.muted))
+    return palette
+
+
 def apply_theme(app: QApplication, scheme: Scheme | None = None) -> Scheme:
-    scheme = scheme or current_scheme(app)
+    scheme = scheme or current_scheme()
+    app.setPalette(qt_palette(scheme))
     app.setStyleSheet(stylesheet(scheme))
     return scheme
 
@@ -205,7 +232,7 @@ class ThemeFollower(QObject):
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._on_scheme_changed)
 
     def _on_scheme_changed(self, _scheme: Qt.ColorScheme) -> None:
-        scheme = current_scheme(self._app)
+        scheme = current_scheme()
         if scheme is not self.scheme:
             self.scheme = apply_theme(self._app, scheme)
             self.scheme_changed.emit(scheme)

@@ -57,15 +57,17 @@ def test_stylesheet_has_presence_and_alert_rules(scheme: Scheme) -> None:
 
 
 def test_theme_follower_applies_the_stylesheet(qtbot: QtBot, qapp: QApplication) -> None:
+    original = qapp.palette()
     follower = theme.ThemeFollower(qapp)
     try:
         assert qapp.styleSheet() == theme.stylesheet(follower.scheme)
         # The offscreen platform reports no scheme: the palette decides, and it is light.
-        assert follower.scheme is theme.current_scheme(qapp)
+        assert follower.scheme is theme.current_scheme()
         with qtbot.assertNotEmitted(follower.scheme_changed):
             follower._on_scheme_changed(Qt.ColorScheme.Unknown)
     finally:
         qapp.setStyleSheet("")
+        qapp.setPalette(original)
         follower.deleteLater()
 
 

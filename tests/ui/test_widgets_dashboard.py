@@ -212,6 +212,12 @@ def test_presence_timeline_explains_each_change_newest_first(qtbot: QtBot) -> No
         "Available: Signed in",
     ]
     assert timeline.empty.isHidden()
+    who = [timeline.tree.topLevelItem(i) for i in range(3)]
+    assert [item.text(2) for item in who if item is not None] == [
+        "Supervisor sam",
+        "System",
+        "alice",
+    ]
 
 
 def test_empty_presence_timeline_says_so(qtbot: QtBot) -> None:

@@ -112,7 +112,7 @@ def test_customer_panel_shows_details_and_contact_link(qtbot: QtBot) -> None:
     assert panel.email.text() == "ana.lima@example.com"
     assert panel.account.text() == "ACME Retail"
     assert panel.contact.text() == "Linked to contact c-102"
-    assert panel.channel.text() == "Chat · chat"
+    assert panel.channel.text() == "Chat · chat queue"
     unknown = view_of(widget, "s2").customer
     assert unknown.contact.text() == "Unknown customer — not linked to a contact"
     assert unknown.email.text() == "—"
@@ -224,12 +224,12 @@ def test_voice_session_has_call_controls_and_bot_summary(qtbot: QtBot) -> None:
     assert view.bot_summary.text().startswith("Caller wants to change")
     call = view.call_panel
     assert call is not None
-    assert call.state.text() == "Connected"
+    assert call.state.text() == "Call connected"
     with qtbot.waitSignal(widget.call_action) as action:
         QTest.mouseClick(call.hold_button, Qt.MouseButton.LeftButton)
     assert action.args == ["s-voice", CallAction.HOLD]
     widget.show_state([voice_session(CallState.ON_HOLD, muted=True)])
-    assert call.state.text() == "On hold · Muted"
+    assert call.state.text() == "Call on hold · Muted"
     assert call.hold_button.text() == "Resume"
     assert call.mute_button.text() == "Unmute"
     with qtbot.waitSignal(widget.call_action) as action:

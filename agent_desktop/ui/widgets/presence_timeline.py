@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHeaderView,
+    QLabel,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from agent_desktop.protocol.model import PresenceChange
 from agent_desktop.ui.theme import presence_icon
-from agent_desktop.ui.widgets.wording import clock_text, source_phrase, timeline_sentence
+from agent_desktop.ui.widgets.wording import changed_by, clock_text, timeline_sentence
 
 
 class PresenceTimeline(QWidget):
@@ -29,8 +36,11 @@ class PresenceTimeline(QWidget):
         self.tree.setHeaderLabels(["Time", "What happened", "Who"])
         self.tree.setRootIsDecorated(False)
         self.tree.setAlternatingRowColors(True)
-        self.tree.setColumnWidth(0, 70)
-        self.tree.setColumnWidth(1, 380)
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         layout.addWidget(self.tree, 1)
 
     def show_state(self, changes: Sequence[PresenceChange], agent_name: str | None = None) -> None:
@@ -44,7 +54,7 @@ class PresenceTimeline(QWidget):
                 [
                     clock_text(change.changed_at),
                     timeline_sentence(change),
-                    source_phrase(change.source, change.by).removeprefix("set by ").capitalize(),
+                    changed_by(change),
                 ]
             )
             item.setIcon(1, presence_icon(change.presence))

@@ -83,7 +83,7 @@ class CustomerPanel(QFrame):
         customer: Customer = work.customer
         self.icon.setPixmap(channel_icon(work.channel).pixmap(22, 22))
         self.name.setText(customer.name)
-        self.channel.setText(f"{CHANNEL_LABELS[work.channel]} · {work.queue}")
+        self.channel.setText(f"{CHANNEL_LABELS[work.channel]} · {work.queue} queue")
         self.subject.setText(work.subject)
         self.subject.setVisible(bool(work.subject))
         self.phone.setText(customer.phone or "—")
@@ -99,12 +99,15 @@ class CustomerPanel(QFrame):
 class Bubble(QFrame):
     """One message: customer on the left, agent on the right, system notes centred."""
 
+    MAX_TEXT_WIDTH = 460
+
     def __init__(self, sender: Sender, text: str, at: float, state: str = "") -> None:
         super().__init__()
         self.setObjectName("bubble")
         self.setProperty("sender", sender.value)
+        if state:
+            self.setProperty("delivery", "failed" if state == "not sent" else "sending")
         self.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
-        self.setMaximumWidth(520)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 7, 12, 7)
         layout.setSpacing(2)
@@ -112,11 +115,18 @@ class Bubble(QFrame):
         self.text.setWordWrap(True)
         self.text.setTextFormat(Qt.TextFormat.PlainText)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # A word-wrapped label shrinks to its narrowest layout: give it the width its longest
+        # line needs, up to a readable measure.
+        longest = max(
+            (self.text.fontMetrics().horizontalAdvance(line) for line in text.splitlines() or [""]),
+            default=0,
+        )
+        self.text.setMinimumWidth(min(longest + 4, self.MAX_TEXT_WIDTH))
+        self.text.setMaximumWidth(self.MAX_TEXT_WIDTH)
         layout.addWidget(self.text)
         meta = clock_text(at)
         self.meta = QLabel(f"{meta} · {state}" if state else meta)
         self.meta.setObjectName("deliveryState" if state else "bubbleTime")
-        self.meta.setProperty("failed", state == "not sent")
         font = self.meta.font()
         font.setPointSizeF(max(7.0, font.pointSizeF() * 0.85))
         self.meta.setFont(font)
@@ -381,6 +391,7 @@ class SessionView(QWidget):
             self.bot_summary = QLabel()
             self.bot_summary.setWordWrap(True)
             box_layout.addWidget(self.bot_summary)
+            box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
             layout.addWidget(box)
 
         self.call_panel: CallPanel | None = None
@@ -388,13 +399,18 @@ class SessionView(QWidget):
         self.reply_box: ReplyBox | None = None
         if self.channel is Channel.VOICE:
             self.call_panel = CallPanel(self)
+            self.call_panel.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
             layout.addWidget(self.call_panel)
         if self.channel is Channel.CASE:
             self.case_panel = CaseRecordPanel()
-            layout.addWidget(self.case_panel, 1)
+            self.case_panel.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+            layout.addWidget(self.case_panel)
 
         self.transcript = Transcript()
-        layout.addWidget(self.transcript, 3 if self.channel in TEXT_CHANNELS else 1)
+        layout.addWidget(self.transcript, 1)
+        if self.channel not in TEXT_CHANNELS:
+            # Voice and case often have no transcript: keep their panels at the top.
+            layout.addStretch(0)
         if self.channel in TEXT_CHANNELS:
             self.reply_box = ReplyBox()
             self.reply_box.submitted.connect(

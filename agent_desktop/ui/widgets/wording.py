@@ -65,9 +65,9 @@ REASON_PHRASES: Final[dict[Reason, str]] = {
 }
 
 CALL_STATE_LABELS: Final[dict[CallState, str]] = {
-    CallState.RINGING: "Ringing",
-    CallState.CONNECTED: "Connected",
-    CallState.ON_HOLD: "On hold",
+    CallState.RINGING: "Ringing…",
+    CallState.CONNECTED: "Call connected",
+    CallState.ON_HOLD: "Call on hold",
     CallState.ENDED: "Call ended",
 }
 
@@ -109,6 +109,15 @@ def timeline_sentence(change: PresenceChange) -> str:
     if change.reason is Reason.MANUAL:
         return f"{label}: You chose it{was}"
     return f"{label}: {_capital(reason_phrase(change.reason))}{was}"
+
+
+def changed_by(change: PresenceChange) -> str:
+    """Who changed a presence, for the timeline's "Who" column."""
+    if change.source is PresenceSource.SYSTEM:
+        return "System"
+    if change.source is PresenceSource.SUPERVISOR:
+        return f"Supervisor {change.by}" if change.by else "A supervisor"
+    return change.by or "You"
 
 
 def countdown_text(seconds: float) -> str:
