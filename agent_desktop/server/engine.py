@@ -209,6 +209,11 @@ class Engine:
         """Open sessions only; a closed session is gone (its work item remembers the rest)."""
         self._agents: dict[UserId, AgentRecord] = {}
         self._alerts: dict[AlertId, AlertRecord] = {}
+        self._agent_alerts: dict[UserId, dict[AlertId, Alert]] = {}
+        self._listed_users: tuple[UserId, ...] = tuple(
+            u for u, c in self._users.items() if c.role is Role.AGENT or c.queues
+        )
+        """Who appears in the supervisor's table: agents, and anyone who takes work."""
         self._timeline: dict[UserId, list[tuple[str, PresenceChange]]] = {}
         self._counters = Counters()
         self._pending: dict[UserId, set[OfferId]] = {}
@@ -354,6 +359,7 @@ class Engine:
         for _, data in store.load(KIND_ALERT):
             alert = decode_record(data, AlertRecord)
             self._alerts[alert.alert.alert_id] = alert
+            self._agent_alerts.setdefault(alert.agent, {})[alert.alert.alert_id] = alert.alert
         for key, data in sorted(store.load(KIND_TIMELINE)):
             entry = decode_record(data, TimelineRecord)
             self._timeline.setdefault(entry.agent, []).append((key, entry.change))
@@ -686,6 +692,7 @@ class Engine:
             work_id=work_id,
         )
         self._alerts[alert.alert_id] = AlertRecord(agent=user, alert=alert)
+        self._agent_alerts.setdefault(user, {})[alert.alert_id] = alert
         self._dirty.add((KIND_ALERT, alert.alert_id))
         self._audit("alert", agent=user, alert=alert)
         self._deliver(user, AlertRaised(alert=alert))
@@ -693,13 +700,14 @@ class Engine:
 
     def _clear_alert(self, alert_id: AlertId) -> None:
         record = self._alerts.pop(alert_id)
+        self._agent_alerts.get(record.agent, {}).pop(alert_id, None)
         self._dirty.add((KIND_ALERT, alert_id))
         self._deliver(record.agent, AlertCleared(alert_id=alert_id))
         self._touched.add(record.agent)
 
     def _alerts_of(self, user: UserId) -> list[Alert]:
         return sorted(
-            (r.alert for r in self._alerts.values() if r.agent == user),
+            self._agent_alerts.get(user, {}).values(),
             key=lambda a: (a.raised_at, a.alert_id),
         )
 
@@ -1021,10 +1029,6 @@ class Engine:
             server_time=self.clock.now(),
         )
 
-    def _listed(self) -> list[UserId]:
-        """Who appears in the supervisor's table: agents, and anyone who takes work."""
-        return [u for u, c in self._users.items() if c.role is Role.AGENT or c.queues]
-
     def _agent_view(self, user: UserId) -> AgentView:
         config = self._users[user]
         return AgentView(
@@ -1046,7 +1050,7 @@ class Engine:
         touched, self._touched = self._touched, set()
         if not self._subscribers:
             return
-        listed = set(self._listed())
+        listed = set(self._listed_users)
         for user in sorted(touched & listed):
             view = self._agent_view(user)
             if self._views.get(user) == view:
@@ -1081,7 +1085,7 @@ class Engine:
             case ListAgents():
                 self._require_supervisor(principal, request)
                 self._subscribers.add(principal.user)
-                rows = [self._agent_view(u) for u in self._listed()]
+                rows = [self._agent_view(u) for u in self._listed_users]
                 self._views.update((row.agent, row) for row in rows)
                 return Agents(re=re, agents=rows)
             case GetPresenceTimeline():
@@ -1546,6 +1550,9 @@ class Engine:
             listed = offer_id in self._pending.get(offer.agent, set())
             if listed != (offer.state is OfferState.PENDING):
                 yield f"{offer_id} is {offer.state.value} but pending-listed={listed}"
+        for alert_id, alert in self._alerts.items():
+            if alert_id not in self._agent_alerts.get(alert.agent, {}):
+                yield f"{alert_id} is not listed for {alert.agent}"
         for session_id, session in self._sessions.items():
             if session_id not in self._open.get(session.agent, set()):
                 yield f"{session_id} is open but not listed for {session.agent}"
