@@ -229,6 +229,7 @@ class ThemeFollower(QObject):
         super().__init__(app)
         self._app = app
         self.scheme = apply_theme(app)
+        app.setWindowIcon(app_icon())
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._on_scheme_changed)
 
     def _on_scheme_changed(self, _scheme: Qt.ColorScheme) -> None:

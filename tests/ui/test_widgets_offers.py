@@ -8,9 +8,10 @@ from PySide6.QtWidgets import QMainWindow, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
 from agent_desktop.protocol.model import TemplateField
-from agent_desktop.protocol.vocabulary import Channel, OfferId
+from agent_desktop.protocol.vocabulary import Channel, OfferId, SessionId
 from agent_desktop.ui.widgets.offer_card import OfferCard, OfferList
-from tests.ui.test_widgets_samples import NOW, offer, pending
+from agent_desktop.ui.widgets.session_tabs import SessionTabs
+from tests.ui.test_widgets_samples import NOW, offer, pending, session
 
 
 def offer_list(qtbot: QtBot) -> OfferList:
@@ -156,3 +157,33 @@ def test_withdrawn_offer_leaves_the_list(qtbot: QtBot) -> None:
     widget.show_state([pending(offer("o1")), pending(offer("o2"))], NOW)
     widget.show_state([pending(offer("o2"))], NOW + 1)
     assert [c.offer_id for c in widget.cards()] == ["o2"]
+
+
+def test_ctrl_enter_in_the_reply_box_accepts_and_sends_nothing(qtbot: QtBot) -> None:
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    central = QWidget()
+    layout = QVBoxLayout(central)
+    offers = OfferList()
+    sessions = SessionTabs()
+    layout.addWidget(offers)
+    layout.addWidget(sessions)
+    window.setCentralWidget(central)
+    window.addActions([offers.accept_newest_action, offers.reject_newest_action])
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    offers.show_state([pending(offer("o1"))], NOW)
+    sessions.show_state([session("s1")])
+    view = sessions.view(SessionId("s1"))
+    assert view is not None
+    assert view.reply_box is not None
+    view.reply_box.setFocus()
+    QTest.keyClicks(view.reply_box, "half a thought")
+    with (
+        qtbot.assertNotEmitted(sessions.message_submitted),
+        qtbot.waitSignal(offers.accept_requested) as accepted,
+    ):
+        QTest.keyClick(view.reply_box, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert accepted.args == ["o1"]
+    assert view.reply_box.toPlainText() == "half a thought"

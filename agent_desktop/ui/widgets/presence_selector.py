@@ -13,6 +13,8 @@ from agent_desktop.ui.widgets.wording import (
     CHOOSABLE_PRESENCES,
     presence_explanation,
     presence_label,
+    reason_phrase,
+    source_phrase,
 )
 
 
@@ -68,7 +70,9 @@ class PresenceSelector(QWidget):
         self.combo.setCurrentIndex(self.presences().index(shown))
         self.combo.setEnabled(online and presence is not None)
         if presence is not None and online and presence.source is not PresenceSource.AGENT:
-            self.explanation.setText(presence_explanation(presence).split(" — ", 1)[1])
+            self.explanation.setText(
+                f"{source_phrase(presence.source)}: {reason_phrase(presence.reason)}"
+            )
         else:
             self.explanation.setText("")
         self.combo.setToolTip(
@@ -77,16 +81,16 @@ class PresenceSelector(QWidget):
 
     def presences(self) -> list[Presence]:
         """The presences in the combo, in order (what the agent can see)."""
+        # Qt hands a StrEnum back as a plain str: turn it back into the enum.
         return [
-            self._model.item(row).data(Qt.ItemDataRole.UserRole)
+            Presence(self._model.item(row).data(Qt.ItemDataRole.UserRole))
             for row in range(self._model.rowCount())
         ]
 
     def current(self) -> Presence:
-        presence: Presence = self.combo.currentData(Qt.ItemDataRole.UserRole)
-        return presence
+        return Presence(self.combo.currentData(Qt.ItemDataRole.UserRole))
 
     def _on_activated(self, index: int) -> None:
-        presence: Presence = self.combo.itemData(index, Qt.ItemDataRole.UserRole)
+        presence = Presence(self.combo.itemData(index, Qt.ItemDataRole.UserRole))
         if presence in CHOOSABLE_PRESENCES:
             self.presence_chosen.emit(presence)

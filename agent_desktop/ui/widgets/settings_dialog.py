@@ -90,7 +90,7 @@ class SettingsDialog(QDialog):
     def value(self) -> Settings:
         """The edited settings; raises `SettingsError` when a field is invalid."""
         return self._original.with_changes(
-            notification_mode=self.mode.currentData(),
+            notification_mode=NotificationMode(self.mode.currentData()),
             sound=self.sound.isChecked(),
             repeat_sound=self.repeat_sound.isChecked(),
             server_url=self.server_url.text().strip(),

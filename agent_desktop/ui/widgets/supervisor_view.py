@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from agent_desktop.protocol.model import AgentView
-from agent_desktop.protocol.vocabulary import AlertKind, UserId
+from agent_desktop.protocol.vocabulary import AlertKind, Presence, UserId
 from agent_desktop.ui.theme import presence_icon
 from agent_desktop.ui.widgets.wording import (
     CHOOSABLE_PRESENCES,
@@ -205,7 +205,7 @@ class SupervisorView(QWidget):
     def _reset_selected(self) -> None:
         agent = self.selected_agent()
         if agent is not None:
-            self.reset_presence_requested.emit(agent, self.target.currentData())
+            self.reset_presence_requested.emit(agent, Presence(self.target.currentData()))
 
     def _context_menu(self, position: QPoint) -> None:
         index = self.table.indexAt(position)
