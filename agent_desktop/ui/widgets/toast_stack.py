@@ -66,7 +66,9 @@ class ToastCard(QFrame):
         for field in toast.fields[:4]:
             name = QLabel(field.label)
             name.setProperty("muted", True)
-            fields.addRow(name, QLabel(field.value))
+            value = QLabel(field.value)
+            value.setWordWrap(True)
+            fields.addRow(name, value)
         layout.addLayout(fields)
         row = QHBoxLayout()
         row.addStretch(1)
