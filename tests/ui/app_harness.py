@@ -65,7 +65,8 @@ async def until(desktop: DesktopApp, predicate: Callable[[AgentState], bool]) ->
 async def eventually(check: Callable[[], bool], what: str, wait_s: float = WAIT_S) -> None:
     """Wait for something a user would see (a widget), letting the loop run."""
     async with asyncio.timeout(wait_s):
-        while not check():
+        # A widget has no event to await; polling while the loop runs is what a user sees.
+        while not check():  # noqa: ASYNC110
             await asyncio.sleep(0.02)
     assert check(), what
 

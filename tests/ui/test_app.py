@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
 from agent_desktop.clock import ManualClock
@@ -57,6 +58,7 @@ async def test_offer_accept_session_messages_and_close(
         await eventually(lambda: len(window.offers.cards()) == 1, "the offer card shows")
         card = window.offers.cards()[0]
         assert card.accept_button.text() == "Accept"
+        assert card.reject_button is not None
         assert card.reject_button.text() == "Reject"
         await eventually(lambda: bool(notification_service.calls), "a desktop notification")
         notified = notification_service.last
@@ -64,7 +66,7 @@ async def test_offer_accept_session_messages_and_close(
         assert "Ana Lima" in notified.body
         assert set(notified.buttons.values()) >= {"Accept", "Reject"}
 
-        qtbot.mouseClick(card.accept_button, Qt.MouseButton.LeftButton)
+        QTest.mouseClick(card.accept_button, Qt.MouseButton.LeftButton)
         state = await until(desktop, lambda s: len(s.sessions) == 1)
         session = state.sessions[0]
         await eventually(lambda: window.offers.cards() == [], "the offer card is gone")
@@ -78,7 +80,7 @@ async def test_offer_accept_session_messages_and_close(
 
         assert view.reply_box is not None
         view.reply_box.setPlainText("Sorry about that! Let me check.")
-        qtbot.keyClick(view.reply_box, Qt.Key.Key_Return)
+        QTest.keyClick(view.reply_box, Qt.Key.Key_Return)
         assert await agent_lines(sam, work_id, 1) == ["Sorry about that! Let me check."]
 
         await customer_says(sam, work_id, "Thanks, it was due Monday.")
@@ -90,7 +92,7 @@ async def test_offer_accept_session_messages_and_close(
             "the customer's message in the transcript",
         )
 
-        qtbot.mouseClick(view.close_button, Qt.MouseButton.LeftButton)
+        QTest.mouseClick(view.close_button, Qt.MouseButton.LeftButton)
         await until(desktop, lambda s: not s.sessions)
         await eventually(lambda: window.sessions.tab_titles() == [], "the tab is closed")
         assert (await work_info(sam, work_id)).work.state is WorkState.CLOSED
@@ -103,7 +105,9 @@ async def test_reject_sets_do_not_disturb_with_an_alert_that_resolves_it(
         window = desktop.window
         work_id = await new_work(sam, agent="alice")
         await eventually(lambda: len(window.offers.cards()) == 1, "the offer card shows")
-        qtbot.mouseClick(window.offers.cards()[0].reject_button, Qt.MouseButton.LeftButton)
+        reject = window.offers.cards()[0].reject_button
+        assert reject is not None
+        QTest.mouseClick(reject, Qt.MouseButton.LeftButton)
 
         state = await until(desktop, lambda s: bool(s.alerts))
         assert state.presence is not None
@@ -118,7 +122,7 @@ async def test_reject_sets_do_not_disturb_with_an_alert_that_resolves_it(
 
         row = window.alert_bar.rows()[0]
         assert row.action_button.text() == "Set me Available"
-        qtbot.mouseClick(row.action_button, Qt.MouseButton.LeftButton)
+        QTest.mouseClick(row.action_button, Qt.MouseButton.LeftButton)
         state = await until(
             desktop, lambda s: s.presence is not None and s.presence.presence is Presence.AVAILABLE
         )
@@ -145,7 +149,7 @@ async def test_a_missed_offer_makes_the_agent_inactive_until_set_available(
         assert window.presence.current() is Presence.INACTIVE
         assert window.presence.explanation.text() == "set by system: an offer was missed"
 
-        qtbot.mouseClick(window.alert_bar.rows()[0].action_button, Qt.MouseButton.LeftButton)
+        QTest.mouseClick(window.alert_bar.rows()[0].action_button, Qt.MouseButton.LeftButton)
         await until(
             desktop, lambda s: s.presence is not None and s.presence.presence is Presence.AVAILABLE
         )
@@ -202,7 +206,7 @@ async def test_a_supervisor_resets_an_inactive_agent(
         )
         team.select_agent("alice")  # type: ignore[arg-type]  # a UserId
         assert Presence(team.target.currentData()) is Presence.AVAILABLE
-        qtbot.mouseClick(team.reset_button, Qt.MouseButton.LeftButton)
+        QTest.mouseClick(team.reset_button, Qt.MouseButton.LeftButton)
 
         state = await until(
             alice, lambda s: s.presence is not None and s.presence.presence is Presence.AVAILABLE
