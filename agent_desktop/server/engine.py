@@ -794,7 +794,7 @@ class Engine:
         """Directed work: to this agent if it can take it, else the queue (rule 7 at the limit)."""
         queue = self._queues[work.item.queue]
         assigns = work.item.origin in (Origin.TRANSFER, Origin.ESCALATION) or queue.auto_accept
-        if assigns and self._session_count(user) >= MAX_SESSIONS:
+        if assigns and self._connected(user) and self._session_count(user) >= MAX_SESSIONS:
             self._session_limit(user, work, None)
             return
         fits = self._load_with_offers(user) + queue.capacity_cost <= self._capacity(user)
@@ -927,12 +927,14 @@ class Engine:
             self._end_offer(offer, OfferState.WITHDRAWN, Reason.QUEUE_LIMIT_EXCEEDED)
         self._history(work, "session_limit", f"{user} has {MAX_SESSIONS} sessions", agent=user)
         self._enqueue(work, avoid=user)
-        self._set_presence(
-            self._agents[user],
-            Presence.BUSY_DND,
-            PresenceSource.SYSTEM,
-            Reason.QUEUE_LIMIT_EXCEEDED,
-        )
+        if self._connected(user):
+            # A vanished agent stays offline; the alert tells them when they are back.
+            self._set_presence(
+                self._agents[user],
+                Presence.BUSY_DND,
+                PresenceSource.SYSTEM,
+                Reason.QUEUE_LIMIT_EXCEEDED,
+            )
         self._raise_alert(
             user,
             AlertKind.MAX_SESSIONS,

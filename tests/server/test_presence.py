@@ -16,6 +16,7 @@ from agent_desktop.protocol.messages import (
     SetPresence,
 )
 from agent_desktop.protocol.vocabulary import (
+    MAX_SESSIONS,
     AlertKind,
     Channel,
     ErrorCode,
@@ -23,12 +24,13 @@ from agent_desktop.protocol.vocabulary import (
     Presence,
     PresenceSource,
     Reason,
+    Role,
     UserId,
     WorkState,
 )
 from agent_desktop.server.config import Timings
 from agent_desktop.server.presence import capacity_presence, follows_capacity
-from tests.server.engine_fixtures import harness, make_config
+from tests.server.engine_fixtures import harness, make_config, queue, user
 
 T0 = 1_800_000_000.0
 FAST = Timings(offer_reroute_grace_s=60, session_reclaim_s=300, presence_restore_window_s=150)
@@ -364,4 +366,27 @@ def test_reclaimed_session_whose_customer_left_is_closed_not_requeued() -> None:
     h.disconnect("alice")
     h.tick(300)
     assert h.engine._work[item.work_id].item.state is WorkState.CLOSED
+    h.ok()
+
+
+def test_case_at_timeout_for_a_vanished_agent_at_the_limit_is_rerouted_and_presence_stays() -> None:
+    config = make_config(
+        queues=[
+            queue("case", Channel.CASE, allow_reject=False, capacity_cost=0),
+            queue("chat_vip", Channel.CHAT, auto_accept=True, capacity_cost=0),
+        ],
+        users=[user("alice", ["case", "chat_vip"]), user("sam", role=Role.SUPERVISOR)],
+        timings=FAST,
+    )
+    h = harness(config, login=["sam", "alice"])
+    for _ in range(MAX_SESSIONS - 1):
+        h.create(Channel.CHAT, queue_id="chat_vip", agent=UserId("alice"))
+    case = h.create(Channel.CASE)
+    h.create(Channel.CHAT, queue_id="chat_vip", agent=UserId("alice"))  # the 10th session
+    assert len(h.engine._open[UserId("alice")]) == MAX_SESSIONS
+    h.disconnect("alice")
+    h.tick(120)
+    assert h.presence("alice") is Presence.OFFLINE
+    assert h.engine._work[case.work_id].item.state is WorkState.QUEUED
+    assert [a.kind for a in h.engine._alerts_of(UserId("alice"))] == [AlertKind.MAX_SESSIONS]
     h.ok()
