@@ -94,9 +94,9 @@ class Delivery:
 TIMELINE_KEEP: Final = 500
 """Presence changes kept per agent (the protocol's timeline limit)."""
 
-_EXPIRE: Final = "expire"
-_HOLD: Final = "hold"
-_RECLAIM: Final = "reclaim"
+DEADLINE_EXPIRE: Final = "expire"
+DEADLINE_HOLD: Final = "hold"
+DEADLINE_RECLAIM: Final = "reclaim"
 
 _json: Final = msgspec.json.Encoder()
 
@@ -201,14 +201,14 @@ class EngineState:
     def _deadline_live(self, entry: tuple[float, int, str, str]) -> bool:
         """Lazy invalidation: an entry counts only if the thing it was set for still holds."""
         at, _, kind, key = entry
-        if kind in (_EXPIRE, _HOLD):
+        if kind in (DEADLINE_EXPIRE, DEADLINE_HOLD):
             offer = self._offers.get(OfferId(key))
             if offer is None or offer.state is not OfferState.PENDING:
                 return False
-            if kind == _EXPIRE:
+            if kind == DEADLINE_EXPIRE:
                 return not offer.held and offer.expires_at == at
             return offer.held and offer.expires_at + self.config.timings.offer_reroute_grace_s == at
-        if kind == _RECLAIM:
+        if kind == DEADLINE_RECLAIM:
             agent = self._agents.get(UserId(key))
             return (
                 agent is not None

@@ -42,7 +42,12 @@ from agent_desktop.server.engine_render import (
     render_notification,
     render_toast,
 )
-from agent_desktop.server.engine_state import _EXPIRE, _HOLD, _RECLAIM, EngineState
+from agent_desktop.server.engine_state import (
+    DEADLINE_EXPIRE,
+    DEADLINE_HOLD,
+    DEADLINE_RECLAIM,
+    EngineState,
+)
 from agent_desktop.server.records import (
     KIND_AGENT,
     KIND_ALERT,
@@ -98,9 +103,9 @@ class WorkFlow(EngineState):
             if offer.state is OfferState.PENDING:
                 self._pending.setdefault(offer.agent, set()).add(offer.offer_id)
                 if offer.held:
-                    self._schedule(offer.expires_at + grace, _HOLD, offer.offer_id)
+                    self._schedule(offer.expires_at + grace, DEADLINE_HOLD, offer.offer_id)
                 else:
-                    self._schedule(offer.expires_at, _EXPIRE, offer.offer_id)
+                    self._schedule(offer.expires_at, DEADLINE_EXPIRE, offer.offer_id)
         for session in self._sessions.values():
             self._open.setdefault(session.agent, set()).add(session.session_id)
         for work in self._work.values():
@@ -121,7 +126,7 @@ class WorkFlow(EngineState):
             agent.disconnected_at = now
             self._dirty.add((KIND_AGENT, user))
             if self._open.get(user):
-                self._schedule(now + self.config.timings.session_reclaim_s, _RECLAIM, user)
+                self._schedule(now + self.config.timings.session_reclaim_s, DEADLINE_RECLAIM, user)
         self._flush()
         self.store.commit()
         self._out = []
@@ -134,11 +139,11 @@ class WorkFlow(EngineState):
             if not self._deadline_live(entry):
                 continue
             _, _, kind, key = entry
-            if kind == _EXPIRE:
+            if kind == DEADLINE_EXPIRE:
                 self._offer_timed_out(self._offers[OfferId(key)])
-            elif kind == _HOLD:
+            elif kind == DEADLINE_HOLD:
                 self._held_offer_lapsed(self._offers[OfferId(key)])
-            elif kind == _RECLAIM:
+            elif kind == DEADLINE_RECLAIM:
                 self._reclaim_sessions(self._agents[UserId(key)])
             self._dispatch()
 
@@ -173,7 +178,7 @@ class WorkFlow(EngineState):
                 # Still within the reroute grace (else `_run_due` ended it): a fresh countdown.
                 offer.held = False
                 offer.expires_at = now + offer.notification.wait_time_s
-                self._schedule(offer.expires_at, _EXPIRE, offer_id)
+                self._schedule(offer.expires_at, DEADLINE_EXPIRE, offer_id)
                 self._dirty.add((KIND_OFFER, offer_id))
         if login:
             self._follow_capacity(agent.user)  # a reconnect restores the presence as it was
@@ -199,7 +204,7 @@ class WorkFlow(EngineState):
             self._set_presence(agent, Presence.OFFLINE, PresenceSource.SYSTEM, Reason.DISCONNECT)
         agent.disconnected_at = now
         if self._open.get(user):
-            self._schedule(now + self.config.timings.session_reclaim_s, _RECLAIM, user)
+            self._schedule(now + self.config.timings.session_reclaim_s, DEADLINE_RECLAIM, user)
         self._refresh(user)
 
     # ==== work: queueing, offers, sessions ======================================================
@@ -321,7 +326,7 @@ class WorkFlow(EngineState):
         agent = self._agents[user]
         agent.last_work_at = now
         self._dirty.add((KIND_AGENT, user))
-        self._schedule(offer.expires_at, _EXPIRE, offer.offer_id)
+        self._schedule(offer.expires_at, DEADLINE_EXPIRE, offer.offer_id)
         self._audit(
             "offer", offer=offer.offer_id, work=work.item.work_id, agent=user, state="pending"
         )
@@ -451,7 +456,7 @@ class WorkFlow(EngineState):
             offer.held = True
             self._dirty.add((KIND_OFFER, offer.offer_id))
             grace = self.config.timings.offer_reroute_grace_s
-            self._schedule(offer.expires_at + grace, _HOLD, offer.offer_id)
+            self._schedule(offer.expires_at + grace, DEADLINE_HOLD, offer.offer_id)
         else:
             self._end_offer(offer, OfferState.MISSED, Reason.DISPLAY_TIMEOUT)
             self._enqueue(work, avoid=user)
