@@ -112,7 +112,7 @@ def test_reset_presence_button_emits_for_the_selected_agent(qtbot: QtBot) -> Non
 def test_context_actions_reset_to_a_chosen_presence(qtbot: QtBot) -> None:
     view = supervisor(qtbot)
     view.show_state([ALICE])
-    actions = view.reset_actions(UserId("alice"))
+    actions = view.reset_menu(UserId("alice")).actions()
     texts = [a.text() for a in actions]
     assert "Reset presence to Away" in texts
     assert not any("Inactive" in text for text in texts)

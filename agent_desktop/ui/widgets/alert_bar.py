@@ -29,7 +29,13 @@ def _severity(alert: ShownAlert) -> str:
 
 
 class AlertRow(QFrame):
-    """One alert: its sentence, the resolving action and (server alerts) Dismiss."""
+    """One alert: its sentence, the resolving action and (server alerts) Dismiss.
+
+    Signals:
+        dismiss_requested(str): the alert's id.
+    """
+
+    dismiss_requested = Signal(str)
 
     def __init__(self, alert: ShownAlert, bar: AlertBar) -> None:
         super().__init__()
@@ -54,9 +60,14 @@ class AlertRow(QFrame):
         self.dismiss_button: QPushButton | None = None
         if alert.from_server:
             self.dismiss_button = QPushButton("Dismiss")
-            alert_id = alert.alert_id
-            self.dismiss_button.clicked.connect(lambda: bar.dismiss_requested.emit(alert_id))
+            # A bound method, not a lambda capturing the bar: PySide6 6.11.3 segfaulted
+            # deleting a row whose button held a lambda that captured its parent.
+            self.dismiss_button.clicked.connect(self._on_dismiss)
+            self.dismiss_requested.connect(bar.dismiss_requested)
             layout.addWidget(self.dismiss_button)
+
+    def _on_dismiss(self) -> None:
+        self.dismiss_requested.emit(self.alert_id)
 
 
 class AlertBar(QWidget):

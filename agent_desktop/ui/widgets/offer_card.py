@@ -96,18 +96,24 @@ class OfferCard(QFrame):
         if notification.reject_label is not None:
             self.reject_button = QPushButton(notification.reject_label)
             self.reject_button.setProperty("danger", True)
-            self.reject_button.clicked.connect(lambda: self.reject_requested.emit(self.offer_id))
+            self.reject_button.clicked.connect(self._on_reject)
             buttons.addWidget(self.reject_button)
         self.accept_button = QPushButton(notification.accept_label)
         self.accept_button.setProperty("primary", True)
         self.accept_button.setDefault(True)
-        self.accept_button.clicked.connect(lambda: self.accept_requested.emit(self.offer_id))
+        self.accept_button.clicked.connect(self._on_accept)
         buttons.addWidget(self.accept_button)
         layout.addLayout(buttons)
 
         shows = offer.show_countdown
         self.countdown.setVisible(shows)
         self.progress.setVisible(shows)
+
+    def _on_accept(self) -> None:
+        self.accept_requested.emit(self.offer_id)
+
+    def _on_reject(self) -> None:
+        self.reject_requested.emit(self.offer_id)
 
     def update_clock(self, now: float) -> bool:
         """Refresh the countdown; False once the offer has expired (the card should go)."""

@@ -27,6 +27,7 @@ from agent_desktop.protocol.vocabulary import (
     QueueId,
     Sender,
     SessionId,
+    UserId,
 )
 from agent_desktop.session.state import OutboxStatus, OutgoingMessage
 from agent_desktop.ui.theme import channel_icon
@@ -464,8 +465,16 @@ class SessionView(QWidget):
         self.dialog = TransferDialog(
             verb, self._session.work.customer.name, self._queues, self._agents, self
         )
-        signal = self.transfer_requested if verb == "Transfer" else self.escalate_requested
-        dialog = self.dialog
-        dialog.accepted.connect(lambda: signal.emit(self.session_id, *dialog.target()))
-        dialog.finished.connect(dialog.deleteLater)
-        dialog.open()
+        # Bound methods, not lambdas capturing this view: PySide6 6.11.3 segfaulted deleting a
+        # child whose signal held a lambda that captured its parent.
+        self.dialog.target_chosen.connect(
+            self._on_transfer_target if verb == "Transfer" else self._on_escalate_target
+        )
+        self.dialog.finished.connect(self.dialog.deleteLater)
+        self.dialog.open()
+
+    def _on_transfer_target(self, queue: QueueId | None, agent: UserId | None) -> None:
+        self.transfer_requested.emit(self.session_id, queue, agent)
+
+    def _on_escalate_target(self, queue: QueueId | None, agent: UserId | None) -> None:
+        self.escalate_requested.emit(self.session_id, queue, agent)

@@ -189,18 +189,24 @@ class SupervisorView(QWidget):
                 self.table.selectRow(row)
                 return
 
-    def reset_actions(self, agent: UserId) -> list[QAction]:
-        """ "Reset presence to …" actions for one agent (the context menu's entries)."""
-        actions = []
+    def reset_menu(self, agent: UserId) -> QMenu:
+        """The context menu for one agent: "Reset presence to …" for each choosable presence."""
+        menu = QMenu(self)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         for presence in CHOOSABLE_PRESENCES:
-            action = QAction(
-                presence_icon(presence), f"Reset presence to {presence_label(presence)}", self
+            action = menu.addAction(
+                presence_icon(presence), f"Reset presence to {presence_label(presence)}"
             )
-            action.triggered.connect(
-                lambda _=False, p=presence: self.reset_presence_requested.emit(agent, p)
-            )
-            actions.append(action)
-        return actions
+            action.setData((agent, presence))
+        # One bound slot for the menu rather than a lambda per action: the menu and its
+        # actions are deleted on close, and lambdas capturing this view crashed PySide6 6.11.3
+        # when a child holding them was deleted.
+        menu.triggered.connect(self._on_reset_action)
+        return menu
+
+    def _on_reset_action(self, action: QAction) -> None:
+        agent, presence = action.data()
+        self.reset_presence_requested.emit(agent, presence)
 
     def _reset_selected(self) -> None:
         agent = self.selected_agent()
@@ -212,8 +218,7 @@ class SupervisorView(QWidget):
         if not index.isValid():
             return
         agent = self.model.agent_at(index.row()).agent
-        menu = QMenu(self)
-        menu.addActions(self.reset_actions(agent))
+        menu = self.reset_menu(agent)
         menu.popup(self.table.viewport().mapToGlobal(position))
 
     def _sync(self) -> None:

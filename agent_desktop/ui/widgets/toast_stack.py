@@ -36,12 +36,21 @@ def toast_key(shown: ShownToast) -> ToastKey:
 
 
 class ToastCard(QFrame):
-    """One toast with an Open button (to its session) and a close cross."""
+    """One toast with an Open button (to its session) and a close cross.
 
-    def __init__(self, toast: Toast, stack: ToastStack, key: ToastKey) -> None:
+    Signals:
+        open_requested(str): the session id to show.
+        close_requested(object): the card's `ToastKey`.
+    """
+
+    open_requested = Signal(str)
+    close_requested = Signal(object)
+
+    def __init__(self, toast: Toast, key: ToastKey) -> None:
         super().__init__()
         self.setObjectName("toast")
         self.toast = toast
+        self.key = key
         layout = QVBoxLayout(self)
         layout.setContentsMargins(14, 8, 8, 10)
         layout.setSpacing(4)
@@ -53,7 +62,7 @@ class ToastCard(QFrame):
         self.close_button.setText("✕")
         self.close_button.setAutoRaise(True)
         self.close_button.setToolTip("Dismiss")
-        self.close_button.clicked.connect(lambda: stack.dismiss(key))
+        self.close_button.clicked.connect(self._on_close)
         header.addWidget(self.close_button)
         layout.addLayout(header)
         self.title = QLabel(toast.title)
@@ -73,10 +82,17 @@ class ToastCard(QFrame):
         row = QHBoxLayout()
         row.addStretch(1)
         self.open_button = QPushButton("Open")
-        session_id = toast.session_id
-        self.open_button.clicked.connect(lambda: stack.open_session_requested.emit(session_id))
+        self.open_button.clicked.connect(self._on_open)
         row.addWidget(self.open_button)
         layout.addLayout(row)
+
+    # Bound methods, not lambdas capturing the stack: PySide6 6.11.3 segfaulted deleting a
+    # card whose button held a lambda that captured its (longer-lived) parent.
+    def _on_close(self) -> None:
+        self.close_requested.emit(self.key)
+
+    def _on_open(self) -> None:
+        self.open_requested.emit(self.toast.session_id)
 
 
 class ToastStack(QWidget):
@@ -101,10 +117,6 @@ class ToastStack(QWidget):
         self._layout.setAlignment(Qt.AlignmentFlag.AlignBottom)
         self._cards: dict[ToastKey, ToastCard] = {}
         self._gone: set[ToastKey] = set()
-        self._trash: list[ToastCard] = []
-        """Dismissed cards, deleted at the next `show_state`: a card deleted right after a
-        timer dismissed it inside a nested event loop crashed PySide6 6.11.3 (segfault in
-        ~QObject while deleting the card's children)."""
         # One long-lived timer for every toast, re-armed for the next one due.
         self._due: dict[ToastKey, int] = {}
         self._elapsed = QElapsedTimer()
@@ -115,9 +127,6 @@ class ToastStack(QWidget):
         self.setVisible(False)
 
     def show_state(self, toasts: Sequence[ShownToast]) -> None:
-        for card in self._trash:
-            card.deleteLater()
-        self._trash = []
         keys = {toast_key(t): t for t in toasts}
         # Forget dismissed keys the state no longer lists, so the set does not grow all day.
         self._gone &= set(keys)
@@ -126,7 +135,9 @@ class ToastStack(QWidget):
         for key, shown in keys.items():
             if key in self._cards or key in self._gone:
                 continue
-            card = ToastCard(shown.toast, self, key)
+            card = ToastCard(shown.toast, key)
+            card.close_requested.connect(self.dismiss)
+            card.open_requested.connect(self.open_session_requested)
             self._cards[key] = card
             self._due[key] = self._elapsed.elapsed() + round(shown.toast.dismiss_after_s * 1000)
             self._layout.addWidget(card)
@@ -144,7 +155,7 @@ class ToastStack(QWidget):
         self._due.pop(key, None)
         self._layout.removeWidget(card)
         card.hide()
-        self._trash.append(card)
+        card.deleteLater()
         self.setVisible(bool(self._cards))
 
     def _arm(self) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -24,10 +24,15 @@ AgentChoice = tuple[UserId, str]
 
 class TransferDialog(QDialog):
     """Choose exactly one target: a queue or an agent. Open it with `open()`, never `exec()`
-    inside a coroutine; read `target()` when `accepted` fires.
+    inside a coroutine.
 
     The combos are editable, so a queue or agent the shell did not list can still be typed.
+
+    Signals:
+        target_chosen(object, object): queue id or None, agent id or None (exactly one set).
     """
+
+    target_chosen = Signal(object, object)
 
     def __init__(
         self,
@@ -86,6 +91,10 @@ class TransferDialog(QDialog):
         if self.to_queue.isChecked():
             return QueueId(self._chosen(self.queue_combo)), None
         return None, UserId(self._chosen(self.agent_combo))
+
+    def accept(self) -> None:
+        super().accept()
+        self.target_chosen.emit(*self.target())
 
     def _sync(self) -> None:
         by_queue = self.to_queue.isChecked()
