@@ -155,3 +155,43 @@ def test_a_refused_request_writes_nothing(tmp_path: Path) -> None:
     audit_before = len(old.store.audit(0, 10**6))
     old.refused("alice", SetPresence(id="x", presence=Presence.INACTIVE))
     assert len(old.store.audit(0, 10**6)) == audit_before
+
+
+def test_an_offer_that_expired_while_the_server_was_down_is_held_for_its_agent(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "state.sqlite3"
+    old = harness(CONFIG, SqliteStore(path), login=["sam", "alice"])
+    item = old.create(Channel.CHAT)
+    offer_id = old.offer_id("alice")
+    h = _restart(old, path, after=150)  # expired at +120, while nobody could answer
+    h.tick()
+    offer = h.engine._offers[offer_id]
+    assert (offer.state, offer.held) == (OfferState.PENDING, True)
+    assert h.engine._alerts_of(UserId("alice")) == []
+    snapshot = h.connect("alice")
+    [again] = snapshot.offers
+    assert again.offer_id == offer_id
+    assert again.expires_at == h.clock.now() + 120
+    h.accept("alice", offer_id)
+    assert h.engine._work[item.work_id].item.state is WorkState.ASSIGNED
+    h.ok()
+
+
+def test_a_held_offer_is_rerouted_after_the_grace_across_a_restart(tmp_path: Path) -> None:
+    path = tmp_path / "state.sqlite3"
+    old = harness(CONFIG, SqliteStore(path), login=["sam", "alice"])
+    item = old.create(Channel.CHAT)
+    offer_id = old.offer_id("alice")
+    old.disconnect("alice")
+    old.tick(120)
+    assert old.engine._offers[offer_id].held
+    h = _restart(old, path, after=10)
+    h.connect("bob")
+    h.tick(49)
+    assert h.engine._work[item.work_id].item.state is WorkState.OFFERED
+    h.tick(1)  # expires_at (+120) + grace (60)
+    ended = h.engine._offers[offer_id]
+    assert (ended.state, ended.reason) == (OfferState.WITHDRAWN, Reason.DISCONNECT)
+    assert h.engine._offers[h.offer_id("bob")].work_id == item.work_id
+    h.ok()

@@ -38,7 +38,7 @@ from agent_desktop.protocol.vocabulary import (
     WorkId,
     WorkState,
 )
-from tests.server.engine_fixtures import EngineHarness, harness
+from tests.server.engine_fixtures import EngineHarness, harness, make_config
 
 
 def _session(h: EngineHarness, name: str, channel: Channel = Channel.CHAT) -> SessionId:
@@ -290,3 +290,34 @@ def test_session_refusals() -> None:
         ErrorCode.UNKNOWN_SESSION
     )
     assert h.refused("sam", CustomerEnd(id="c", work_id=WorkId("W1"))) is ErrorCode.UNKNOWN_WORK
+
+
+def test_transfer_to_a_full_agent_waits_in_the_queue() -> None:
+    h = harness(make_config(capacity=10), login=["sam", "alice", "bob"])
+    session_id = _session(h, "alice")
+    work_id = h.engine._sessions[session_id].work_id
+    _session(h, "bob")  # bob is full (capacity 10)
+    h.call("alice", SetPresence(id=h.rid(), presence=Presence.AWAY))
+    h.call("alice", Transfer(id=h.rid(), session_id=session_id, to_agent=UserId("bob")))
+    assert h.engine._work[work_id].item.state is WorkState.QUEUED
+    info = h.call("sam", GetWork(id=h.rid(), work_id=work_id))
+    assert isinstance(info, WorkInfo)
+    assert ("queued", "bob") in [(e.event, e.agent) for e in info.history]
+    h.connect("carol")
+    assert h.engine._work[work_id].item.state is WorkState.ASSIGNED
+    assert h.engine._sessions[h.engine._work[work_id].session_id or SessionId("")].agent == "carol"
+    h.ok()
+
+
+def test_transfer_to_a_disconnected_agent_waits_in_the_queue() -> None:
+    h = harness(login=["sam", "alice"])
+    session_id = _session(h, "alice")
+    work_id = h.engine._sessions[session_id].work_id
+    h.call("alice", SetPresence(id=h.rid(), presence=Presence.AWAY))
+    h.call("alice", Escalate(id=h.rid(), session_id=session_id, to_agent=UserId("carol")))
+    assert h.engine._work[work_id].item.state is WorkState.QUEUED
+    h.connect("carol")
+    [opened] = h.events("carol", SessionOpened)
+    assert opened.session.work.work_id == work_id
+    assert opened.session.opened_reason is Reason.ESCALATION
+    h.ok()

@@ -3,6 +3,7 @@ alerts, and the requests only supervisors may make."""
 
 from __future__ import annotations
 
+import msgspec
 import pytest
 
 from agent_desktop.protocol.codec import ProtocolError
@@ -16,15 +17,17 @@ from agent_desktop.protocol.messages import (
     CustomerEnd,
     CustomerMessage,
     DismissAlert,
+    GetPresenceTimeline,
     GetWork,
     Hello,
     ListAgents,
+    PresenceTimeline,
     RejectOffer,
     SetPresence,
     SyncClock,
     WorkInfo,
 )
-from agent_desktop.protocol.model import Customer
+from agent_desktop.protocol.model import CaseRecord, Customer, WorkItem
 from agent_desktop.protocol.vocabulary import (
     AlertId,
     AlertKind,
@@ -38,9 +41,11 @@ from agent_desktop.protocol.vocabulary import (
     UserId,
     WorkId,
 )
+from agent_desktop.server.config import TemplateField as Field
 from agent_desktop.server.engine import ConnId, Principal
-from agent_desktop.server.engine_render import normalise_phone
-from tests.server.engine_fixtures import harness
+from agent_desktop.server.engine_render import field_value, normalise_phone, render_fields
+from agent_desktop.server.engine_state import TIMELINE_KEEP
+from tests.server.engine_fixtures import harness, make_config
 
 T0 = 1_800_000_000.0
 
@@ -213,3 +218,68 @@ def test_unknown_connection_disconnect_is_harmless() -> None:
     h = harness(login=["sam"])
     assert h.engine.disconnect(ConnId(12345), goodbye=False) == []
     h.ok()
+
+
+def test_every_template_field_renders_and_long_values_are_clipped() -> None:
+    config = make_config()
+    chat = config.queue(QueueId("chat"))
+    assert chat is not None
+    item = WorkItem(
+        work_id=WorkId("W1"),
+        channel=Channel.CASE,
+        queue=QueueId("chat"),
+        customer=Customer(name="Ann", phone="+1 5", email="a@x", account="Acme"),
+        subject="S" * 600,
+        priority=3,
+        bot_summary="B",
+        case=CaseRecord(case_number="CAS-01001", title="Boiler"),
+        created_at=T0,
+    )
+    values = {f: field_value(f, item, chat, T0 + 42.7) for f in Field}
+    assert values == {
+        Field.CUSTOMER_NAME: "Ann",
+        Field.PHONE: "+1 5",
+        Field.EMAIL: "a@x",
+        Field.ACCOUNT: "Acme",
+        Field.QUEUE: "Chat",
+        Field.CHANNEL: "case",
+        Field.SUBJECT: "S" * 600,
+        Field.CASE_NUMBER: "CAS-01001",
+        Field.CASE_TITLE: "Boiler",
+        Field.PRIORITY: "3",
+        Field.BOT_SUMMARY: "B",
+        Field.WAIT_TIME: "42 s",
+    }
+    [subject, bare] = render_fields([Field.SUBJECT, Field.CUSTOMER_NAME], item, chat, T0)
+    assert len(subject.value) == 500
+    assert subject.value.endswith("…")
+    assert (bare.label, bare.value) == ("Customer", "Ann")
+    # Empty fields are left out, and never more than four are shown.
+    plain = msgspec.structs.replace(item, subject="", case=None)
+    shown = render_fields(list(Field), plain, chat, T0)
+    assert len(shown) == 4
+    assert [f.label for f in render_fields([Field.SUBJECT], plain, chat, T0)] == []
+
+
+def test_a_supervisor_may_dismiss_an_agents_alert() -> None:
+    h = harness(login=["sam", "alice"])
+    h.create(Channel.CHAT)
+    h.tick(120)
+    [alert] = h.engine._alerts_of(UserId("alice"))
+    assert isinstance(h.call("sam", DismissAlert(id=h.rid(), alert_id=alert.alert_id)), Ack)
+    assert h.engine._alerts_of(UserId("alice")) == []
+    assert [e.alert_id for e in h.events("alice", AlertCleared)] == [alert.alert_id]
+
+
+def test_presence_timeline_keeps_the_latest_entries_in_memory_and_store() -> None:
+    h = harness(login=["sam", "alice"])
+    for n in range(TIMELINE_KEEP + 10):
+        presence = Presence.AWAY if n % 2 else Presence.BUSY
+        h.call("alice", SetPresence(id=h.rid(), presence=presence))
+    reply = h.call("alice", GetPresenceTimeline(id=h.rid(), limit=500))
+    assert isinstance(reply, PresenceTimeline)
+    assert len(reply.changes) == TIMELINE_KEEP
+    assert reply.changes[-1].presence is Presence.AWAY
+    stored = [k for k, _ in h.store.load("timeline")]
+    # alice's kept entries plus sam's login.
+    assert len(stored) == TIMELINE_KEEP + 1
