@@ -380,7 +380,8 @@ class Engine(WorkFlow):
             raise _refuse(ErrorCode.UNKNOWN_ALERT, f"no alert {request.alert_id}", request)
         if record.agent != principal.user and principal.role not in _SUPERVISING:
             raise _refuse(ErrorCode.FORBIDDEN, f"alert {request.alert_id} is not yours", request)
-        self._clear_alert(request.alert_id)
+        if not record.cleared:  # already resolved (e.g. by setting Available): nothing to do
+            self._clear_alert(request.alert_id)
         return Ack(re=RequestId(request.id))
 
     def _on_timeline(self, principal: Principal, request: GetPresenceTimeline) -> ServerReply:

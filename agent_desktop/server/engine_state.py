@@ -395,7 +395,8 @@ class EngineState:
         self._touched.add(user)
 
     def _clear_alert(self, alert_id: AlertId) -> None:
-        record = self._alerts.pop(alert_id)
+        record = self._alerts[alert_id]
+        record.cleared = True
         self._agent_alerts.get(record.agent, {}).pop(alert_id, None)
         self._dirty.add((KIND_ALERT, alert_id))
         self._deliver(record.agent, AlertCleared(alert_id=alert_id))
@@ -523,8 +524,8 @@ class EngineState:
             if listed != (offer.state is OfferState.PENDING):
                 yield f"{offer_id} is {offer.state.value} but pending-listed={listed}"
         for alert_id, alert in self._alerts.items():
-            if alert_id not in self._agent_alerts.get(alert.agent, {}):
-                yield f"{alert_id} is not listed for {alert.agent}"
+            if (alert_id in self._agent_alerts.get(alert.agent, {})) == alert.cleared:
+                yield f"{alert_id} cleared={alert.cleared} but listed otherwise for {alert.agent}"
         for session_id, session in self._sessions.items():
             if session_id not in self._open.get(session.agent, set()):
                 yield f"{session_id} is open but not listed for {session.agent}"

@@ -93,7 +93,8 @@ class WorkFlow(EngineState):
         for _, data in store.load(KIND_ALERT):
             alert = decode_record(data, AlertRecord)
             self._alerts[alert.alert.alert_id] = alert
-            self._agent_alerts.setdefault(alert.agent, {})[alert.alert.alert_id] = alert.alert
+            if not alert.cleared:
+                self._agent_alerts.setdefault(alert.agent, {})[alert.alert.alert_id] = alert.alert
         for key, data in sorted(store.load(KIND_TIMELINE)):
             entry = decode_record(data, TimelineRecord)
             self._timeline.setdefault(entry.agent, []).append((key, entry.change))

@@ -88,6 +88,8 @@ class AgentRecord(msgspec.Struct, kw_only=True):
 class AlertRecord(msgspec.Struct, kw_only=True):
     agent: UserId
     alert: Alert
+    cleared: bool = False
+    """Resolved or dismissed: kept so a late dismiss is acknowledged, not "unknown"."""
 
 
 class Counters(msgspec.Struct, kw_only=True):

@@ -283,3 +283,20 @@ def test_presence_timeline_keeps_the_latest_entries_in_memory_and_store() -> Non
     stored = [k for k, _ in h.store.load("timeline")]
     # alice's kept entries plus sam's login.
     assert len(stored) == TIMELINE_KEEP + 1
+
+
+def test_dismissing_an_alert_already_resolved_is_acknowledged_once() -> None:
+    """The client's "Set me Available" sets presence (which resolves the alert), then dismisses."""
+    h = harness(login=["sam", "alice", "bob"])
+    h.create(Channel.CHAT)
+    h.tick(120)
+    [alert] = h.engine._alerts_of(UserId("alice"))
+    h.call("alice", SetPresence(id=h.rid(), presence=Presence.AVAILABLE))
+    assert h.engine._alerts_of(UserId("alice")) == []
+    h.clear()
+    before = h.state()
+    assert isinstance(h.call("alice", DismissAlert(id=h.rid(), alert_id=alert.alert_id)), Ack)
+    assert h.inbox == {}
+    assert h.state() == before
+    # Still the owner's only.
+    assert h.refused("bob", DismissAlert(id="d", alert_id=alert.alert_id)) is ErrorCode.FORBIDDEN
