@@ -66,6 +66,7 @@ from agent_desktop.protocol.messages import (
 from agent_desktop.protocol.messages import Hello as HelloRequest
 from agent_desktop.protocol.model import PresenceChange
 from agent_desktop.protocol.vocabulary import (
+    AlertId,
     CallAction,
     Channel,
     ErrorCode,
@@ -447,7 +448,13 @@ class AgentCore:
         if alert is not None and not alert.from_server:
             self._dispatch(AlertRemoved(alert_id))
             return
-        await self._call(DismissAlert(id=self._next_id(), alert_id=alert_id), Ack)  # type: ignore[arg-type]  # AlertId is a str
+        try:
+            await self._call(DismissAlert(id=self._next_id(), alert_id=AlertId(alert_id)), Ack)
+        except RequestError as exc:
+            # Already cleared on the server (e.g. by the presence change that resolved it):
+            # gone is what the agent asked for.
+            if exc.code is not ErrorCode.UNKNOWN_ALERT:
+                raise
         self._dispatch(AlertRemoved(alert_id))
 
     async def respond_to_alert(self, alert_id: str) -> None:
@@ -458,7 +465,8 @@ class AgentCore:
         match alert.action:
             case AlertAction.SET_AVAILABLE:
                 await self.set_presence(Presence.AVAILABLE)
-                await self.dismiss_alert(alert_id)
+                if self._state.alert(alert_id) is not None:
+                    await self.dismiss_alert(alert_id)
             case AlertAction.RECONNECT:
                 self.reconnect_now()
 
