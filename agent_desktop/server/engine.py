@@ -21,6 +21,21 @@ session limit gets the max-sessions alert (rule 7), any other refusal puts the i
 
 Transfers and escalations are assignments: they open without a decision (with a toast), also
 when they wait in a queue first.
+
+Choices the rules leave open, made here:
+- A pending offer counts toward the session limit for routing (so routing never needs to refuse
+  an accept), but a directed assignment is limited by open sessions only (rule 7's 11th session).
+- The session-limit refusal of an accept changes state (alert, presence, reroute), so it is
+  *returned* as an `Error` reply with code `session_limit` instead of raised.
+- Dismissing an alert that is already resolved is acknowledged (like a repeated accept).
+- A supervisor cannot reset the presence of an agent who is not connected (`invalid_presence`).
+- After a goodbye the next login is fresh (`available`, reason login); only a vanished link
+  gets its presence back within the restore window.
+
+Layers: `engine_state.EngineState` (records, indexes, presence, alerts, views, invariants) <-
+`engine_work.WorkFlow` (queueing, routing, offers, sessions, deadlines, arrivals) <- `Engine`
+(the public calls and the requests). Rendering is in `engine_render`, rules without state in
+`presence` and `routing`, the stored record types in `records`.
 """
 
 from __future__ import annotations
