@@ -251,6 +251,18 @@ class _Hooks:
         self.sessions_announced = False
 
 
+def _on_sigterm(hooks: _Hooks) -> None:
+    """SIGTERM ends the probe: the lag samples go to stderr, then the process exits at once."""
+
+    def stop(signum: int, frame: object) -> None:
+        sys.stderr.write("LAG " + json.dumps(hooks.lag) + "\n")
+        sys.stderr.flush()
+        sys.stdout.flush()
+        os._exit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+
+
 def _install(hooks: _Hooks) -> None:
     """Hook AgentCore and QApplication before the app's main() runs."""
     from PySide6.QtCore import QElapsedTimer, QEvent, QObject, Qt, QTimer
@@ -296,6 +308,8 @@ def _install(hooks: _Hooks) -> None:
         timer.timeout.connect(tick)
         timer.start()
         hooks.timer = timer
+        # Again: the app may have set a SIGTERM handler of its own while it started.
+        _on_sigterm(hooks)
         QTimer.singleShot(int(IDLE_S * 1000), _report_idle)
 
     def _report_idle() -> None:
@@ -346,14 +360,7 @@ def _install(hooks: _Hooks) -> None:
 def _run_app() -> int:
     hooks = _Hooks()
     _install(hooks)
-
-    def stop(signum: int, frame: object) -> None:
-        sys.stderr.write("LAG " + json.dumps(hooks.lag) + "\n")
-        sys.stderr.flush()
-        sys.stdout.flush()
-        os._exit(0)
-
-    signal.signal(signal.SIGTERM, stop)
+    _on_sigterm(hooks)
     app_main = importlib.import_module(APP_ENTRY).main
     with contextlib.suppress(SystemExit):
         return int(app_main([]))

@@ -44,7 +44,7 @@ class Sizes:
 
 
 FULL = Sizes(
-    latency_samples=1000,
+    latency_samples=2000,
     agent_counts=(100, 1000, 5000),
     rate=200.0,
     duration_s=30.0,

@@ -23,6 +23,13 @@ async def _echo(ws: ServerConnection) -> None:
         await ws.send(frame)
 
 
+def websocket_round_trip_on_qt_loop(samples: int) -> Summary:
+    """The same on a qasync loop over an offscreen QApplication, the app's loop."""
+    from bench.qt_loop import run_on_qt_loop
+
+    return run_on_qt_loop(websocket_round_trip(samples))
+
+
 async def websocket_round_trip(samples: int) -> Summary:
     """Round trips (s) of a ~230-byte text frame, default websockets settings on both sides."""
     async with serve(_echo, "127.0.0.1", 0) as server:

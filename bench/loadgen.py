@@ -90,6 +90,9 @@ class LoadResult(msgspec.Struct, frozen=True):
     """From the supervisor's ListAgents: agents over capacity or over MAX_SESSIONS."""
     list_agents_bytes: int
     loadgen_cpu_s: float
+    loadgen_busy_steady: float
+    """The load generator's CPU / wall time in the steady phase: near 1.0 means it was the
+    bottleneck, and its own queueing is inside the latency figures."""
 
 
 class _Agent:
@@ -255,8 +258,10 @@ async def run(plan: LoadPlan) -> LoadResult:
     await asyncio.sleep(plan.idle_s)
     _phase("idle_end")
     stats.window_start = _phase("steady_start")
+    cpu_start = procstat.cpu_seconds(os.getpid())
     work_ids, refusals = await _stream(plan, tester)
     stats.window_end = _phase("steady_end")
+    cpu_steady = procstat.cpu_seconds(os.getpid()) - cpu_start
     steady_s = stats.window_end - stats.window_start
     stats.expect_closed = len(work_ids)
     if stats.closed < stats.expect_closed:
@@ -285,6 +290,7 @@ async def run(plan: LoadPlan) -> LoadResult:
         agent_violations=violations,
         list_agents_bytes=size,
         loadgen_cpu_s=procstat.cpu_seconds(os.getpid()),
+        loadgen_busy_steady=cpu_steady / steady_s if steady_s > 0 else 0.0,
     )
 
 

@@ -26,7 +26,7 @@ from agent_desktop.session.effects import OfferArrived
 from agent_desktop.session.policy import NotificationMode
 from agent_desktop.session.settings import Settings
 from agent_desktop.session.state import AgentState
-from bench.floor import websocket_round_trip
+from bench.floor import websocket_round_trip, websocket_round_trip_on_qt_loop
 from bench.link import Link
 from bench.notify_recorder import private_session_bus, recording_notifications
 from bench.population import PASSWORD, QUEUE, SUPERVISOR, Population, agent_name
@@ -41,6 +41,8 @@ class OfferLatency(msgspec.Struct, frozen=True):
     samples: int
     floor_round_trip: Summary
     """Bare websockets echo round trip, one process, same run (s)."""
+    floor_round_trip_qt: Summary
+    """The same echo on a qasync loop (the app's loop): what the Qt loop itself adds."""
     to_core: Summary
     """Server accepted the item -> AgentCore announced the offer (s)."""
     to_notification: Summary | None
@@ -148,7 +150,9 @@ async def _close_session_of(core: AgentCore, work_id: WorkId) -> None:
 
 
 def measure_offer_latency(samples: int) -> OfferLatency:
-    floor = asyncio.run(websocket_round_trip(max(500, samples * 2)))
+    # Many samples: on a shared machine the floor's p99 is the noisiest figure of the run.
+    floor = asyncio.run(websocket_round_trip(max(2000, samples * 3)))
+    floor_qt = websocket_round_trip_on_qt_loop(max(2000, samples * 3))
     with tempfile.TemporaryDirectory(prefix="bench-latency-") as tmp, private_session_bus():
         work = Path(tmp)
         config = Population(agents=1).write(work / "server.toml")
@@ -163,6 +167,7 @@ def measure_offer_latency(samples: int) -> OfferLatency:
     return OfferLatency(
         samples=samples,
         floor_round_trip=floor,
+        floor_round_trip_qt=floor_qt,
         to_core=core,
         to_notification=notification,
         notification_path=path,

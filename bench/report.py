@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+from agent_desktop.protocol.codec import MAX_FRAME_BYTES
 from bench.app_footprint import WEB_RUNTIME_FLOOR_MIB
 from bench.results import BenchResults
 from bench.routing import RoutingRun
@@ -40,7 +41,11 @@ def _latency_rows(results: BenchResults) -> list[Row]:
         why = results.failures.get("latency", "not run")
         return [("1 Offer latency (1 agent)", f"not measured: {why}", "", "", "")]
     floor = lat.floor_round_trip
-    base = f"bare websocket round trip p50 {_ms(floor.p50)}, p99 {_ms(floor.p99)}"
+    qt = lat.floor_round_trip_qt
+    base = (
+        f"bare websocket round trip p50 {_ms(floor.p50)}, p99 {_ms(floor.p99)} "
+        f"(on a qasync loop: p50 {_ms(qt.p50)}, p99 {_ms(qt.p99)})"
+    )
     target = f"p99 ≤ 5 x {_ms(floor.p99)} = {_ms(5 * floor.p99)}"
     rows: list[Row] = [
         (
@@ -87,6 +92,10 @@ def _run_result(run: RoutingRun) -> str:
         f" ms/item ({run.server_cpu_s_per_item_net * 1000:.2f} net of idle heartbeats, idle"
         f" {run.server_idle_cpu_per_s * 100:.1f}% of a core); RSS connected "
         f"{run.server_rss_connected_mib:.0f} MiB, peak {run.server_peak_rss_mib:.0f} MiB; "
+        f"logins {load.login_s:.1f} s ({run.server_login_cpu_ms_per_agent:.1f} ms server CPU "
+        f"per agent); ListAgents reply {load.list_agents_bytes / 1024:,.0f} KiB"
+        f"{' (OVER the 1 MiB frame limit)' if load.list_agents_bytes > MAX_FRAME_BYTES else ''}; "
+        f"load generator {load.loadgen_busy_steady * 100:.0f}% busy; "
         f"accounting {_accounting(run)}"
     )
 

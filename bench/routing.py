@@ -33,6 +33,8 @@ class RoutingRun(msgspec.Struct, frozen=True):
     """Server CPU per second while N agents sit connected and idle (heartbeats)."""
     server_cpu_s_per_item_net: float
     """Per item, after taking away the idle cost of being connected."""
+    server_login_cpu_ms_per_agent: float
+    """Server CPU from its start until every agent was logged in, per agent (low-cost hashes)."""
     server_rss_connected_mib: float
     server_peak_rss_mib: float
     server_warnings: list[str]
@@ -111,6 +113,7 @@ async def _routing_run(
         server_cpu_s_per_item=steady_cpu / routed,
         server_idle_cpu_per_s=idle_rate,
         server_cpu_s_per_item_net=max(0.0, steady_cpu - idle_rate * load.steady_s) / routed,
+        server_login_cpu_ms_per_agent=at["logged_in"] * 1000 / agents,
         server_rss_connected_mib=at["rss_logged_in"] / procstat.MIB,
         server_peak_rss_mib=peak / procstat.MIB,
         server_warnings=warnings[:20],
