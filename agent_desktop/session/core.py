@@ -123,6 +123,7 @@ from agent_desktop.session.state import (
     OutboxStatus,
     OutgoingMessage,
     PendingOffer,
+    ShownToast,
 )
 
 log = logging.getLogger(__name__)
@@ -290,11 +291,11 @@ class AgentCore:
             self._dispatch(LinkChanged(Connection(LinkStatus.OFFLINE)))
 
     async def logout(self) -> None:
-        """Say goodbye (offers are rerouted at once, the token is revoked) and forget the token."""
-        if self._ws is not None and self.state.online:
-            with contextlib.suppress(LinkLostError, NotConnectedError, RequestError, TimeoutError):
-                await self._call(Logout(id=self._next_id()), Ack)
-        await self.close()
+        """Sign out: say goodbye (offers rerouted at once), revoke the token and forget it.
+
+        The desktop empties; the next start asks for the password.
+        """
+        await self._goodbye(revoke_token=True)
         self._token = None
         if self._tokens is not None:
             try:
@@ -303,15 +304,22 @@ class AgentCore:
                 self._dispatch(CredentialsNoticed(str(exc)))
         self._dispatch(SignedOut())
 
-    go_offline = logout
-    """Going offline is a goodbye: the server reroutes at once instead of after the grace."""
-
     async def quit(self) -> None:
-        """The app quits: say goodbye (offers rerouted at once) but keep the token, so the next
-        start resumes without the password. A link that is already down just closes."""
+        """Say goodbye but keep the token: the app closes or the machine sleeps.
+
+        The server reroutes pending offers in seconds instead of after the grace window, and
+        the next `start()` resumes with the stored token, without the password.
+        """
+        await self._goodbye(revoke_token=False)
+
+    go_offline = quit
+    """Going offline is a goodbye that keeps the token; `start()` comes back online."""
+
+    async def _goodbye(self, *, revoke_token: bool) -> None:
         if self._ws is not None and self.state.online:
+            # Best effort: if the link is already gone the grace windows apply anyway.
             with contextlib.suppress(LinkLostError, NotConnectedError, RequestError, TimeoutError):
-                await self._call(Logout(id=self._next_id(), revoke_token=False), Ack)
+                await self._call(Logout(id=self._next_id(), revoke_token=revoke_token), Ack)
         await self.close()
 
     def reconnect_now(self) -> None:
@@ -320,9 +328,9 @@ class AgentCore:
 
     async def force_reconnect(self) -> None:
         """Drop a link that may be dead (after sleep/resume or a network change) and resume."""
+        self._retry_now.set()
         if self._ws is not None:
             await self._ws.close()
-        self._retry_now.set()
 
     def wake(self) -> None:
         """Apply local deadlines now and re-arm the timer (after a test advanced a clock)."""
@@ -470,8 +478,8 @@ class AgentCore:
             case AlertAction.RECONNECT:
                 self.reconnect_now()
 
-    def dismiss_toast(self, index: int) -> None:
-        self._dispatch(ToastDismissed(index))
+    def dismiss_toast(self, toast: ShownToast) -> None:
+        self._dispatch(ToastDismissed(toast))
 
     async def list_agents(self) -> None:
         """Supervisor: fill `state.agents` and keep it live with `agent_updated` events."""
@@ -582,10 +590,11 @@ class AgentCore:
                     )
                 )
             )
-            self._retry_now.clear()
-            # Not rule timing: only how long to leave the server alone. reconnect_now() cuts it.
+            # Not rule timing: only how long to leave the server alone. reconnect_now() cuts it
+            # (also when it was called just before the link dropped, as force_reconnect does).
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._retry_now.wait(), delay)
+            self._retry_now.clear()
             status = LinkStatus.RECONNECTING
 
     async def _connect_once(self) -> None:

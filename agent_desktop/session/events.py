@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from agent_desktop.protocol.messages import ServerEvent
 from agent_desktop.protocol.model import AgentView
 from agent_desktop.protocol.vocabulary import ErrorCode
-from agent_desktop.session.state import Connection, Identity, OutgoingMessage
+from agent_desktop.session.state import Connection, Identity, OutgoingMessage, ShownToast
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +69,7 @@ class AlertRemoved:
 
 @dataclass(frozen=True, slots=True)
 class ToastDismissed:
-    index: int
+    toast: ShownToast
 
 
 @dataclass(frozen=True, slots=True)

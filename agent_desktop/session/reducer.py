@@ -133,8 +133,8 @@ def apply(state: AgentState, event: CoreEvent, now: float) -> Result:
         case MessageRefused(client_msg_id=cid, code=code, error=error):
             outbox = _fail_where(state.outbox, lambda m: m.client_msg_id == cid, code, error)
             return replace(state, outbox=outbox), []
-        case ToastDismissed(index=index):
-            toasts = tuple(t for i, t in enumerate(state.toasts) if i != index)
+        case ToastDismissed(toast=shown):
+            toasts = tuple(t for t in state.toasts if t != shown)
             return replace(state, toasts=toasts), []
         case CredentialsNoticed(notice=notice):
             return replace(state, credentials_notice=notice), []

@@ -13,6 +13,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Final
 
+import msgspec
 import pytest
 from keyring.backend import KeyringBackend
 from keyring.backends import fail
@@ -43,6 +44,8 @@ from agent_desktop.protocol.vocabulary import (
     UserId,
     WorkId,
 )
+from agent_desktop.server.config import ServerConfig
+from agent_desktop.server.config_loader import demo_config
 from agent_desktop.server.runner import RunningServer, running_server
 from agent_desktop.session import (
     AgentCore,
@@ -51,10 +54,12 @@ from agent_desktop.session import (
     Backoff,
     LinkStatus,
     NotConnectedError,
+    NotificationMode,
     OfferArrived,
     OfferLeft,
     RequestError,
     Settings,
+    ToastArrived,
     TokenStore,
 )
 from agent_desktop.session.__main__ import parse_args, run
@@ -486,6 +491,7 @@ async def test_token_kept_in_a_real_keyring_and_reused_without_the_password(
     store = TokenStore(server.url, "alice", secret_service)
     async with started(make_core(server.url, token_store=store)) as first:
         assert first.state.credentials_notice is None
+        await first.quit()
     token = secret_service.get_password(store.service, "alice")
     assert token
 
@@ -634,3 +640,117 @@ async def test_headless_runner_accepts_its_offers(server: RunningServer, sam: Wi
                 break
     finally:
         assert await runner == 0
+
+
+# --- local timers, notification decisions, observers -------------------------------------------
+
+
+def quick_chat_config(wait_time_s: float, *, show_timeout: bool = True) -> ServerConfig:
+    """The demo configuration with a chat template that times out in `wait_time_s`."""
+    config = demo_config()
+    chat = msgspec.structs.replace(
+        config.templates["chat"], wait_time_s=wait_time_s, show_timeout=show_timeout
+    )
+    return msgspec.structs.replace(config, templates={**config.templates, "chat": chat})
+
+
+async def test_a_hidden_countdown_still_removes_the_offer_at_expiry_on_real_time() -> None:
+    async with (
+        running_server(quick_chat_config(0.5, show_timeout=False)) as server,
+        logged_in(server.url, "sam") as sam,
+    ):
+        core = make_core(server.url)
+        announcements = recorder(core)
+        async with started(core):
+            await create_work(sam)
+            [pending] = (await core.wait_for(has_offer, WAIT_S)).offers
+            assert pending.countdown(core.clock.now()) is None  # hidden...
+            assert pending.remaining(core.clock.now()) > 0  # ...but running
+            await core.wait_for(lambda s: not s.offers, WAIT_S)
+            left = [a.effect for a in announcements if isinstance(a.effect, OfferLeft)]
+            assert left[0].offer_id == pending.offer_id
+
+
+async def test_notification_decisions_follow_focus_and_settings(
+    server: RunningServer, sam: WireClient
+) -> None:
+    core = AgentCore(
+        Settings(
+            server_url=server.url,
+            user="alice",
+            notification_mode=NotificationMode.WHEN_UNFOCUSED,
+            channel_sound={Channel.CHAT: False},
+        ),
+        password="demo",
+        backoff=fast_backoff(),
+    )
+    announcements = recorder(core)
+    async with started(core):
+        core.set_window_active(True)
+        await create_work(sam)
+        await core.wait_for(has_offer, WAIT_S)
+        core.set_window_active(False)
+        await create_work(sam, queue="sms", channel=Channel.SMS)
+        await core.wait_for(lambda s: len(s.offers) == 2, WAIT_S)
+        await create_work(sam, queue="chat_vip")
+        await core.wait_for(lambda s: bool(s.toasts), WAIT_S)
+    decisions = [
+        (type(a.effect).__name__, a.decision)
+        for a in announcements
+        if isinstance(a.effect, OfferArrived | ToastArrived)
+    ]
+    assert [name for name, _ in decisions] == ["OfferArrived", "OfferArrived", "ToastArrived"]
+    focused, unfocused, toast = (d for _, d in decisions)
+    assert focused is not None
+    assert (focused.in_app, focused.os_notification, focused.flash) == (True, False, False)
+    assert focused.sound is False  # chat sound switched off
+    assert unfocused is not None
+    assert (unfocused.in_app, unfocused.os_notification, unfocused.flash) == (True, True, True)
+    assert unfocused.sound is True  # sms still rings
+    assert toast is not None
+    assert toast.sound is False  # the VIP chat is a chat
+    assert toast.os_notification is True
+
+
+async def test_a_broken_observer_does_not_stop_the_others(
+    server: RunningServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    core = make_core(server.url)
+    seen: list[AgentState] = []
+
+    def broken(state: AgentState) -> None:
+        raise RuntimeError("widget bug")
+
+    core.subscribe(broken)
+    unsubscribe = core.subscribe(seen.append)
+    async with started(core):
+        assert seen[-1].online
+        count = len(seen)
+        unsubscribe()
+        await core.set_presence(Presence.AWAY)
+        await core.wait_for(lambda s: s.shown_presence is Presence.AWAY, WAIT_S)
+        assert len(seen) == count
+    assert "widget bug" in caplog.text
+
+
+async def test_quit_says_goodbye_keeps_the_token_and_reroutes_at_once(
+    server: RunningServer, sam: WireClient, secret_service: KeyringBackend
+) -> None:
+    store = TokenStore(server.url, "alice", secret_service)
+    alice = make_core(server.url, token_store=store)
+    bob = make_core(server.url, "bob")
+    async with started(bob):
+        await bob.set_presence(Presence.AWAY)
+        await alice.start()
+        await alice.wait_for(lambda s: s.online, WAIT_S)
+        await create_work(sam)
+        [pending] = (await alice.wait_for(has_offer, WAIT_S)).offers
+        await bob.set_presence(Presence.AVAILABLE)
+        await alice.quit()
+        # Rerouted in seconds, not after the 8-minute grace.
+        [rerouted] = (await bob.wait_for(has_offer, WAIT_S)).offers
+        assert rerouted.offer.work.work_id == pending.offer.work.work_id
+    assert await store.load()
+    again = make_core(server.url, password=None, token_store=store)
+    async with started(again):
+        assert again.state.offers == ()

@@ -218,7 +218,7 @@ def test_session_opened_with_a_toast_shows_it_until_it_dismisses_itself() -> Non
 
 def test_toast_dismissed_by_the_agent() -> None:
     state = run(online(), SessionOpened(session=session(), toast=toast()))
-    assert run(state, ToastDismissed(0)).toasts == ()
+    assert run(state, ToastDismissed(state.toasts[0])).toasts == ()
 
 
 def test_session_opened_again_replaces_it() -> None:
