@@ -50,6 +50,7 @@ from agent_desktop.session.errors import (
 )
 from agent_desktop.session.policy import NotificationDecision, NotificationMode, decide
 from agent_desktop.session.reducer import apply, next_deadline
+from agent_desktop.session.responder import Answer, AutoResponder
 from agent_desktop.session.settings import Settings, SettingsError
 from agent_desktop.session.state import (
     AgentState,
@@ -71,7 +72,9 @@ __all__ = [
     "AlertAction",
     "AlertArrived",
     "Announcement",
+    "Answer",
     "AuthFailedError",
+    "AutoResponder",
     "Backoff",
     "ClientAlertKind",
     "Connection",

@@ -754,3 +754,35 @@ async def test_quit_says_goodbye_keeps_the_token_and_reroutes_at_once(
     again = make_core(server.url, password=None, token_store=store)
     async with started(again):
         assert again.state.offers == ()
+
+
+async def test_transfer_and_escalate_hand_the_session_over(
+    server: RunningServer, sam: WireClient
+) -> None:
+    alice = make_core(server.url)
+    bob = make_core(server.url, "bob")
+    async with started(alice), started(bob):
+        await create_work(sam)
+        [pending] = (await alice.wait_for(has_offer, WAIT_S)).offers
+        await alice.accept(pending.offer_id)
+        session_id = (
+            (await alice.wait_for(lambda s: bool(s.sessions), WAIT_S)).sessions[0].session_id
+        )
+
+        await alice.transfer(session_id, to_agent=UserId("bob"))
+        await alice.wait_for(lambda s: not s.sessions, WAIT_S)
+        state = await bob.wait_for(lambda s: bool(s.sessions) and bool(s.toasts), WAIT_S)
+        assert state.toasts[0].toast.reason is Reason.TRANSFER
+        bob.dismiss_toast(state.toasts[0])
+        assert bob.state.toasts == ()
+
+        await bob.escalate(state.sessions[0].session_id, to_agent=UserId("alice"))
+        state = await alice.wait_for(lambda s: bool(s.sessions), WAIT_S)
+        assert state.toasts[-1].toast.reason is Reason.ESCALATION
+
+
+async def test_sync_clock_measures_the_offset_again(server: RunningServer) -> None:
+    async with started(make_core(server.url)) as core:
+        offset = await core.sync_clock()
+        assert abs(offset) < 1.0
+        assert core.state.clock_offset == offset
