@@ -2,13 +2,9 @@
 
 Parent side (`measure_app`): a server process, a desktop session (private D-Bus, unlocked
 gnome-keyring holding the agent's token, a notification service), then `runs` cold starts of
-`python -m bench.app_probe run`, which calls the app's own `main()` after hooking:
-
-- `AgentCore`, to see the moment the core is online (logged in, snapshot applied) and each
-  offer's arrival and removal (OfferArrived / OfferLeft);
-- the QApplication, with an event filter: the first Paint after the core is online is "the
-  first painted, logged-in dashboard" (`READY <time>`);
-- a 10 ms Qt timer from then on, whose lateness is the event loop's lag.
+`python -m bench.app_child`, which calls the app's own `main()` after hooking the core and the
+QApplication (see there). The start is measured from just before the spawn to the first Paint
+after the core is online: interpreter, imports, window, keyring, sign-in, paint.
 
 The last run also drives the app: one offer left to time out (countdown drift: when it left
 the desktop vs its `expires_at`), then 10 sessions receiving customer messages at 50/s in total
@@ -18,17 +14,15 @@ while the loop lag is sampled. The app's code is not changed for any of this.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import importlib.util
 import json
-import os
 import signal
 import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Final
+from typing import Final
 
 import msgspec
 
@@ -36,20 +30,16 @@ from agent_desktop.protocol.messages import CreateWork, CustomerMessage, LoggedI
 from agent_desktop.protocol.vocabulary import Channel, QueueId, UserId, WorkId
 from agent_desktop.session.policy import NotificationMode
 from agent_desktop.session.settings import Settings
+from bench.app_child import APP_ENTRY, SESSIONS
 from bench.app_footprint import WindowStart
 from bench.desktop_env import desktop_session, store_token, write_settings
 from bench.link import Link
 from bench.population import DRILL_QUEUE, PASSWORD, SUPERVISOR, VIP_QUEUE, Population, agent_name
-from bench.procstat import MIB, pss_bytes, rss_bytes
+from bench.procstat import MIB
 from bench.server_process import server_process
 from bench.stats import Summary, summarize
 
-APP_ENTRY: Final = os.environ.get("BENCH_APP_ENTRY", "agent_desktop.ui.main")
-"""The module whose `main(argv) -> int` starts the app (overridable to try the probe)."""
-SESSIONS: Final = 10
 MESSAGES_PER_S: Final = 50.0
-IDLE_S: Final = 3.0
-LAG_TICK_S: Final = 0.010
 _LINE_TIMEOUT_S: Final = 60.0
 
 if importlib.util.find_spec(APP_ENTRY) is None:
@@ -102,8 +92,7 @@ async def _start_app(env: dict[str, str], log: Path) -> _Probe:
         process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
-            "bench.app_probe",
-            "run",
+            "bench.app_child",
             stdout=asyncio.subprocess.PIPE,
             stderr=stderr,
             env=env,
@@ -229,143 +218,3 @@ def _lag_between(log: Path, begin: float, end: float) -> Summary | None:
 
 def measure_app(runs: int, *, lag_s: float, countdown_s: float) -> AppMeasurement:
     return asyncio.run(_measure(runs, lag_s, countdown_s))
-
-
-# ==== app side (`python -m bench.app_probe run`) ==============================================
-
-
-def _say(tag: str, *values: object) -> None:
-    print(tag, *values, flush=True)
-
-
-class _Hooks:
-    def __init__(self) -> None:
-        self.core_at = 0.0
-        self.start_at = 0.0
-        self.online_at: float | None = None
-        self.ready = False
-        self.filter: Any = None
-        self.lag: list[tuple[float, float]] = []
-        self.timer: Any = None
-        self.offers: dict[str, tuple[float, float]] = {}
-        self.sessions_announced = False
-
-
-def _on_sigterm(hooks: _Hooks) -> None:
-    """SIGTERM ends the probe: the lag samples go to stderr, then the process exits at once."""
-
-    def stop(signum: int, frame: object) -> None:
-        sys.stderr.write("LAG " + json.dumps(hooks.lag) + "\n")
-        sys.stderr.flush()
-        sys.stdout.flush()
-        os._exit(0)
-
-    signal.signal(signal.SIGTERM, stop)
-
-
-def _install(hooks: _Hooks) -> None:
-    """Hook AgentCore and QApplication before the app's main() runs."""
-    from PySide6.QtCore import QElapsedTimer, QEvent, QObject, Qt, QTimer
-    from PySide6.QtWidgets import QApplication
-
-    from agent_desktop.session import core as core_module
-    from agent_desktop.session.core import Announcement
-    from agent_desktop.session.effects import OfferArrived, OfferLeft
-    from agent_desktop.session.state import AgentState
-
-    class FirstPaint(QObject):
-        def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # Qt's name
-            if (
-                not hooks.ready
-                and hooks.online_at is not None
-                and event.type() == QEvent.Type.Paint
-            ):
-                hooks.ready = True
-                _say(
-                    "PHASES",
-                    f"{hooks.core_at:.6f}",
-                    f"{hooks.start_at:.6f}",
-                    f"{hooks.online_at:.6f}",
-                )
-                _say("READY", f"{time.time():.6f}")
-                _after_ready()
-            return False
-
-    def _after_ready() -> None:
-        clock = QElapsedTimer()
-        clock.start()
-        last = [clock.nsecsElapsed()]
-
-        def tick() -> None:
-            now = clock.nsecsElapsed()
-            late = (now - last[0]) / 1e9 - LAG_TICK_S
-            last[0] = now
-            hooks.lag.append((time.time(), max(0.0, late)))
-
-        timer = QTimer()
-        timer.setTimerType(Qt.TimerType.PreciseTimer)
-        timer.setInterval(int(LAG_TICK_S * 1000))
-        timer.timeout.connect(tick)
-        timer.start()
-        hooks.timer = timer
-        # Again: the app may have set a SIGTERM handler of its own while it started.
-        _on_sigterm(hooks)
-        QTimer.singleShot(int(IDLE_S * 1000), _report_idle)
-
-    def _report_idle() -> None:
-        pid = os.getpid()
-        _say("IDLE", rss_bytes(pid), pss_bytes(pid) or 0)
-
-    def ensure_filter() -> None:
-        app = QApplication.instance()
-        if hooks.filter is None and app is not None:
-            hooks.filter = FirstPaint()
-            app.installEventFilter(hooks.filter)
-
-    def on_state(state: AgentState) -> None:
-        ensure_filter()
-        if hooks.online_at is None and state.online:
-            hooks.online_at = time.time()
-        if not hooks.sessions_announced and len(state.sessions) >= SESSIONS:
-            hooks.sessions_announced = True
-            _say("SESSIONS", len(state.sessions))
-
-    def on_announcement(announcement: Announcement) -> None:
-        effect = announcement.effect
-        if isinstance(effect, OfferArrived):
-            hooks.offers[effect.offer.offer_id] = (effect.offer.offer.expires_at, time.time())
-        elif isinstance(effect, OfferLeft) and effect.offer_id in hooks.offers:
-            expires_at, _ = hooks.offers.pop(effect.offer_id)
-            _say("OFFER_LEFT", effect.offer_id, f"{expires_at:.6f}", f"{time.time():.6f}")
-
-    original_init = core_module.AgentCore.__init__
-
-    def init(self: core_module.AgentCore, *args: Any, **kwargs: Any) -> None:
-        hooks.core_at = time.time()
-        original_init(self, *args, **kwargs)
-        self.subscribe(on_state)
-        self.on_announcement(on_announcement)
-        ensure_filter()
-
-    original_start = core_module.AgentCore.start
-
-    async def start(self: core_module.AgentCore) -> None:
-        hooks.start_at = time.time()
-        await original_start(self)
-
-    core_module.AgentCore.__init__ = init  # type: ignore[method-assign]  # the probe's hook
-    core_module.AgentCore.start = start  # type: ignore[method-assign]  # the probe's hook
-
-
-def _run_app() -> int:
-    hooks = _Hooks()
-    _install(hooks)
-    _on_sigterm(hooks)
-    app_main = importlib.import_module(APP_ENTRY).main
-    with contextlib.suppress(SystemExit):
-        return int(app_main([]))
-    return 0
-
-
-if __name__ == "__main__" and sys.argv[1:2] == ["run"]:
-    raise SystemExit(_run_app())
