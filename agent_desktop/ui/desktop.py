@@ -36,6 +36,8 @@ from agent_desktop.ui.widgets.tray import TrayIcon
 
 log = logging.getLogger(__name__)
 
+FRAME_MS = 16
+"""Renders are coalesced to about one per frame (60 Hz)."""
 SLEEP_GAP_S = 10.0
 """A wall-clock jump this much beyond the monotonic clock means the machine slept."""
 
@@ -85,6 +87,12 @@ class DesktopApp(QObject):
             self.core.on_announcement(self.announcer.announce),
         ]
         self._login: LoginDialog | None = None
+        self._latest: AgentState | None = None
+        self._notice_shown: str | None = None
+        self._paint = QTimer(self)
+        self._paint.setSingleShot(True)
+        self._paint.setInterval(FRAME_MS)
+        self._paint.timeout.connect(self._paint_latest)
         self._wall = self.clock.now()
         self._mono = self.clock.monotonic()
         self._sleep_watch = QTimer(self)
@@ -162,6 +170,7 @@ class DesktopApp(QObject):
         self.store.save_geometry(self.window.saveGeometry())
         for unsubscribe in self._unsubscribe:
             unsubscribe()
+        self._paint.stop()
         with contextlib.suppress(Exception):
             await self.notifier.close()
         # A quit says goodbye so the server reroutes offers in seconds, and keeps the token.
@@ -177,11 +186,23 @@ class DesktopApp(QObject):
     # --- sign in -----------------------------------------------------------------------------
 
     def _render(self, state: AgentState) -> None:
+        # Bursts of events (a busy chat, a resync) are coalesced: the window paints the newest
+        # state at most once per frame instead of once per message.
+        self._latest = state
+        if not self._paint.isActive():
+            self._paint.start()
+
+    def _paint_latest(self) -> None:
+        state = self._latest
+        if state is None:
+            return
+        self._latest = None
         self.window.show_state(state)
         self.tray.show_state(state.shown_presence, self.window.sessions.unread_count())
         if state.connection.status is LinkStatus.AUTH_FAILED and self._login is None:
             self.ask_for_password(state.connection.detail)
-        if state.credentials_notice:
+        if state.credentials_notice and state.credentials_notice != self._notice_shown:
+            self._notice_shown = state.credentials_notice
             self.window.show_message(state.credentials_notice, 15000)
 
     def ask_for_password(self, problem: str | None) -> None:

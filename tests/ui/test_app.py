@@ -74,6 +74,7 @@ async def test_offer_accept_session_messages_and_close(
             lambda: notified.notification_id in notification_service.closed_by_call,
             "the desktop notification is withdrawn",
         )
+        await eventually(lambda: window.sessions.view(session.session_id) is not None, "a tab")
         view = window.sessions.view(session.session_id)
         assert isinstance(view, SessionView)
         assert window.sessions.tab_titles()[0].startswith("Ana Lima")
