@@ -108,6 +108,7 @@ from agent_desktop.protocol.vocabulary import (
 from agent_desktop.server.config import ServerConfig, UserConfig
 from agent_desktop.server.engine_render import (
     customer_for,
+    work_phrase,
 )
 from agent_desktop.server.engine_state import ConnId, Delivery, Principal
 from agent_desktop.server.engine_work import WorkFlow
@@ -451,7 +452,8 @@ class Engine(WorkFlow):
             self._raise_alert(
                 user,
                 AlertKind.REJECTED,
-                f"You rejected work from {queue.name}: set yourself Available to get work.",
+                f"You rejected {work_phrase(work.item)}, so you were set to Do not disturb. "
+                "Set yourself Available when you are ready for new work.",
                 work.item.work_id,
             )
         return Ack(re=RequestId(request.id))

@@ -87,7 +87,7 @@ def field_value(field: Field, work: WorkItem, queue: QueueConfig, now: float) ->
         case Field.BOT_SUMMARY:
             return _clip(work.bot_summary, _SHORT) if work.bot_summary else None
         case Field.WAIT_TIME:
-            return f"{max(0, int(now - work.created_at))} s"
+            return _waited(now - work.created_at)
 
 
 def render_fields(
@@ -202,3 +202,27 @@ def customer_for(
             )
     display = name or phone or UNKNOWN_CUSTOMER
     return Customer(name=display, phone=phone, email=email)
+
+
+def _waited(seconds: float) -> str:
+    """How long the customer has waited, as a person says it (the field does not tick)."""
+    if seconds < 60:
+        return "just arrived"
+    minutes = int(seconds // 60)
+    return f"{minutes} min" if minutes < 60 else f"{minutes // 60} h {minutes % 60} min"
+
+
+_CHANNEL_NOUNS: Final = {
+    Channel.CHAT: "a chat",
+    Channel.SMS: "an SMS",
+    Channel.VOICE: "a call",
+    Channel.CASE: "a case",
+}
+
+
+def work_phrase(work: WorkItem) -> str:
+    """How an alert names a work item: "a chat from Ana Lima", "a case for Lima Design"."""
+    noun = _CHANNEL_NOUNS[work.channel]
+    if work.channel is Channel.CASE:
+        return f"{noun} for {work.customer.name}"
+    return f"{noun} from {work.customer.name}"

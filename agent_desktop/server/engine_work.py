@@ -41,6 +41,7 @@ from agent_desktop.server.config import QueueConfig, TemplateConfig
 from agent_desktop.server.engine_render import (
     render_notification,
     render_toast,
+    work_phrase,
 )
 from agent_desktop.server.engine_state import (
     DEADLINE_EXPIRE,
@@ -435,7 +436,9 @@ class WorkFlow(EngineState):
         self._raise_alert(
             user,
             AlertKind.MAX_SESSIONS,
-            f"You have {MAX_SESSIONS} open sessions, the most allowed: close one to take new work.",
+            f"{work_phrase(work.item).capitalize()} could not open: you already have "
+            f"{MAX_SESSIONS} sessions, so you were set to Do not disturb. Close a session and "
+            "set yourself Available to take new work.",
             work.item.work_id,
         )
 
@@ -471,7 +474,8 @@ class WorkFlow(EngineState):
                 self._raise_alert(
                     user,
                     AlertKind.MISSED,
-                    f"You missed an offer from {queue.name}: set yourself Available to get work.",
+                    f"You missed {work_phrase(work.item)}, so you were set to Inactive. "
+                    "Set yourself Available to get new work.",
                     work.item.work_id,
                 )
 

@@ -248,8 +248,10 @@ def test_every_template_field_renders_and_long_values_are_clipped() -> None:
         Field.CASE_TITLE: "Boiler",
         Field.PRIORITY: "3",
         Field.BOT_SUMMARY: "B",
-        Field.WAIT_TIME: "42 s",
+        Field.WAIT_TIME: "just arrived",
     }
+    assert field_value(Field.WAIT_TIME, item, chat, T0 + 185) == "3 min"
+    assert field_value(Field.WAIT_TIME, item, chat, T0 + 2 * 3600 + 300) == "2 h 5 min"
     [subject, bare] = render_fields([Field.SUBJECT, Field.CUSTOMER_NAME], item, chat, T0)
     assert len(subject.value) == 500
     assert subject.value.endswith("…")
