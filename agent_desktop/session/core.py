@@ -1,9 +1,9 @@
 """`AgentCore`: the headless agent desktop. One object the UI (or a script) holds.
 
 It owns the link to the server (hello, login, heartbeat, reconnect with backoff, resume with the
-token), the state (`AgentState`, made only by `reducer.apply`), the local timers, and the intents.
-Shells observe it: `subscribe(callback)` or `async for state in core.states()` for the state,
-`on_announcement(callback)` for "notify the user" decisions.
+token), the state (`AgentState` in a `StateStore`, changed only by `reducer.apply`), and the
+intents. Shells observe it: `subscribe(callback)` or `async for state in core.states()` for the
+state, `on_announcement(callback)` for "notify the user" decisions.
 
 Timing: rule time comes from the injected `Clock`. The only real-time waits are the loop timer
 that fires `Tick` at the next local deadline (re-armed by `wake()` after a test moves a
@@ -16,25 +16,14 @@ import asyncio
 import contextlib
 import itertools
 import logging
-import ssl
 import uuid
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
-from typing import Any, Final, TypeVar, get_args
+from typing import Final, TypeVar
 
-from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import WebSocketException
-from websockets.typing import Subprotocol
 
 from agent_desktop.clock import Clock, SystemClock
-from agent_desktop.protocol.codec import (
-    MAX_FRAME_BYTES,
-    PROTOCOL_VERSION,
-    SUBPROTOCOL,
-    ProtocolError,
-    decode_server,
-    encode_text,
-)
+from agent_desktop.protocol.codec import PROTOCOL_VERSION, ProtocolError
 from agent_desktop.protocol.messages import (
     AcceptOffer,
     Ack,
@@ -44,9 +33,9 @@ from agent_desktop.protocol.messages import (
     ClockReading,
     CloseSession,
     DismissAlert,
-    Error,
     Escalate,
     GetPresenceTimeline,
+    Hello,
     ListAgents,
     LoggedIn,
     Login,
@@ -56,38 +45,26 @@ from agent_desktop.protocol.messages import (
     ResetPresence,
     SendMessage,
     ServerEvent,
-    ServerReply,
     SetPresence,
     Snapshot,
     SyncClock,
     Transfer,
     Welcome,
 )
-from agent_desktop.protocol.messages import Hello as HelloRequest
 from agent_desktop.protocol.model import PresenceChange
 from agent_desktop.protocol.vocabulary import (
     AlertId,
     CallAction,
-    Channel,
     ErrorCode,
-    NotificationKind,
     OfferId,
     Presence,
     QueueId,
-    RequestId,
     SessionId,
     UserId,
 )
 from agent_desktop.session.backoff import Backoff
 from agent_desktop.session.clock_offset import measure_offset
 from agent_desktop.session.credentials import TokenStore
-from agent_desktop.session.effects import (
-    AlertArrived,
-    Effect,
-    OfferArrived,
-    OfferLeft,
-    ToastArrived,
-)
 from agent_desktop.session.errors import (
     AuthFailedError,
     CredentialsUnavailableError,
@@ -99,7 +76,6 @@ from agent_desktop.session.events import (
     AgentsListed,
     AlertRemoved,
     ClockSynced,
-    CoreEvent,
     CredentialsNoticed,
     LinkChanged,
     MessageAcked,
@@ -111,8 +87,7 @@ from agent_desktop.session.events import (
     Tick,
     ToastDismissed,
 )
-from agent_desktop.session.policy import NotificationDecision, decide
-from agent_desktop.session.reducer import apply, next_deadline
+from agent_desktop.session.link import Link, describe, open_link, ssl_context_for
 from agent_desktop.session.settings import Settings
 from agent_desktop.session.state import (
     AgentState,
@@ -125,28 +100,25 @@ from agent_desktop.session.state import (
     PendingOffer,
     ShownToast,
 )
+from agent_desktop.session.store import (
+    Announcement,
+    AnnouncementListener,
+    StateListener,
+    StateStore,
+)
 
 log = logging.getLogger(__name__)
 
 R = TypeVar("R")
-StateListener = Callable[[AgentState], None]
-AnnouncementListener = Callable[["Announcement"], None]
 
-_REPLY_TYPES: Final = get_args(ServerReply)
 # Codes that mean "these credentials will never work": retrying would only hammer the server.
 _AUTH_CODES: Final = frozenset({ErrorCode.AUTH_FAILED, ErrorCode.TOKEN_EXPIRED})
 
-
-@dataclass(frozen=True, slots=True)
-class Announcement:
-    """An effect of the reducer plus, for offers and toasts, how the policy says to notify."""
-
-    effect: Effect
-    decision: NotificationDecision | None
+__all__ = ["AgentCore", "Announcement"]
 
 
 class _LinkDown(Exception):
-    """Internal: the current connection ended; reconnect unless closing."""
+    """Internal: the current connection is unusable; reconnect unless closing."""
 
 
 class AgentCore:
@@ -173,6 +145,10 @@ class AgentCore:
         request_timeout: float = 30.0,
         client_name: str = "agent-desktop",
     ) -> None:
+        """`token_store` None keeps the token in memory only (resume works, restart asks).
+
+        Raises ValueError for settings the core cannot use (no user, unreadable CA file).
+        """
         if not settings.user:
             raise ValueError("settings.user is empty: the core needs a user name to log in")
         self.settings = settings
@@ -186,29 +162,22 @@ class AgentCore:
         self._open_timeout = open_timeout
         self._request_timeout = request_timeout
         self._client_name = client_name
-        self._ssl = _ssl_context(settings)
+        self._ssl = ssl_context_for(settings.server_url, settings.ca_path)
 
-        self._state = AgentState()
-        self._listeners: list[StateListener] = []
-        self._announcement_listeners: list[AnnouncementListener] = []
-        self._window_active = False
-
+        self._store = StateStore(settings, self._clock)
         self._ids = itertools.count(1)
-        self._pending: dict[RequestId, asyncio.Future[ServerReply]] = {}
-        self._ws: ClientConnection | None = None
+        self._link: Link | None = None
         self._run_task: asyncio.Task[None] | None = None
         self._closing = False
         self._retry_now = asyncio.Event()
         self._snapshot_seen = asyncio.Event()
         self._outbox_lock = asyncio.Lock()
-        self._timer: asyncio.TimerHandle | None = None
-        self._timer_deadline: float | None = None
 
     # --- observing ---------------------------------------------------------------------------
 
     @property
     def state(self) -> AgentState:
-        return self._state
+        return self._store.state
 
     @property
     def clock(self) -> Clock:
@@ -216,25 +185,15 @@ class AgentCore:
 
     def subscribe(self, listener: StateListener) -> Callable[[], None]:
         """Call `listener(state)` after every change. Returns a function that unsubscribes."""
-        self._listeners.append(listener)
-        return lambda: self._listeners.remove(listener)
+        return self._store.subscribe(listener)
 
     def on_announcement(self, listener: AnnouncementListener) -> Callable[[], None]:
         """Call `listener(announcement)` for each new offer, gone offer, toast and alert."""
-        self._announcement_listeners.append(listener)
-        return lambda: self._announcement_listeners.remove(listener)
+        return self._store.on_announcement(listener)
 
-    async def states(self) -> AsyncIterator[AgentState]:
+    def states(self) -> AsyncIterator[AgentState]:
         """The current state, then every change (a slow reader skips to the newest)."""
-        changed = asyncio.Event()
-        unsubscribe = self.subscribe(lambda _state: changed.set())
-        try:
-            while True:
-                changed.clear()
-                yield self._state
-                await changed.wait()
-        finally:
-            unsubscribe()
+        return self._store.states()
 
     async def wait_for(
         self, predicate: Callable[[AgentState], bool], within: float | None = 10.0
@@ -248,22 +207,26 @@ class AgentCore:
 
     def set_window_active(self, active: bool) -> None:
         """The UI reports focus, so the policy can decide between OS and in-app notifications."""
-        self._window_active = active
+        self._store.window_active = active
 
     # --- lifecycle ---------------------------------------------------------------------------
 
     async def start(self) -> None:
-        """Read the stored token, then connect and stay connected (in a background task)."""
+        """Read the stored token, then connect and stay connected (in a background task).
+
+        Without a token or a password the state goes to AUTH_FAILED ("enter your password");
+        call `login(password)` and `start()` again.
+        """
         if self._run_task is not None:
             raise RuntimeError("the core is already started")
         self._closing = False
-        if self._tokens is not None:
+        if self._tokens is not None and self._token is None:
             try:
                 self._token = await self._tokens.load()
             except CredentialsUnavailableError as exc:
-                self._dispatch(CredentialsNoticed(str(exc)))
+                self._store.dispatch(CredentialsNoticed(str(exc)))
         if self._token is None and self._password is None:
-            self._dispatch(
+            self._store.dispatch(
                 LinkChanged(
                     Connection(LinkStatus.AUTH_FAILED, detail="Please enter your password.")
                 )
@@ -272,23 +235,23 @@ class AgentCore:
         self._run_task = asyncio.create_task(self._run(), name=f"agent-core {self.settings.user}")
 
     def login(self, password: str) -> None:
-        """After AUTH_FAILED: try again with a password the user typed."""
+        """Remember a password the user typed (after AUTH_FAILED); `start()` uses it."""
         self._password = password
 
     async def close(self) -> None:
         """Drop the link without a goodbye (the server keeps the work for the grace window)."""
         self._closing = True
         self._retry_now.set()
-        if self._ws is not None:
-            await self._ws.close()
+        if self._link is not None:
+            await self._link.close()
         if self._run_task is not None:
             self._run_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._run_task
             self._run_task = None
-        self._cancel_timer()
-        if self._state.connection.status is not LinkStatus.AUTH_FAILED:
-            self._dispatch(LinkChanged(Connection(LinkStatus.OFFLINE)))
+        self._store.stop_timer()
+        if self.state.connection.status is not LinkStatus.AUTH_FAILED:
+            self._store.dispatch(LinkChanged(Connection(LinkStatus.OFFLINE)))
 
     async def logout(self) -> None:
         """Sign out: say goodbye (offers rerouted at once), revoke the token and forget it.
@@ -301,8 +264,8 @@ class AgentCore:
             try:
                 await self._tokens.delete()
             except CredentialsUnavailableError as exc:
-                self._dispatch(CredentialsNoticed(str(exc)))
-        self._dispatch(SignedOut())
+                self._store.dispatch(CredentialsNoticed(str(exc)))
+        self._store.dispatch(SignedOut())
 
     async def quit(self) -> None:
         """Say goodbye but keep the token: the app closes or the machine sleeps.
@@ -316,9 +279,9 @@ class AgentCore:
     """Going offline is a goodbye that keeps the token; `start()` comes back online."""
 
     async def _goodbye(self, *, revoke_token: bool) -> None:
-        if self._ws is not None and self.state.online:
+        if self._link is not None and self.state.online:
             # Best effort: if the link is already gone the grace windows apply anyway.
-            with contextlib.suppress(LinkLostError, NotConnectedError, RequestError, TimeoutError):
+            with contextlib.suppress(LinkLostError, NotConnectedError, RequestError):
                 await self._call(Logout(id=self._next_id(), revoke_token=revoke_token), Ack)
         await self.close()
 
@@ -329,12 +292,12 @@ class AgentCore:
     async def force_reconnect(self) -> None:
         """Drop a link that may be dead (after sleep/resume or a network change) and resume."""
         self._retry_now.set()
-        if self._ws is not None:
-            await self._ws.close()
+        if self._link is not None:
+            await self._link.close()
 
     def wake(self) -> None:
         """Apply local deadlines now and re-arm the timer (after a test advanced a clock)."""
-        self._dispatch(Tick())
+        self._store.dispatch(Tick())
 
     # --- intents -----------------------------------------------------------------------------
 
@@ -375,7 +338,7 @@ class AgentCore:
         """
         if not text.strip():
             raise RequestError(ErrorCode.INVALID_MESSAGE, "The message is empty.", local=True)
-        if self._state.session(session_id) is None:
+        if self._store.state.session(session_id) is None:
             raise RequestError(
                 ErrorCode.UNKNOWN_SESSION, "That session is not open any more.", local=True
             )
@@ -385,11 +348,12 @@ class AgentCore:
             text=text,
             typed_at=self._clock.now(),
         )
-        self._dispatch(MessageQueued(message))
+        self._store.dispatch(MessageQueued(message))
         if self.state.online:
             await self._flush_outbox()
             sent = next(
-                (m for m in self._state.outbox if m.client_msg_id == message.client_msg_id), None
+                (m for m in self._store.state.outbox if m.client_msg_id == message.client_msg_id),
+                None,
             )
             if sent is not None and sent.status is OutboxStatus.FAILED:
                 assert sent.error_code is not None
@@ -398,7 +362,7 @@ class AgentCore:
 
     def discard_unsent(self, client_msg_id: str) -> None:
         """Remove a failed (or queued) message from the outbox."""
-        self._dispatch(MessageDiscarded(client_msg_id))
+        self._store.dispatch(MessageDiscarded(client_msg_id))
 
     async def call_control(self, session_id: SessionId, action: CallAction) -> None:
         await self._call(CallControl(id=self._next_id(), session_id=session_id, action=action), Ack)
@@ -452,9 +416,9 @@ class AgentCore:
         await self._call(CloseSession(id=self._next_id(), session_id=session_id), Ack)
 
     async def dismiss_alert(self, alert_id: str) -> None:
-        alert = self._state.alert(alert_id)
+        alert = self._store.state.alert(alert_id)
         if alert is not None and not alert.from_server:
-            self._dispatch(AlertRemoved(alert_id))
+            self._store.dispatch(AlertRemoved(alert_id))
             return
         try:
             await self._call(DismissAlert(id=self._next_id(), alert_id=AlertId(alert_id)), Ack)
@@ -463,28 +427,28 @@ class AgentCore:
             # gone is what the agent asked for.
             if exc.code is not ErrorCode.UNKNOWN_ALERT:
                 raise
-        self._dispatch(AlertRemoved(alert_id))
+        self._store.dispatch(AlertRemoved(alert_id))
 
     async def respond_to_alert(self, alert_id: str) -> None:
         """Do what the alert's button says ("Set me Available", "Reconnect"), then dismiss it."""
-        alert = self._state.alert(alert_id)
+        alert = self._store.state.alert(alert_id)
         if alert is None:
             raise RequestError(ErrorCode.UNKNOWN_ALERT, "That alert is gone.", local=True)
         match alert.action:
             case AlertAction.SET_AVAILABLE:
                 await self.set_presence(Presence.AVAILABLE)
-                if self._state.alert(alert_id) is not None:
+                if self._store.state.alert(alert_id) is not None:
                     await self.dismiss_alert(alert_id)
             case AlertAction.RECONNECT:
                 self.reconnect_now()
 
     def dismiss_toast(self, toast: ShownToast) -> None:
-        self._dispatch(ToastDismissed(toast))
+        self._store.dispatch(ToastDismissed(toast))
 
     async def list_agents(self) -> None:
         """Supervisor: fill `state.agents` and keep it live with `agent_updated` events."""
         reply = await self._call(ListAgents(id=self._next_id()), Agents)
-        self._dispatch(AgentsListed(tuple(reply.agents)))
+        self._store.dispatch(AgentsListed(tuple(reply.agents)))
 
     async def presence_timeline(
         self, agent: UserId | None = None, limit: int = 50
@@ -500,87 +464,31 @@ class AgentCore:
         sent = self._clock.now()
         reply = await self._call(SyncClock(id=self._next_id()), ClockReading)
         offset = measure_offset(sent, self._clock.now(), reply.server_time)
-        self._dispatch(ClockSynced(offset))
+        self._store.dispatch(ClockSynced(offset))
         return offset
-
-    # --- state changes -----------------------------------------------------------------------
-
-    def _dispatch(self, event: CoreEvent) -> None:
-        state, effects = apply(self._state, event, self._clock.now())
-        changed = state != self._state
-        self._state = state
-        if changed:
-            for listener in list(self._listeners):
-                _safely(listener, state)
-        for effect in effects:
-            announcement = Announcement(effect, self._decide(effect))
-            for announce in list(self._announcement_listeners):
-                _safely(announce, announcement)
-        self._arm_timer()
-
-    def _decide(self, effect: Effect) -> NotificationDecision | None:
-        channel: Channel | None
-        match effect:
-            case OfferArrived(offer=pending):
-                kind = pending.offer.notification.kind
-                channel = pending.offer.work.channel
-            case ToastArrived(toast=shown):
-                kind = NotificationKind.TOAST
-                session = self._state.session(shown.toast.session_id)
-                channel = session.work.channel if session is not None else None
-            case OfferLeft() | AlertArrived():
-                return None
-        sound_on = self.settings.sound_for(channel) if channel is not None else self.settings.sound
-        return decide(
-            self.settings.notification_mode,
-            window_active=self._window_active,
-            kind=kind,
-            sound_on=sound_on,
-            repeat_sound=self.settings.repeat_sound,
-        )
-
-    def _arm_timer(self) -> None:
-        deadline = next_deadline(self._state)
-        if deadline == self._timer_deadline:
-            return
-        self._cancel_timer()
-        if deadline is None:
-            return
-        loop = asyncio.get_running_loop()
-        self._timer_deadline = deadline
-        self._timer = loop.call_later(max(0.0, deadline - self._clock.now()), self._on_timer)
-
-    def _cancel_timer(self) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-        self._timer = None
-        self._timer_deadline = None
-
-    def _on_timer(self) -> None:
-        self._timer = None
-        self._timer_deadline = None
-        self._dispatch(Tick())
 
     # --- the link ----------------------------------------------------------------------------
 
     async def _run(self) -> None:
         status = LinkStatus.CONNECTING
         while not self._closing:
-            self._dispatch(LinkChanged(Connection(status, attempt=self._backoff.attempt)))
+            self._store.dispatch(LinkChanged(Connection(status, attempt=self._backoff.attempt)))
             try:
                 await self._connect_once()
                 detail = "The server closed the connection."
             except AuthFailedError as exc:
-                self._dispatch(LinkChanged(Connection(LinkStatus.AUTH_FAILED, detail=str(exc))))
+                self._store.dispatch(
+                    LinkChanged(Connection(LinkStatus.AUTH_FAILED, detail=str(exc)))
+                )
                 self._run_task = None
                 return
-            except (OSError, TimeoutError, WebSocketException, ProtocolError, _LinkDown) as exc:
-                detail = _describe(exc)
+            except (OSError, WebSocketException, ProtocolError, LinkLostError, _LinkDown) as exc:
+                detail = describe(exc)
                 log.info("link to %s down: %s", self.settings.server_url, detail)
             if self._is_closing():
                 break
             delay = self._backoff.next_delay()
-            self._dispatch(
+            self._store.dispatch(
                 LinkChanged(
                     Connection(
                         LinkStatus.RECONNECTING,
@@ -598,73 +506,62 @@ class AgentCore:
             status = LinkStatus.RECONNECTING
 
     async def _connect_once(self) -> None:
-        async with connect(
+        self._snapshot_seen.clear()
+        async with open_link(
             self.settings.server_url,
-            subprotocols=[Subprotocol(SUBPROTOCOL)],
-            ssl=self._ssl,
+            on_event=self._on_event,
+            ssl_context=self._ssl,
             open_timeout=self._open_timeout,
             ping_interval=self._ping_interval,
             ping_timeout=self._ping_timeout,
-            max_size=MAX_FRAME_BYTES,
-            proxy=None,
-        ) as ws:
-            self._ws = ws
-            self._snapshot_seen.clear()
-            reader = asyncio.create_task(self._read(ws), name="agent-core reader")
+            request_timeout=self._request_timeout,
+        ) as (link, reader):
+            self._link = link
             try:
-                await self._sign_in()
-                async with asyncio.timeout(self._request_timeout):
-                    await self._snapshot_seen.wait()
+                await self._sign_in(link)
+                # Online only once the snapshot has resynced offers, sessions and presence.
+                try:
+                    async with asyncio.timeout(self._request_timeout):
+                        await self._snapshot_seen.wait()
+                except TimeoutError:
+                    raise _LinkDown("no snapshot after login") from None
                 self._backoff.reset()
-                self._dispatch(LinkChanged(Connection(LinkStatus.ONLINE)))
+                self._store.dispatch(LinkChanged(Connection(LinkStatus.ONLINE)))
                 await self._flush_outbox()
                 await reader
             finally:
-                self._ws = None
-                reader.cancel()
-                with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await reader
-                self._fail_pending()
+                self._link = None
 
-    async def _sign_in(self) -> None:
+    async def _sign_in(self, link: Link) -> None:
         sent = self._clock.now()
-        welcome = await self._call(
-            HelloRequest(id=self._next_id(), versions=[PROTOCOL_VERSION], client=self._client_name),
-            Welcome,
-            signing_in=True,
-        )
+        hello = Hello(id=self._next_id(), versions=[PROTOCOL_VERSION], client=self._client_name)
+        welcome = await link.call(hello, Welcome)
         received = self._clock.now()
         offset = measure_offset(sent, received, welcome.server_time)
         round_trip = received - sent
         sent = self._clock.now()
-        logged_in = await self._login()
+        logged_in = await self._login(link)
         received = self._clock.now()
         # Both replies carry server_time; the shorter round trip bounds the error tighter
         # (a password login spends time hashing, so the welcome usually wins).
         if received - sent < round_trip:
             offset = measure_offset(sent, received, logged_in.server_time)
-        self._dispatch(
-            SignedIn(
-                Identity(logged_in.user, logged_in.role, logged_in.display_name),
-                clock_offset=offset,
-            )
-        )
+        identity = Identity(logged_in.user, logged_in.role, logged_in.display_name)
+        self._store.dispatch(SignedIn(identity, clock_offset=offset))
         if logged_in.token != self._token:
             self._token = logged_in.token
             if self._tokens is not None:
                 try:
                     await self._tokens.save(logged_in.token)
                 except CredentialsUnavailableError as exc:
-                    self._dispatch(CredentialsNoticed(str(exc)))
+                    self._store.dispatch(CredentialsNoticed(str(exc)))
 
-    async def _login(self) -> LoggedIn:
+    async def _login(self, link: Link) -> LoggedIn:
         user = self.settings.user
         if self._token is not None:
             try:
-                return await self._call(
-                    Login(id=self._next_id(), user=user, token=self._token),
-                    LoggedIn,
-                    signing_in=True,
+                return await link.call(
+                    Login(id=self._next_id(), user=user, token=self._token), LoggedIn
                 )
             except RequestError as exc:
                 if exc.code not in _AUTH_CODES:
@@ -677,10 +574,8 @@ class AgentCore:
         if self._password is None:
             raise AuthFailedError("Your session ended. Please enter your password.")
         try:
-            return await self._call(
-                Login(id=self._next_id(), user=user, password=self._password),
-                LoggedIn,
-                signing_in=True,
+            return await link.call(
+                Login(id=self._next_id(), user=user, password=self._password), LoggedIn
             )
         except RequestError as exc:
             if exc.code in _AUTH_CODES:
@@ -689,75 +584,23 @@ class AgentCore:
                 raise AuthFailedError(exc.message) from exc
             raise _LinkDown(exc.message) from exc
 
-    async def _read(self, ws: ClientConnection) -> None:
-        try:
-            async for frame in ws:
-                try:
-                    message = decode_server(frame)
-                except ProtocolError as exc:
-                    log.warning("ignoring a frame the server should not send: %s", exc.message)
-                    continue
-                if isinstance(message, _REPLY_TYPES):
-                    self._settle(message)
-                else:
-                    self._on_event(message)  # type: ignore[arg-type]  # the rest are events
-        finally:
-            self._fail_pending()
-
     def _on_event(self, event: ServerEvent) -> None:
-        self._dispatch(event)
+        self._store.dispatch(event)
         if isinstance(event, Snapshot):
             self._snapshot_seen.set()
 
-    def _settle(self, reply: ServerReply) -> None:
-        if reply.re is None:
-            assert isinstance(reply, Error)
-            log.warning("server error without a request: %s %s", reply.code, reply.message)
-            return
-        future = self._pending.pop(RequestId(reply.re), None)
-        if future is None or future.done():
-            return
-        if isinstance(reply, Error):
-            future.set_exception(RequestError(reply.code, reply.message))
-        else:
-            future.set_result(reply)
-
-    def _fail_pending(self) -> None:
-        pending, self._pending = self._pending, {}
-        for future in pending.values():
-            if not future.done():
-                future.set_exception(LinkLostError("the link dropped before the reply"))
-
-    async def _call(
-        self, request: ClientMessage, expect: type[R], *, signing_in: bool = False
-    ) -> R:
-        ws = self._ws
-        if ws is None or not (signing_in or self._state.online):
+    async def _call(self, request: ClientMessage, expect: type[R]) -> R:
+        link = self._link
+        if link is None or not self.state.online:
             raise NotConnectedError("Not connected to the server; try again once online.")
-        future: asyncio.Future[ServerReply] = asyncio.get_running_loop().create_future()
-        request_id = RequestId(request.id)
-        self._pending[request_id] = future
-        try:
-            await ws.send(encode_text(request))
-            async with asyncio.timeout(self._request_timeout):
-                reply = await future
-        except WebSocketException as exc:
-            raise LinkLostError(_describe(exc)) from exc
-        finally:
-            self._pending.pop(request_id, None)
-        if not isinstance(reply, expect):
-            raise ProtocolError(
-                ErrorCode.INVALID_MESSAGE,
-                f"expected {expect.__name__} for {request.id}, got {type(reply).__name__}",
-            )
-        return reply
+        return await link.call(request, expect)
 
     async def _flush_outbox(self) -> None:
         """Send queued messages in the order typed; one at a time keeps that order."""
         async with self._outbox_lock:
             while self.state.online:
                 queued = next(
-                    (m for m in self._state.outbox if m.status is OutboxStatus.QUEUED), None
+                    (m for m in self.state.outbox if m.status is OutboxStatus.QUEUED), None
                 )
                 if queued is None:
                     return
@@ -770,14 +613,16 @@ class AgentCore:
                 try:
                     await self._call(request, Ack)
                 except RequestError as exc:
-                    self._dispatch(MessageRefused(queued.client_msg_id, exc.code, exc.message))
-                except (LinkLostError, NotConnectedError, TimeoutError):
+                    self._store.dispatch(
+                        MessageRefused(queued.client_msg_id, exc.code, exc.message)
+                    )
+                except (LinkLostError, NotConnectedError):
                     return  # stays queued; the next resume sends it again
                 else:
-                    self._dispatch(MessageAcked(queued.client_msg_id))
+                    self._store.dispatch(MessageAcked(queued.client_msg_id))
 
     def _require_offer(self, offer_id: OfferId) -> PendingOffer:
-        offer = self._state.offer(offer_id)
+        offer = self.state.offer(offer_id)
         if offer is None:
             raise RequestError(
                 ErrorCode.UNKNOWN_OFFER, "That offer is gone (answered or expired).", local=True
@@ -797,26 +642,3 @@ def _one_target(to_queue: QueueId | None, to_agent: UserId | None) -> None:
         raise RequestError(
             ErrorCode.INVALID_MESSAGE, "Name exactly one target: a queue or an agent.", local=True
         )
-
-
-def _ssl_context(settings: Settings) -> ssl.SSLContext | None:
-    """Certificate verification always on for wss://; a custom CA is added, not substituted."""
-    if not settings.server_url.startswith("wss://"):
-        return None
-    context = ssl.create_default_context()
-    if settings.ca_path is not None:
-        context.load_verify_locations(cafile=settings.ca_path)
-    return context
-
-
-def _describe(exc: BaseException) -> str:
-    text = str(exc) or type(exc).__name__
-    return text if len(text) < 200 else text[:197] + "..."
-
-
-def _safely(listener: Callable[[Any], None], value: Any) -> None:
-    """A broken observer must not break the core or the other observers."""
-    try:
-        listener(value)
-    except Exception:
-        log.exception("state observer %r failed", listener)

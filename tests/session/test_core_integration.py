@@ -472,7 +472,7 @@ async def test_resent_message_is_stored_once(server: RunningServer, sam: WireCli
         from agent_desktop.session.events import MessageQueued
         from agent_desktop.session.state import OutgoingMessage
 
-        core._dispatch(  # the outbox replay path, driven directly
+        core._store.dispatch(  # the outbox replay path, driven directly
             MessageQueued(OutgoingMessage(client_msg_id, session_id, "once", core.clock.now()))
         )
         await core._flush_outbox()

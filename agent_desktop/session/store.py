@@ -1,0 +1,142 @@
+"""The one place the agent's state lives: apply events, tell observers, run the local timer.
+
+`StateStore` is the thin shell around the pure reducer: it keeps the current `AgentState`,
+calls observers after each change, turns effects into `Announcement`s (with the notification
+policy's decision), and arms one loop timer for the next local deadline.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from agent_desktop.clock import Clock
+from agent_desktop.protocol.vocabulary import Channel, NotificationKind
+from agent_desktop.session.effects import (
+    AlertArrived,
+    Effect,
+    OfferArrived,
+    OfferLeft,
+    ToastArrived,
+)
+from agent_desktop.session.events import CoreEvent, Tick
+from agent_desktop.session.policy import NotificationDecision, decide
+from agent_desktop.session.reducer import apply, next_deadline
+from agent_desktop.session.settings import Settings
+from agent_desktop.session.state import AgentState
+
+log = logging.getLogger(__name__)
+
+StateListener = Callable[[AgentState], None]
+AnnouncementListener = Callable[["Announcement"], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Announcement:
+    """An effect of the reducer plus, for offers and toasts, how the policy says to notify."""
+
+    effect: Effect
+    decision: NotificationDecision | None
+
+
+class StateStore:
+    def __init__(self, settings: Settings, clock: Clock) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.window_active = False
+        self._state = AgentState()
+        self._listeners: list[StateListener] = []
+        self._announcement_listeners: list[AnnouncementListener] = []
+        self._timer: asyncio.TimerHandle | None = None
+        self._timer_deadline: float | None = None
+
+    @property
+    def state(self) -> AgentState:
+        return self._state
+
+    def subscribe(self, listener: StateListener) -> Callable[[], None]:
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener)
+
+    def on_announcement(self, listener: AnnouncementListener) -> Callable[[], None]:
+        self._announcement_listeners.append(listener)
+        return lambda: self._announcement_listeners.remove(listener)
+
+    async def states(self) -> AsyncIterator[AgentState]:
+        changed = asyncio.Event()
+        unsubscribe = self.subscribe(lambda _state: changed.set())
+        try:
+            while True:
+                changed.clear()
+                yield self._state
+                await changed.wait()
+        finally:
+            unsubscribe()
+
+    def dispatch(self, event: CoreEvent) -> None:
+        state, effects = apply(self._state, event, self.clock.now())
+        changed = state != self._state
+        self._state = state
+        if changed:
+            for listener in list(self._listeners):
+                _safely(listener, state)
+        for effect in effects:
+            announcement = Announcement(effect, self._decide(effect))
+            for announce in list(self._announcement_listeners):
+                _safely(announce, announcement)
+        self._arm_timer()
+
+    def stop_timer(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+        self._timer = None
+        self._timer_deadline = None
+
+    def _decide(self, effect: Effect) -> NotificationDecision | None:
+        channel: Channel | None
+        match effect:
+            case OfferArrived(offer=pending):
+                kind = pending.offer.notification.kind
+                channel = pending.offer.work.channel
+            case ToastArrived(toast=shown):
+                kind = NotificationKind.TOAST
+                session = self._state.session(shown.toast.session_id)
+                channel = session.work.channel if session is not None else None
+            case OfferLeft() | AlertArrived():
+                return None
+        sound_on = self.settings.sound_for(channel) if channel else self.settings.sound
+        return decide(
+            self.settings.notification_mode,
+            window_active=self.window_active,
+            kind=kind,
+            sound_on=sound_on,
+            repeat_sound=self.settings.repeat_sound,
+        )
+
+    def _arm_timer(self) -> None:
+        # The loop timer only wakes us; what expires is decided by Tick on the injected clock.
+        deadline = next_deadline(self._state)
+        if deadline == self._timer_deadline:
+            return
+        self.stop_timer()
+        if deadline is None:
+            return
+        self._timer_deadline = deadline
+        delay = max(0.0, deadline - self.clock.now())
+        self._timer = asyncio.get_running_loop().call_later(delay, self._on_timer)
+
+    def _on_timer(self) -> None:
+        self._timer = None
+        self._timer_deadline = None
+        self.dispatch(Tick())
+
+
+def _safely(listener: Callable[[Any], None], value: Any) -> None:
+    """A broken observer must not break the core or the other observers."""
+    try:
+        listener(value)
+    except Exception:
+        log.exception("state observer %r failed", listener)
