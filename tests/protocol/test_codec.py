@@ -18,6 +18,7 @@ from agent_desktop.protocol.codec import (
 )
 from agent_desktop.protocol.messages import (
     AcceptOffer,
+    ClientMessage,
     CreateWork,
     Error,
     Hello,
@@ -63,7 +64,7 @@ def _offer() -> Offer:
 
 
 def test_client_messages_round_trip() -> None:
-    messages = [
+    messages: list[ClientMessage] = [
         Hello(id="1", versions=[1]),
         Login(id="2", user="alice", password="demo"),
         AcceptOffer(id="3", offer_id=OfferId("O1")),

@@ -146,7 +146,11 @@ async def test_a_missed_offer_makes_the_agent_inactive_until_set_available(
         assert [a.kind for a in state.alerts] == [AlertKind.MISSED]
         await eventually(lambda: window.offers.cards() == [], "the offer card is gone")
         await eventually(lambda: len(window.alert_bar.rows()) == 1, "the missed alert shows")
-        assert window.alert_bar.rows()[0].message.text().startswith("You missed a chat from Ben Okafor")
+        assert (
+            window.alert_bar.rows()[0]
+            .message.text()
+            .startswith("You missed a chat from Ben Okafor")
+        )
         assert window.presence.current() is Presence.INACTIVE
         assert window.presence.explanation.text() == "set by system: an offer was missed"
 
