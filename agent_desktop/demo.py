@@ -49,7 +49,7 @@ DEMO_CUSTOMERS: Sequence[DemoCustomer] = (
         Channel.SMS,
         "sms",
         None,
-        "+1 (555) 010-2030",
+        "+1 555-010-0199",
         "Appointment",
         "Can I move my appointment to Thursday?",
     ),
