@@ -309,3 +309,24 @@ def test_close_button_emits(qtbot: QtBot) -> None:
     with qtbot.waitSignal(widget.close_requested) as closed:
         QTest.mouseClick(view_of(widget, "s1").close_button, Qt.MouseButton.LeftButton)
     assert closed.args == ["s1"]
+
+
+def test_transcript_follows_new_messages_unless_scrolled_back(qtbot: QtBot) -> None:
+    widget = tabs(qtbot)
+    widget.resize(600, 500)
+    widget.show()
+    qtbot.waitExposed(widget)
+    lines = [message(f"m{i}", Sender.CUSTOMER, f"Line {i}") for i in range(30)]
+    widget.show_state([session("s1", transcript=lines)])
+    bar = view_of(widget, "s1").transcript.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0 and bar.value() == bar.maximum())
+    more = [*lines, message("m30", Sender.CUSTOMER, "Still there?")]
+    widget.show_state([session("s1", transcript=more)])
+    qtbot.waitUntil(lambda: bar.value() == bar.maximum())
+    bar.setValue(0)  # the agent scrolls back to read
+    before = bar.maximum()
+    widget.show_state(
+        [session("s1", transcript=[*more, message("m31", Sender.CUSTOMER, "Hello?")])]
+    )
+    qtbot.waitUntil(lambda: bar.maximum() > before)
+    assert bar.value() == 0

@@ -155,10 +155,18 @@ class Transcript(QScrollArea):
         self._bubbles: list[Bubble] = []
         self._pending_bubbles: list[Bubble] = []
         self._pending_shown: tuple[OutgoingMessage, ...] = ()
-        # Follow new messages to the bottom as the content grows.
-        self.verticalScrollBar().rangeChanged.connect(
-            lambda _lo, hi: self.verticalScrollBar().setValue(hi)
-        )
+        # Follow new messages to the bottom, unless the agent scrolled up to read back.
+        self._follow = True
+        bar = self.verticalScrollBar()
+        bar.valueChanged.connect(self._on_scrolled)
+        bar.rangeChanged.connect(self._on_range_changed)
+
+    def _on_scrolled(self, value: int) -> None:
+        self._follow = value >= self.verticalScrollBar().maximum() - 4
+
+    def _on_range_changed(self, _low: int, high: int) -> None:
+        if self._follow:
+            self.verticalScrollBar().setValue(high)
 
     def show_state(
         self, messages: Sequence[ChatMessage], unsent: Sequence[OutgoingMessage]
