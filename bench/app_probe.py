@@ -64,10 +64,10 @@ class _Probe:
         self.process = process
         self.started = started
 
-    async def expect(self, tag: str) -> list[str]:
+    async def expect(self, tag: str, within_s: float = _LINE_TIMEOUT_S) -> list[str]:
         assert self.process.stdout is not None
         while True:
-            raw = await asyncio.wait_for(self.process.stdout.readline(), _LINE_TIMEOUT_S)
+            raw = await asyncio.wait_for(self.process.stdout.readline(), within_s)
             if not raw:
                 raise RuntimeError(
                     f"the app exited before {tag} (code {await self.process.wait()})"
@@ -132,11 +132,11 @@ def _create(queue: str, agent: str, customer: str) -> Callable[[str], CreateWork
 
 
 async def _drive(
-    probe: _Probe, tester: Link, agent: str, lag_s: float
+    probe: _Probe, tester: Link, agent: str, lag_s: float, countdown_s: float
 ) -> tuple[float, float, float]:
     """Countdown drill, then the message stream. (drift s, stream start, stream end)."""
     await tester.request(_create(DRILL_QUEUE, agent, "Countdown"), WorkCreated)
-    _, expires_at, left_at = await probe.expect("OFFER_LEFT")
+    _, expires_at, left_at = await probe.expect("OFFER_LEFT", countdown_s + _LINE_TIMEOUT_S)
     drift = abs(float(left_at) - float(expires_at))
     work: list[WorkId] = []
     for i in range(SESSIONS):
@@ -191,7 +191,7 @@ async def _measure(runs: int, lag_s: float, countdown_s: float) -> AppMeasuremen
                         continue
                     tester, _ = await Link.open(server.url, SUPERVISOR, PASSWORD)
                     try:
-                        drift, begin, end = await _drive(probe, tester, agent, lag_s)
+                        drift, begin, end = await _drive(probe, tester, agent, lag_s, countdown_s)
                     finally:
                         await tester.close()
                     await probe.stop()

@@ -53,8 +53,8 @@ FULL = Sizes(
     engine_items=5000,
     sqlite_socket_agents=1000,
     app_runs=5,
-    lag_s=20.0,
-    countdown_s=20.0,
+    lag_s=30.0,
+    countdown_s=120.0,
 )
 QUICK = Sizes(
     latency_samples=20,
