@@ -6,7 +6,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
-from agent_desktop.protocol.vocabulary import AlertKind, Presence, PresenceSource, Reason
+from agent_desktop.protocol.vocabulary import (
+    AlertKind,
+    Channel,
+    Presence,
+    PresenceSource,
+    Reason,
+)
 from agent_desktop.session.policy import NotificationMode
 from agent_desktop.session.settings import Settings
 from agent_desktop.session.state import (
@@ -245,8 +251,10 @@ def test_settings_dialog_returns_the_edited_settings(qtbot: QtBot) -> None:
         "Notification self-test: Desktop notifications with Accept/Reject buttons"
     )
     dialog.mode.setCurrentIndex(1)
+    dialog.channel_sound[Channel.VOICE].setChecked(False)
     dialog.sound.setChecked(False)
     assert not dialog.repeat_sound.isEnabled()
+    assert not dialog.channel_sound[Channel.CHAT].isEnabled()
     dialog.server_url.setText("wss://cc.example.com")
     with qtbot.waitSignal(dialog.settings_accepted) as accepted:
         dialog.accept()
@@ -256,6 +264,7 @@ def test_settings_dialog_returns_the_edited_settings(qtbot: QtBot) -> None:
         user="alice",
         notification_mode=NotificationMode.WHEN_UNFOCUSED,
         sound=False,
+        channel_sound={Channel.VOICE: False},
     )
 
 

@@ -9,14 +9,17 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QVBoxLayout,
     QWidget,
 )
 
+from agent_desktop.protocol.vocabulary import Channel
 from agent_desktop.session.policy import NotificationMode
 from agent_desktop.session.settings import Settings, SettingsError
+from agent_desktop.ui.widgets.wording import CHANNEL_LABELS
 
 MODE_LABELS = {
     NotificationMode.ALWAYS: "Always",
@@ -56,6 +59,15 @@ class SettingsDialog(QDialog):
         self.repeat_sound = QCheckBox("Repeat until answered")
         self.repeat_sound.setChecked(settings.repeat_sound)
         form.addRow("", self.repeat_sound)
+        channels = QHBoxLayout()
+        self.channel_sound: dict[Channel, QCheckBox] = {}
+        for channel in Channel:
+            box = QCheckBox(CHANNEL_LABELS[channel])
+            box.setChecked(settings.channel_sound.get(channel, True))
+            self.channel_sound[channel] = box
+            channels.addWidget(box)
+        channels.addStretch(1)
+        form.addRow("Sound for", channels)
         self.server_url = QLineEdit(settings.server_url)
         self.server_url.setPlaceholderText("wss://contact-center.example.com")
         form.addRow("Server", self.server_url)
@@ -81,8 +93,9 @@ class SettingsDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.sound.toggled.connect(self.repeat_sound.setEnabled)
-        self.repeat_sound.setEnabled(settings.sound)
+        for dependent in (self.repeat_sound, *self.channel_sound.values()):
+            self.sound.toggled.connect(dependent.setEnabled)
+            dependent.setEnabled(settings.sound)
 
     def set_self_test_result(self, text: str) -> None:
         self.self_test.setText(f"Notification self-test: {text}")
@@ -95,6 +108,12 @@ class SettingsDialog(QDialog):
             repeat_sound=self.repeat_sound.isChecked(),
             server_url=self.server_url.text().strip(),
             user=self.user.text().strip(),
+            # Only what differs from "follow the sound switch" is stored, plus what was stored.
+            channel_sound={
+                channel: box.isChecked()
+                for channel, box in self.channel_sound.items()
+                if not box.isChecked() or channel in self._original.channel_sound
+            },
         )
 
     def accept(self) -> None:
