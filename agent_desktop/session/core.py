@@ -45,6 +45,7 @@ from agent_desktop.protocol.messages import (
     ResetPresence,
     SendMessage,
     ServerEvent,
+    ServerReply,
     SetPresence,
     Snapshot,
     SyncClock,
@@ -447,8 +448,8 @@ class AgentCore:
 
     async def list_agents(self) -> None:
         """Supervisor: fill `state.agents` and keep it live with `agent_updated` events."""
-        reply = await self._call(ListAgents(id=self._next_id()), Agents)
-        self._store.dispatch(AgentsListed(tuple(reply.agents)))
+        # The reply is applied by _on_reply, in order with the agent_updated events.
+        await self._call(ListAgents(id=self._next_id()), Agents)
 
     async def presence_timeline(
         self, agent: UserId | None = None, limit: int = 50
@@ -485,6 +486,10 @@ class AgentCore:
             except (OSError, WebSocketException, ProtocolError, LinkLostError, _LinkDown) as exc:
                 detail = describe(exc)
                 log.info("link to %s down: %s", self.settings.server_url, detail)
+            except Exception as exc:
+                # A bug must not leave the agent silently stuck at "connecting": say it, retry.
+                log.exception("unexpected error on the link to %s", self.settings.server_url)
+                detail = describe(exc)
             if self._is_closing():
                 break
             delay = self._backoff.next_delay()
@@ -510,6 +515,7 @@ class AgentCore:
         async with open_link(
             self.settings.server_url,
             on_event=self._on_event,
+            on_reply=self._on_reply,
             ssl_context=self._ssl,
             open_timeout=self._open_timeout,
             ping_interval=self._ping_interval,
@@ -528,6 +534,10 @@ class AgentCore:
                 self._backoff.reset()
                 self._store.dispatch(LinkChanged(Connection(LinkStatus.ONLINE)))
                 await self._flush_outbox()
+                if self.state.agents is not None:
+                    # agent_updated is subscribed per connection: list again after a resume.
+                    with contextlib.suppress(RequestError, LinkLostError, NotConnectedError):
+                        await self.list_agents()
                 await reader
             finally:
                 self._link = None
@@ -588,6 +598,10 @@ class AgentCore:
         self._store.dispatch(event)
         if isinstance(event, Snapshot):
             self._snapshot_seen.set()
+
+    def _on_reply(self, reply: ServerReply) -> None:
+        if isinstance(reply, Agents):
+            self._store.dispatch(AgentsListed(tuple(reply.agents)))
 
     async def _call(self, request: ClientMessage, expect: type[R]) -> R:
         link = self._link

@@ -41,9 +41,11 @@ class Link:
         ws: ClientConnection,
         on_event: Callable[[ServerEvent], None],
         request_timeout: float,
+        on_reply: Callable[[ServerReply], None] | None = None,
     ) -> None:
         self._ws = ws
         self._on_event = on_event
+        self._on_reply = on_reply
         self._request_timeout = request_timeout
         self._pending: dict[RequestId, asyncio.Future[ServerReply]] = {}
 
@@ -83,7 +85,12 @@ class Link:
                     log.warning("ignoring a frame the server should not send: %s", exc.message)
                     continue
                 if isinstance(message, _REPLY_TYPES):
-                    self._settle(cast(ServerReply, message))
+                    reply = cast(ServerReply, message)
+                    if self._on_reply is not None:
+                        # In frame order with the events: a reply that carries state (the
+                        # agent list) must not overwrite an event that came after it.
+                        self._on_reply(reply)
+                    self._settle(reply)
                 else:
                     self._on_event(cast(ServerEvent, message))
         finally:
@@ -117,6 +124,7 @@ async def open_link(
     url: str,
     *,
     on_event: Callable[[ServerEvent], None],
+    on_reply: Callable[[ServerReply], None] | None = None,
     ssl_context: ssl.SSLContext | None,
     open_timeout: float,
     ping_interval: float | None,
@@ -137,7 +145,7 @@ async def open_link(
         max_size=MAX_FRAME_BYTES,
         proxy=None,  # an agent desktop talks to its routing server directly
     ) as ws:
-        link = Link(ws, on_event, request_timeout)
+        link = Link(ws, on_event, request_timeout, on_reply)
         reader = asyncio.create_task(link.read(), name="agent-core reader")
         try:
             yield link, reader

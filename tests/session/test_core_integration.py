@@ -372,6 +372,13 @@ async def test_supervisor_sees_agents_live_and_resets_a_presence(server: Running
         timeline = await supervisor.presence_timeline(UserId("alice"))
         assert timeline[-1].by == "sam"
 
+        # After a resume the live table keeps updating (the subscription is per connection).
+        await supervisor.force_reconnect()
+        await supervisor.wait_for(lambda s: not s.online, WAIT_S)
+        await supervisor.wait_for(lambda s: s.online, WAIT_S)
+        await alice.set_presence(Presence.AWAY)
+        await supervisor.wait_for(lambda s: _presence_of(s, "alice") is Presence.AWAY, WAIT_S)
+
 
 def _presence_of(state: AgentState, agent: str) -> Presence | None:
     for view in state.agents or ():
