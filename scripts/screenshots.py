@@ -1,0 +1,176 @@
+"""Take the README's screenshots from real windows on a virtual X display.
+
+Run through `scripts/screenshots`, which provides the X server (Xvfb) and a D-Bus session; this
+script starts the notification daemon (dunst) on it, the reference server on its own thread,
+signs in as alice and as sam, plays the customer over the protocol, and captures the whole screen
+with ImageMagick's `import`, so the desktop notification is in the picture as the agent sees it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import qasync
+from PySide6.QtWidgets import QApplication
+
+from agent_desktop.ctl.client import open_session
+from agent_desktop.demo import EmbeddedServer
+from agent_desktop.protocol.messages import (
+    Ack,
+    CreateWork,
+    CustomerMessage,
+    SetPresence,
+    WorkCreated,
+)
+from agent_desktop.protocol.vocabulary import Channel, Presence, QueueId, UserId
+from agent_desktop.session.settings import Settings
+from agent_desktop.ui.desktop import DesktopApp, StartOptions
+from agent_desktop.ui.settings_store import SettingsStore
+from agent_desktop.ui.theme import ThemeFollower
+
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+WIDTH, HEIGHT = 1280, 800
+
+
+async def settle(seconds: float = 0.8) -> None:
+    await asyncio.sleep(seconds)
+
+
+async def run(*command: str) -> None:
+    process = await asyncio.create_subprocess_exec(*command)
+    await process.wait()
+
+
+async def capture(name: str) -> None:
+    target = DOCS / name
+    await run("import", "-window", "root", str(target))
+    print(f"wrote {target}")
+
+
+async def take(app: QApplication, folder: Path) -> None:
+    server = EmbeddedServer(folder / "server", demo_traffic=False)
+    url = server.start()
+    try:
+        sam_wire, _ = await open_session(url, "sam", "demo")
+        bob_wire, _ = await open_session(url, "bob", "demo")
+
+        async def work(
+            channel: Channel, queue: str, name: str | None, subject: str, **more: str
+        ) -> str:
+            created = await sam_wire.request(
+                lambda rid: CreateWork(
+                    id=rid,
+                    channel=channel,
+                    queue=QueueId(queue),
+                    customer_name=name,
+                    subject=subject,
+                    agent=UserId("alice"),
+                    **more,  # type: ignore[arg-type]
+                ),
+                WorkCreated,
+            )
+            return created.work.work_id
+
+        async def customer(work_id: str, text: str) -> None:
+            await sam_wire.request(
+                lambda rid: CustomerMessage(id=rid, work_id=work_id, text=text),  # type: ignore[arg-type]
+                Ack,
+            )
+
+        alice = DesktopApp(
+            app,
+            SettingsStore(folder / "alice"),
+            StartOptions(
+                Settings(server_url=url, user="alice", sound=False),
+                password="demo",
+                keep_token=False,
+            ),
+        )
+        alice_run = asyncio.create_task(alice.run())
+        await alice.core.wait_for(lambda s: s.online and s.presence is not None)
+        alice.window.setGeometry(0, 0, WIDTH, HEIGHT)
+        alice.window.active_changed.emit(False)  # the agent is in another window
+
+        vip = await work(Channel.CHAT, "chat_vip", "Chen Wei", "Password reset")
+        await customer(vip, "I can't log in to my account since yesterday.")
+        await alice.core.wait_for(lambda s: len(s.sessions) == 1)
+        chat = await work(Channel.CHAT, "chat", "Ana Lima", "Order 5521 is late")
+        await customer(chat, "Hi! My order 5521 was due on Monday and still hasn't arrived.")
+        await alice.core.wait_for(lambda s: len(s.offers) == 1)
+        await settle(2.0)
+        await capture("screenshot-offer.png")
+
+        offer = alice.core.state.offers[0]
+        await alice.core.accept(offer.offer_id)
+        state = await alice.core.wait_for(lambda s: len(s.sessions) == 2)
+        session = next(s for s in state.sessions if s.work.work_id == chat)
+        await settle()
+        alice.window.show_session(session.session_id)
+        await alice.core.send_message(
+            session.session_id, "Sorry about that, Ana! Let me look up order 5521."
+        )
+        await customer(chat, "Thank you. It's a birthday present, so it's a bit urgent.")
+        await alice.core.send_message(
+            session.session_id,
+            "It left our warehouse yesterday and is due tomorrow before noon. "
+            "I've added priority delivery at no charge.",
+        )
+        await customer(chat, "That's great, thanks so much!")
+        await work(Channel.SMS, "sms", None, "Appointment", phone="+1 555-010-0199")
+        await settle(2.0)
+        await capture("screenshot-session.png")
+
+        await bob_wire.request(lambda rid: SetPresence(id=rid, presence=Presence.AVAILABLE), Ack)
+        sam = DesktopApp(
+            app,
+            SettingsStore(folder / "sam"),
+            StartOptions(
+                Settings(server_url=url, user="sam", sound=False), password="demo", keep_token=False
+            ),
+        )
+        sam_run = asyncio.create_task(sam.run())
+        await sam.core.wait_for(lambda s: s.agents is not None and len(s.agents) >= 3)
+        alice.window.hide()
+        await run("dunstctl", "close-all")  # alice's notifications are not sam's
+        sam.window.setGeometry(0, 0, WIDTH, HEIGHT)
+        sam.window.pages.setCurrentWidget(sam.window.team)
+        sam.window.team.select_agent(UserId("alice"))
+        await settle(2.0)
+        await capture("screenshot-supervisor.png")
+
+        sam.quit()
+        alice.quit()
+        await asyncio.gather(sam_run, alice_run)
+        await sam_wire.close()
+        await bob_wire.close()
+    finally:
+        server.stop()
+
+
+def main() -> int:
+    if not os.environ.get("DISPLAY") or not shutil.which("import"):
+        sys.stderr.write("run me through scripts/screenshots (needs Xvfb, D-Bus and ImageMagick)\n")
+        return 2
+    dunst = subprocess.Popen(["dunst"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        app = QApplication(sys.argv[:1])
+        app.setApplicationName("Agent Desktop")
+        ThemeFollower(app)
+        loop = qasync.QEventLoop(app)
+        asyncio.set_event_loop(loop)
+        with loop, tempfile.TemporaryDirectory() as folder:
+            os.environ["AGENT_DESKTOP_CONFIG_DIR"] = folder
+            loop.run_until_complete(take(app, Path(folder)))
+    finally:
+        dunst.terminate()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
