@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 
 R = TypeVar("R")
 _REPLY_TYPES: Final = get_args(ServerReply)
+CLOSE_TIMEOUT_S: Final = 2.0
 
 
 class Link:
@@ -142,6 +143,8 @@ async def open_link(
         # interval + timeout, and the core starts reconnecting.
         ping_interval=ping_interval,
         ping_timeout=ping_timeout,
+        # A dead link never answers the closing handshake either: do not wait long for it.
+        close_timeout=CLOSE_TIMEOUT_S,
         max_size=MAX_FRAME_BYTES,
         proxy=None,  # an agent desktop talks to its routing server directly
     ) as ws:

@@ -793,3 +793,65 @@ async def test_sync_clock_measures_the_offset_again(server: RunningServer) -> No
         offset = await core.sync_clock()
         assert abs(offset) < 1.0
         assert core.state.clock_offset == offset
+
+
+class Blackhole:
+    """A TCP relay in front of the server that can stop carrying bytes without closing.
+
+    Stands in for a network that silently drops packets (Wi-Fi gone, VPN down): no FIN, no
+    RST, only silence, which only the heartbeat can detect.
+    """
+
+    def __init__(self, target_port: int) -> None:
+        self.target_port = target_port
+        self.silent = False
+        self.port = 0
+        self._server: asyncio.Server | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    async def __aenter__(self) -> Blackhole:
+        self._server = await asyncio.start_server(self._relay, "127.0.0.1", 0)
+        self.port = self._server.sockets[0].getsockname()[1]
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        assert self._server is not None
+        self._server.close()
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self._server.wait_closed()
+
+    async def _relay(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
+        for source, sink in ((reader, up_writer), (up_reader, writer)):
+            task = asyncio.create_task(self._pump(source, sink))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    async def _pump(self, source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
+        try:
+            while data := await source.read(65536):
+                if not self.silent:
+                    sink.write(data)
+                    await sink.drain()
+        finally:
+            sink.close()
+
+
+async def test_a_silent_link_is_detected_by_the_heartbeat_and_resumed(
+    server: RunningServer,
+) -> None:
+    async with Blackhole(server.port) as relay:
+        core = make_core(f"ws://127.0.0.1:{relay.port}")
+        async with started(core):
+            relay.silent = True
+            # ping every 1 s, 1 s to answer: the dead link is noticed in about 2 s.
+            state = await core.wait_for(
+                lambda s: s.connection.status is not LinkStatus.ONLINE, WAIT_S
+            )
+            assert state.shown_presence in (Presence.OFFLINE, None)
+            relay.silent = False
+            core.reconnect_now()
+            state = await core.wait_for(lambda s: s.online, WAIT_S)
+            assert state.shown_presence is Presence.AVAILABLE
