@@ -221,6 +221,7 @@ class AgentCore:
         if self._run_task is not None:
             raise RuntimeError("the core is already started")
         self._closing = False
+        self._retry_now.clear()
         if self._tokens is not None and self._token is None:
             try:
                 self._token = await self._tokens.load()
@@ -250,7 +251,7 @@ class AgentCore:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._run_task
             self._run_task = None
-        self._store.stop_timer()
+        # The offer timer keeps running: an offer still leaves the desktop at its expiry.
         if self.state.connection.status is not LinkStatus.AUTH_FAILED:
             self._store.dispatch(LinkChanged(Connection(LinkStatus.OFFLINE)))
 

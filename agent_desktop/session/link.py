@@ -30,6 +30,10 @@ from agent_desktop.protocol.vocabulary import ErrorCode, RequestId
 from agent_desktop.session.errors import LinkLostError, RequestError
 
 log = logging.getLogger(__name__)
+# websockets logs every frame at DEBUG, the login frame with its password or token included:
+# its logger never goes below INFO, whatever the application configures.
+_websocket_log = logging.getLogger(f"{__name__}.websocket")
+_websocket_log.setLevel(logging.INFO)
 
 R = TypeVar("R")
 _REPLY_TYPES: Final = get_args(ServerReply)
@@ -146,6 +150,7 @@ async def open_link(
         # A dead link never answers the closing handshake either: do not wait long for it.
         close_timeout=CLOSE_TIMEOUT_S,
         max_size=MAX_FRAME_BYTES,
+        logger=_websocket_log,
         proxy=None,  # an agent desktop talks to its routing server directly
     ) as ws:
         link = Link(ws, on_event, request_timeout, on_reply)

@@ -7,6 +7,7 @@ CustomerMessage); the agent under test is an `AgentCore`, as the app and the ctl
 from __future__ import annotations
 
 import asyncio
+import logging
 import random
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -855,3 +856,28 @@ async def test_a_silent_link_is_detected_by_the_heartbeat_and_resumed(
             core.reconnect_now()
             state = await core.wait_for(lambda s: s.online, WAIT_S)
             assert state.shown_presence is Presence.AVAILABLE
+
+
+async def test_no_secret_reaches_the_client_log_even_at_debug(
+    server: RunningServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    # websockets shortens long frames in the middle, so a password's tail would show.
+    password = "demo-secret-tail-marker"
+    caplog.set_level(logging.DEBUG)
+    core = make_core(server.url, password=password)
+    await core.start()
+    try:
+        await core.wait_for(lambda s: s.connection.status is LinkStatus.AUTH_FAILED, WAIT_S)
+        async with started(make_core(server.url)) as good:
+            await good.set_presence(Presence.AWAY)
+    finally:
+        await core.close()
+    client_records = [
+        r
+        for r in caplog.records
+        if r.name.startswith(("agent_desktop.session", "websockets.client"))
+    ]
+    client_text = "\n".join(r.getMessage() for r in client_records)
+    assert "marker" not in client_text
+    assert "token" not in client_text
+    assert not [r for r in client_records if "TEXT" in r.getMessage()]
