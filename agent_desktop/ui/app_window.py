@@ -307,8 +307,7 @@ class AppWindow(QMainWindow):
 
     async def _load_timeline(self) -> None:
         changes = await self.core.presence_timeline()
-        name = self._state.identity.display_name if self._state and self._state.identity else None
-        self.timeline.show_state(changes, name)
+        self.timeline.show_state(changes, None)  # None: the agent's own history
 
     # --- window events -----------------------------------------------------------------------
 

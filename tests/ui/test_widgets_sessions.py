@@ -114,7 +114,7 @@ def test_customer_panel_shows_details_and_contact_link(qtbot: QtBot) -> None:
     assert panel.contact.text() == "Linked to contact c-102"
     assert panel.channel.text() == "Chat · chat queue"
     unknown = view_of(widget, "s2").customer
-    assert unknown.contact.text() == "Unknown customer — not linked to a contact"
+    assert unknown.contact.text() == "Not linked to a contact record"
     assert unknown.email.text() == "—"
 
 

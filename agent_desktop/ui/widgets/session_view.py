@@ -93,7 +93,7 @@ class CustomerPanel(QFrame):
         self.contact.setText(
             f"Linked to contact {customer.contact_id}"
             if customer.contact_id
-            else "Unknown customer — not linked to a contact"
+            else "Not linked to a contact record"
         )
 
 

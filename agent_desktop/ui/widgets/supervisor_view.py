@@ -13,7 +13,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -178,6 +178,19 @@ class SupervisorView(QWidget):
     def show_state(self, agents: Sequence[AgentView] | None) -> None:
         self.model.set_agents(agents or ())
         self._sync()
+        if self.isVisible():
+            self._fit_columns()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # Rows that arrived while the page was hidden were never measured: measure them now.
+        super().showEvent(event)
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        # Every column but the presence column (which takes the rest) fits its contents.
+        for column in range(self.model.columnCount()):
+            if column != 1:
+                self.table.resizeColumnToContents(column)
 
     def selected_agent(self) -> UserId | None:
         rows = self.table.selectionModel().selectedRows()

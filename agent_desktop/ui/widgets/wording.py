@@ -53,7 +53,7 @@ REASON_PHRASES: Final[dict[Reason, str]] = {
     Reason.QUEUE_LIMIT_EXCEEDED: "the session limit was reached",
     Reason.MANUAL: "chosen by hand",
     Reason.SUPERVISOR: "reset by a supervisor",
-    Reason.CAPACITY: "your workload changed",
+    Reason.CAPACITY: "the workload changed",
     Reason.DISCONNECT: "the connection was lost",
     Reason.RECONNECT: "reconnected",
     Reason.LOGIN: "signed in",
