@@ -73,6 +73,7 @@ async def test_states_yields_the_current_state_first() -> None:
         break
 
 
+@pytest.mark.integration  # it tries a real (refused) connection to 127.0.0.1
 async def test_starting_twice_is_a_bug() -> None:
     core = AgentCore(Settings(server_url=URL, user="alice"), password="demo", open_timeout=0.5)
     await core.start()
