@@ -11,17 +11,21 @@ The UI (or a script, or the ctl's simulated agents) holds one `AgentCore`:
 
 Public API:
 
-- `AgentCore` (`core`): lifecycle (`start`, `close`, `logout`/`go_offline`, `login`,
-  `reconnect_now`, `force_reconnect`, `wake`), observation (`state`, `subscribe`, `states()`,
-  `on_announcement`, `wait_for`, `set_window_active`) and intents (`accept`, `open_item`,
-  `reject`, `set_presence`, `reset_presence`, `send_message`, `discard_unsent`,
+- `AgentCore` (`core`): lifecycle (`start`; `login(password)` after AUTH_FAILED; `quit` /
+  `go_offline` = goodbye keeping the token; `logout` = goodbye, token revoked and removed from
+  the keyring; `close` = drop the link without goodbye; `reconnect_now`, `force_reconnect`
+  after sleep or a network change; `wake` after a test moved a ManualClock), observation
+  (`state`, `subscribe`, `states()`, `on_announcement`, `wait_for`, `set_window_active`) and
+  intents (`accept`, `open_item`, `reject`, `set_presence`, `reset_presence`, `send_message`,
+  `discard_unsent`,
   `call_control`/`hold`/`resume`/`mute`/`unmute`/`end_call`, `transfer`, `escalate`,
   `close_session`, `dismiss_alert`, `respond_to_alert`, `dismiss_toast`, `list_agents`,
   `presence_timeline`, `sync_clock`).
 - `AgentState` and its parts (`state`): `Connection`/`LinkStatus`, `Identity`, `PendingOffer`,
   `ShownAlert` (`ClientAlertKind`, `AlertAction`), `ShownToast`, `OutgoingMessage`.
 - `apply` / `next_deadline` (`reducer`): the pure transition, events in `events`, effects
-  (`OfferArrived`, `OfferLeft`, `ToastArrived`, `AlertArrived`) in `effects`.
+  (`OfferArrived`, `OfferLeft`, `ToastArrived`, `AlertArrived`) in `effects`; `StateStore`
+  (`store`) holds the state and its observers; `Link` (`link`) is one websocket connection.
 - `decide`, `NotificationMode`, `NotificationDecision` (`policy`): the notification policy.
 - `Settings`, `SettingsError` (`settings`); `TokenStore` (`credentials`); `Backoff` (`backoff`).
 - Errors (`errors`): `RequestError` (code + message), `NotConnectedError`, `LinkLostError`,
