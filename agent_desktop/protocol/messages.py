@@ -22,6 +22,7 @@ from agent_desktop.protocol.model import (
     Offer,
     PresenceChange,
     PresenceInfo,
+    QueueView,
     Session,
     ShortText,
     Text,
@@ -224,6 +225,8 @@ class LoggedIn(Reply, frozen=True, tag="logged_in", kw_only=True):
     token: str
     token_expires_at: float
     server_time: float
+    queues: list[QueueView] = []
+    """Every queue, for choosing where to transfer or escalate."""
 
 
 class Ack(Reply, frozen=True, tag="ack", kw_only=True):

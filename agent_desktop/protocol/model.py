@@ -173,6 +173,14 @@ class Toast(Struct, frozen=True):
     dismiss_after_s: float = 8.0
 
 
+class QueueView(Struct, frozen=True):
+    """A queue as clients see it: where work can be transferred or escalated to."""
+
+    queue: QueueId
+    name: ShortText
+    channel: Channel
+
+
 class AgentView(Struct, frozen=True):
     """One row of the supervisor's live table."""
 

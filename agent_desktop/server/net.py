@@ -51,7 +51,15 @@ from agent_desktop.protocol.messages import (
     ServerMessage,
     Welcome,
 )
-from agent_desktop.protocol.vocabulary import ErrorCode, RequestId, Role, UserId, WorkState
+from agent_desktop.protocol.model import QueueView
+from agent_desktop.protocol.vocabulary import (
+    ErrorCode,
+    QueueId,
+    RequestId,
+    Role,
+    UserId,
+    WorkState,
+)
 from agent_desktop.server.auth import Authenticator
 from agent_desktop.server.engine import ConnId, Delivery, Engine, Principal
 
@@ -134,6 +142,10 @@ class Hub:
         self._ids = itertools.count(1)
         self._timer: asyncio.TimerHandle | None = None
         self._stopped = False
+        self._queue_directory = [
+            QueueView(queue=QueueId(q.id), name=q.name, channel=q.channel)
+            for q in engine.config.queues
+        ]
 
     # --- HTTP before the upgrade ---------------------------------------------------------------
 
@@ -280,6 +292,7 @@ class Hub:
                 token=result.token,
                 token_expires_at=result.token_expires_at,
                 server_time=self.clock.now(),
+                queues=self._queue_directory,
             )
         )
         link.send(snapshot)

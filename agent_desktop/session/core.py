@@ -557,7 +557,9 @@ class AgentCore:
         # (a password login spends time hashing, so the welcome usually wins).
         if received - sent < round_trip:
             offset = measure_offset(sent, received, logged_in.server_time)
-        identity = Identity(logged_in.user, logged_in.role, logged_in.display_name)
+        identity = Identity(
+            logged_in.user, logged_in.role, logged_in.display_name, tuple(logged_in.queues)
+        )
         self._store.dispatch(SignedIn(identity, clock_offset=offset))
         if logged_in.token != self._token:
             self._token = logged_in.token

@@ -9,7 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from agent_desktop.protocol.model import AgentView, Alert, Offer, PresenceInfo, Session, Toast
+from agent_desktop.protocol.model import (
+    AgentView,
+    Alert,
+    Offer,
+    PresenceInfo,
+    QueueView,
+    Session,
+    Toast,
+)
 from agent_desktop.protocol.vocabulary import (
     AlertKind,
     ErrorCode,
@@ -55,6 +63,8 @@ class Identity:
     user: UserId
     role: Role
     display_name: str
+    queues: tuple[QueueView, ...] = ()
+    """Every queue on the server: where a session can be transferred or escalated."""
 
     @property
     def supervises(self) -> bool:

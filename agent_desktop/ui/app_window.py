@@ -76,7 +76,7 @@ class AppWindow(QMainWindow):
         self.tasks = tasks
         self._now = now or core.clock.now
         self._state: AgentState | None = None
-        self._supervisor_listed = False
+        self._targets: tuple[tuple[str, ...], tuple[tuple[UserId, str], ...]] = ((), ())
         self.setWindowTitle("Agent Desktop")
         self.setWindowIcon(app_icon())
         self.resize(1180, 760)
@@ -269,13 +269,13 @@ class AppWindow(QMainWindow):
             self.tasks.run("List agents", self.core.list_agents())
 
     def _transfer_targets(self, state: AgentState) -> None:
-        queues = sorted({s.work.queue for s in state.sessions} | self._known_queues(state))
+        known = state.identity.queues if state.identity is not None else ()
+        queues = sorted({q.queue for q in known} | {s.work.queue for s in state.sessions})
         agents = [(a.agent, a.display_name) for a in state.agents or ()]
-        self.sessions.set_transfer_targets([QueueId(q) for q in queues], agents)
-
-    @staticmethod
-    def _known_queues(state: AgentState) -> set[str]:
-        return {queue for agent in state.agents or () for queue in agent.queues}
+        targets = (tuple(queues), tuple(agents))
+        if targets != self._targets:  # the transfer dialogs only need rebuilding on change
+            self._targets = targets
+            self.sessions.set_transfer_targets([QueueId(q) for q in queues], agents)
 
     def _tick(self) -> None:
         now = self._now()

@@ -165,6 +165,14 @@ async def test_a_token_resumes_and_logout_revokes_it(server: RunningServer) -> N
             error_of(reply, ErrorCode.AUTH_FAILED)
 
 
+async def test_logged_in_lists_the_queues_for_transfers(server: RunningServer) -> None:
+    async with logged_in(server.url, "alice") as alice:
+        assert alice.logged_in is not None
+        queues = {q.queue: (q.name, q.channel) for q in alice.logged_in.queues}
+        assert queues["chat"] == ("Web chat", Channel.CHAT)
+        assert set(queues) == {"chat", "sms", "voice", "case", "chat_vip"}
+
+
 async def test_a_goodbye_that_keeps_the_token_lets_the_next_start_resume(
     server: RunningServer,
 ) -> None:
