@@ -59,6 +59,8 @@ def _options(args: argparse.Namespace, store: SettingsStore) -> StartOptions:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    # websockets logs every connection at INFO and every frame (passwords too) at DEBUG.
+    logging.getLogger("websockets").setLevel(logging.WARNING)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("Agent Desktop")
@@ -68,12 +70,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setQuitOnLastWindowClosed(False)  # the tray keeps it alive; Quit ends it
     ThemeFollower(app)
 
-    instance = SingleInstance("demo" if args.demo else "app", app)
+    store = SettingsStore()
+    # One instance per user and profile (config folder): a second start raises the first.
+    instance = SingleInstance(f"{'demo' if args.demo else 'app'}:{store.folder}", app)
     if not instance.claim():
         sys.stderr.write("agent-desktop is already running; it was brought to the front.\n")
         return 0
 
-    store = SettingsStore()
     demo: EmbeddedServer | None = None
     if args.demo:
         demo = EmbeddedServer(Path(tempfile.mkdtemp(prefix="agent-desktop-demo-")))
