@@ -168,7 +168,7 @@ async def test_a_token_resumes_and_logout_revokes_it(server: RunningServer) -> N
 async def test_logged_in_lists_the_queues_for_transfers(server: RunningServer) -> None:
     async with logged_in(server.url, "alice") as alice:
         assert alice.logged_in is not None
-        queues = {q.queue: (q.name, q.channel) for q in alice.logged_in.queues}
+        queues = {str(q.queue): (q.name, q.channel) for q in alice.logged_in.queues}
         assert queues["chat"] == ("Web chat", Channel.CHAT)
         assert set(queues) == {"chat", "sms", "voice", "case", "chat_vip"}
 
