@@ -158,17 +158,7 @@ QPushButton[primary="true"] {{
 }}
 QPushButton[danger="true"] {{ color: {p.danger}; }}
 
-QScrollArea#transcript, QWidget#transcriptBody {{ background: {p.window}; border: none; }}
-QFrame#bubble {{ border-radius: 10px; }}
-QFrame#bubble[sender="customer"] {{ background: {p.customer_bubble}; }}
-QFrame#bubble[sender="agent"] {{ background: {p.agent_bubble}; }}
-QFrame#bubble[sender="agent"] QLabel {{ color: {p.agent_bubble_text}; }}
-QFrame#bubble[sender="system"] {{ background: transparent; }}
-QFrame#bubble[sender="system"] QLabel {{ color: {p.muted}; font-style: italic; }}
-QFrame#bubble[delivery="sending"] {{ background: {p.info_bg}; }}
-QFrame#bubble[delivery="sending"] QLabel {{ color: {p.info_text}; }}
-QFrame#bubble[delivery="failed"] {{ background: {p.danger_bg}; }}
-QFrame#bubble[delivery="failed"] QLabel {{ color: {p.danger_text}; }}
+QListView#transcript {{ background: {p.window}; border: none; }}
 QPlainTextEdit#replyBox {{
     background: {p.surface}; border: 1px solid {p.border}; border-radius: 6px; padding: 4px;
 }}

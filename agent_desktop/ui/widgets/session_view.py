@@ -13,26 +13,25 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QPushButton,
-    QScrollArea,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
-from agent_desktop.protocol.model import CaseRecord, ChatMessage, Customer, Session
+from agent_desktop.protocol.model import CaseRecord, Customer, Session
 from agent_desktop.protocol.vocabulary import (
     CallAction,
     CallState,
     Channel,
     QueueId,
-    Sender,
     SessionId,
     UserId,
 )
-from agent_desktop.session.state import OutboxStatus, OutgoingMessage
+from agent_desktop.session.state import OutgoingMessage
 from agent_desktop.ui.theme import channel_icon
+from agent_desktop.ui.widgets.transcript import Transcript
 from agent_desktop.ui.widgets.transfer_dialog import AgentChoice, TransferDialog
-from agent_desktop.ui.widgets.wording import CALL_STATE_LABELS, CHANNEL_LABELS, clock_text
+from agent_desktop.ui.widgets.wording import CALL_STATE_LABELS, CHANNEL_LABELS
 
 TEXT_CHANNELS = (Channel.CHAT, Channel.SMS)
 
@@ -95,142 +94,6 @@ class CustomerPanel(QFrame):
             if customer.contact_id
             else "Not linked to a contact record"
         )
-
-
-class Bubble(QFrame):
-    """One message: customer on the left, agent on the right, system notes centred."""
-
-    MAX_TEXT_WIDTH = 460
-
-    def __init__(self, sender: Sender, text: str, at: float, state: str = "") -> None:
-        super().__init__()
-        self.setObjectName("bubble")
-        self.setProperty("sender", sender.value)
-        if state:
-            self.setProperty("delivery", "failed" if state == "not sent" else "sending")
-        self.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(12, 7, 12, 7)
-        layout.setSpacing(2)
-        self.text = QLabel(text)
-        self.text.setWordWrap(True)
-        self.text.setTextFormat(Qt.TextFormat.PlainText)
-        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        # A word-wrapped label shrinks to its narrowest layout: give it the width its longest
-        # line needs, up to a readable measure.
-        longest = max(
-            (self.text.fontMetrics().horizontalAdvance(line) for line in text.splitlines() or [""]),
-            default=0,
-        )
-        self.text.setMinimumWidth(min(longest + 4, self.MAX_TEXT_WIDTH))
-        self.text.setMaximumWidth(self.MAX_TEXT_WIDTH)
-        layout.addWidget(self.text)
-        meta = clock_text(at)
-        self.meta = QLabel(f"{meta} · {state}" if state else meta)
-        self.meta.setObjectName("deliveryState" if state else "bubbleTime")
-        font = self.meta.font()
-        font.setPointSizeF(max(7.0, font.pointSizeF() * 0.85))
-        self.meta.setFont(font)
-        self.meta.setAlignment(Qt.AlignmentFlag.AlignRight)
-        layout.addWidget(self.meta)
-
-
-class Transcript(QScrollArea):
-    """The conversation, appended to as messages arrive; unconfirmed messages at the end."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.setObjectName("transcript")
-        self.setWidgetResizable(True)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        body = QWidget()
-        body.setObjectName("transcriptBody")
-        self._layout = QVBoxLayout(body)
-        self._layout.setContentsMargins(12, 12, 12, 12)
-        self._layout.setSpacing(8)
-        self._layout.addStretch(1)
-        self.setWidget(body)
-        self._shown: list[ChatMessage] = []
-        self._pending: list[QWidget] = []
-        self._bubbles: list[Bubble] = []
-        self._pending_bubbles: list[Bubble] = []
-        self._pending_shown: tuple[OutgoingMessage, ...] = ()
-        # Follow new messages to the bottom, unless the agent scrolled up to read back.
-        self._follow = True
-        bar = self.verticalScrollBar()
-        bar.valueChanged.connect(self._on_scrolled)
-        bar.rangeChanged.connect(self._on_range_changed)
-
-    def _on_scrolled(self, value: int) -> None:
-        self._follow = value >= self.verticalScrollBar().maximum() - 4
-
-    def _on_range_changed(self, _low: int, high: int) -> None:
-        if self._follow:
-            self.verticalScrollBar().setValue(high)
-
-    def show_state(
-        self, messages: Sequence[ChatMessage], unsent: Sequence[OutgoingMessage]
-    ) -> None:
-        messages = list(messages)
-        if messages[: len(self._shown)] != self._shown:
-            self._clear()
-        for message in messages[len(self._shown) :]:
-            bubble = Bubble(message.sender, message.text, message.at)
-            self._bubbles.append(bubble)
-            self._add_row(bubble, message.sender, None)
-        self._shown = messages
-        confirmed = {m.client_msg_id for m in messages if m.client_msg_id}
-        unsent = tuple(m for m in unsent if m.client_msg_id not in confirmed)
-        if unsent != self._pending_shown:
-            for row in self._pending:
-                self._layout.removeWidget(row)
-                row.hide()
-                row.deleteLater()
-            self._pending = []
-            self._pending_bubbles = []
-            for outgoing in unsent:
-                failed = outgoing.status is OutboxStatus.FAILED
-                bubble = Bubble(
-                    Sender.AGENT,
-                    outgoing.text,
-                    outgoing.typed_at,
-                    "not sent" if failed else "sending…",
-                )
-                if failed and outgoing.error:
-                    bubble.setToolTip(outgoing.error)
-                self._pending_bubbles.append(bubble)
-                self._pending.append(self._add_row(bubble, Sender.AGENT, self._layout.count()))
-            self._pending_shown = unsent
-
-    def bubbles(self) -> list[Bubble]:
-        """Every message on screen, top to bottom: confirmed ones, then unconfirmed."""
-        return self._bubbles + self._pending_bubbles
-
-    def _add_row(self, bubble: Bubble, sender: Sender, at: int | None) -> QWidget:
-        row = QWidget()
-        layout = QHBoxLayout(row)
-        layout.setContentsMargins(0, 0, 0, 0)
-        if sender is not Sender.CUSTOMER:
-            layout.addStretch(1)
-        layout.addWidget(bubble)
-        if sender is not Sender.AGENT:
-            layout.addStretch(1)
-        # Confirmed messages go above the unconfirmed ones, which stay at the end.
-        position = self._layout.count() - len(self._pending) if at is None else at
-        self._layout.insertWidget(position, row)
-        return row
-
-    def _clear(self) -> None:
-        while self._layout.count() > 1:
-            item = self._layout.takeAt(1)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.deleteLater()
-        self._shown = []
-        self._pending = []
-        self._pending_shown = ()
-        self._bubbles = []
-        self._pending_bubbles = []
 
 
 class ReplyBox(QPlainTextEdit):
