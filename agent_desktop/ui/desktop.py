@@ -30,6 +30,7 @@ from agent_desktop.ui.notify.chain import build_offer_notifier
 from agent_desktop.ui.notify.notifier import OfferNotifier
 from agent_desktop.ui.notify.path import PathReport
 from agent_desktop.ui.settings_store import SettingsStore
+from agent_desktop.ui.sign_in_problem import sign_in_problem
 from agent_desktop.ui.tasks import TaskOwner
 from agent_desktop.ui.widgets.settings_dialog import SettingsDialog
 from agent_desktop.ui.widgets.tray import TrayIcon
@@ -87,6 +88,11 @@ class DesktopApp(QObject):
             self.core.on_announcement(self.announcer.announce),
         ]
         self._login: LoginDialog | None = None
+        self._settings_dialog: SettingsDialog | None = None
+        # A sign-in with a typed (or given) password that has not reached the server yet: if
+        # the link fails, the agent hears why in the sign-in dialog instead of endless retries.
+        # A resume (stored token, or after being online) keeps retrying by itself.
+        self._first_sign_in = options.password is not None
         self._latest: AgentState | None = None
         self._notice_shown: str | None = None
         self._paint = QTimer(self)
@@ -118,6 +124,9 @@ class DesktopApp(QObject):
         """Closing the notification answers nothing: the offer stays in the app until expiry."""
 
     def _make_core(self, settings: Settings, password: str | None) -> AgentCore:
+        # The core's link is built from these (a CA makes its TLS context): a change needs a
+        # new core. Its other settings (notifications, sound) are updated in place.
+        self._core_link = _link_identity(settings)
         tokens = (
             TokenStore(settings.server_url, settings.user)
             if self.options.keep_token and settings.user
@@ -186,6 +195,7 @@ class DesktopApp(QObject):
     # --- sign in -----------------------------------------------------------------------------
 
     def _render(self, state: AgentState) -> None:
+        self._watch_first_sign_in(state)
         # Bursts of events (a busy chat, a resync) are coalesced: the window paints the newest
         # state at most once per frame instead of once per message.
         self._latest = state
@@ -205,6 +215,20 @@ class DesktopApp(QObject):
             self._notice_shown = state.credentials_notice
             self.window.show_message(state.credentials_notice, 15000)
 
+    def _watch_first_sign_in(self, state: AgentState) -> None:
+        status = state.connection.status
+        if status is LinkStatus.ONLINE or status is LinkStatus.AUTH_FAILED:
+            self._first_sign_in = False
+        elif self._first_sign_in and status is LinkStatus.RECONNECTING:
+            self._first_sign_in = False
+            problem = sign_in_problem(self.core.settings.server_url, state.connection.detail)
+            log.info("first sign-in failed: %s", state.connection.detail)
+            self.tasks.run("Stop signing in", self._stop_signing_in(problem))
+
+    async def _stop_signing_in(self, problem: str) -> None:
+        await self.core.close()
+        self.ask_for_password(problem)
+
     def ask_for_password(self, problem: str | None) -> None:
         if self._login is not None:
             self._login.show_problem(problem)
@@ -212,11 +236,13 @@ class DesktopApp(QObject):
         dialog = LoginDialog(self.settings, problem, self.window)
         dialog.submitted.connect(self._signed_in)
         dialog.rejected.connect(self._login_cancelled)
+        dialog.settings_requested.connect(self.open_settings)
         self._login = dialog
         dialog.open()
 
     def _signed_in(self, settings: Settings, password: str) -> None:
         self._login = None
+        self._first_sign_in = True
         self.tasks.run("Sign in", self._restart(settings, password))
 
     def _login_cancelled(self) -> None:
@@ -228,10 +254,7 @@ class DesktopApp(QObject):
         if settings != self.settings:
             self.settings = settings
             self.store.save(settings)
-        if (settings.server_url, settings.user) != (
-            self.core.settings.server_url,
-            self.core.settings.user,
-        ):
+        if _link_identity(settings) != self._core_link:
             await self._replace_core(settings, password)
             return
         self.core.login(password)
@@ -254,22 +277,31 @@ class DesktopApp(QObject):
     # --- settings ----------------------------------------------------------------------------
 
     def open_settings(self) -> None:
-        dialog = SettingsDialog(self.settings, self.window)
+        # Over the sign-in dialog when it is open (it is modal): a CA is added from there.
+        parent = self._login if self._login is not None else self.window
+        dialog = SettingsDialog(self.settings, parent)
         if self.notification_report is not None:
             dialog.set_self_test_result(self.notification_report.reason)
         dialog.settings_accepted.connect(self._settings_changed)
+        dialog.finished.connect(self._settings_closed)
+        self._settings_dialog = dialog
         dialog.open()
 
+    def _settings_closed(self) -> None:
+        if self._settings_dialog is not None:
+            self._settings_dialog.deleteLater()
+            self._settings_dialog = None
+
     def _settings_changed(self, settings: Settings) -> None:
-        moved = (settings.server_url, settings.user) != (
-            self.settings.server_url,
-            self.settings.user,
-        )
+        moved = _link_identity(settings) != _link_identity(self.settings)
         self.settings = settings
         self.store.save(settings)
+        # The running core reads the notification and sound settings for the next offer.
         self.core.settings = settings
-        if moved:
-            self.ask_for_password("Sign in to the new server or user.")
+        if self._login is not None:
+            self._login.set_settings(settings)
+        elif moved:
+            self.ask_for_password("Sign in to use the new server, user or CA certificate.")
 
     def _on_path_reported(self, report: PathReport) -> None:
         self.notification_report = report
@@ -301,6 +333,11 @@ class DesktopApp(QObject):
 
     def _refused(self, text: str) -> None:
         self.window.show_message(text)
+
+
+def _link_identity(settings: Settings) -> tuple[str, str, str | None]:
+    """What the core's connection is built from: a change needs a new core (and a sign-in)."""
+    return settings.server_url, settings.user, settings.ca_path
 
 
 def _short_path(report: PathReport) -> str:

@@ -24,9 +24,11 @@ from agent_desktop.ui.theme import app_icon
 class LoginDialog(QDialog):
     """Signals:
     submitted(Settings, str): valid server and user (as settings) and the typed password.
+    settings_requested(): the agent wants the settings (a CA certificate for wss://).
     """
 
     submitted = Signal(object, str)
+    settings_requested = Signal()
 
     def __init__(
         self, settings: Settings, problem: str | None = None, parent: QWidget | None = None
@@ -62,10 +64,20 @@ class LoginDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Sign in")
+        self.settings_button = self.buttons.addButton(
+            "Settings…", QDialogButtonBox.ButtonRole.ResetRole
+        )
+        self.settings_button.clicked.connect(self.settings_requested)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         (self.password if settings.user else self.user).setFocus()
+
+    def set_settings(self, settings: Settings) -> None:
+        """Settings changed while the dialog is open (e.g. a CA added): sign in with them."""
+        self._settings = settings
+        self.server_url.setText(settings.server_url)
+        self.user.setText(settings.user)
 
     def show_problem(self, problem: str | None) -> None:
         self.error.setText(problem or "")

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import ssl
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -73,7 +77,20 @@ class SettingsDialog(QDialog):
         form.addRow("Server", self.server_url)
         self.user = QLineEdit(settings.user)
         form.addRow("User", self.user)
+        ca_row = QHBoxLayout()
+        self.ca_path = QLineEdit(settings.ca_path or "")
+        self.ca_path.setPlaceholderText("None: the system's trusted certificates only")
+        self.ca_path.setToolTip(
+            "A PEM file with your organisation's CA certificate, trusted for wss:// in addition "
+            "to the system's certificates."
+        )
+        self.choose_ca = QPushButton("Choose…")
+        self.choose_ca.clicked.connect(self._choose_ca)
+        ca_row.addWidget(self.ca_path, 1)
+        ca_row.addWidget(self.choose_ca)
+        form.addRow("CA certificate", ca_row)
         layout.addLayout(form)
+        self.ca_chooser: QFileDialog | None = None
 
         self.self_test = QLabel("Notification self-test has not run yet.")
         self.self_test.setWordWrap(True)
@@ -97,6 +114,15 @@ class SettingsDialog(QDialog):
             self.sound.toggled.connect(dependent.setEnabled)
             dependent.setEnabled(settings.sound)
 
+    def _choose_ca(self) -> None:
+        # open(), not exec(): the loop keeps running while the agent picks a file.
+        self.ca_chooser = QFileDialog(
+            self, "CA certificate", self.ca_path.text(), "Certificates (*.pem *.crt *.cer);;All (*)"
+        )
+        self.ca_chooser.setFileMode(QFileDialog.FileMode.ExistingFile)
+        self.ca_chooser.fileSelected.connect(self.ca_path.setText)
+        self.ca_chooser.open()
+
     def set_self_test_result(self, text: str) -> None:
         self.self_test.setText(f"Notification self-test: {text}")
 
@@ -108,6 +134,7 @@ class SettingsDialog(QDialog):
             repeat_sound=self.repeat_sound.isChecked(),
             server_url=self.server_url.text().strip(),
             user=self.user.text().strip(),
+            ca_path=_checked_ca(self.ca_path.text().strip()),
             # Only what differs from "follow the sound switch" is stored, plus what was stored.
             channel_sound={
                 channel: box.isChecked()
@@ -126,3 +153,16 @@ class SettingsDialog(QDialog):
         self.error.setVisible(False)
         super().accept()
         self.settings_accepted.emit(settings)
+
+
+def _checked_ca(path: str) -> str | None:
+    """The CA file if it holds certificates the TLS library accepts; else a `SettingsError`."""
+    if not path:
+        return None
+    try:
+        ssl.create_default_context().load_verify_locations(cafile=path)
+    except FileNotFoundError:
+        raise SettingsError(f"CA certificate: no file at {path}") from None
+    except (OSError, ssl.SSLError, ValueError) as exc:
+        raise SettingsError(f"CA certificate: {path} is not a PEM certificate ({exc})") from None
+    return path
