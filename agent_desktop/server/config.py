@@ -110,6 +110,9 @@ class Timings(Struct, frozen=True, kw_only=True):
     heartbeat_timeout_s: Annotated[float, msgspec.Meta(gt=0)] = 5.0
     token_ttl_s: Annotated[float, msgspec.Meta(gt=0)] = 12 * 3600.0
     toast_dismiss_s: Annotated[float, msgspec.Meta(gt=0, le=60)] = 8.0
+    closed_retention_s: Seconds = 3600.0
+    """Closed work, ended offers and cleared alerts leave the server's memory this long after
+    they finish; they stay on disk (GetWork and the audit log still answer for them)."""
 
 
 class ServerConfig(Struct, frozen=True, kw_only=True):

@@ -116,11 +116,14 @@ from agent_desktop.server.presence import (
     AGENT_CHOOSABLE,
 )
 from agent_desktop.server.records import (
+    KIND_MESSAGE,
     KIND_SESSION,
-    KIND_WORK,
+    MessageRecord,
     OfferRecord,
     SessionRecord,
     WorkRecord,
+    encode_record,
+    message_key,
 )
 from agent_desktop.server.store import Store
 
@@ -230,8 +233,9 @@ class Engine(WorkFlow):
         return list(self._violations())
 
     def accounting(self) -> dict[str, int]:
-        """Work items per WorkState value."""
+        """Work items per WorkState value (closed ones counted also after they left memory)."""
         counts = Counter(w.item.state.value for w in self._work.values())
+        counts[WorkState.CLOSED.value] = self._counters.closed
         return {state.value: counts.get(state.value, 0) for state in WorkState}
 
     # ==== requests ==============================================================================
@@ -290,7 +294,7 @@ class Engine(WorkFlow):
             raise _refuse(ErrorCode.FORBIDDEN, "only a supervisor or admin may do this", request)
 
     def _offer_for(self, principal: Principal, offer_id: OfferId, request: Request) -> OfferRecord:
-        offer = self._offers.get(offer_id)
+        offer = self._offers.get(offer_id) or self._stored_offer(offer_id)
         if offer is None:
             raise _refuse(ErrorCode.UNKNOWN_OFFER, f"no offer {offer_id}", request)
         if offer.agent != principal.user:
@@ -327,8 +331,11 @@ class Engine(WorkFlow):
             raise _refuse(ErrorCode.FORBIDDEN, f"session {session_id} is not yours", request)
         return session
 
-    def _work_for(self, work_id: WorkId, request: Request) -> WorkRecord:
-        work = self._work.get(work_id)
+    def _work_for(
+        self, work_id: WorkId, request: Request, *, transcript: bool = True
+    ) -> WorkRecord:
+        """The work item; a closed one that left memory is read from the store (not kept)."""
+        work = self._work.get(work_id) or self._stored_work(work_id, transcript=transcript)
         if work is None:
             raise _refuse(ErrorCode.UNKNOWN_WORK, f"no work item {work_id}", request)
         return work
@@ -391,7 +398,7 @@ class Engine(WorkFlow):
                 self._clear_alert(alert.alert_id)
 
     def _on_dismiss(self, principal: Principal, request: DismissAlert) -> ServerReply:
-        record = self._alerts.get(request.alert_id)
+        record = self._alerts.get(request.alert_id) or self._stored_alert(request.alert_id)
         if record is None:
             raise _refuse(ErrorCode.UNKNOWN_ALERT, f"no alert {request.alert_id}", request)
         if record.agent != principal.user and principal.role not in _SUPERVISING:
@@ -461,26 +468,38 @@ class Engine(WorkFlow):
     # -- sessions ----------------------------------------------------------------------------
 
     def _append(
-        self, work: WorkRecord, sender: Sender, text: str, client_msg_id: str | None
+        self,
+        work: WorkRecord,
+        sender: Sender,
+        text: str,
+        client_msg_id: str | None = None,
+        session_id: SessionId | None = None,
     ) -> ChatMessage:
+        """One transcript line, stored as its own record (written once, committed before the
+        reply), so a long chat costs the same per message as a short one."""
+        work_id = work.item.work_id
+        seq = len(work.transcript) + 1
         message = ChatMessage(
-            msg_id=f"{work.item.work_id}-{len(work.transcript) + 1}",
+            msg_id=f"{work_id}-{seq}",
             sender=sender,
             text=text,
             at=self.clock.now(),
             client_msg_id=client_msg_id,
         )
         work.transcript.append(message)
-        self._dirty.add((KIND_WORK, work.item.work_id))
+        record = MessageRecord(session_id=session_id, message=message)
+        self.store.put(KIND_MESSAGE, message_key(work_id, seq), encode_record(record))
         return message
 
     def _on_send_message(self, principal: Principal, request: SendMessage) -> ServerReply:
         session = self._session_for(principal, request.session_id, request, supervised=False)
         if request.client_msg_id not in session.client_msg_ids:
+            # The id is stored in the message record, not in the session's (see records).
             session.client_msg_ids.append(request.client_msg_id)
-            self._dirty.add((KIND_SESSION, session.session_id))
             work = self._work[session.work_id]
-            message = self._append(work, Sender.AGENT, request.text, request.client_msg_id)
+            message = self._append(
+                work, Sender.AGENT, request.text, request.client_msg_id, session.session_id
+            )
             self._deliver(
                 session.agent, MessageAdded(session_id=session.session_id, message=message)
             )
@@ -612,7 +631,7 @@ class Engine(WorkFlow):
         return WorkCreated(re=RequestId(request.id), work=work.item)
 
     def _open_work(self, request: CustomerMessage | CustomerEnd) -> WorkRecord:
-        work = self._work_for(request.work_id, request)
+        work = self._work_for(request.work_id, request, transcript=False)
         if work.item.state is WorkState.CLOSED:
             raise _refuse(ErrorCode.WORK_CLOSED, f"work item {request.work_id} is closed", request)
         return work
@@ -624,7 +643,7 @@ class Engine(WorkFlow):
             raise _refuse(
                 ErrorCode.WORK_CLOSED, f"the customer of {request.work_id} has left", request
             )
-        message = self._append(work, Sender.CUSTOMER, request.text, None)
+        message = self._append(work, Sender.CUSTOMER, request.text)
         session = self._sessions.get(work.session_id) if work.session_id else None
         if session is not None:
             self._deliver(
@@ -649,7 +668,7 @@ class Engine(WorkFlow):
             self._close_work(work)
         elif state is WorkState.ASSIGNED and work.session_id is not None:
             session = self._sessions[work.session_id]
-            message = self._append(work, Sender.SYSTEM, "The customer left.", None)
+            message = self._append(work, Sender.SYSTEM, "The customer left.")
             self._deliver(
                 session.agent, MessageAdded(session_id=session.session_id, message=message)
             )

@@ -3,13 +3,17 @@
 `EngineState` is the bottom layer of the engine (`engine_work.WorkFlow` moves work through it,
 `engine.Engine` answers requests on top). It owns every record and index, writes what changed to
 the store at the end of each public call, and knows who is eligible for which queue.
+
+Memory holds the working set: open work, pending offers, open sessions, alerts still shown, and
+finished things for `Timings.closed_retention_s` after they finish (then they are evicted; the
+store keeps them and the engine reads them back on demand).
 """
 
 from __future__ import annotations
 
 import heapq
 import itertools
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Final, NewType
@@ -57,20 +61,29 @@ from agent_desktop.server.presence import (
 from agent_desktop.server.records import (
     KIND_AGENT,
     KIND_ALERT,
+    KIND_ALERT_CLEARED,
+    KIND_MESSAGE,
     KIND_META,
     KIND_OFFER,
+    KIND_OFFER_ENDED,
     KIND_SESSION,
     KIND_TIMELINE,
     KIND_WORK,
+    KIND_WORK_CLOSED,
     META_COUNTERS,
     AgentRecord,
     AlertRecord,
     Counters,
+    MessageRecord,
     OfferRecord,
     SessionRecord,
     TimelineRecord,
     WorkRecord,
+    decode_record,
     encode_record,
+    encode_session,
+    encode_work,
+    message_prefix,
 )
 from agent_desktop.server.routing import QueueIndex
 from agent_desktop.server.store import Store
@@ -134,6 +147,8 @@ class EngineState:
         self._views: dict[UserId, AgentView] = {}
         self._heap: list[tuple[float, int, str, str]] = []
         self._heap_seq = itertools.count()
+        self._retired: deque[tuple[float, str, str]] = deque()
+        """(evict at, finished kind, key) in time order: finished things to drop from memory."""
         # What the current public call produced; flushed by `_finish`.
         self._out: list[Delivery] = []
         self._dirty: set[tuple[str, str]] = set()
@@ -150,6 +165,7 @@ class EngineState:
     def _finish(self) -> list[Delivery]:
         self._publish_views()
         self._flush()
+        self._evict()
         self.store.commit()
         out, self._out = self._out, []
         return out
@@ -172,26 +188,98 @@ class EngineState:
     def _flush(self) -> None:
         store = self.store
         for kind, key in sorted(self._dirty):
-            record: msgspec.Struct | None
-            if kind == KIND_WORK:
-                record = self._work.get(WorkId(key))
-            elif kind == KIND_OFFER:
-                record = self._offers.get(OfferId(key))
-            elif kind == KIND_SESSION:
-                record = self._sessions.get(SessionId(key))
-            elif kind == KIND_AGENT:
-                record = self._agents.get(UserId(key))
-            elif kind == KIND_ALERT:
-                record = self._alerts.get(AlertId(key))
-            elif kind == KIND_META:
-                record = self._counters
-            else:
-                raise AssertionError(f"unknown record kind {kind}")
-            if record is None:
+            stored_kind, data = self._stored_form(kind, key)
+            if data is None:
                 store.delete(kind, key)
-            else:
-                store.put(kind, key, encode_record(record))
+                continue
+            store.put(stored_kind, key, data)
+            if stored_kind != kind:
+                store.delete(kind, key)  # it finished: out of the kind a restart loads
         self._dirty = set()
+
+    def _stored_form(self, kind: str, key: str) -> tuple[str, bytes | None]:
+        """(kind it is stored under now, bytes) of a changed record; None bytes: it is gone."""
+        if kind == KIND_WORK:
+            work = self._work.get(WorkId(key))
+            if work is None:
+                return kind, None
+            closed = work.item.state is WorkState.CLOSED
+            return (KIND_WORK_CLOSED if closed else kind), encode_work(work)
+        if kind == KIND_OFFER:
+            offer = self._offers.get(OfferId(key))
+            if offer is None:
+                return kind, None
+            ended = offer.state is not OfferState.PENDING
+            return (KIND_OFFER_ENDED if ended else kind), encode_record(offer)
+        if kind == KIND_ALERT:
+            alert = self._alerts.get(AlertId(key))
+            if alert is None:
+                return kind, None
+            return (KIND_ALERT_CLEARED if alert.cleared else kind), encode_record(alert)
+        if kind == KIND_SESSION:
+            session = self._sessions.get(SessionId(key))
+            return kind, None if session is None else encode_session(session)
+        record: msgspec.Struct | None
+        if kind == KIND_AGENT:
+            record = self._agents.get(UserId(key))
+        elif kind == KIND_META:
+            record = self._counters
+        else:
+            raise AssertionError(f"unknown record kind {kind}")
+        return kind, None if record is None else encode_record(record)
+
+    def _message_records(self, work_id: WorkId) -> list[MessageRecord]:
+        """A work item's transcript as stored, in order."""
+        stored = self.store.load_prefix(KIND_MESSAGE, message_prefix(work_id))
+        return [decode_record(data, MessageRecord) for _, data in stored]
+
+    def _stored_work(self, work_id: WorkId, *, transcript: bool) -> WorkRecord | None:
+        """A closed work item that has left memory, read back from the store (not kept)."""
+        data = self.store.get(KIND_WORK_CLOSED, work_id)
+        if data is None:
+            return None
+        work = decode_record(data, WorkRecord)
+        if transcript and not work.transcript:
+            work.transcript = [r.message for r in self._message_records(work_id)]
+        return work
+
+    def _stored_offer(self, offer_id: OfferId) -> OfferRecord | None:
+        data = self.store.get(KIND_OFFER_ENDED, offer_id)
+        return None if data is None else decode_record(data, OfferRecord)
+
+    def _stored_alert(self, alert_id: AlertId) -> AlertRecord | None:
+        data = self.store.get(KIND_ALERT_CLEARED, alert_id)
+        return None if data is None else decode_record(data, AlertRecord)
+
+    # ==== retention =============================================================================
+
+    def _retire(self, finished_kind: str, key: str) -> None:
+        """A work item closed, an offer ended or an alert cleared: it leaves memory later."""
+        at = self.clock.now() + self.config.timings.closed_retention_s
+        self._retired.append((at, finished_kind, key))
+
+    def _evict(self) -> None:
+        """Drop finished things past the retention from memory (the store keeps them).
+
+        Nothing open refers to them: an ended offer is only looked up to answer a late
+        accept/reject, a closed item only by GetWork, a cleared alert only by a late dismiss,
+        and each of those falls back to the store."""
+        now = self.clock.now()
+        retired = self._retired
+        while retired and retired[0][0] <= now:
+            _, kind, key = retired.popleft()
+            if kind == KIND_WORK_CLOSED:
+                work = self._work.get(WorkId(key))
+                if work is not None and work.item.state is WorkState.CLOSED:
+                    del self._work[work.item.work_id]
+            elif kind == KIND_OFFER_ENDED:
+                offer = self._offers.get(OfferId(key))
+                if offer is not None and offer.state is not OfferState.PENDING:
+                    del self._offers[offer.offer_id]
+            elif kind == KIND_ALERT_CLEARED:
+                alert = self._alerts.get(AlertId(key))
+                if alert is not None and alert.cleared:
+                    del self._alerts[alert.alert.alert_id]
 
     # ==== deadlines =============================================================================
 
@@ -399,6 +487,7 @@ class EngineState:
         record.cleared = True
         self._agent_alerts.get(record.agent, {}).pop(alert_id, None)
         self._dirty.add((KIND_ALERT, alert_id))
+        self._retire(KIND_ALERT_CLEARED, alert_id)
         self._deliver(record.agent, AlertCleared(alert_id=alert_id))
         self._touched.add(record.agent)
 
@@ -485,6 +574,9 @@ class EngineState:
             o.work_id for o in self._offers.values() if o.state is OfferState.PENDING
         )
         sessions_per_work = Counter(s.work_id for s in self._sessions.values())
+        closed_here = sum(1 for w in self._work.values() if w.item.state is WorkState.CLOSED)
+        if closed_here > self._counters.closed:
+            yield f"{closed_here} closed items in memory but {self._counters.closed} ever closed"
         for work_id, work in self._work.items():
             state = work.item.state
             index = self._index.get(work.item.queue)

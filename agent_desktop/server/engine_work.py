@@ -52,20 +52,28 @@ from agent_desktop.server.engine_state import (
 from agent_desktop.server.records import (
     KIND_AGENT,
     KIND_ALERT,
+    KIND_ALERT_CLEARED,
+    KIND_MESSAGE,
     KIND_META,
     KIND_OFFER,
+    KIND_OFFER_ENDED,
     KIND_SESSION,
     KIND_TIMELINE,
     KIND_WORK,
+    KIND_WORK_CLOSED,
     META_COUNTERS,
     AgentRecord,
     AlertRecord,
     Counters,
+    MessageRecord,
     OfferRecord,
     SessionRecord,
     TimelineRecord,
     WorkRecord,
     decode_record,
+    encode_record,
+    encode_work,
+    message_key,
 )
 from agent_desktop.server.routing import QueueIndex
 
@@ -74,28 +82,37 @@ class WorkFlow(EngineState):
     """Queueing, routing, offers and sessions over the engine's state."""
 
     def _load(self) -> None:
+        """Only what is open comes back: open work with its transcript, pending offers, open
+        sessions, alerts still shown. Finished things stay on disk and are read on demand."""
         store = self.store
+        self._begin()
         for key, data in store.load(KIND_META):
             if key == META_COUNTERS:
                 self._counters = decode_record(data, Counters)
-        for _, data in store.load(KIND_WORK):
-            work = decode_record(data, WorkRecord)
-            self._work[work.item.work_id] = work
-        for _, data in store.load(KIND_OFFER):
-            offer = decode_record(data, OfferRecord)
-            self._offers[offer.offer_id] = offer
-        for _, data in store.load(KIND_SESSION):
+        for _, data in list(store.load(KIND_SESSION)):
             session = decode_record(data, SessionRecord)
             self._sessions[session.session_id] = session
+        for key, data in list(store.load(KIND_WORK)):
+            self._load_work(key, decode_record(data, WorkRecord))
+        for key, data in list(store.load(KIND_OFFER)):
+            offer = decode_record(data, OfferRecord)
+            if offer.state is OfferState.PENDING:
+                self._offers[offer.offer_id] = offer
+            else:  # stored by a version that kept ended offers with the pending ones
+                store.put(KIND_OFFER_ENDED, key, data)
+                store.delete(KIND_OFFER, key)
         for _, data in store.load(KIND_AGENT):
             agent = decode_record(data, AgentRecord)
             if agent.user in self._users:
                 self._agents[agent.user] = agent
-        for _, data in store.load(KIND_ALERT):
+        for key, data in list(store.load(KIND_ALERT)):
             alert = decode_record(data, AlertRecord)
+            if alert.cleared:  # stored by a version that kept cleared alerts with the shown ones
+                store.put(KIND_ALERT_CLEARED, key, data)
+                store.delete(KIND_ALERT, key)
+                continue
             self._alerts[alert.alert.alert_id] = alert
-            if not alert.cleared:
-                self._agent_alerts.setdefault(alert.agent, {})[alert.alert.alert_id] = alert.alert
+            self._agent_alerts.setdefault(alert.agent, {})[alert.alert.alert_id] = alert.alert
         for key, data in sorted(store.load(KIND_TIMELINE)):
             entry = decode_record(data, TimelineRecord)
             self._timeline.setdefault(entry.agent, []).append((key, entry.change))
@@ -114,7 +131,6 @@ class WorkFlow(EngineState):
             if work.item.state is WorkState.QUEUED and work.item.queue in self._index:
                 self._enqueue(work)
 
-        self._begin()
         now = self.clock.now()
         for user in self._users:
             agent = self._agent(user)
@@ -132,6 +148,38 @@ class WorkFlow(EngineState):
         self._flush()
         self.store.commit()
         self._out = []
+
+    def _load_work(self, key: str, work: WorkRecord) -> None:
+        """One stored open work item, with its transcript and its session's message ids."""
+        store = self.store
+        work_id = work.item.work_id
+        session = self._sessions.get(work.session_id) if work.session_id else None
+        if work.transcript:
+            # Stored by a version that kept the transcript inline: one record per message now.
+            legacy_ids = set(session.client_msg_ids) if session else set()
+            for seq, message in enumerate(work.transcript, start=1):
+                sent_in = (
+                    session.session_id if session and message.client_msg_id in legacy_ids else None
+                )
+                record = MessageRecord(session_id=sent_in, message=message)
+                store.put(KIND_MESSAGE, message_key(work_id, seq), encode_record(record))
+            self._dirty.add((KIND_WORK, key))
+            if session is not None:
+                self._dirty.add((KIND_SESSION, session.session_id))
+        elif work.item.state is not WorkState.CLOSED:
+            for record in self._message_records(work_id):
+                work.transcript.append(record.message)
+                client_msg_id = record.message.client_msg_id
+                if session and record.session_id == session.session_id and client_msg_id:
+                    session.client_msg_ids.append(client_msg_id)
+        if work.item.state is WorkState.CLOSED:
+            # Stored by a version that kept closed work with the open: move it, count it.
+            store.put(KIND_WORK_CLOSED, key, encode_work(work))
+            store.delete(KIND_WORK, key)
+            self._dirty.discard((KIND_WORK, key))
+            self._next("closed")
+            return
+        self._work[work_id] = work
 
     def _run_due(self) -> None:
         now = self.clock.now()
@@ -227,8 +275,14 @@ class WorkFlow(EngineState):
         self._dirty.add((KIND_WORK, work.item.work_id))
 
     def _set_work(self, work: WorkRecord, **changes: Any) -> None:
+        closing = (
+            changes.get("state") is WorkState.CLOSED and work.item.state is not WorkState.CLOSED
+        )
         work.item = msgspec.structs.replace(work.item, **changes)
         self._dirty.add((KIND_WORK, work.item.work_id))
+        if closing:
+            self._next("closed")
+            self._retire(KIND_WORK_CLOSED, work.item.work_id)
 
     def _enqueue(self, work: WorkRecord, *, avoid: UserId | None = None) -> None:
         """The item waits in its queue (again); `avoid` is who just could not take it."""
@@ -340,6 +394,7 @@ class WorkFlow(EngineState):
         offer.reason = reason
         offer.held = False
         self._dirty.add((KIND_OFFER, offer.offer_id))
+        self._retire(KIND_OFFER_ENDED, offer.offer_id)
         self._pending.get(offer.agent, set()).discard(offer.offer_id)
         work = self._work[offer.work_id]
         if work.offer_id == offer.offer_id:

@@ -3,6 +3,13 @@
 These are mutable msgspec structs (the engine's working set) that encode to the opaque bytes the
 `Store` keeps. Wire values (`WorkItem`, `Offer`, `Session`, ...) are built from them on demand,
 so the wire stays frozen while the working set can change in place.
+
+What grows is stored apart from what changes: each chat/SMS message is its own record (kind
+"message", key "<work_id>:<seq>"), so a message writes one small record however long the
+transcript is; work and session records are stored without their transcript and message ids,
+which the engine rebuilds from the message records at load. Finished things move to their own
+kinds ("work_closed", "offer_ended", "alert_cleared"): a restart loads only what is still open,
+and history is read back on demand.
 """
 
 from __future__ import annotations
@@ -37,6 +44,7 @@ class WorkRecord(msgspec.Struct, kw_only=True):
     seq: int
     """Arrival order, the last tie-breaker of the queue's FIFO."""
     transcript: list[ChatMessage] = msgspec.field(default_factory=list)
+    """In memory only: stored as message records (`encode_work` leaves it out)."""
     history: list[HistoryEntry] = msgspec.field(default_factory=list)
     offer_id: OfferId | None = None
     """The pending offer, while the item is `offered`."""
@@ -70,7 +78,16 @@ class SessionRecord(msgspec.Struct, kw_only=True):
     opened_reason: Reason
     call: Call | None = None
     client_msg_ids: list[str] = msgspec.field(default_factory=list)
-    """Ids of the agent's messages already stored, so a resend after a reconnect is stored once."""
+    """Ids of the agent's messages already stored, so a resend after a reconnect is stored once.
+    In memory only: rebuilt from the message records of this session (`encode_session`)."""
+
+
+class MessageRecord(msgspec.Struct, kw_only=True):
+    """One transcript line, stored alone under `message_key` when it is added."""
+
+    session_id: SessionId | None
+    """The session the agent wrote it in (for the resend dedupe); None for customer/system."""
+    message: ChatMessage
 
 
 class AgentRecord(msgspec.Struct, kw_only=True):
@@ -102,6 +119,8 @@ class Counters(msgspec.Struct, kw_only=True):
     case: int = 1000
     seq: int = 0
     timeline: int = 0
+    closed: int = 0
+    """Work items ever closed: `accounting()` counts them without holding them in memory."""
 
 
 class TimelineRecord(msgspec.Struct, kw_only=True):
@@ -110,10 +129,18 @@ class TimelineRecord(msgspec.Struct, kw_only=True):
 
 
 KIND_WORK: Final = "work"
+"""Open work items (queued, offered, assigned)."""
+KIND_WORK_CLOSED: Final = "work_closed"
 KIND_OFFER: Final = "offer"
+"""Pending offers."""
+KIND_OFFER_ENDED: Final = "offer_ended"
 KIND_SESSION: Final = "session"
+"""Open sessions; a closed one is deleted (its work item's history tells the rest)."""
+KIND_MESSAGE: Final = "message"
 KIND_AGENT: Final = "agent"
 KIND_ALERT: Final = "alert"
+"""Alerts still shown to their agent."""
+KIND_ALERT_CLEARED: Final = "alert_cleared"
 KIND_TIMELINE: Final = "timeline"
 KIND_META: Final = "meta"
 META_COUNTERS: Final = "counters"
@@ -124,6 +151,29 @@ R = TypeVar("R")
 
 def encode_record(record: msgspec.Struct) -> bytes:
     return _encoder.encode(record)
+
+
+def encode_work(work: WorkRecord) -> bytes:
+    """The work record without its transcript (each message is a record of its own)."""
+    if not work.transcript:
+        return _encoder.encode(work)
+    return _encoder.encode(msgspec.structs.replace(work, transcript=[]))
+
+
+def encode_session(session: SessionRecord) -> bytes:
+    """The session record without its message ids (they are in its message records)."""
+    if not session.client_msg_ids:
+        return _encoder.encode(session)
+    return _encoder.encode(msgspec.structs.replace(session, client_msg_ids=[]))
+
+
+def message_prefix(work_id: WorkId) -> str:
+    return f"{work_id}:"
+
+
+def message_key(work_id: WorkId, seq: int) -> str:
+    """Zero-padded, so a work item's messages read back in order as a key range."""
+    return f"{work_id}:{seq:08d}"
 
 
 def decode_record(data: bytes, kind: type[R]) -> R:

@@ -5,7 +5,8 @@ that changed and commits once before any reply leaves the server. So what a clie
 happened is on disk, and a restart (even after SIGKILL) loads exactly that.
 
 Records are opaque bytes (msgspec-encoded by the engine) in named kinds ("work", "offer",
-"session", "agent", "token", "meta"); the audit log is append-only.
+"session", "agent", "token", "meta", ...); the audit log is append-only. Keys are ordered within a
+kind, so a key prefix (e.g. one work item's messages, "W1001:") reads back as a range.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Protocol
 
+from sortedcontainers import SortedDict
+
 AuditRow = tuple[int, float, str, bytes]
 """(sequence, at, kind, body)"""
 
@@ -22,7 +25,12 @@ AuditRow = tuple[int, float, str, bytes]
 class Store(Protocol):
     def put(self, kind: str, key: str, value: bytes) -> None: ...
     def delete(self, kind: str, key: str) -> None: ...
+    def get(self, kind: str, key: str) -> bytes | None: ...
     def load(self, kind: str) -> Iterator[tuple[str, bytes]]: ...
+    def load_prefix(self, kind: str, prefix: str) -> Iterator[tuple[str, bytes]]:
+        """The records of `kind` whose key starts with `prefix`, in key order."""
+        ...
+
     def append_audit(self, at: float, kind: str, body: bytes) -> None: ...
     def audit(self, since_seq: int = 0, limit: int = 1000) -> list[AuditRow]: ...
     def commit(self) -> None: ...
@@ -33,17 +41,34 @@ class MemoryStore:
     """Keeps nothing across restarts: for tests of pure rules and the durability benchmark."""
 
     def __init__(self) -> None:
-        self._records: dict[str, dict[str, bytes]] = {}
+        # Sorted per kind, so a prefix is a range (as in SQLite's primary key).
+        self._records: dict[str, SortedDict[str, bytes]] = {}
         self._audit: list[AuditRow] = []
 
     def put(self, kind: str, key: str, value: bytes) -> None:
-        self._records.setdefault(kind, {})[key] = value
+        records = self._records.get(kind)
+        if records is None:
+            records = self._records[kind] = SortedDict()
+        records[key] = value
 
     def delete(self, kind: str, key: str) -> None:
-        self._records.get(kind, {}).pop(key, None)
+        records = self._records.get(kind)
+        if records is not None:
+            records.pop(key, None)
+
+    def get(self, kind: str, key: str) -> bytes | None:
+        records = self._records.get(kind)
+        return None if records is None else records.get(key)
 
     def load(self, kind: str) -> Iterator[tuple[str, bytes]]:
         yield from list(self._records.get(kind, {}).items())
+
+    def load_prefix(self, kind: str, prefix: str) -> Iterator[tuple[str, bytes]]:
+        records = self._records.get(kind)
+        if records is None:
+            return
+        keys = list(records.irange(prefix, _prefix_end(prefix), inclusive=(True, False)))
+        yield from [(key, records[key]) for key in keys]
 
     def append_audit(self, at: float, kind: str, body: bytes) -> None:
         self._audit.append((len(self._audit) + 1, at, kind, body))
@@ -56,6 +81,13 @@ class MemoryStore:
 
     def close(self) -> None:
         pass
+
+
+def _prefix_end(prefix: str) -> str:
+    """The smallest key above every key that starts with `prefix`."""
+    if not prefix:
+        raise ValueError("a key prefix must not be empty")
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
 
 
 _SCHEMA = """
@@ -111,8 +143,22 @@ class SqliteStore:
         self._begin()
         self._db.execute("DELETE FROM record WHERE kind = ? AND key = ?", (kind, key))
 
+    def get(self, kind: str, key: str) -> bytes | None:
+        row = self._db.execute(
+            "SELECT value FROM record WHERE kind = ? AND key = ?", (kind, key)
+        ).fetchone()
+        return None if row is None else bytes(row[0])
+
     def load(self, kind: str) -> Iterator[tuple[str, bytes]]:
         rows = self._db.execute("SELECT key, value FROM record WHERE kind = ?", (kind,))
+        for key, value in rows:
+            yield str(key), bytes(value)
+
+    def load_prefix(self, kind: str, prefix: str) -> Iterator[tuple[str, bytes]]:
+        rows = self._db.execute(
+            "SELECT key, value FROM record WHERE kind = ? AND key >= ? AND key < ? ORDER BY key",
+            (kind, prefix, _prefix_end(prefix)),
+        ).fetchall()
         for key, value in rows:
             yield str(key), bytes(value)
 

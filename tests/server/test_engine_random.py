@@ -5,6 +5,7 @@ routing indexes in step, and a refused request changes nothing."""
 from __future__ import annotations
 
 import random
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -69,7 +70,12 @@ CONFIG = make_config(
         user("carol", ["case", "chat_vip", "free"], capacity=100),
         user("sam", role=Role.SUPERVISOR),
     ],
-    timings=Timings(offer_reroute_grace_s=40, session_reclaim_s=90, presence_restore_window_s=60),
+    timings=Timings(
+        offer_reroute_grace_s=40,
+        session_reclaim_s=90,
+        presence_restore_window_s=60,
+        closed_retention_s=150,  # finished things leave memory within a walk
+    ),
 )
 
 agents = st.sampled_from(AGENTS)
@@ -91,7 +97,7 @@ class EngineMachine(RuleBasedStateMachine):
         """Any reply is fine; a refusal must leave everything as it was."""
         if not self.h.conns.get(UserId(name)):
             return
-        before = self.h.state()
+        before = self._state()
         refusal: ProtocolError | None = None
         try:
             self.h.call(name, request)
@@ -99,7 +105,17 @@ class EngineMachine(RuleBasedStateMachine):
             refusal = exc
         if refusal is not None:
             assert refusal.code is not ErrorCode.INTERNAL_ERROR
-            assert self.h.state() == before, f"refused {request} changed state"
+            assert self._state() == before, f"refused {request} changed state"
+
+    def _state(self) -> tuple[object, ...]:
+        """The harness's picture plus the records of finished things and messages."""
+        store = self.h.store
+        kinds = ("message", "work_closed", "offer_ended", "alert_cleared")
+        return (self.h.state(), *(tuple(sorted(store.load(kind))) for kind in kinds))
+
+    def _ever(self, prefix: str, counter: int) -> list[str]:
+        """Every id ever given out (also those whose records left memory): ids start at 1001."""
+        return [f"{prefix}{n}" for n in range(1001, counter + 1)]
 
     @property
     def engine(self) -> Engine:
@@ -154,7 +170,8 @@ class EngineMachine(RuleBasedStateMachine):
 
     @rule(index=picks, end=st.booleans())
     def customer(self, index: int, end: bool) -> None:
-        work_id = self._pick(list(self.engine._work), index)
+        # Also items that left memory: a closed one is read back from the store and refused.
+        work_id = self._pick(self._ever("W", self.engine._counters.work), index)
         if work_id is None:
             return
         if end:
@@ -176,7 +193,8 @@ class EngineMachine(RuleBasedStateMachine):
     def answer_offer(self, owner: int, name: str, index: int, accept: int) -> None:
         """Mostly the offer's own agent answers a pending offer; sometimes anyone, any offer."""
         pending = [o for o, r in self.engine._offers.items() if r.state.value == "pending"]
-        offer_id = self._pick(pending if owner else list(self.engine._offers), index)
+        anything = self._ever("O", self.engine._counters.offer)
+        offer_id = self._pick(pending if owner else anything, index)
         if offer_id is None:
             return
         if owner:
@@ -217,7 +235,7 @@ class EngineMachine(RuleBasedStateMachine):
 
     @rule(name=agents, index=picks)
     def dismiss_alert(self, name: str, index: int) -> None:
-        alert_id = self._pick(list(self.engine._alerts), index)
+        alert_id = self._pick(self._ever("A", self.engine._counters.alert), index)
         if alert_id is not None:
             self._send(name, DismissAlert(id="da", alert_id=alert_id))
 
@@ -229,8 +247,15 @@ class EngineMachine(RuleBasedStateMachine):
 
     @invariant()
     def nothing_lost(self) -> None:
+        """Every item ever created is counted once, also after closed ones left memory."""
         counts = self.engine.accounting()
-        assert sum(counts.values()) == len(self.engine._work)
+        assert sum(counts.values()) == self.engine._counters.work - 1000
+        in_memory = Counter(w.item.state.value for w in self.engine._work.values())
+        for state, count in counts.items():
+            if state == "closed":
+                assert in_memory[state] <= count
+            else:
+                assert in_memory[state] == count
 
 
 EngineMachine.TestCase.settings = settings(
@@ -294,3 +319,7 @@ def test_long_random_walks_keep_the_invariants(seed: int) -> None:
         machine.nothing_lost()
     # The walk did real work, not only refusals.
     assert machine.engine._counters.session > 1010
+    # ...and closed items left memory along the way (or at restarts) while still counted.
+    created = machine.engine._counters.work - 1000
+    assert machine.engine.accounting()["closed"] > 0
+    assert len(machine.engine._work) < created
