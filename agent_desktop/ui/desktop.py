@@ -94,6 +94,7 @@ class DesktopApp(QObject):
         # A resume (stored token, or after being online) keeps retrying by itself.
         self._first_sign_in = options.password is not None
         self._latest: AgentState | None = None
+        self._painted_link: LinkStatus | None = None
         self._notice_shown: str | None = None
         self._paint = QTimer(self)
         self._paint.setSingleShot(True)
@@ -199,7 +200,12 @@ class DesktopApp(QObject):
         # Bursts of events (a busy chat, a resync) are coalesced: the window paints the newest
         # state at most once per frame instead of once per message.
         self._latest = state
-        if not self._paint.isActive():
+        if state.connection.status is not self._painted_link:
+            # A link change paints at once: a drop shows Offline even when the resume is quicker
+            # than a frame, so the agent never sees Available over a link being replaced.
+            self._paint.stop()
+            self._paint_latest()
+        elif not self._paint.isActive():
             self._paint.start()
 
     def _paint_latest(self) -> None:
@@ -207,6 +213,7 @@ class DesktopApp(QObject):
         if state is None:
             return
         self._latest = None
+        self._painted_link = state.connection.status
         self.window.show_state(state)
         self.tray.show_state(state.shown_presence, self.window.sessions.unread_count())
         if state.connection.status is LinkStatus.AUTH_FAILED and self._login is None:
