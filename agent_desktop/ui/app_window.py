@@ -124,6 +124,7 @@ class AppWindow(QMainWindow):
         scroll.setWidgetResizable(True)
         scroll.setWidget(incoming)
         scroll.setMinimumWidth(300)
+        self.incoming = scroll
 
         work = QSplitter(Qt.Orientation.Horizontal)
         work.addWidget(scroll)
@@ -288,11 +289,16 @@ class AppWindow(QMainWindow):
     # --- navigation --------------------------------------------------------------------------
 
     def show_offer(self, offer_id: OfferId) -> None:
-        """Body click on a desktop notification: show the offer in the app."""
+        """Body click on a desktop notification: show the offer in the app.
+
+        The Work page comes up with the offer's card scrolled into view and its Accept button
+        focused, so Space answers it from the keyboard.
+        """
         self.pages.setCurrentIndex(0)
         card = self.offers.card(offer_id)
         if card is not None:
-            card.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.incoming.ensureWidgetVisible(card)
+            card.accept_button.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def show_session(self, session_id: str) -> None:
         self.pages.setCurrentIndex(0)

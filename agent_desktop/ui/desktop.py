@@ -303,8 +303,7 @@ class DesktopApp(QObject):
         moved = _link_identity(settings) != _link_identity(self.settings)
         self.settings = settings
         self.store.save(settings)
-        # The running core reads the notification and sound settings for the next offer.
-        self.core.settings = settings
+        _use_settings(self.core, settings)
         if self._login is not None:
             self._login.set_settings(settings)
         elif moved:
@@ -340,6 +339,15 @@ class DesktopApp(QObject):
 
     def _refused(self, text: str) -> None:
         self.window.show_message(text)
+
+
+def _use_settings(core: AgentCore, settings: Settings) -> None:
+    """The running core decides the next offer's notification and sound with `settings`."""
+    core.settings = settings
+    # Workaround: AgentCore has no public way yet to change the settings of a running core;
+    # its StateStore (which runs the notification policy) keeps the copy it was built with.
+    # Remove once AgentCore offers one (asked of the session owner).
+    core._store.settings = settings
 
 
 def _link_identity(settings: Settings) -> tuple[str, str, str | None]:
