@@ -31,6 +31,10 @@ Choices the rules leave open, made here:
 - A supervisor cannot reset the presence of an agent who is not connected (`invalid_presence`).
 - After a goodbye the next login is fresh (`available`, reason login); only a vanished link
   gets its presence back within the restore window.
+- Closed work, ended offers and cleared alerts leave memory `Timings.closed_retention_s` after
+  they finish (checked at the end of every public call); GetWork, a late accept/reject and a
+  late dismiss read them back from the store and answer as before. `accounting()` counts closed
+  items from a persisted counter, so it still adds up to every item ever created.
 
 Layers: `engine_state.EngineState` (records, indexes, presence, alerts, views, invariants) <-
 `engine_work.WorkFlow` (queueing, routing, offers, sessions, deadlines, arrivals) <- `Engine`

@@ -106,6 +106,20 @@ def bytes_per_message(counts: tuple[int, ...]) -> dict[int, float]:
     return result
 
 
+def wal_bytes_per_message(count: int, folder: Path) -> float:
+    """What SQLite itself appends to its write-ahead log per message (checkpoints off)."""
+    store = SqliteStore(folder / "state.sqlite3")
+    store._db.execute("PRAGMA wal_autocheckpoint=0")
+    h = harness(CONFIG, store, login=["sam", "alice"])
+    work_id, session_id = open_chat(h)
+    wal = folder / "state.sqlite3-wal"
+    before = wal.stat().st_size
+    chat(h, work_id, session_id, count, 0)
+    grown = wal.stat().st_size - before
+    store.close()
+    return grown / count
+
+
 def close_items(h: EngineHarness, count: int) -> None:
     """`count` chats, each offered, accepted, given two messages and closed."""
     for _ in range(count):
@@ -160,6 +174,10 @@ def test_memory_figures_are_measured() -> None:
 def main() -> None:
     for count, per in bytes_per_message((100, 1000)).items():
         print(f"chat of {count:>5} messages: {per:>8.0f} bytes written per message")
+    for count in (100, 1000):
+        with tempfile.TemporaryDirectory() as folder:
+            per = wal_bytes_per_message(count, Path(folder))
+        print(f"chat of {count:>5} messages: {per:>8.0f} bytes of SQLite WAL per message")
     for count in (200, 2000):
         with tempfile.TemporaryDirectory() as folder:
             held, work, offers = memory_after_closed(count, Path(folder))
