@@ -56,6 +56,8 @@ class SessionTabs(QStackedWidget):
         self._seen: dict[SessionId, int] = {}
         """How many customer messages the agent has seen per session."""
         self._customer_counts: dict[SessionId, int] = {}
+        self._counted: dict[SessionId, int] = {}
+        """How many transcript messages `_customer_counts` has looked at (counted as they come)."""
         self._queues: tuple[QueueId, ...] = ()
         self._agents: tuple[AgentChoice, ...] = ()
         self._unread = 0
@@ -95,13 +97,12 @@ class SessionTabs(QStackedWidget):
             view.deleteLater()
             self._seen.pop(session_id, None)
             self._customer_counts.pop(session_id, None)
+            self._counted.pop(session_id, None)
         for position, session in enumerate(sessions):
             unsent = [m for m in outbox if m.session_id == session.session_id]
             view = self._views.get(session.session_id) or self._add(session, position)
             view.show_state(session, unsent)
-            self._customer_counts[session.session_id] = sum(
-                1 for m in session.transcript if m.sender is Sender.CUSTOMER
-            )
+            self._count_customer_lines(session)
         current = self.current_session()
         if current is not None:
             self._seen[current] = self._customer_counts[current]
@@ -145,14 +146,28 @@ class SessionTabs(QStackedWidget):
     def is_unread(self, session_id: SessionId) -> bool:
         return self._customer_counts.get(session_id, 0) > self._seen.get(session_id, 0)
 
+    def _count_customer_lines(self, session: Session) -> None:
+        transcript = session.transcript
+        counted = self._counted.get(session.session_id, 0)
+        if counted > len(transcript):  # a resync rewrote it: count again
+            counted = 0
+            self._customer_counts[session.session_id] = 0
+        added = sum(1 for m in transcript[counted:] if m.sender is Sender.CUSTOMER)
+        self._customer_counts[session.session_id] = (
+            self._customer_counts.get(session.session_id, 0) + added
+        )
+        self._counted[session.session_id] = len(transcript)
+
     def _refresh_titles(self) -> None:
         for index in range(self.tabs.count()):
             view = self.tabs.widget(index)
             assert isinstance(view, SessionView)
             name = view.customer.name.text()
             unread = self.is_unread(view.session_id)
-            self.tabs.setTabText(index, name + (UNREAD_DOT if unread else ""))
-            self.tabs.setTabToolTip(index, f"{name} — new messages" if unread else name)
+            title = name + (UNREAD_DOT if unread else "")
+            if self.tabs.tabText(index) != title:  # a busy chat repaints often; titles rarely
+                self.tabs.setTabText(index, title)
+                self.tabs.setTabToolTip(index, f"{name} — new messages" if unread else name)
         unread_total = sum(1 for sid in self._views if self.is_unread(sid))
         if unread_total != self._unread:
             self._unread = unread_total

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from agent_desktop.protocol.model import CaseRecord, Customer, Session
+from agent_desktop.protocol.model import CaseRecord, Customer, Session, WorkItem
 from agent_desktop.protocol.vocabulary import (
     CallAction,
     CallState,
@@ -70,6 +70,7 @@ class CustomerPanel(QFrame):
         self.email = QLabel()
         self.account = QLabel()
         self.contact = QLabel()
+        self._work: WorkItem | None = None
         for value in (self.phone, self.email, self.account, self.contact):
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         form.addRow(_muted("Phone"), self.phone)
@@ -80,6 +81,9 @@ class CustomerPanel(QFrame):
 
     def show_state(self, session: Session) -> None:
         work = session.work
+        if work == self._work:  # most updates are new messages: nothing here changed
+            return
+        self._work = work
         customer: Customer = work.customer
         self.icon.setPixmap(channel_icon(work.channel).pixmap(22, 22))
         self.name.setText(customer.name)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -77,7 +78,7 @@ class Bubble:
     @property
     def meta(self) -> Line:
         """The small line under the text: the time, and the delivery state when unconfirmed."""
-        time = clock_text(self.at)
+        time = _minute_text(int(self.at // 60))
         return Line(f"{time} · {self.state}" if self.state else time)
 
     def property(self, name: str) -> str | None:
@@ -90,6 +91,12 @@ class Bubble:
 
     def toolTip(self) -> str:  # reads like the widget API the tests already use
         return self.error
+
+
+@lru_cache(maxsize=4096)
+def _minute_text(minute: int) -> str:
+    # Layout asks for every row's meta line again; a chat spans few minutes, so few strftimes.
+    return clock_text(minute * 60.0)
 
 
 BUBBLE_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -198,6 +205,10 @@ class BubbleDelegate(QStyledItemDelegate):
     def __init__(self, view: QListView) -> None:
         super().__init__(view)
         self._view = view
+        # Every layout asks each row's size again: keep them for the width and font they were
+        # measured at (a resize or a theme change measures afresh).
+        self._hints: dict[Bubble, QSize] = {}
+        self._hints_for: tuple[int, str] = (0, "")
 
     def text_width(self) -> int:
         available = self._view.viewport().width() - 2 * SIDE_MARGIN - 2 * PAD_X
@@ -212,9 +223,20 @@ class BubbleDelegate(QStyledItemDelegate):
         bubble = index.data(BUBBLE_ROLE)
         if not isinstance(bubble, Bubble):
             return QSize(0, 0)
-        text, meta = self._sizes(bubble, self._view.font())
+        width = self._view.viewport().width()
+        hint = self._hints.get(bubble)
+        if hint is not None and hint.width() == width:
+            return hint
+        font = self._view.font()
+        measured_for = (width, font.key())
+        if measured_for != self._hints_for:
+            self._hints = {}
+            self._hints_for = measured_for
+        text, meta = self._sizes(bubble, font)
         height = ROW_GAP + PAD_Y + text.height() + META_GAP + meta.height() + PAD_Y
-        return QSize(self._view.viewport().width(), height)
+        hint = QSize(width, height)
+        self._hints[bubble] = hint
+        return hint
 
     def paint(
         self,
