@@ -12,7 +12,7 @@ import re
 
 SETTINGS_HINT = (
     "If your organisation uses its own certificate authority, add its CA certificate in "
-    "Settings… ▸ CA certificate (also on this dialog), then sign in again."
+    "Settings (the Settings… button below), then sign in again."
 )
 
 _REFUSED = ("errno 111", "errno 61", "errno 10061", "connection refused", "connect call failed")

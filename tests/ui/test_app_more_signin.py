@@ -25,6 +25,8 @@ from agent_desktop.session.state import LinkStatus
 from agent_desktop.ui.desktop import DesktopApp, StartOptions
 from agent_desktop.ui.login import LoginDialog
 from agent_desktop.ui.settings_store import SettingsStore
+from agent_desktop.ui.sign_in_problem import sign_in_problem
+from agent_desktop.ui.widgets.settings_dialog import SettingsDialog
 from tests.ui.app_harness import WAIT_S, eventually
 from tests.wire import self_signed_cert
 
@@ -158,8 +160,6 @@ async def test_an_untrusted_certificate_says_so_and_a_ca_added_in_settings_signs
 
 
 def test_a_file_that_is_not_a_certificate_is_refused_in_settings(tmp_path: Path) -> None:
-    from agent_desktop.ui.widgets.settings_dialog import SettingsDialog
-
     not_a_cert = tmp_path / "notes.pem"
     not_a_cert.write_text("hello", encoding="utf-8")
     dialog = SettingsDialog(Settings(user="alice"))
@@ -179,3 +179,27 @@ def test_a_file_that_is_not_a_certificate_is_refused_in_settings(tmp_path: Path)
         assert accepted[0].ca_path is None
     finally:
         dialog.deleteLater()
+
+
+@pytest.mark.parametrize(
+    ("detail", "said"),
+    [
+        # The texts Python and the OS give on Linux (captured from real attempts).
+        ("[Errno 111] Connect call failed ('127.0.0.1', 9)", "Cannot reach U: connection refused"),
+        ("[Errno -2] Name or service not known", "Cannot reach U: the server name is not known"),
+        ("[Errno 101] Network is unreachable", "Cannot reach U: the network is unreachable"),
+        ("timed out during opening handshake", "Cannot reach U: the server did not answer"),
+        (
+            "[SSL: WRONG_VERSION_NUMBER] wrong version number (_ssl.c:1006)",
+            "Cannot reach U: the server does not speak TLS",
+        ),
+        (
+            "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: certificate has "
+            "expired (_ssl.c:1006)",
+            "The server's certificate is not trusted (certificate has expired).",
+        ),
+        ("something new", "Cannot sign in at U: something new"),
+    ],
+)
+def test_each_way_of_not_reaching_the_server_reads_plainly(detail: str, said: str) -> None:
+    assert sign_in_problem("U", detail).startswith(said)
