@@ -137,6 +137,8 @@ async def test_the_tray_presence_menu_sets_presence_on_the_server(
             return next(a.presence.presence for a in agents.agents if a.agent == "alice")
 
         desktop.tray.presence_actions[Presence.AWAY].trigger()
+        # Ticked only once the server has it: the click alone leaves Available ticked.
+        assert desktop.tray.presence_actions[Presence.AVAILABLE].isChecked()
         await until(
             desktop, lambda s: s.presence is not None and s.presence.presence is Presence.AWAY
         )

@@ -41,7 +41,7 @@ class TrayIcon(QObject):
         for presence in CHOOSABLE_PRESENCES:
             action = self.menu.addAction(presence_icon(presence), presence_label(presence))
             action.setCheckable(True)
-            action.triggered.connect(lambda _=False, p=presence: self.presence_chosen.emit(p))
+            action.triggered.connect(lambda _=False, p=presence: self._choose(p))
             self._group.addAction(action)
             self.presence_actions[presence] = action
         self.menu.addSeparator()
@@ -58,9 +58,7 @@ class TrayIcon(QObject):
         if self._shown == (presence, unread):
             return
         self._shown = (presence, unread)
-        for choice, action in self.presence_actions.items():
-            action.setChecked(choice == presence)
-            action.setEnabled(presence is not None)
+        self._tick(presence)
         parts = [APP_NAME]
         if presence is not None:
             parts.append(presence_label(presence))
@@ -68,6 +66,17 @@ class TrayIcon(QObject):
             parts.append(f"{unread} unread session" + ("s" if unread != 1 else ""))
         self.tray.setToolTip(" — ".join(parts))
         self.tray.setIcon(badged_icon(self._base, unread))
+
+    def _tick(self, presence: Presence | None) -> None:
+        for choice, action in self.presence_actions.items():
+            action.setChecked(choice == presence)
+            action.setEnabled(presence is not None)
+
+    def _choose(self, presence: Presence) -> None:
+        # Qt ticks a checkable action on click; the tick follows the server's answer instead
+        # (a refused change must not look accepted).
+        self._tick(self._shown[0] if self._shown is not None else None)
+        self.presence_chosen.emit(presence)
 
     def tooltip(self) -> str:
         return self.tray.toolTip()
