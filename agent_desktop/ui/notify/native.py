@@ -165,6 +165,12 @@ class NativeNoticeAdapter:
     async def close(self) -> None:
         for offer_id in list(self._shown):
             await self.withdraw(offer_id)
+        # desktop-notifier offers no way to close the D-Bus connection it opened; left open, its
+        # reader fails with EOFError once the bus goes away. Reach in, once, at close.
+        bus = getattr(getattr(self._notifier, "_backend", None), "bus", None)
+        disconnect = getattr(bus, "disconnect", None)
+        if callable(disconnect):
+            disconnect()
 
     def _buttons(self, notice: Notice) -> tuple[Button, ...]:
         if Capability.BUTTONS not in self._capabilities or notice.kind is NotificationKind.TOAST:
