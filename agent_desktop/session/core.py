@@ -206,6 +206,21 @@ class AgentCore:
                     return state
         raise AssertionError("unreachable: states() never ends")  # pragma: no cover
 
+    def use_settings(self, settings: Settings) -> None:
+        """Apply changed preferences (notification mode, sounds) to the next announcements.
+
+        The server, user and CA are what the link is built from: changing those needs a new
+        core (and a sign-in), so they must stay as they are.
+        """
+        if (settings.server_url, settings.user, settings.ca_path) != (
+            self.settings.server_url,
+            self.settings.user,
+            self.settings.ca_path,
+        ):
+            raise ValueError("a new server, user or CA needs a new core, not use_settings")
+        self.settings = settings
+        self._store.settings = settings
+
     def set_window_active(self, active: bool) -> None:
         """The UI reports focus, so the policy can decide between OS and in-app notifications."""
         self._store.window_active = active

@@ -216,8 +216,13 @@ def _update_session(state: AgentState, session_id: SessionId, change: _SessionCh
 
 def _message_added(state: AgentState, session_id: SessionId, message: ChatMessage) -> AgentState:
     def add(session: Session) -> Session:
-        if any(m.msg_id == message.msg_id for m in session.transcript):
-            return session
+        # A repeat can only be recent (a resync racing the live event): look back only over
+        # messages as new as this one, so a long chat costs O(1) per message, not O(length).
+        for seen in reversed(session.transcript):
+            if seen.at < message.at:
+                break
+            if seen.msg_id == message.msg_id:
+                return session
         return msgspec.structs.replace(session, transcript=[*session.transcript, message])
 
     state = _update_session(state, session_id, add)

@@ -343,11 +343,8 @@ class DesktopApp(QObject):
 
 def _use_settings(core: AgentCore, settings: Settings) -> None:
     """The running core decides the next offer's notification and sound with `settings`."""
-    core.settings = settings
-    # Workaround: AgentCore has no public way yet to change the settings of a running core;
-    # its StateStore (which runs the notification policy) keeps the copy it was built with.
-    # Remove once AgentCore offers one (asked of the session owner).
-    core._store.settings = settings
+    if _link_identity(settings) == _link_identity(core.settings):
+        core.use_settings(settings)
 
 
 def _link_identity(settings: Settings) -> tuple[str, str, str | None]:

@@ -83,3 +83,13 @@ async def test_starting_twice_is_a_bug() -> None:
     finally:
         await core.close()
     assert core.state.connection.status is LinkStatus.OFFLINE
+
+
+def test_changed_preferences_apply_to_a_running_core_but_not_a_new_server() -> None:
+    core = AgentCore(Settings(server_url=URL, user="alice"), clock=ManualClock())
+    quiet = core.settings.with_changes(sound=False)
+    core.use_settings(quiet)
+    assert core.settings.sound is False
+    with pytest.raises(ValueError, match="new core"):
+        core.use_settings(quiet.with_changes(server_url="ws://127.0.0.1:10"))
+    assert core.settings.server_url == URL

@@ -282,6 +282,14 @@ def test_message_echo_with_client_msg_id_empties_the_outbox() -> None:
     assert state.sessions[0].transcript[-1].client_msg_id == "c1"
 
 
+def test_a_message_delivered_twice_shows_once() -> None:
+    state = run(online(), SessionOpened(session=session(transcript=3)))
+    repeat = MessageAdded(session_id=SessionId("s1"), message=message("m2", "earlier"))
+    assert run(state, repeat).sessions[0].transcript == state.sessions[0].transcript
+    fresh = MessageAdded(session_id=SessionId("s1"), message=message("m9", "new"))
+    assert [m.msg_id for m in run(state, fresh).sessions[0].transcript][-1] == "m9"
+
+
 def test_ack_refusal_and_discard() -> None:
     state = run(online(), MessageQueued(queued("c1")), MessageQueued(queued("c2")))
     state = run(state, MessageAcked("c1"))
