@@ -11,11 +11,14 @@ from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
 from agent_desktop.clock import ManualClock
+from agent_desktop.protocol.messages import CreateWork, WorkCreated
 from agent_desktop.protocol.vocabulary import (
     AlertKind,
     Channel,
     Presence,
     PresenceSource,
+    QueueId,
+    UserId,
     WorkState,
 )
 from agent_desktop.server.config import ServerConfig
@@ -289,3 +292,68 @@ async def test_buttons_on_the_desktop_notification_answer_the_offer_on_the_serve
                 h.event.startswith("rejected") or h.reason == "declined_by_agent"
                 for h in info.history
             ), info.history
+
+
+async def test_a_bot_handed_call_is_answered_and_controlled_from_the_session(
+    server: RunningServer, tmp_path: Path
+) -> None:
+    async with running_app(server.url, tmp_path) as desktop, supervisor_client(server.url) as sam:
+        created = await sam.request(
+            lambda rid: CreateWork(
+                id=rid,
+                channel=Channel.VOICE,
+                queue=QueueId("voice"),
+                customer_name="Ben Okafor",
+                phone="+1 555 010 4455",
+                bot_summary="Disputes a double charge; identity verified by the bot.",
+                agent=UserId("alice"),
+            ),
+            WorkCreated,
+        )
+        window = desktop.window
+        await eventually(lambda: len(window.offers.cards()) == 1, "the call is offered")
+        card = window.offers.cards()[0]
+        assert card.accept_button.text() == "Answer"
+        QTest.mouseClick(card.accept_button, Qt.MouseButton.LeftButton)
+        state = await until(desktop, lambda s: len(s.sessions) == 1)
+        session_id = state.sessions[0].session_id
+        await eventually(lambda: window.sessions.view(session_id) is not None, "the call's tab")
+        view = window.sessions.view(session_id)
+        assert isinstance(view, SessionView)
+        assert view.bot_summary is not None
+        assert "double charge" in view.bot_summary.text()
+        panel = view.call_panel
+        assert panel is not None
+        await eventually(lambda: panel.state.text() == "Call connected", "connected")
+
+        QTest.mouseClick(panel.hold_button, Qt.MouseButton.LeftButton)
+        await eventually(lambda: panel.state.text() == "Call on hold", "on hold")
+        assert panel.hold_button.text() == "Resume"
+        QTest.mouseClick(panel.hold_button, Qt.MouseButton.LeftButton)
+        QTest.mouseClick(panel.mute_button, Qt.MouseButton.LeftButton)
+        await eventually(lambda: panel.state.text() == "Call connected · Muted", "muted")
+        QTest.mouseClick(panel.end_button, Qt.MouseButton.LeftButton)
+        await eventually(lambda: panel.state.text() == "Call ended", "ended")
+        info = await work_info(sam, created.work.work_id)
+        assert info.session_id == session_id
+
+
+async def test_a_case_assignment_offers_open_item_and_no_reject(
+    server: RunningServer, tmp_path: Path
+) -> None:
+    async with running_app(server.url, tmp_path) as desktop, supervisor_client(server.url) as sam:
+        await new_work(sam, Channel.CASE, "case", customer="Lima Design", agent="alice")
+        window = desktop.window
+        await eventually(lambda: len(window.offers.cards()) == 1, "the case is offered")
+        card = window.offers.cards()[0]
+        assert card.accept_button.text() == "Open item"
+        assert card.reject_button is None
+        QTest.mouseClick(card.accept_button, Qt.MouseButton.LeftButton)
+        state = await until(desktop, lambda s: len(s.sessions) == 1)
+        session = state.sessions[0]
+        assert session.work.case is not None
+        await eventually(lambda: window.sessions.view(session.session_id) is not None, "a tab")
+        view = window.sessions.view(session.session_id)
+        assert isinstance(view, SessionView)
+        assert view.case_panel is not None
+        assert session.work.case.case_number in view.case_panel.title.text()
