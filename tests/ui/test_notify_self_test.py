@@ -127,6 +127,9 @@ async def test_a_lost_delivery_steps_down_the_chain_and_says_so_once(
     assert notifier.report == reports[-1]
 
 
+# Giving up on the hung service drops its D-Bus socket while qasync still watches it for
+# writing; Qt then says so once. It is the timeout path working, not a fault.
+@pytest.mark.qt_log_ignore("QSocketNotifier: Invalid socket")
 async def test_a_hung_notification_service_times_out_to_in_app(session_bus: str) -> None:
     service = NotificationService()
     service.freeze()
