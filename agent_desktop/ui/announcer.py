@@ -7,6 +7,7 @@ app (`DesktopApp`), which turns them into the same intents as the in-app buttons
 
 from __future__ import annotations
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from agent_desktop.protocol.model import Notification
@@ -17,6 +18,9 @@ from agent_desktop.ui.notify.notice import Notice
 from agent_desktop.ui.notify.notifier import OfferNotifier
 from agent_desktop.ui.sound import IncomingSound
 from agent_desktop.ui.tasks import TaskOwner
+
+REPEAT_SOUND_MS = 4000
+"""How often an unanswered offer rings again when the agent asked for it."""
 
 
 def _lines(notification: Notification) -> tuple[str, ...]:
@@ -51,6 +55,8 @@ class Announcer:
         self._tasks = tasks
         self._window = window
         self._sound = sound or IncomingSound()
+        self._ringing: dict[OfferId, QTimer] = {}
+        """Offers whose sound repeats until they are answered or gone."""
 
     def announce(self, announcement: Announcement) -> None:
         decision = announcement.decision
@@ -77,6 +83,7 @@ class Announcer:
                     )
                     self._tasks.run("Show notification", self._notifier.show(notice))
             case OfferLeft(offer_id=offer_id):
+                self._stop_ringing(offer_id)
                 self._tasks.run("Withdraw notification", self._notifier.withdraw(offer_id))
                 return
             case AlertArrived():
@@ -86,6 +93,26 @@ class Announcer:
             return
         if decision.sound:
             self._sound.play()
+        if decision.repeat_sound and isinstance(announcement.effect, OfferArrived):
+            self._ring(announcement.effect.offer.offer_id)
         if decision.flash:
             # On Windows a window may not steal focus: flash the taskbar, raise on click.
             QApplication.alert(self._window, 0)
+
+    def _ring(self, offer_id: OfferId) -> None:
+        """Repeat the sound until the offer leaves ("repeat until answered")."""
+        timer = QTimer(self._window)
+        timer.setInterval(REPEAT_SOUND_MS)
+        timer.timeout.connect(self._sound.play)
+        timer.start()
+        self._ringing[offer_id] = timer
+
+    def _stop_ringing(self, offer_id: OfferId) -> None:
+        timer = self._ringing.pop(offer_id, None)
+        if timer is not None:
+            timer.stop()
+            timer.deleteLater()
+
+    def close(self) -> None:
+        for offer_id in list(self._ringing):
+            self._stop_ringing(offer_id)

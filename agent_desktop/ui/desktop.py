@@ -31,6 +31,7 @@ from agent_desktop.ui.notify.notifier import OfferNotifier
 from agent_desktop.ui.notify.path import PathReport
 from agent_desktop.ui.settings_store import SettingsStore
 from agent_desktop.ui.sign_in_problem import sign_in_problem
+from agent_desktop.ui.sound import IncomingSound
 from agent_desktop.ui.tasks import TaskOwner
 from agent_desktop.ui.widgets.settings_dialog import SettingsDialog
 from agent_desktop.ui.widgets.tray import TrayIcon
@@ -62,6 +63,7 @@ class DesktopApp(QObject):
         *,
         clock: Clock | None = None,
         notifier: OfferNotifier | None = None,
+        sound: IncomingSound | None = None,
     ) -> None:
         super().__init__()
         self.app = app
@@ -82,7 +84,7 @@ class DesktopApp(QObject):
             app_icon=icon_path("app"),
             on_path_reported=self._on_path_reported,
         )
-        self.announcer = Announcer(self.core, self.notifier, self.tasks, self.window)
+        self.announcer = Announcer(self.core, self.notifier, self.tasks, self.window, sound=sound)
         self._unsubscribe = [
             self.core.subscribe(self._render),
             self.core.on_announcement(self.announcer.announce),
@@ -181,6 +183,7 @@ class DesktopApp(QObject):
         for unsubscribe in self._unsubscribe:
             unsubscribe()
         self._paint.stop()
+        self.announcer.close()
         with contextlib.suppress(Exception):
             await self.notifier.close()
         # A quit says goodbye so the server reroutes offers in seconds, and keeps the token.

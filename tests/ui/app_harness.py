@@ -30,6 +30,7 @@ from agent_desktop.session.settings import Settings
 from agent_desktop.session.state import AgentState
 from agent_desktop.ui.desktop import DesktopApp, StartOptions
 from agent_desktop.ui.settings_store import SettingsStore
+from agent_desktop.ui.sound import IncomingSound
 
 WAIT_S = 10.0
 
@@ -41,13 +42,17 @@ async def running_app(
     *,
     user: str = "alice",
     mode: NotificationMode = NotificationMode.ALWAYS,
+    settings: Settings | None = None,
+    sound: IncomingSound | None = None,
 ) -> AsyncIterator[DesktopApp]:
     """The whole app, signed in as `user` (password "demo"), until the block ends."""
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     store = SettingsStore(folder / f"config-{user}")
-    settings = Settings(server_url=url, user=user, notification_mode=mode, sound=False)
-    desktop = DesktopApp(app, store, StartOptions(settings, password="demo", keep_token=False))
+    settings = settings or Settings(server_url=url, user=user, notification_mode=mode, sound=False)
+    desktop = DesktopApp(
+        app, store, StartOptions(settings, password="demo", keep_token=False), sound=sound
+    )
     running = asyncio.create_task(desktop.run())
     try:
         await desktop.core.wait_for(lambda s: s.online and s.presence is not None, WAIT_S)

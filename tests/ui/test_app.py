@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -24,6 +25,9 @@ from agent_desktop.protocol.vocabulary import (
 from agent_desktop.server.config import ServerConfig
 from agent_desktop.server.runner import RunningServer, running_server
 from agent_desktop.session.policy import NotificationMode
+from agent_desktop.session.settings import Settings
+from agent_desktop.ui import announcer
+from agent_desktop.ui.sound import IncomingSound
 from agent_desktop.ui.widgets.session_view import SessionView
 from tests.support.notification_service import NotificationService
 from tests.ui.app_harness import (
@@ -357,3 +361,46 @@ async def test_a_case_assignment_offers_open_item_and_no_reject(
         assert isinstance(view, SessionView)
         assert view.case_panel is not None
         assert session.work.case.case_number in view.case_panel.title.text()
+
+
+class RecordingSound(IncomingSound):
+    """Test double at the audio-device boundary: counts what would have been played."""
+
+    def __init__(self) -> None:
+        self.played = 0
+
+    def play(self) -> None:
+        self.played += 1
+
+
+async def test_an_unanswered_offer_rings_until_it_is_answered(
+    server: RunningServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(announcer, "REPEAT_SOUND_MS", 30)
+    sound = RecordingSound()
+    settings = Settings(server_url=server.url, user="alice", sound=True, repeat_sound=True)
+    async with (
+        running_app(server.url, tmp_path, settings=settings, sound=sound) as desktop,
+        supervisor_client(server.url) as sam,
+    ):
+        await new_work(sam, agent="alice")
+        state = await until(desktop, lambda s: bool(s.offers))
+        await eventually(lambda: sound.played >= 3, "the offer keeps ringing")
+        await desktop.core.accept(state.offers[0].offer_id)
+        await until(desktop, lambda s: not s.offers)
+        rung = sound.played
+        await asyncio.sleep(0.2)  # several ring intervals: the ringing must have stopped
+        assert sound.played == rung
+
+
+async def test_sound_off_means_silence(server: RunningServer, tmp_path: Path) -> None:
+    sound = RecordingSound()
+    settings = Settings(server_url=server.url, user="alice", sound=False, repeat_sound=True)
+    async with (
+        running_app(server.url, tmp_path, settings=settings, sound=sound) as desktop,
+        supervisor_client(server.url) as sam,
+    ):
+        await new_work(sam, agent="alice")
+        await until(desktop, lambda s: bool(s.offers))
+        await eventually(lambda: len(desktop.window.offers.cards()) == 1, "the offer card")
+        assert sound.played == 0
