@@ -19,7 +19,7 @@ from pathlib import Path
 
 import msgspec
 
-from agent_desktop.protocol.messages import CreateWork, WorkCreated
+from agent_desktop.protocol.messages import CreateWork, OfferAdded, ServerEvent, WorkCreated
 from agent_desktop.protocol.vocabulary import Channel, OfferId, QueueId, WorkId
 from agent_desktop.session.core import AgentCore, Announcement
 from agent_desktop.session.effects import OfferArrived
@@ -43,6 +43,9 @@ class OfferLatency(msgspec.Struct, frozen=True):
     """Bare websockets echo round trip, one process, same run (s)."""
     floor_round_trip_qt: Summary
     """The same echo on a qasync loop (the app's loop): what the Qt loop itself adds."""
+    to_client: Summary
+    """Server accepted the item -> the core's link handed over the decoded `offer_added` (s):
+    the server's share (route, commit, encode, send) plus the loopback hop."""
     to_core: Summary
     """Server accepted the item -> AgentCore announced the offer (s)."""
     to_notification: Summary | None
@@ -77,7 +80,7 @@ def _create_work(customer: str) -> Callable[[str], CreateWork]:
     return build
 
 
-async def _measure(url: str, samples: int) -> tuple[list[float], list[float], str]:
+async def _measure(url: str, samples: int) -> tuple[list[float], list[float], list[float], str]:
     from desktop_notifier import DesktopNotifier
     from PySide6.QtWidgets import QWidget
 
@@ -87,6 +90,7 @@ async def _measure(url: str, samples: int) -> tuple[list[float], list[float], st
     from agent_desktop.ui.notify.notifier import OfferNotifier
     from agent_desktop.ui.tasks import TaskOwner
 
+    to_client: list[float] = []
     to_core: list[float] = []
     to_notify: list[float] = []
     async with recording_notifications() as recorder:
@@ -108,6 +112,17 @@ async def _measure(url: str, samples: int) -> tuple[list[float], list[float], st
         tasks = TaskOwner(on_refused=lambda text: None)
         announcer = Announcer(core, notifier, tasks, window)
         arrived: asyncio.Queue[tuple[OfferId, float]] = asyncio.Queue()
+        received: dict[OfferId, float] = {}
+        # A measuring hook on the core's event intake (private, read-only): it splits the
+        # latency into the server + wire share and the core's own share.
+        take_event = core._on_event
+
+        def stamp_event(event: ServerEvent) -> None:
+            if isinstance(event, OfferAdded):
+                received[event.offer.offer_id] = time.time()
+            take_event(event)
+
+        core._on_event = stamp_event  # type: ignore[method-assign]  # measuring hook
 
         def on_announcement(announcement: Announcement) -> None:
             if isinstance(announcement.effect, OfferArrived):
@@ -125,6 +140,7 @@ async def _measure(url: str, samples: int) -> tuple[list[float], list[float], st
                 accepted_at = created.work.created_at
                 offer_id, core_at = await asyncio.wait_for(arrived.get(), _PER_SAMPLE_TIMEOUT_S)
                 to_core.append(core_at - accepted_at)
+                to_client.append(received.pop(offer_id, core_at) - accepted_at)
                 if report.path.value == "native":
                     notify_at, _ = await asyncio.wait_for(
                         recorder.arrivals.get(), _PER_SAMPLE_TIMEOUT_S
@@ -137,7 +153,7 @@ async def _measure(url: str, samples: int) -> tuple[list[float], list[float], st
             await core.close()
             await tasks.close()
             await notifier.close()
-    return to_core, to_notify, report.path.value
+    return to_client, to_core, to_notify, report.path.value
 
 
 async def _close_session_of(core: AgentCore, work_id: WorkId) -> None:
@@ -157,17 +173,18 @@ def measure_offer_latency(samples: int) -> OfferLatency:
         work = Path(tmp)
         config = Population(agents=1).write(work / "server.toml")
 
-        async def run() -> tuple[list[float], list[float], str]:
+        async def run() -> tuple[list[float], list[float], list[float], str]:
             async with server_process(config, work) as server:
                 return await _measure(server.url, samples)
 
-        to_core, to_notify, path = run_on_qt_loop(run())
+        to_client, to_core, to_notify, path = run_on_qt_loop(run())
     core = summarize(to_core)
     notification = summarize(to_notify) if to_notify else None
     return OfferLatency(
         samples=samples,
         floor_round_trip=floor,
         floor_round_trip_qt=floor_qt,
+        to_client=summarize(to_client),
         to_core=core,
         to_notification=notification,
         notification_path=path,

@@ -51,7 +51,9 @@ def _latency_rows(results: BenchResults) -> list[Row]:
         (
             "1 Offer latency, server accepted → agent core holds the offer",
             f"p50 {_ms(lat.to_core.p50)}, p99 {_ms(lat.to_core.p99)}, max {_ms(lat.to_core.max)}"
-            f" (n={lat.to_core.n}); p99 = {_x(lat.p99_ratio_core)} the floor",
+            f" (n={lat.to_core.n}); p99 = {_x(lat.p99_ratio_core)} the floor. Of which server +"
+            f" wire (to the decoded event): p50 {_ms(lat.to_client.p50)}, p99"
+            f" {_ms(lat.to_client.p99)}",
             base,
             target,
             _verdict(lat.p99_ratio_core <= 5),
