@@ -86,7 +86,9 @@ def _attempt(results: BenchResults, part: str, action: Callable[[], None]) -> No
     _say(f"{part} done in {time.perf_counter() - started:.1f} s")
 
 
-def run(parts: Sequence[str], sizes: Sizes, results: BenchResults) -> None:
+def run(
+    parts: Sequence[str], sizes: Sizes, results: BenchResults, gc_spec: str | None = None
+) -> None:
     if "latency" in parts:
 
         def latency() -> None:
@@ -98,7 +100,7 @@ def run(parts: Sequence[str], sizes: Sizes, results: BenchResults) -> None:
 
             def routing(agents: int = agents) -> None:
                 results.routing.append(
-                    routing_run(agents, sizes.rate, sizes.duration_s, sizes.hold_s)
+                    routing_run(agents, sizes.rate, sizes.duration_s, sizes.hold_s, gc_spec=gc_spec)
                 )
 
             _attempt(results, f"routing N={agents}", routing)
@@ -115,6 +117,7 @@ def run(parts: Sequence[str], sizes: Sizes, results: BenchResults) -> None:
                     sizes.duration_s,
                     sizes.hold_s,
                     sqlite=True,
+                    gc_spec=gc_spec,
                 )
             )
 
@@ -139,6 +142,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--no-docs", action="store_true", help="write only the JSON file")
     parser.add_argument(
+        "--server-gc",
+        metavar="SPEC",
+        help="run the server with its GC changed: 'off' or thresholds 'A,B,C' (an experiment:"
+        " the docs table is then written only with --docs)",
+    )
+    parser.add_argument(
         "--results", type=Path, default=RESULTS_DIR, help=f"JSON folder ({RESULTS_DIR})"
     )
     return parser
@@ -150,11 +159,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     sizes = QUICK if args.quick else FULL
     results = BenchResults(command=command.strip(), quick=args.quick, machine=describe_machine())
     started = time.perf_counter()
-    run(args.only, sizes, results)
+    run(args.only, sizes, results, args.server_gc)
     results.seconds = time.perf_counter() - started
     path = write_json(results, args.results)
     _say(f"results: {path}")
-    docs = args.docs or (None if args.quick else DOCS)
+    docs = args.docs or (None if args.quick or args.server_gc else DOCS)
     if docs is not None and not args.no_docs:
         write_markdown(results, docs)
         _say(f"table: {docs}")

@@ -125,7 +125,8 @@ def _routing_rows(results: BenchResults) -> list[Row]:
             verdict = _verdict(run.server_peak_rss_mib < 1024 and run.invariants_hold)
         rows.append(
             (
-                f"2 Routing, {run.agents:,} agents ({run.store} store)",
+                f"2 Routing, {run.agents:,} agents ({run.store} store"
+                + (f", server GC {run.server_gc})" if run.server_gc != "as shipped" else ")"),
                 _run_result(run),
                 "—",
                 target,

@@ -24,6 +24,8 @@ class RoutingRun(msgspec.Struct, frozen=True):
     agents: int
     store: str
     offered_rate: float
+    server_gc: str
+    """"as shipped", or the collector setting of `bench.gc_server` the server ran with."""
     load: LoadResult
     items_per_s: float
     """Sessions opened per second of the steady phase."""
@@ -86,13 +88,13 @@ async def _run_load(server: ServerProcess, plan: LoadPlan) -> tuple[LoadResult, 
 
 
 async def _routing_run(
-    agents: int, rate: float, duration_s: float, hold_s: float, *, sqlite: bool
+    agents: int, rate: float, duration_s: float, hold_s: float, *, sqlite: bool, gc_spec: str | None
 ) -> RoutingRun:
     with tempfile.TemporaryDirectory(prefix="bench-routing-") as tmp:
         work = Path(tmp)
         config = Population(agents=agents).write(work / "server.toml")
         data_dir = work / "data" if sqlite else None
-        async with server_process(config, work, data_dir=data_dir) as server:
+        async with server_process(config, work, data_dir=data_dir, gc_spec=gc_spec) as server:
             plan = LoadPlan(
                 url=server.url, agents=agents, rate=rate, duration_s=duration_s, hold_s=hold_s
             )
@@ -108,6 +110,7 @@ async def _routing_run(
         agents=agents,
         store="sqlite" if sqlite else "memory",
         offered_rate=rate,
+        server_gc=gc_spec or "as shipped",
         load=load,
         items_per_s=load.routed_in_window / load.steady_s if load.steady_s > 0 else 0.0,
         server_cpu_s_per_item=steady_cpu / routed,
@@ -123,7 +126,15 @@ async def _routing_run(
 
 
 def routing_run(
-    agents: int, rate: float, duration_s: float, hold_s: float, *, sqlite: bool = False
+    agents: int,
+    rate: float,
+    duration_s: float,
+    hold_s: float,
+    *,
+    sqlite: bool = False,
+    gc_spec: str | None = None,
 ) -> RoutingRun:
     procstat.raise_open_files_limit(agents * 2 + 256)
-    return asyncio.run(_routing_run(agents, rate, duration_s, hold_s, sqlite=sqlite))
+    return asyncio.run(
+        _routing_run(agents, rate, duration_s, hold_s, sqlite=sqlite, gc_spec=gc_spec)
+    )

@@ -41,16 +41,19 @@ class ServerProcess:
 
 @contextlib.asynccontextmanager
 async def server_process(
-    config: Path, workdir: Path, *, data_dir: Path | None = None
+    config: Path, workdir: Path, *, data_dir: Path | None = None, gc_spec: str | None = None
 ) -> AsyncIterator[ServerProcess]:
-    """`python -m agent_desktop.server --port 0` with `config`; in memory unless `data_dir`."""
+    """`python -m agent_desktop.server --port 0` with `config`; in memory unless `data_dir`.
+
+    `gc_spec` runs it through `bench.gc_server` with its garbage collector changed."""
     store = ["--data", str(data_dir)] if data_dir is not None else ["--in-memory"]
+    entry = ["bench.gc_server", gc_spec] if gc_spec is not None else ["agent_desktop.server"]
     stderr_path = workdir / "server.stderr.log"
     with stderr_path.open("wb") as stderr:
         process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
-            "agent_desktop.server",
+            *entry,
             "--port",
             "0",
             "--config",
