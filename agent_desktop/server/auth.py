@@ -93,6 +93,9 @@ class _TokenRecord(msgspec.Struct, frozen=True):
     expires_at: float
 
 
+SWEEP_EVERY_S = 60.0
+
+
 def _token_key(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -108,13 +111,19 @@ class TokenBook:
             key: msgspec.json.decode(value, type=_TokenRecord)
             for key, value in store.load(TOKEN_KIND)
         }
+        self._swept_at = float("-inf")
 
     def issue(self, user: UserId) -> tuple[str, float]:
         """A new token and its expiry (server clock). Expired tokens are swept on the way."""
         now = self._clock.now()
-        for key in [k for k, rec in self._tokens.items() if rec.expires_at <= now]:
-            del self._tokens[key]
-            self._store.delete(TOKEN_KIND, key)
+        # Sweeping scans every token: at most once a minute, or a morning of N logins would
+        # cost O(N^2) (measured in docs/BENCHMARKS.md). An expired token left a little longer
+        # is still refused by `check`.
+        if now - self._swept_at >= SWEEP_EVERY_S:
+            self._swept_at = now
+            for key in [k for k, rec in self._tokens.items() if rec.expires_at <= now]:
+                del self._tokens[key]
+                self._store.delete(TOKEN_KIND, key)
         token = secrets.token_urlsafe(32)
         record = _TokenRecord(user=user, expires_at=now + self._ttl)
         key = _token_key(token)

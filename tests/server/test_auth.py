@@ -77,6 +77,21 @@ def test_token_expires_with_the_clock() -> None:
     assert book.check("never-issued") is None
 
 
+def test_expired_tokens_leave_the_store_at_most_once_a_minute() -> None:
+    store, clock = MemoryStore(), ManualClock()
+    book = TokenBook(store, clock, ttl=10)
+    first, _ = book.issue(ALICE)
+    clock.advance(11)
+    book.issue(ALICE)  # swept less than a minute ago: the expired token stays, still refused
+    assert len(list(store.load("token"))) == 2
+    assert book.check(first) is TokenStatus.EXPIRED
+    clock.advance(50)
+    last, _ = book.issue(ALICE)  # a minute since the last sweep: both expired tokens go
+    assert len(list(store.load("token"))) == 1
+    assert book.check(first) is None
+    assert book.check(last) == ALICE
+
+
 def test_revoked_token_is_unknown() -> None:
     book = TokenBook(MemoryStore(), ManualClock(), ttl=60)
     token, _ = book.issue(ALICE)
