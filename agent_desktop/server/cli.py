@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import contextlib
 import errno
+import gc
 import logging
 import os
 import signal
@@ -146,6 +147,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     # websockets logs every refused handshake (scanners, health probes) at INFO: too chatty.
     logging.getLogger("websockets").setLevel(logging.WARNING)
+    # Thousands of connections make CPython's full collections walk a large heap and stall the
+    # loop (offer latency max 479 ms at 5,000 agents); collecting less often cut it to 59 ms
+    # (docs/BENCHMARKS.md, `python -m bench --only routing --server-gc 50000,20,20`).
+    gc.set_threshold(50_000, 20, 20)
     try:
         if not 0 <= args.port <= 65535:
             raise StartupError(f"--port {args.port}: not a port number", EXIT_USAGE)
