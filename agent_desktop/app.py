@@ -10,13 +10,6 @@ from collections.abc import Sequence
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    # The Qt-free part of the app first: PySide6 inspects the source of every module imported
-    # after it, which costs ~50 ms at start (docs/BENCHMARKS.md, app start).
-    import desktop_notifier  # noqa: F401
-    import websockets.asyncio.client  # noqa: F401
-
-    import agent_desktop.session  # noqa: F401
-
     try:
         from agent_desktop.ui.main import main as ui_main
     except ModuleNotFoundError as missing:
