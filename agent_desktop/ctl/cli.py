@@ -72,6 +72,7 @@ def _parser() -> argparse.ArgumentParser:
     work = commands.add_parser("work", help="create, show, transfer and escalate work items")
     work_commands = work.add_subparsers(dest="work_command", required=True)
     new = work_commands.add_parser("new", help="a customer arrives")
+    new.set_defaults(handler=_work_new)
     new.add_argument("--channel", required=True, choices=[c.value for c in Channel])
     new.add_argument("--queue", required=True)
     new.add_argument("--customer", help="customer name")
@@ -83,9 +84,11 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("--case-title", help="title of the case record (case channel)")
     new.add_argument("--agent", help="offer to this agent directly instead of routing")
     show = work_commands.add_parser("show", help="a work item's state, transcript and history")
+    show.set_defaults(handler=_work_show)
     show.add_argument("work_id")
     for verb in ("transfer", "escalate"):
         move = work_commands.add_parser(verb, help=f"{verb} an assigned work item")
+        move.set_defaults(handler=_work_move)
         move.add_argument("work_id")
         target = move.add_mutually_exclusive_group(required=True)
         target.add_argument("--to-queue")
@@ -93,17 +96,22 @@ def _parser() -> argparse.ArgumentParser:
 
     customer = commands.add_parser("customer", help="play the customer of a work item")
     customer_commands = customer.add_subparsers(dest="customer_command", required=True)
+    customer.set_defaults(handler=_customer)
     say = customer_commands.add_parser("say", help="send a chat/SMS message as the customer")
     say.add_argument("work_id")
     say.add_argument("text")
     end = customer_commands.add_parser("end", help="the customer leaves")
     end.add_argument("work_id")
 
-    commands.add_parser("agents", help="every agent: presence, sessions, offers, connection")
+    agents = commands.add_parser(
+        "agents", help="every agent: presence, sessions, offers, connection"
+    )
+    agents.set_defaults(handler=_agents)
 
     presence = commands.add_parser("presence", help="supervisor presence actions")
     presence_commands = presence.add_subparsers(dest="presence_command", required=True)
     reset = presence_commands.add_parser("reset", help="reset an agent's presence")
+    reset.set_defaults(handler=_presence_reset)
     reset.add_argument("agent")
     reset.add_argument(
         "--to", default=Presence.AVAILABLE.value, choices=[p.value for p in Presence]
@@ -292,17 +300,8 @@ def _hash_password(args: argparse.Namespace) -> int:
 async def _run(args: argparse.Namespace) -> int:
     if args.command == "simulate-agents":
         return await _simulate(args)
-    handlers: dict[str, Callable[[argparse.Namespace, WireClient], Awaitable[int]]] = {
-        "agents": _agents,
-        "customer": _customer,
-    }
-    handler: Callable[[argparse.Namespace, WireClient], Awaitable[int]]
-    if args.command == "work":
-        handler = {"new": _work_new, "show": _work_show}.get(args.work_command, _work_move)
-    elif args.command == "presence":
-        handler = _presence_reset
-    else:
-        handler = handlers[args.command]
+    # Each subcommand names its handler in the parser (`set_defaults(handler=...)`).
+    handler: Callable[[argparse.Namespace, WireClient], Awaitable[int]] = args.handler
     return await _with_client(args, lambda client: handler(args, client))
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QTimer
@@ -85,10 +86,7 @@ class DesktopApp(QObject):
             on_path_reported=self._on_path_reported,
         )
         self.announcer = Announcer(self.core, self.notifier, self.tasks, self.window, sound=sound)
-        self._unsubscribe = [
-            self.core.subscribe(self._render),
-            self.core.on_announcement(self.announcer.announce),
-        ]
+        self._unsubscribe = self._attach(self.core)
         self._login: LoginDialog | None = None
         self._settings_dialog: SettingsDialog | None = None
         # A sign-in with a typed (or given) password that has not reached the server yet: if
@@ -125,6 +123,10 @@ class DesktopApp(QObject):
 
     def on_dismissed(self, offer_id: OfferId) -> None:
         """Closing the notification answers nothing: the offer stays in the app until expiry."""
+
+    def _attach(self, core: AgentCore) -> list[Callable[[], None]]:
+        """Render the core's state and announce its news; returns the ways to detach."""
+        return [core.subscribe(self._render), core.on_announcement(self.announcer.announce)]
 
     def _make_core(self, settings: Settings, password: str | None) -> AgentCore:
         # The core's link is built from these (a CA makes its TLS context): a change needs a
@@ -277,10 +279,7 @@ class DesktopApp(QObject):
         self.core = self._make_core(settings, password)
         self.window.core = self.core
         self.announcer.core = self.core
-        self._unsubscribe = [
-            self.core.subscribe(self._render),
-            self.core.on_announcement(self.announcer.announce),
-        ]
+        self._unsubscribe = self._attach(self.core)
         self.core.set_window_active(self.window.isActiveWindow())
         await self.core.start()
 
