@@ -42,8 +42,6 @@ class OfferTrigger(StrEnum):
     """The agent reconnected within the reroute grace."""
     GRACE_ENDS = "grace_ends"
     """The reroute grace after the timeout ended with the agent still away."""
-    AGENT_GONE = "agent_gone"
-    """The agent's link vanished on a channel whose grace is zero (see `Timings`)."""
     CUSTOMER_LEFT = "customer_left"
     LOGOUT = "logout"
     """The agent said goodbye (logout, quit, sleep)."""
@@ -55,8 +53,8 @@ class OfferTrigger(StrEnum):
 class OfferMove:
     next: OfferPhase
     reason: Reason
-    rule: int
-    """The DESIGN.md rule this row enforces."""
+    rule: int | None
+    """The DESIGN.md rule this row enforces; None: the Domain's offer state machine alone."""
 
     @property
     def ends(self) -> bool:
@@ -81,14 +79,12 @@ OFFER_TABLE: Final[dict[tuple[OfferPhase, OfferTrigger], OfferMove]] = {
     (H, T.AGENT_RETURNS): OfferMove(OfferPhase.PENDING, Reason.RECONNECT, 8),
     # rule 8: rerouted `offer_reroute_grace_s` after the timeout.
     (H, T.GRACE_ENDS): OfferMove(OfferPhase.WITHDRAWN, Reason.DISCONNECT, 8),
-    # rule 8: a channel with no grace (voice by default) reroutes as soon as the link is gone.
-    (P, T.AGENT_GONE): OfferMove(OfferPhase.WITHDRAWN, Reason.DISCONNECT, 8),
-    # the customer left before anyone took it: the item closes.
-    (P, T.CUSTOMER_LEFT): OfferMove(OfferPhase.WITHDRAWN, Reason.CUSTOMER_LEFT, 1),
-    (H, T.CUSTOMER_LEFT): OfferMove(OfferPhase.WITHDRAWN, Reason.CUSTOMER_LEFT, 1),
-    # rule 10: a client that says goodbye has its offers rerouted at once.
+    # DESIGN.md Domain (offer): withdrawn when the customer left before anyone took it.
+    (P, T.CUSTOMER_LEFT): OfferMove(OfferPhase.WITHDRAWN, Reason.CUSTOMER_LEFT, None),
+    (H, T.CUSTOMER_LEFT): OfferMove(OfferPhase.WITHDRAWN, Reason.CUSTOMER_LEFT, None),
+    # rule 10: a client that says goodbye has its offers rerouted at once. (A held offer has
+    # no live connection to say goodbye: it becomes pending again first, AGENT_RETURNS.)
     (P, T.LOGOUT): OfferMove(OfferPhase.WITHDRAWN, Reason.LOGOUT, 10),
-    (H, T.LOGOUT): OfferMove(OfferPhase.WITHDRAWN, Reason.LOGOUT, 10),
     # rule 7: it would be an 11th session: withdrawn and rerouted, never lost.
     (P, T.SESSION_LIMIT): OfferMove(OfferPhase.WITHDRAWN, Reason.QUEUE_LIMIT_EXCEEDED, 7),
 }
