@@ -251,7 +251,7 @@ class AgentRequests:
                     request,
                 )
         if request.to_agent is not None:
-            self.lookups.known_agent(request.to_agent, request)
+            self.lookups.worker(request.to_agent, request)
             if request.to_agent == session.agent:
                 raise refuse(
                     ErrorCode.INVALID_MESSAGE, "the session is already with that agent", request

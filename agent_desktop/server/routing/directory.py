@@ -21,6 +21,12 @@ class Directory:
             u for u, c in self.users.items() if c.role is Role.AGENT or c.queues
         )
         """Who appears in the supervisor's table: agents, and anyone who takes work."""
+        self._workers = frozenset(self.listed_users)
+
+    def takes_work(self, user: UserId) -> bool:
+        """Agents, and anyone given queues. A supervisor or admin without queues is nobody's
+        desk: work sent there would sit with someone no supervisor watches."""
+        return user in self._workers
 
     def user_queues(self, user: UserId) -> list[QueueId]:
         config = self.users.get(user)

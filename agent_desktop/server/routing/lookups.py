@@ -88,3 +88,14 @@ class Lookups:
         if config is None:
             raise refuse(ErrorCode.UNKNOWN_AGENT, f"no agent {user}", request)
         return config
+
+    def worker(self, user: UserId, request: Request) -> UserConfig:
+        """An account that can be sent work (direct assignment, transfer, escalation)."""
+        config = self.known_agent(user, request)
+        if not self.flow.directory.takes_work(user):
+            raise refuse(
+                ErrorCode.UNKNOWN_AGENT,
+                f"{user} is a {config.role.value} with no queues and takes no work",
+                request,
+            )
+        return config

@@ -64,7 +64,7 @@ class WorkRequests:
                 request,
             )
         if request.agent is not None:
-            self.lookups.known_agent(request.agent, request)
+            self.lookups.worker(request.agent, request)
         ledger = flow.ledger
         case = None
         if traits(request.channel).has_case_record:
