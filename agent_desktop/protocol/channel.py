@@ -36,6 +36,9 @@ class ChannelTraits:
     """Rule 9: the sender's number is matched against contacts' mobile phones."""
     accept_label: str | None
     """A fixed Accept label (the case's "Open item"), or None: the template's label."""
+    caller_waits: bool
+    """A customer is waiting live on the line: an offer to an agent whose link is gone is
+    rerouted at once, not held for the reroute grace (rule 8)."""
 
     def phrase(self, customer: str) -> str:
         """ "a chat from Ana Lima", "a case for Lima Design": how an alert names the item."""
@@ -58,6 +61,7 @@ CHANNEL_TRAITS: Final[dict[Channel, ChannelTraits]] = {
             has_case_record=False,
             links_contact_by_phone=False,
             accept_label=None,
+            caller_waits=False,
         ),
         ChannelTraits(
             channel=Channel.SMS,
@@ -71,6 +75,7 @@ CHANNEL_TRAITS: Final[dict[Channel, ChannelTraits]] = {
             has_case_record=False,
             links_contact_by_phone=True,
             accept_label=None,
+            caller_waits=False,
         ),
         ChannelTraits(
             channel=Channel.VOICE,
@@ -84,6 +89,7 @@ CHANNEL_TRAITS: Final[dict[Channel, ChannelTraits]] = {
             has_case_record=False,
             links_contact_by_phone=False,
             accept_label=None,
+            caller_waits=True,
         ),
         ChannelTraits(
             channel=Channel.CASE,
@@ -97,6 +103,7 @@ CHANNEL_TRAITS: Final[dict[Channel, ChannelTraits]] = {
             has_case_record=True,
             links_contact_by_phone=False,
             accept_label="Open item",
+            caller_waits=False,
         ),
     )
 }

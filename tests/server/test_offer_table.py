@@ -41,9 +41,10 @@ def _config() -> object:
             queue("chat", Channel.CHAT, capacity_cost=0),
             queue("chat_vip", Channel.CHAT, capacity_cost=0, auto_accept=True),
             queue("case", Channel.CASE, capacity_cost=0, allow_reject=False),
+            queue("voice", Channel.VOICE, capacity_cost=0),
         ],
         users=[
-            user("alice", ["chat", "chat_vip", "case"]),
+            user("alice", ["chat", "chat_vip", "case", "voice"]),
             user("bob", ["chat_vip"]),
             user("sam", role=Role.SUPERVISOR),
         ],
@@ -111,6 +112,12 @@ def _customer_left(held: bool) -> Callable[[], tuple[EngineHarness, OfferId]]:
     return run
 
 
+def _agent_gone() -> tuple[EngineHarness, OfferId]:
+    h, offer_id = _offered(Channel.VOICE)
+    h.disconnect("alice")  # a caller on the line does not wait for a vanished agent
+    return h, offer_id
+
+
 def _logout() -> tuple[EngineHarness, OfferId]:
     h, offer_id = _offered()
     h.disconnect("alice", goodbye=True)
@@ -140,6 +147,7 @@ SCENARIOS: dict[Row, Callable[[], tuple[EngineHarness, OfferId]]] = {
     (OfferPhase.HELD, OfferTrigger.GRACE_ENDS): _grace_ends,
     (OfferPhase.PENDING, OfferTrigger.CUSTOMER_LEFT): _customer_left(held=False),
     (OfferPhase.HELD, OfferTrigger.CUSTOMER_LEFT): _customer_left(held=True),
+    (OfferPhase.PENDING, OfferTrigger.AGENT_GONE): _agent_gone,
     (OfferPhase.PENDING, OfferTrigger.LOGOUT): _logout,
     (OfferPhase.PENDING, OfferTrigger.SESSION_LIMIT): _session_limit,
 }

@@ -59,6 +59,11 @@ class Arrivals:
             agent.auto_dnd_before_disconnect = False
             flow.presences.apply(user, PresenceTrigger.LOGOUT, by=user)
         else:
+            for offer_id in flow.offers.of(user):
+                work = flow.works[flow.offers[offer_id].work_id]
+                if flow.directory.reroute_grace(work.item.queue) == 0:
+                    flow.offers.move(flow.offers[offer_id], OfferTrigger.AGENT_GONE)
+                    flow.router.enqueue(work, avoid=user)
             self.went_away(agent)
         self.schedule_reclaim(agent)
 

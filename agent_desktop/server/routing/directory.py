@@ -5,6 +5,7 @@ Read-only after start. Who may take work at all (`takes_work`) is decided here, 
 
 from __future__ import annotations
 
+from agent_desktop.protocol.channel import traits
 from agent_desktop.protocol.vocabulary import Presence, QueueId, Role, UserId
 from agent_desktop.server.config import QueueConfig, ServerConfig, TemplateConfig, UserConfig
 
@@ -44,6 +45,15 @@ class Directory:
         for queue_id in self.user_queues(user):
             allowed.update(self.queues[queue_id].allowed_presences)
         return allowed or set(DEFAULT_ALLOWED)
+
+    def reroute_grace(self, queue_id: QueueId) -> float:
+        """Rule 8: how long after its timeout an offer to a vanished agent stays theirs."""
+        queue = self.queues[queue_id]
+        if queue.offer_reroute_grace_s is not None:
+            return queue.offer_reroute_grace_s
+        if traits(queue.channel).caller_waits:
+            return 0.0
+        return self.config.timings.offer_reroute_grace_s
 
     def template(self, queue: QueueConfig) -> TemplateConfig:
         template = self.config.templates.get(queue.template)

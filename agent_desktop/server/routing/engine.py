@@ -189,7 +189,8 @@ class Engine:
                 return False
             if kind == deadlines.EXPIRE:
                 return not offer.held and offer.expires_at == at
-            return offer.held and offer.expires_at + timings.offer_reroute_grace_s == at
+            grace = self.directory.reroute_grace(self.works[offer.work_id].item.queue)
+            return offer.held and offer.expires_at + grace == at
         if kind == deadlines.RECLAIM:
             agent = self.presences.agents.get(UserId(key))
             return (

@@ -195,7 +195,7 @@ class WorkFlow:
             self.open_session(work, user, move.reason, toast=True)
         elif not self.ledger.connections.is_connected(user):
             self.offers.move(offer, OfferTrigger.TIMEOUT_AWAY)
-            grace = self.ledger.config.timings.offer_reroute_grace_s
+            grace = self.directory.reroute_grace(work.item.queue)
             self.deadlines.schedule(offer.expires_at + grace, deadlines.HOLD, offer.offer_id)
         else:
             self.offers.move(offer, OfferTrigger.TIMEOUT)

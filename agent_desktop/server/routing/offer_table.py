@@ -45,6 +45,8 @@ class OfferTrigger(StrEnum):
     CUSTOMER_LEFT = "customer_left"
     LOGOUT = "logout"
     """The agent said goodbye (logout, quit, sleep)."""
+    AGENT_GONE = "agent_gone"
+    """The agent's link vanished and the offer's queue keeps nothing for them (grace 0)."""
     SESSION_LIMIT = "session_limit"
     """Accepting (or a case assigned at its timeout) would open an 11th session."""
 
@@ -79,6 +81,9 @@ OFFER_TABLE: Final[dict[tuple[OfferPhase, OfferTrigger], OfferMove]] = {
     (H, T.AGENT_RETURNS): OfferMove(OfferPhase.PENDING, Reason.RECONNECT, 8),
     # rule 8: rerouted `offer_reroute_grace_s` after the timeout.
     (H, T.GRACE_ENDS): OfferMove(OfferPhase.WITHDRAWN, Reason.DISCONNECT, 8),
+    # rule 8: a caller waits on the line (voice by default, grace 0): rerouted as soon as the
+    # server knows the agent's link is gone, not at the timeout plus 8 minutes.
+    (P, T.AGENT_GONE): OfferMove(OfferPhase.WITHDRAWN, Reason.DISCONNECT, 8),
     # DESIGN.md Domain (offer): withdrawn when the customer left before anyone took it.
     (P, T.CUSTOMER_LEFT): OfferMove(OfferPhase.WITHDRAWN, Reason.CUSTOMER_LEFT, None),
     (H, T.CUSTOMER_LEFT): OfferMove(OfferPhase.WITHDRAWN, Reason.CUSTOMER_LEFT, None),

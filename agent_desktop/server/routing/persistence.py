@@ -95,10 +95,10 @@ class Persistence:
             entry = decode_record(data, TimelineRecord)
             flow.presences.timeline.setdefault(entry.agent, []).append((key, entry.change))
 
-        grace = ledger.config.timings.offer_reroute_grace_s
         for offer in flow.offers.records.values():
             flow.offers.pending.setdefault(offer.agent, set()).add(offer.offer_id)
             if offer.held:
+                grace = flow.directory.reroute_grace(flow.works[offer.work_id].item.queue)
                 flow.deadlines.schedule(offer.expires_at + grace, deadlines.HOLD, offer.offer_id)
             else:
                 flow.deadlines.schedule(offer.expires_at, deadlines.EXPIRE, offer.offer_id)
