@@ -15,6 +15,7 @@ from agent_desktop.protocol.client import ProtocolClient
 from agent_desktop.protocol.client import Refused as _ProtocolRefused
 from agent_desktop.protocol.codec import MAX_FRAME_BYTES
 from agent_desktop.protocol.messages import (
+    Agents,
     ClientMessage,
     Error,
     LoggedIn,
@@ -87,6 +88,10 @@ class Link:
             return reply, self._reply_at[message.id]
         finally:
             self._reply_at.pop(message.id, None)
+
+    async def list_agents(self) -> Agents:
+        """Supervisor: the whole agent list, every page of it."""
+        return await self._refusal_raised(self.client.list_agents())
 
     def send_nowait(self, message: ClientMessage) -> None:
         """Fire and forget (a refusal lands in `unclaimed_errors`): for load generation."""

@@ -25,13 +25,11 @@ from agent_desktop.ctl.simulate import SimulationPlan, run_simulation
 from agent_desktop.protocol.client import ConnectionLost, ssl_context_for
 from agent_desktop.protocol.messages import (
     Ack,
-    Agents,
     CreateWork,
     CustomerEnd,
     CustomerMessage,
     Escalate,
     GetWork,
-    ListAgents,
     ResetPresence,
     Transfer,
     WorkCreated,
@@ -249,7 +247,7 @@ async def _customer(args: argparse.Namespace, client: WireClient) -> int:
 
 
 async def _agents(args: argparse.Namespace, client: WireClient) -> int:
-    reply = await client.request(lambda rid: ListAgents(id=rid), Agents)
+    reply = await client.list_agents()
     _print(args, reply.agents, render_agents(reply.agents))
     return 0
 

@@ -15,6 +15,7 @@ from typing import Final, TypeVar, cast, get_args
 
 from agent_desktop.protocol.client import ProtocolClient, Refused
 from agent_desktop.protocol.messages import (
+    Agents,
     ClientMessage,
     Error,
     LoggedIn,
@@ -67,6 +68,10 @@ class WireClient:
         """Send the request `build(id)` and wait for the reply that names that id."""
         message = build(self.protocol.next_id())
         return await self._refusals_raised(self.protocol.request(message, expect))
+
+    async def list_agents(self) -> Agents:
+        """Supervisor: the whole agent list, every page of it."""
+        return await self._refusals_raised(self.protocol.list_agents())
 
     async def next_event(self, within_s: float = 10.0) -> ServerEvent:
         return await asyncio.wait_for(self.events.get(), within_s)

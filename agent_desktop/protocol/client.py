@@ -32,6 +32,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.frames import Close
 from websockets.typing import Subprotocol
 
+from agent_desktop.protocol.agent_list import AgentListing
 from agent_desktop.protocol.codec import (
     MAX_FRAME_BYTES,
     PROTOCOL_VERSION,
@@ -41,9 +42,12 @@ from agent_desktop.protocol.codec import (
     encode_text,
 )
 from agent_desktop.protocol.messages import (
+    Agents,
+    AgentUpdated,
     ClientMessage,
     Error,
     Hello,
+    ListAgents,
     LoggedIn,
     Login,
     ServerMessage,
@@ -141,6 +145,10 @@ class ProtocolClient:
         self.on_message: MessageHook | None = None
         self.on_push: MessageHook | None = None
         self.on_invalid: Callable[[ProtocolError], None] | None = None
+        self._listings: set[AgentListing] = set()
+        """Agent listings under way (`list_agents`)."""
+        self._pages: dict[str, AgentListing] = {}
+        """The listing each page request in flight belongs to, by request id."""
         self.close_reason: str | None = None
         """Set when the connection has ended: how it ended (see `describe_close`)."""
         self._id_prefix = id_prefix
@@ -233,6 +241,33 @@ class ProtocolClient:
         finally:
             self._pending.pop(request_id, None)
 
+    async def list_agents(
+        self, request_id: str | None = None, *, limit: int | None = None
+    ) -> Agents:
+        """Supervisor: every page of the agent list, as one `agents` reply to `request_id`.
+
+        `on_message` sees that one reply (not the pages), in frame order with the events, so a
+        caller keeping the list live with `agent_updated` never applies an older row last.
+        """
+        first_id = request_id or self.next_id()
+        listing = AgentListing(first_id)
+        page_id, after = first_id, None
+        self._listings.add(listing)
+        try:
+            while not listing.done:
+                self._pages[page_id] = listing
+                request = (
+                    ListAgents(id=page_id, after=after)
+                    if limit is None
+                    else ListAgents(id=page_id, after=after, limit=limit)
+                )
+                page = await self.request(request, Agents)
+                after, page_id = page.next, self.next_id()
+        finally:
+            self._listings.discard(listing)
+            self._pages.pop(page_id, None)
+        return Agents(re=first_id, agents=listing.agents())
+
     def send_nowait(self, message: ClientMessage) -> None:
         """Fire and forget (for load generation): its reply goes to `on_push`."""
         task = asyncio.get_running_loop().create_task(self.send_raw(encode_text(message)))
@@ -277,6 +312,10 @@ class ProtocolClient:
         finally:
             self.close_reason = describe_close(self.ws.protocol.close_exc, self.max_frame_bytes)
             self.fail_pending(ConnectionLost(self.close_reason))
+            # Nothing more arrives. Dropping the hooks breaks the client <-> owner cycle, so the
+            # owner dies by reference counting on its own thread, not in a later GC pass on
+            # whatever thread triggers it (Qt objects behind an owner must die on theirs).
+            self.on_frame = self.on_message = self.on_push = self.on_invalid = None
 
     def _dispatch(self, frame: str | bytes) -> None:
         if self.on_frame is not None:
@@ -290,7 +329,11 @@ class ProtocolClient:
                 log.warning("ignoring a frame the server should not send: %s", exc.message)
             return
         if self.on_message is not None:
-            self.on_message(message)
+            shown = self._through_listings(message)
+            if shown is not None:
+                self.on_message(shown)
+        elif self._listings:
+            self._through_listings(message)
         if isinstance(message, _REPLY_TYPES):
             reply = cast(ServerReply, message)
             future = self._pending.pop(reply.re, None) if reply.re is not None else None
@@ -299,3 +342,14 @@ class ProtocolClient:
                 return
         if self.on_push is not None:
             self.on_push(message)
+
+    def _through_listings(self, message: ServerMessage) -> ServerMessage | None:
+        """Feed the listings under way; a page becomes None, the last one the whole list."""
+        if isinstance(message, AgentUpdated):
+            for listing in self._listings:
+                listing.update(message.agent)
+        elif isinstance(message, Agents):
+            page_of = self._pages.pop(message.re, None)
+            if page_of is not None:
+                return page_of.add_page(message)
+        return message

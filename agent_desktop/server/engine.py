@@ -109,6 +109,7 @@ from agent_desktop.protocol.vocabulary import (
     WorkId,
     WorkState,
 )
+from agent_desktop.server.agent_page import agent_page
 from agent_desktop.server.config import ServerConfig, UserConfig
 from agent_desktop.server.engine_render import (
     customer_for,
@@ -268,9 +269,10 @@ class Engine(WorkFlow):
             case ListAgents():
                 self._require_supervisor(principal, request)
                 self._subscribers.add(principal.user)
-                rows = [self._agent_view(u) for u in self._listed_users]
+                page, after = agent_page(sorted(self._listed_users), request.after, request.limit)
+                rows = [self._agent_view(u) for u in page]
                 self._views.update((row.agent, row) for row in rows)
-                return Agents(re=re, agents=rows)
+                return Agents(re=re, agents=rows, next=after)
             case GetPresenceTimeline():
                 return self._on_timeline(principal, request)
             case SyncClock():

@@ -28,6 +28,7 @@ from agent_desktop.protocol.codec import MAX_FRAME_BYTES
 from agent_desktop.protocol.messages import (
     ClientMessage,
     Error,
+    ListAgents,
     ServerEvent,
     ServerMessage,
     ServerReply,
@@ -59,21 +60,24 @@ class Link:
         client.on_push = self._unclaimed
 
     async def call(self, request: ClientMessage, expect: type[R]) -> R:
-        """Send `request` and wait for its reply.
+        """Send `request` and wait for its reply; a `ListAgents` gathers every page.
 
         Raises `RequestError` for an `error` reply, `LinkLostError` when the connection ends
         (or stays silent past the request timeout) before the reply.
         """
         try:
             async with asyncio.timeout(self._request_timeout):
-                reply = await self._client.request(request, expect)
+                if isinstance(request, ListAgents):
+                    reply: object = await self._client.list_agents(request.id)
+                else:
+                    reply = await self._client.request(request, expect)
         except Refused as exc:
             raise RequestError(exc.code, exc.message) from exc
         except ConnectionLost as exc:
             raise LinkLostError(exc.reason) from exc
         except TimeoutError:
             raise LinkLostError(f"no reply within {self._request_timeout:g} s") from None
-        return reply
+        return cast(R, reply)
 
     async def read(self) -> None:
         """Wait until the connection ends; an abnormal end raises `LinkLostError` saying how."""
@@ -112,6 +116,7 @@ async def open_link(
     ping_interval: float | None,
     ping_timeout: float | None,
     request_timeout: float,
+    max_frame_bytes: int = MAX_FRAME_BYTES,
 ) -> AsyncIterator[tuple[Link, asyncio.Task[None]]]:
     """Connect and start reading. Yields the link and its reader task, which ends with the
     connection; both are cleaned up on exit."""
@@ -122,6 +127,7 @@ async def open_link(
         ssl_context=ssl_context,
         open_timeout=open_timeout,
         id_prefix="p",
+        max_frame_bytes=max_frame_bytes,
         ping_interval=ping_interval,
         ping_timeout=ping_timeout,
     )

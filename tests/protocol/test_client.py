@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from agent_desktop.protocol.client import ConnectionLost, ProtocolClient, Refuse
 from agent_desktop.protocol.codec import MAX_FRAME_BYTES, ProtocolError
 from agent_desktop.protocol.messages import (
     Ack,
+    Agents,
     ClockReading,
     Error,
     LoggedIn,
@@ -60,6 +62,20 @@ class Recorder:
                 message = await self.pushed.get()
                 if isinstance(message, kind):
                     return message
+
+
+@asynccontextmanager
+async def signed_in(
+    url: str, user: str, recorder: Recorder | None = None
+) -> AsyncIterator[ProtocolClient]:
+    """Connected (hooks on `recorder`), negotiated and logged in with the demo password."""
+    client = await (connect(url, recorder) if recorder else ProtocolClient.connect(url))
+    try:
+        await client.hello()
+        await client.login(user, password="demo")
+        yield client
+    finally:
+        await client.close()
 
 
 async def connect(url: str, recorder: Recorder) -> ProtocolClient:
@@ -122,25 +138,17 @@ async def test_a_refusal_carries_the_servers_code_and_message(server: RunningSer
 
 
 async def test_a_reply_of_the_wrong_type_is_a_protocol_error(server: RunningServer) -> None:
-    client = await ProtocolClient.connect(server.url)
-    try:
-        await client.hello()
-        await client.login("alice", password="demo")
+    async with signed_in(server.url, "alice") as client:
         with pytest.raises(ProtocolError) as wrong:
             await client.request(SyncClock(id=client.next_id()), Ack)
         assert not isinstance(wrong.value, Refused)
         assert wrong.value.code is ErrorCode.INVALID_MESSAGE
         assert "expected Ack" in wrong.value.message
-    finally:
-        await client.close()
 
 
 async def test_concurrent_requests_each_get_their_own_reply(server: RunningServer) -> None:
     recorder = Recorder()
-    client = await connect(server.url, recorder)
-    try:
-        await client.hello()
-        await client.login("alice", password="demo")
+    async with signed_in(server.url, "alice", recorder) as client:
         presences = [Presence.AWAY, Presence.BUSY, Presence.AVAILABLE]
         requests = [SetPresence(id=client.next_id(), presence=p) for p in presences]
         clock = SyncClock(id=client.next_id())
@@ -151,8 +159,6 @@ async def test_concurrent_requests_each_get_their_own_reply(server: RunningServe
         # Each change was also pushed as an event, to on_push and not to a request.
         changed = await recorder.next_push(PresenceChanged)
         assert isinstance(changed, PresenceChanged)
-    finally:
-        await client.close()
 
 
 async def test_an_error_about_a_frame_without_an_id_is_pushed(server: RunningServer) -> None:
@@ -211,3 +217,24 @@ def test_wss_trusts_a_custom_ca_in_addition_and_says_when_it_cannot(tmp_path: Pa
     missing = tmp_path / "missing.pem"
     with pytest.raises(ValueError, match="cannot use the CA certificate"):
         ssl_context_for("wss://example.org", str(missing))
+
+
+async def test_list_agents_gathers_every_page_and_shows_one_reply(server: RunningServer) -> None:
+    recorder = Recorder()
+    async with signed_in(server.url, "sam", recorder) as client:
+        listed = await client.list_agents("all", limit=1)
+        assert listed.re == "all"
+        assert [row.agent for row in listed.agents] == ["alice", "bob", "carol"]
+        assert listed.next is None
+        # on_message saw the whole list once, not the three pages it came in.
+        shown = [m for kind, m in recorder.seen if kind == "message" and isinstance(m, Agents)]
+        assert shown == [listed]
+        assert sum(kind == "frame" for kind, _ in recorder.seen) == 3 + 3  # hello, login + 3
+
+
+async def test_a_refused_listing_raises_with_the_servers_code(server: RunningServer) -> None:
+    async with signed_in(server.url, "alice") as client:
+        with pytest.raises(Refused) as refused:
+            await client.list_agents()
+        assert refused.value.code is ErrorCode.FORBIDDEN
+        await client.request(SyncClock(id=client.next_id()), ClockReading)  # still usable
