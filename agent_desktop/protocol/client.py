@@ -42,6 +42,7 @@ from agent_desktop.protocol.codec import (
     encode_text,
 )
 from agent_desktop.protocol.messages import (
+    AGENT_PAGE_DEFAULT,
     Agents,
     AgentUpdated,
     ClientMessage,
@@ -242,7 +243,7 @@ class ProtocolClient:
             self._pending.pop(request_id, None)
 
     async def list_agents(
-        self, request_id: str | None = None, *, limit: int | None = None
+        self, request_id: str | None = None, *, limit: int = AGENT_PAGE_DEFAULT
     ) -> Agents:
         """Supervisor: every page of the agent list, as one `agents` reply to `request_id`.
 
@@ -256,11 +257,7 @@ class ProtocolClient:
         try:
             while not listing.done:
                 self._pages[page_id] = listing
-                request = (
-                    ListAgents(id=page_id, after=after)
-                    if limit is None
-                    else ListAgents(id=page_id, after=after, limit=limit)
-                )
+                request = ListAgents(id=page_id, after=after, limit=limit)
                 page = await self.request(request, Agents)
                 after, page_id = page.next, self.next_id()
         finally:
@@ -300,8 +297,9 @@ class ProtocolClient:
         if self._sends:
             await asyncio.gather(*self._sends, return_exceptions=True)
         await self.ws.close(reason=reason)
-        with contextlib.suppress(asyncio.CancelledError):
-            await self.ended
+        # wait(), not await: the reader's own end (even cancelled) is not the caller's error,
+        # and a cancellation of the caller still propagates.
+        await asyncio.wait({self.ended})
 
     async def _read(self) -> None:
         try:

@@ -40,7 +40,6 @@ __all__ = ["Link", "describe", "open_link", "ssl_context_for"]
 log = logging.getLogger(__name__)
 
 R = TypeVar("R")
-_EVENT_TYPES: Final = get_args(ServerEvent)
 _REPLY_TYPES: Final = get_args(ServerReply)
 
 
