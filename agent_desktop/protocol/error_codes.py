@@ -47,7 +47,8 @@ WHEN_SENT: Final[Mapping[ErrorCode, str]] = {
     ErrorCode.UNKNOWN_WORK: "`get_work`, `customer_message` or `customer_end` naming no item.",
     ErrorCode.UNKNOWN_AGENT: (
         "`reset_presence`, `get_presence_timeline`, `transfer`/`escalate` to an agent or "
-        "`create_work` for an agent, naming no configured user."
+        "`create_work` for an agent, naming no configured user; work sent to an account that "
+        "takes no work (a supervisor or admin with no queues)."
     ),
     ErrorCode.UNKNOWN_QUEUE: "`create_work` or `transfer`/`escalate` naming no configured queue.",
     ErrorCode.UNKNOWN_ALERT: (
