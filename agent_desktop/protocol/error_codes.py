@@ -1,7 +1,7 @@
 """When the server sends each `ErrorCode`: the table `docs/protocol.md` is generated from.
 
 Every code has a row (a test checks it), so a new code cannot reach the wire undocumented.
-Every `error` means the request changed nothing, whatever its code.
+An `error` means the request changed nothing, except `session_limit` (see its row).
 """
 
 from __future__ import annotations
@@ -63,8 +63,9 @@ WHEN_SENT: Final[Mapping[ErrorCode, str]] = {
         "or a queue or template with `allow_reject` false."
     ),
     ErrorCode.SESSION_LIMIT: (
-        "`accept_offer` that would open an 11th session: the item is rerouted, a `max_sessions` "
-        "alert is raised and presence becomes `busy_dnd`."
+        "`accept_offer` that would open an 11th session. The only `error` that follows a change: "
+        "the offer is withdrawn (`queue_limit_exceeded`), the item rerouted, a `max_sessions` "
+        "alert raised and presence set `busy_dnd`."
     ),
     ErrorCode.INVALID_PRESENCE: (
         "`set_presence` or `reset_presence` to `inactive` (set by the system only), or "
