@@ -1,7 +1,14 @@
-"""What the reducer asks the shell to do besides showing the new state: notify the user.
+"""What the reducer asks the shell to do besides showing the new state. Effects are data.
 
-Effects are data. The shell (`AgentCore`) pairs each with a `NotificationDecision` from the
-notification policy and hands both to the UI, which decides *how* to show them.
+Two kinds:
+
+- Notifications (`OfferArrived`, `OfferLeft`, `ToastArrived`, `AlertArrived`): the shell pairs
+  each with a `NotificationDecision` from the policy and hands both to the UI as an
+  `Announcement`; the UI decides *how* to show them.
+- Commands (`SendAccept`, `SendChat`, `AcceptDropped`, `AcceptConfirmed`, `StartTimer`,
+  `CancelTimer`): the shell performs them (send on the link, settle a waiting intent, arm the
+  loop timer) and reports what happened as events. Which request goes out when, and which
+  timer runs, is decided by the reducer alone.
 """
 
 from __future__ import annotations
@@ -9,7 +16,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from agent_desktop.protocol.vocabulary import OfferId, OfferState, Reason
-from agent_desktop.session.state import PendingOffer, ShownAlert, ShownToast
+from agent_desktop.session.state import OutgoingMessage, PendingOffer, ShownAlert, ShownToast
+
+# --- notifications ---------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,4 +50,52 @@ class AlertArrived:
     alert: ShownAlert
 
 
-Effect = OfferArrived | OfferLeft | ToastArrived | AlertArrived
+Notification = OfferArrived | OfferLeft | ToastArrived | AlertArrived
+
+# --- commands --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SendAccept:
+    """Send `accept_offer` for this offer; report the reply as `AcceptAnswered`, a lost link as
+    `AcceptUnsent`."""
+
+    offer_id: OfferId
+
+
+@dataclass(frozen=True, slots=True)
+class SendChat:
+    """Send this chat message; report `MessageAcked`, `MessageRefused` or `MessageUnsent`."""
+
+    message: OutgoingMessage
+
+
+@dataclass(frozen=True, slots=True)
+class AcceptDropped:
+    """A queued accept will never be sent (the deadline passed offline): tell whoever waits."""
+
+    offer_id: OfferId
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class AcceptConfirmed:
+    """A resync shows the session of an offer whose accept lost its reply: it worked."""
+
+    offer_id: OfferId
+
+
+@dataclass(frozen=True, slots=True)
+class StartTimer:
+    """Fire `Tick` at local clock time `at` (the next offer expiry or toast dismissal)."""
+
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class CancelTimer:
+    """No local deadline is left: stop the timer."""
+
+
+Command = SendAccept | SendChat | AcceptDropped | AcceptConfirmed | StartTimer | CancelTimer
+Effect = Notification | Command

@@ -71,6 +71,17 @@ class Identity:
         return self.role in (Role.SUPERVISOR, Role.ADMIN)
 
 
+class AnswerStatus(StrEnum):
+    """Where the agent's accept of an offer is (the offer id is its idempotency key: the server
+    applies an accept of one offer once, however often it is sent)."""
+
+    WAITING_FOR_LINK = "waiting_for_link"
+    """Pressed while the link was down: sent once it is back, if the offer's deadline allows
+    ("Accepting… reconnecting"); dropped with a reason at the deadline."""
+    SENDING = "sending"
+    """Sent; the server's reply is on its way ("Accepting…")."""
+
+
 @dataclass(frozen=True, slots=True)
 class PendingOffer:
     """An offer waiting for the agent, with its deadline on the local clock."""
@@ -78,6 +89,18 @@ class PendingOffer:
     offer: Offer
     deadline: float
     """`expires_at` minus the clock offset: when the offer leaves the desktop, locally."""
+    answer: AnswerStatus | None = None
+    """The agent's accept, once pressed; None while the offer waits for a decision."""
+
+    @property
+    def accepting(self) -> bool:
+        """An accept was pressed: show "Accepting…" instead of the buttons."""
+        return self.answer is not None
+
+    @property
+    def waiting_for_link(self) -> bool:
+        """The accept waits for the connection: show "Accepting… reconnecting"."""
+        return self.answer is AnswerStatus.WAITING_FOR_LINK
 
     @property
     def offer_id(self) -> OfferId:
@@ -154,6 +177,8 @@ class ShownToast:
 class OutboxStatus(StrEnum):
     QUEUED = "queued"
     """Typed but not yet acknowledged; resent with the same client_msg_id after a resume."""
+    SENDING = "sending"
+    """On the wire, waiting for the server's ack (one at a time, so the order typed holds)."""
     FAILED = "failed"
     """Reported as not sent (the session closed, or the server refused it)."""
 

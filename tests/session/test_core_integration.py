@@ -65,6 +65,7 @@ from agent_desktop.session import (
 )
 from agent_desktop.session.__main__ import parse_args, run
 from agent_desktop.session.state import CONNECTION_LOST_ALERT, ClientAlertKind
+from tests.session.relay import Relay
 from tests.wire import WireClient, logged_in
 
 pytestmark = pytest.mark.integration
@@ -483,8 +484,7 @@ async def test_resent_message_is_stored_once(server: RunningServer, sam: WireCli
         core._store.dispatch(  # the outbox replay path, driven directly
             MessageQueued(OutgoingMessage(client_msg_id, session_id, "once", core.clock.now()))
         )
-        await core._flush_outbox()
-        assert core.state.outbox == ()
+        await core.wait_for(lambda s: s.outbox == (), WAIT_S)
         info = await sam.call(GetWork(id=sam.next_id(), work_id=work_id))
         assert isinstance(info, WorkInfo)
         assert [m.text for m in info.transcript if m.client_msg_id == client_msg_id] == ["once"]
@@ -796,54 +796,10 @@ async def test_sync_clock_measures_the_offset_again(server: RunningServer) -> No
         assert core.state.clock_offset == offset
 
 
-class Blackhole:
-    """A TCP relay in front of the server that can stop carrying bytes without closing.
-
-    Stands in for a network that silently drops packets (Wi-Fi gone, VPN down): no FIN, no
-    RST, only silence, which only the heartbeat can detect.
-    """
-
-    def __init__(self, target_port: int) -> None:
-        self.target_port = target_port
-        self.silent = False
-        self.port = 0
-        self._server: asyncio.Server | None = None
-        self._tasks: set[asyncio.Task[None]] = set()
-
-    async def __aenter__(self) -> Blackhole:
-        self._server = await asyncio.start_server(self._relay, "127.0.0.1", 0)
-        self.port = self._server.sockets[0].getsockname()[1]
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        assert self._server is not None
-        self._server.close()
-        for task in list(self._tasks):
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
-        await self._server.wait_closed()
-
-    async def _relay(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
-        for source, sink in ((reader, up_writer), (up_reader, writer)):
-            task = asyncio.create_task(self._pump(source, sink))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
-
-    async def _pump(self, source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
-        try:
-            while data := await source.read(65536):
-                if not self.silent:
-                    sink.write(data)
-                    await sink.drain()
-        finally:
-            sink.close()
-
-
 async def test_a_silent_link_is_detected_by_the_heartbeat_and_resumed(
     server: RunningServer,
 ) -> None:
-    async with Blackhole(server.port) as relay:
+    async with Relay(server.port) as relay:
         core = make_core(f"ws://127.0.0.1:{relay.port}")
         async with started(core):
             relay.silent = True
