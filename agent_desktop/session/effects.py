@@ -5,10 +5,10 @@ Two kinds:
 - Notifications (`OfferArrived`, `OfferLeft`, `ToastArrived`, `AlertArrived`): the shell pairs
   each with a `NotificationDecision` from the policy and hands both to the UI as an
   `Announcement`; the UI decides *how* to show them.
-- Commands (`SendAccept`, `SendChat`, `AcceptDropped`, `AcceptConfirmed`, `StartTimer`,
-  `CancelTimer`): the shell performs them (send on the link, settle a waiting intent, arm the
-  loop timer) and reports what happened as events. Which request goes out when, and which
-  timer runs, is decided by the reducer alone.
+- Commands (`SendAccept`, `SendChat`, `SendDismiss`, `AcceptDropped`, `AcceptConfirmed`,
+  `StartTimer`, `CancelTimer`): the shell performs them (send on the link, settle a waiting
+  intent, arm the loop timer) and reports what happened as events. Which request goes out
+  when, and which timer runs, is decided by the reducer alone.
 """
 
 from __future__ import annotations
@@ -71,6 +71,14 @@ class SendChat:
 
 
 @dataclass(frozen=True, slots=True)
+class SendDismiss:
+    """Tell the server to drop an alert that is no longer true (best effort: a refusal or a
+    lost link changes nothing; the next snapshot would bring it back to be judged again)."""
+
+    alert_id: str
+
+
+@dataclass(frozen=True, slots=True)
 class AcceptDropped:
     """A queued accept will never be sent (the deadline passed offline): tell whoever waits."""
 
@@ -97,5 +105,7 @@ class CancelTimer:
     """No local deadline is left: stop the timer."""
 
 
-Command = SendAccept | SendChat | AcceptDropped | AcceptConfirmed | StartTimer | CancelTimer
+Command = (
+    SendAccept | SendChat | SendDismiss | AcceptDropped | AcceptConfirmed | StartTimer | CancelTimer
+)
 Effect = Notification | Command

@@ -18,6 +18,7 @@ from agent_desktop.session.effects import (
     Effect,
     SendAccept,
     SendChat,
+    SendDismiss,
 )
 from agent_desktop.session.state import AgentState, AnswerStatus, OutboxStatus, PendingOffer
 
@@ -34,7 +35,8 @@ LOST_AFTER_EXPIRY = (
 
 
 def pump(state: AgentState) -> Result:
-    """Online: send every waiting accept, and the next chat message if none is on the wire."""
+    """Online: send every waiting accept, the next chat message if none is on the wire, and
+    the dismissals of alerts that are no longer true."""
     if not state.online:
         return state, []
     effects: list[Effect] = []
@@ -56,9 +58,10 @@ def pump(state: AgentState) -> Result:
             sending = replace(queued, status=OutboxStatus.SENDING)
             outbox = tuple(sending if m is queued else m for m in outbox)
             effects.append(SendChat(sending))
+    effects.extend(SendDismiss(alert_id) for alert_id in state.dismissals)
     if not effects:
         return state, []
-    return replace(state, offers=offers, outbox=outbox), effects
+    return replace(state, offers=offers, outbox=outbox, dismissals=()), effects
 
 
 def link_down(state: AgentState) -> AgentState:

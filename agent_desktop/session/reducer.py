@@ -1,7 +1,8 @@
 """The core's one state transition: `step(state, event, now) -> (state, effects)`.
 
 `apply` is the rule for each event; `step` adds what follows from any change: what to send now
-(`outbox.pump`), which queued accepts are settled, and the timer for the next local deadline.
+(`outbox.pump`), which queued accepts are settled, which server alerts are no longer true
+(`alerts.drop_untrue`), and the timer for the next local deadline.
 The shell performs the effects; it decides nothing itself.
 
 Pure: no IO, no clock reads (`now` is the local wall time, from the injected clock). Every event
@@ -32,6 +33,7 @@ from agent_desktop.protocol.messages import (
 from agent_desktop.protocol.model import AgentView, ChatMessage, Offer, Session
 from agent_desktop.protocol.vocabulary import ErrorCode, SessionId
 from agent_desktop.session import outbox as sending
+from agent_desktop.session.alerts import drop_untrue
 from agent_desktop.session.effects import (
     AlertArrived,
     CancelTimer,
@@ -80,8 +82,16 @@ _OutboxFilter = Callable[[OutgoingMessage], bool]
 
 
 def step(state: AgentState, event: CoreEvent, now: float) -> Result:
-    """`apply`, then send what is due, settle dropped accepts and (re)arm the timer."""
+    """`apply`, then drop untrue alerts, send what is due, settle dropped accepts and (re)arm
+    the timer."""
     after, effects = apply(state, event, now)
+    checked = drop_untrue(state, after)
+    if checked is not after:
+        shown = {a.alert_id for a in checked.alerts}
+        effects = [
+            e for e in effects if not isinstance(e, AlertArrived) or e.alert.alert_id in shown
+        ]
+        after = checked
     after, sends = sending.pump(after)
     effects.extend(sends)
     effects.extend(sending.settle_answers(state, after, now))

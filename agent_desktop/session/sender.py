@@ -12,8 +12,8 @@ import logging
 from collections.abc import Coroutine
 from typing import Any
 
-from agent_desktop.protocol.messages import AcceptOffer, Ack, SendMessage
-from agent_desktop.protocol.vocabulary import ErrorCode, OfferId
+from agent_desktop.protocol.messages import AcceptOffer, Ack, DismissAlert, SendMessage
+from agent_desktop.protocol.vocabulary import AlertId, ErrorCode, OfferId
 from agent_desktop.session.connector import Connector
 from agent_desktop.session.effects import (
     AcceptConfirmed,
@@ -22,6 +22,7 @@ from agent_desktop.session.effects import (
     Command,
     SendAccept,
     SendChat,
+    SendDismiss,
     StartTimer,
 )
 from agent_desktop.session.errors import LinkLostError, NotConnectedError, RequestError
@@ -57,6 +58,8 @@ class Sender:
                 self._spawn(self._send_accept(offer_id))
             case SendChat(message=message):
                 self._spawn(self._send_chat(message))
+            case SendDismiss(alert_id=alert_id):
+                self._spawn(self._send_dismiss(alert_id))
             case AcceptDropped(offer_id=offer_id, reason=reason):
                 self._settle(offer_id, RequestError(ErrorCode.OFFER_EXPIRED, reason, local=True))
             case AcceptConfirmed(offer_id=offer_id):
@@ -99,6 +102,14 @@ class Sender:
             self._store.dispatch(MessageUnsent(message.client_msg_id))
         else:
             self._store.dispatch(MessageAcked(message.client_msg_id))
+
+    async def _send_dismiss(self, alert_id: str) -> None:
+        connector = self._connector
+        request = DismissAlert(id=connector.next_id(), alert_id=AlertId(alert_id))
+        try:
+            await connector.call(request, Ack)
+        except (RequestError, LinkLostError, NotConnectedError) as exc:
+            log.info("the server kept the untrue alert %s: %s", alert_id, exc)
 
     def _settle(self, offer_id: OfferId, error: RequestError | None) -> None:
         for future in self._accepts.pop(offer_id, []):

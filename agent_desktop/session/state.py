@@ -211,6 +211,9 @@ class AgentState:
     """server time - local time, measured at welcome, login and SyncClock."""
     credentials_notice: str | None = None
     """Why the token is not kept (no safe keyring), shown once to the user."""
+    dismissals: tuple[str, ...] = ()
+    """Server alerts dropped here because they are no longer true (`alerts.drop_untrue`): the
+    server is told to drop them too, once online."""
 
     @property
     def online(self) -> bool:
