@@ -83,6 +83,7 @@ from agent_desktop.session.state import (
     OutgoingMessage,
     PendingOffer,
     ShownToast,
+    ToastId,
 )
 from agent_desktop.session.store import (
     Announcement,
@@ -419,8 +420,11 @@ class AgentCore:
             case AlertAction.RECONNECT:
                 self.reconnect_now()
 
-    def dismiss_toast(self, toast: ShownToast) -> None:
-        self._store.dispatch(ToastDismissed(toast))
+    def dismiss_toast(self, toast: ShownToast | ToastId) -> None:
+        """Close a toast before it dismisses itself (by the toast or its `toast_id`)."""
+        shown = self.state.toast(toast) if isinstance(toast, str) else toast
+        if shown is not None:
+            self._store.dispatch(ToastDismissed(shown))
 
     async def list_agents(self) -> None:
         """Supervisor: fill `state.agents` and keep it live with `agent_updated` events."""

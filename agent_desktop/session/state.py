@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import NewType
 
 from agent_desktop.protocol.model import (
     AgentView,
@@ -167,11 +168,21 @@ class ShownAlert:
         )
 
 
+ToastId = NewType("ToastId", str)
+"""The key of a shown toast: its own kind of id, never passed off as an `OfferId`."""
+
+
 @dataclass(frozen=True, slots=True)
 class ShownToast:
     toast: Toast
     until: float
     """Local clock time at which the toast dismisses itself."""
+
+    @property
+    def toast_id(self) -> ToastId:
+        """Stable and unique on this desktop: one session gets at most one toast an instant
+        (the wire's toast carries no id of its own)."""
+        return ToastId(f"toast:{self.toast.session_id}:{self.until!r}")
 
 
 class OutboxStatus(StrEnum):
@@ -231,6 +242,9 @@ class AgentState:
 
     def session(self, session_id: SessionId) -> Session | None:
         return next((s for s in self.sessions if s.session_id == session_id), None)
+
+    def toast(self, toast_id: ToastId) -> ShownToast | None:
+        return next((t for t in self.toasts if t.toast_id == toast_id), None)
 
     def alert(self, alert_id: str) -> ShownAlert | None:
         return next((a for a in self.alerts if a.alert_id == alert_id), None)
