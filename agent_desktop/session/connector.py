@@ -1,9 +1,10 @@
-"""The connection's life: connect, hello, login (token or password), stay online, reconnect.
+"""The connection's life: connect, hello, login (token or password), stay online.
 
-`Connector` owns one `Link` at a time and the loop that replaces it after a drop, with the
-backoff pause between attempts. What the state says about the connection is dispatched as
-`LinkChanged`/`SignedIn` events; what to send once online is the reducer's business (the
-`LinkChanged(ONLINE)` step sends the outbox), not this loop's.
+`Connector` performs one attempt at a time (`connect()`, the reducer's `Connect` effect): it
+opens a `Link`, signs in and reads until the link ends, then reports the drop as
+`LinkChanged(RECONNECTING, retry_at=...)` with the backoff pause. When to try again is the
+reducer's decision (its `RETRY` timer, `RetryDue`, then `Connect`), as is what to send once
+online (the `LinkChanged(ONLINE)` step sends the outbox).
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from agent_desktop.session.errors import (
     NotConnectedError,
     RequestError,
 )
-from agent_desktop.session.events import CredentialsNoticed, LinkChanged, SignedIn
+from agent_desktop.session.events import CredentialsNoticed, LinkChanged, RetryDue, SignedIn
 from agent_desktop.session.link import Link, describe, open_link, ssl_context_for
 from agent_desktop.session.settings import Settings
 from agent_desktop.session.state import Connection, Identity, LinkStatus
@@ -105,13 +106,15 @@ class Connector:
         self._ids = itertools.count(1)
         self._link: Link | None = None
         self._task: asyncio.Task[None] | None = None
-        self._closing = False
-        self._retry_now = asyncio.Event()
+        self._running = False
+        self._attempted = False
+        self._skip_pause = False
         self._snapshot_seen = asyncio.Event()
 
     @property
     def running(self) -> bool:
-        return self._task is not None
+        """Started and not stopped: connected, attempting, or pausing before the next try."""
+        return self._running
 
     def next_id(self) -> str:
         return f"c{next(self._ids)}"
@@ -132,14 +135,24 @@ class Connector:
                 self._store.dispatch(CredentialsNoticed(str(exc)))
 
     def start(self) -> None:
-        self._closing = False
-        self._retry_now.clear()
-        self._task = asyncio.create_task(self._run(), name=f"agent-core {self.settings.user}")
+        self._running = True
+        self._attempted = False
+        self._skip_pause = False
+        self.connect()
+
+    def connect(self) -> None:
+        """One attempt now, unless stopped or one is already under way."""
+        if not self._running or (self._task is not None and not self._task.done()):
+            return
+        status = LinkStatus.RECONNECTING if self._attempted else LinkStatus.CONNECTING
+        self._attempted = True
+        self._task = asyncio.create_task(
+            self._attempt(status), name=f"agent-core {self.settings.user}"
+        )
 
     async def stop(self) -> None:
         """Drop the link without a goodbye and stop reconnecting."""
-        self._closing = True
-        self._retry_now.set()
+        self._running = False
         if self._link is not None:
             await self._link.close()
         if self._task is not None:
@@ -149,11 +162,13 @@ class Connector:
             self._task = None
 
     def retry_now(self) -> None:
-        self._retry_now.set()
+        """End the pause now; if the link is still up (or dropping), skip the next pause."""
+        self._skip_pause = True
+        self._store.dispatch(RetryDue())
 
     async def drop(self) -> None:
-        """Close the current link (it may be dead); the loop resumes at once."""
-        self._retry_now.set()
+        """Close the current link (it may be dead); the next attempt follows at once."""
+        self._skip_pause = True
         if self._link is not None:
             await self._link.close()
 
@@ -166,41 +181,38 @@ class Connector:
             raise NotConnectedError("Not connected to the server; try again once online.")
         return await link.call(request, expect)
 
-    async def _run(self) -> None:
-        status = LinkStatus.CONNECTING
-        while not self._closing:
-            self._changed(Connection(status, attempt=self._backoff.attempt))
-            try:
-                await self._connect_once()
-                detail = "The server closed the connection."
-            except AuthFailedError as exc:
-                self._changed(Connection(LinkStatus.AUTH_FAILED, detail=str(exc)))
-                self._task = None
-                return
-            except (OSError, WebSocketException, ProtocolError, LinkLostError, _LinkDown) as exc:
-                detail = describe(exc)
-                log.info("link to %s down: %s", self.settings.server_url, detail)
-            except Exception as exc:
-                # A bug must not leave the agent silently stuck at "connecting": say it, retry.
-                log.exception("unexpected error on the link to %s", self.settings.server_url)
-                detail = describe(exc)
-            if self._is_closing():
-                break
-            delay = self._backoff.next_delay()
-            self._changed(
-                Connection(
-                    LinkStatus.RECONNECTING,
-                    retry_at=self._clock.now() + delay,
-                    attempt=self._backoff.attempt,
-                    detail=detail,
-                )
+    async def _attempt(self, status: LinkStatus) -> None:
+        self._changed(Connection(status, attempt=self._backoff.attempt))
+        try:
+            await self._connect_once()
+            detail = "The server closed the connection."
+        except AuthFailedError as exc:
+            self._running = False
+            self._changed(Connection(LinkStatus.AUTH_FAILED, detail=str(exc)))
+            return
+        except (OSError, WebSocketException, ProtocolError, LinkLostError, _LinkDown) as exc:
+            detail = describe(exc)
+            log.info("link to %s down: %s", self.settings.server_url, detail)
+        except Exception as exc:
+            # A bug must not leave the agent silently stuck at "connecting": say it, retry.
+            log.exception("unexpected error on the link to %s", self.settings.server_url)
+            detail = describe(exc)
+        if not self._running:
+            return
+        # Not rule timing: only how long to leave the server alone. retry_now() cuts it (also
+        # when it was called just before the link dropped, as drop() does).
+        delay = self._backoff.next_delay()
+        if self._skip_pause:
+            self._skip_pause = False
+            delay = 0.0
+        self._changed(
+            Connection(
+                LinkStatus.RECONNECTING,
+                retry_at=self._clock.now() + delay,
+                attempt=self._backoff.attempt,
+                detail=detail,
             )
-            # Not rule timing: only how long to leave the server alone. retry_now() cuts it
-            # (also when it was called just before the link dropped, as drop() does).
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._retry_now.wait(), delay)
-            self._retry_now.clear()
-            status = LinkStatus.RECONNECTING
+        )
 
     async def _connect_once(self) -> None:
         self._snapshot_seen.clear()
@@ -288,7 +300,3 @@ class Connector:
 
     def _changed(self, connection: Connection) -> None:
         self._store.dispatch(LinkChanged(connection))
-
-    def _is_closing(self) -> bool:
-        # A method, not the attribute, so mypy does not narrow it across awaits.
-        return self._closing

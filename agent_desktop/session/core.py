@@ -59,6 +59,7 @@ from agent_desktop.session.backoff import Backoff
 from agent_desktop.session.clock_offset import measure_offset
 from agent_desktop.session.connector import Connector, Timeouts
 from agent_desktop.session.credentials import TokenStore
+from agent_desktop.session.effects import Command, Connect
 from agent_desktop.session.errors import LinkLostError, NotConnectedError, RequestError
 from agent_desktop.session.events import (
     AcceptPressed,
@@ -151,7 +152,7 @@ class AgentCore:
         )
         self._connector.password = password
         self._sender = Sender(self._store, self._connector)
-        self._store.perform = self._sender.perform
+        self._store.perform = self._perform
 
     # --- observing ---------------------------------------------------------------------------
 
@@ -465,6 +466,12 @@ class AgentCore:
             # On failure the next resume tries again.
             with contextlib.suppress(RequestError, LinkLostError, NotConnectedError):
                 await self.list_agents()
+
+    def _perform(self, command: Command) -> None:
+        if isinstance(command, Connect):
+            self._connector.connect()
+        else:
+            self._sender.perform(command)
 
     async def _call(self, request: ClientMessage, expect: type[R]) -> R:
         return await self._connector.call(request, expect)

@@ -6,14 +6,16 @@ Two kinds:
   each with a `NotificationDecision` from the policy and hands both to the UI as an
   `Announcement`; the UI decides *how* to show them.
 - Commands (`SendAccept`, `SendChat`, `SendDismiss`, `AcceptDropped`, `AcceptConfirmed`,
-  `StartTimer`, `CancelTimer`): the shell performs them (send on the link, settle a waiting
-  intent, arm the loop timer) and reports what happened as events. Which request goes out
-  when, and which timer runs, is decided by the reducer alone.
+  `StartTimer`, `CancelTimer`, `Connect`): the shell performs them (send on the link, settle a
+  waiting intent, arm a loop timer, open a connection) and reports what happened as events.
+  Which request goes out when, which timer runs and when to reconnect is decided by the
+  reducer alone.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from agent_desktop.protocol.vocabulary import OfferId, OfferState, Reason
 from agent_desktop.session.state import OutgoingMessage, PendingOffer, ShownAlert, ShownToast
@@ -93,19 +95,41 @@ class AcceptConfirmed:
     offer_id: OfferId
 
 
+class Timer(StrEnum):
+    DEADLINE = "deadline"
+    """Fires `Tick` at the next offer expiry or toast dismissal."""
+    RETRY = "retry"
+    """Fires `RetryDue` when the backoff pause before the next connection attempt is over."""
+
+
 @dataclass(frozen=True, slots=True)
 class StartTimer:
-    """Fire `Tick` at local clock time `at` (the next offer expiry or toast dismissal)."""
+    """(Re)arm `timer` to fire at local clock time `at`."""
 
     at: float
+    timer: Timer = Timer.DEADLINE
 
 
 @dataclass(frozen=True, slots=True)
 class CancelTimer:
-    """No local deadline is left: stop the timer."""
+    """Nothing is due for `timer` any more: stop it."""
+
+    timer: Timer = Timer.DEADLINE
+
+
+@dataclass(frozen=True, slots=True)
+class Connect:
+    """Open a new connection now (the pause after a drop is over, or the agent asked)."""
 
 
 Command = (
-    SendAccept | SendChat | SendDismiss | AcceptDropped | AcceptConfirmed | StartTimer | CancelTimer
+    SendAccept
+    | SendChat
+    | SendDismiss
+    | AcceptDropped
+    | AcceptConfirmed
+    | StartTimer
+    | CancelTimer
+    | Connect
 )
 Effect = Notification | Command

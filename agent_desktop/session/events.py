@@ -32,6 +32,12 @@ class Tick:
 
 
 @dataclass(frozen=True, slots=True)
+class RetryDue:
+    """The pause before the next connection attempt is over (its timer fired, or the agent
+    asked to reconnect now)."""
+
+
+@dataclass(frozen=True, slots=True)
 class MessageQueued:
     message: OutgoingMessage
 
@@ -118,6 +124,7 @@ CoreEvent = (
     | SignedIn
     | ClockSynced
     | Tick
+    | RetryDue
     | MessageQueued
     | MessageAcked
     | MessageRefused

@@ -37,10 +37,12 @@ from agent_desktop.session.alerts import drop_untrue
 from agent_desktop.session.effects import (
     AlertArrived,
     CancelTimer,
+    Connect,
     Effect,
     OfferArrived,
     OfferLeft,
     StartTimer,
+    Timer,
     ToastArrived,
 )
 from agent_desktop.session.events import (
@@ -58,6 +60,7 @@ from agent_desktop.session.events import (
     MessageQueued,
     MessageRefused,
     MessageUnsent,
+    RetryDue,
     SignedIn,
     SignedOut,
     Tick,
@@ -99,7 +102,17 @@ def step(state: AgentState, event: CoreEvent, now: float) -> Result:
     # A Tick means the armed timer fired (or a test moved the clock): arm it again.
     if isinstance(event, Tick) or deadline != next_deadline(state):
         effects.append(CancelTimer() if deadline is None else StartTimer(deadline))
+    retry = _retry_at(after.connection)
+    if retry != _retry_at(state.connection):
+        effects.append(
+            CancelTimer(Timer.RETRY) if retry is None else StartTimer(retry, Timer.RETRY)
+        )
     return after, effects
+
+
+def _retry_at(connection: Connection) -> float | None:
+    """When the next connection attempt is due; None while connected or attempting."""
+    return connection.retry_at if connection.status is LinkStatus.RECONNECTING else None
 
 
 def apply(state: AgentState, event: CoreEvent, now: float) -> Result:
@@ -158,6 +171,11 @@ def apply(state: AgentState, event: CoreEvent, now: float) -> Result:
             return _expire(replace(state, clock_offset=offset, offers=offers), now)
         case Tick():
             return _expire(state, now)
+        case RetryDue():
+            if _retry_at(state.connection) is None:
+                return state, []  # an attempt is already under way (or none is wanted)
+            attempting = replace(state.connection, retry_at=None)
+            return replace(state, connection=attempting), [Connect()]
         case MessageQueued(message=message):
             return replace(state, outbox=(*state.outbox, message)), []
         case MessageAcked(client_msg_id=cid) | MessageDiscarded(client_msg_id=cid):

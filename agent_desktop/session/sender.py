@@ -20,6 +20,7 @@ from agent_desktop.session.effects import (
     AcceptDropped,
     CancelTimer,
     Command,
+    Connect,
     SendAccept,
     SendChat,
     SendDismiss,
@@ -64,8 +65,8 @@ class Sender:
                 self._settle(offer_id, RequestError(ErrorCode.OFFER_EXPIRED, reason, local=True))
             case AcceptConfirmed(offer_id=offer_id):
                 self._settle(offer_id, None)
-            case StartTimer() | CancelTimer():
-                pass  # the store's own
+            case StartTimer() | CancelTimer() | Connect():
+                pass  # the store's and the connector's
 
     async def close(self) -> None:
         for task in list(self._tasks):

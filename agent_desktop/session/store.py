@@ -24,9 +24,10 @@ from agent_desktop.session.effects import (
     OfferArrived,
     OfferLeft,
     StartTimer,
+    Timer,
     ToastArrived,
 )
-from agent_desktop.session.events import CoreEvent, Tick
+from agent_desktop.session.events import CoreEvent, RetryDue, Tick
 from agent_desktop.session.policy import NotificationDecision, decide
 from agent_desktop.session.reducer import step
 from agent_desktop.session.settings import Settings
@@ -55,7 +56,7 @@ class StateStore:
         self._state = AgentState()
         self._listeners: list[StateListener] = []
         self._announcement_listeners: list[AnnouncementListener] = []
-        self._timer: asyncio.TimerHandle | None = None
+        self._timers: dict[Timer, asyncio.TimerHandle] = {}
         self.perform: Performer = _unperformed
         """Performs the commands that are not timers (sending, settling intents): the core."""
 
@@ -91,10 +92,10 @@ class StateStore:
                 _safely(listener, state)
         for effect in effects:
             match effect:
-                case StartTimer(at=at):
-                    self._start_timer(at)
-                case CancelTimer():
-                    self.stop_timer()
+                case StartTimer(at=at, timer=timer):
+                    self._start_timer(timer, at)
+                case CancelTimer(timer=timer):
+                    self._stop(timer)
                 case OfferArrived() | OfferLeft() | ToastArrived() | AlertArrived():
                     announcement = Announcement(effect, self._decide(effect))
                     for announce in list(self._announcement_listeners):
@@ -103,9 +104,14 @@ class StateStore:
                     self.perform(effect)
 
     def stop_timer(self) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-        self._timer = None
+        """Stop every timer (the core is done)."""
+        for timer in list(self._timers):
+            self._stop(timer)
+
+    def _stop(self, timer: Timer) -> None:
+        handle = self._timers.pop(timer, None)
+        if handle is not None:
+            handle.cancel()
 
     def _decide(self, effect: Notification) -> NotificationDecision | None:
         channel: Channel | None
@@ -128,15 +134,15 @@ class StateStore:
             repeat_sound=self.settings.repeat_sound,
         )
 
-    def _start_timer(self, at: float) -> None:
-        # The loop timer only wakes us; what expires is decided by Tick on the injected clock.
-        self.stop_timer()
+    def _start_timer(self, timer: Timer, at: float) -> None:
+        # The loop timer only wakes us; what is due is decided by the reducer on the clock.
+        self._stop(timer)
         delay = max(0.0, at - self.clock.now())
-        self._timer = asyncio.get_running_loop().call_later(delay, self._on_timer)
+        self._timers[timer] = asyncio.get_running_loop().call_later(delay, self._fire, timer)
 
-    def _on_timer(self) -> None:
-        self._timer = None
-        self.dispatch(Tick())
+    def _fire(self, timer: Timer) -> None:
+        self._timers.pop(timer, None)
+        self.dispatch(Tick() if timer is Timer.DEADLINE else RetryDue())
 
 
 def _unperformed(command: Command) -> None:

@@ -18,8 +18,8 @@ from agent_desktop.protocol.vocabulary import ErrorCode, OfferState, Presence, W
 from agent_desktop.server.runner import RunningServer, running_server
 from agent_desktop.session import AgentState, LinkStatus, RequestError
 from agent_desktop.session.state import AnswerStatus
+from tests.session.live import WAIT_S, create_work, has_offer, make_core
 from tests.session.relay import Relay
-from tests.session.test_core_integration import WAIT_S, create_work, has_offer, make_core
 from tests.wire import WireClient, logged_in
 
 pytestmark = pytest.mark.integration

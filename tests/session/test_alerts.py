@@ -9,7 +9,7 @@ from agent_desktop.session.events import CoreEvent, LinkChanged
 from agent_desktop.session.reducer import step
 from agent_desktop.session.state import AgentState, Connection, LinkStatus
 from tests.session.factories import T0, alert, presence, session
-from tests.session.test_reducer import ALICE, ONLINE
+from tests.session.reducer_helpers import ALICE, ONLINE
 
 CONNECTING = Connection(LinkStatus.CONNECTING)
 

@@ -17,7 +17,7 @@ from agent_desktop.protocol.messages import Agents, AgentUpdated, ListAgents
 from agent_desktop.protocol.vocabulary import AlertKind, Presence, UserId
 from agent_desktop.server.runner import running_server
 from agent_desktop.session import AgentState
-from tests.session.test_core_integration import WAIT_S, create_work, has_offer, make_core, started
+from tests.session.live import WAIT_S, create_work, has_offer, make_core, started
 from tests.wire import WireClient, logged_in
 
 pytestmark = pytest.mark.integration

@@ -4,8 +4,20 @@ it drops, and a queued accept is dropped with a reason at its deadline, never se
 
 from __future__ import annotations
 
-from agent_desktop.protocol.messages import OfferAdded, OfferEnded, Snapshot
-from agent_desktop.protocol.vocabulary import ErrorCode, OfferId, OfferState, Reason, SessionId
+from agent_desktop.protocol.messages import (
+    MessageAdded,
+    OfferAdded,
+    OfferEnded,
+    SessionOpened,
+)
+from agent_desktop.protocol.vocabulary import (
+    ErrorCode,
+    OfferId,
+    OfferState,
+    Reason,
+    Sender,
+    SessionId,
+)
 from agent_desktop.session.effects import (
     AcceptConfirmed,
     AcceptDropped,
@@ -20,6 +32,7 @@ from agent_desktop.session.events import (
     CoreEvent,
     LinkChanged,
     MessageAcked,
+    MessageDiscarded,
     MessageQueued,
     MessageRefused,
     MessageUnsent,
@@ -35,8 +48,8 @@ from agent_desktop.session.state import (
     OutboxStatus,
     OutgoingMessage,
 )
-from tests.session.factories import T0, offer, presence, session
-from tests.session.test_reducer import ALICE, ONLINE
+from tests.session.factories import T0, message, offer, presence, session
+from tests.session.reducer_helpers import ALICE, ONLINE, online, queued, run, snapshot
 
 RECONNECTING = Connection(LinkStatus.RECONNECTING, retry_at=T0 + 1, attempt=1)
 O1 = OfferId("o1")
@@ -68,18 +81,6 @@ def with_offer(connection: Connection = ONLINE) -> AgentState:
 
 def typed(cid: str) -> OutgoingMessage:
     return OutgoingMessage(cid, SessionId("s1"), f"text {cid}", typed_at=T0)
-
-
-def snapshot(**parts: object) -> Snapshot:
-    defaults: dict[str, object] = {
-        "presence": presence(),
-        "offers": [],
-        "sessions": [],
-        "alerts": [],
-        "server_time": T0,
-    }
-    defaults.update(parts)
-    return Snapshot(**defaults)  # type: ignore[arg-type]  # test helper: keyword parts
 
 
 # --- accepts ---------------------------------------------------------------------------------
@@ -193,3 +194,36 @@ def test_messages_wait_offline_and_a_lost_one_is_resent_first() -> None:
     assert [m.status for m in state.outbox] == [OutboxStatus.QUEUED, OutboxStatus.QUEUED]
     state, sent = steps(state, LinkChanged(ONLINE))
     assert [e.message.client_msg_id for e in sent if isinstance(e, SendChat)] == ["c1"]
+
+
+# --- the outbox in apply: echoes, repeats, refusals ------------------------------------------
+
+
+def test_message_echo_with_client_msg_id_empties_the_outbox() -> None:
+    state = run(online(), SessionOpened(session=session()), MessageQueued(queued("c1")))
+    assert state.unsent(SessionId("s1")) == (queued("c1"),)
+    echo = MessageAdded(
+        session_id=SessionId("s1"),
+        message=message("m1", "hi", sender=Sender.AGENT, client_msg_id="c1"),
+    )
+    state = run(state, echo)
+    assert state.outbox == ()
+    assert state.sessions[0].transcript[-1].client_msg_id == "c1"
+
+
+def test_a_message_delivered_twice_shows_once() -> None:
+    state = run(online(), SessionOpened(session=session(transcript=3)))
+    repeat = MessageAdded(session_id=SessionId("s1"), message=message("m2", "earlier"))
+    assert run(state, repeat).sessions[0].transcript == state.sessions[0].transcript
+    fresh = MessageAdded(session_id=SessionId("s1"), message=message("m9", "new"))
+    assert [m.msg_id for m in run(state, fresh).sessions[0].transcript][-1] == "m9"
+
+
+def test_ack_refusal_and_discard() -> None:
+    state = run(online(), MessageQueued(queued("c1")), MessageQueued(queued("c2")))
+    state = run(state, MessageAcked("c1"))
+    assert [m.client_msg_id for m in state.outbox] == ["c2"]
+    state = run(state, MessageRefused("c2", ErrorCode.WORK_CLOSED, "the customer left"))
+    assert state.outbox[0].status is OutboxStatus.FAILED
+    assert state.outbox[0].error == "the customer left"
+    assert run(state, MessageDiscarded("c2")).outbox == ()
