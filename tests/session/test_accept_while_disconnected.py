@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 
@@ -143,3 +144,37 @@ async def test_an_accept_the_link_loses_before_the_reply_is_sent_again(
             assert len(state.sessions) == 1
         finally:
             await core.close()
+
+
+async def test_an_accept_pressed_while_the_server_restarts_opens_the_session(
+    tmp_path: Path, clock: ManualClock
+) -> None:
+    """The outage is the server itself (killed and started again on its stored state)."""
+    async with running_server(data_dir=tmp_path, clock=clock) as first:
+        url, port = first.url, first.port
+        core = make_core(url, clock=clock)
+        await core.start()
+        await core.wait_for(lambda s: s.online, WAIT_S)
+        async with logged_in(url, "sam") as sam:
+            work_id = await create_work(sam)
+            [pending] = (await core.wait_for(has_offer, WAIT_S)).offers
+    try:
+        await core.wait_for(reconnecting, WAIT_S)
+        accepting = asyncio.create_task(core.accept(pending.offer_id))
+        await core.wait_for(waiting_for_link, WAIT_S)
+        clock.advance(5)
+        async with running_server(data_dir=tmp_path, clock=clock, port=port) as second:
+            core.reconnect_now()
+            async with asyncio.timeout(WAIT_S):
+                await accepting
+            state = await core.wait_for(lambda s: bool(s.sessions), WAIT_S)
+            assert state.sessions[0].work.work_id == work_id
+            clock.advance(pending.remaining(clock.now()) + 1)
+            second.wake()
+            async with logged_in(second.url, "sam") as sam:
+                info = await sam.call(GetWork(id=sam.next_id(), work_id=work_id))
+                assert isinstance(info, WorkInfo)
+                assert info.work.state is WorkState.ASSIGNED
+            assert core.state.shown_presence is not Presence.INACTIVE
+    finally:
+        await core.close()
