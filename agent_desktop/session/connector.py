@@ -167,8 +167,9 @@ class Connector:
         self._store.dispatch(RetryDue())
 
     async def drop(self) -> None:
-        """Close the current link (it may be dead); the next attempt follows at once."""
-        self._skip_pause = True
+        """Close the current link (it may be dead); the next attempt follows at once (also
+        when there is no link: a pause under way ends now)."""
+        self.retry_now()
         if self._link is not None:
             await self._link.close()
 

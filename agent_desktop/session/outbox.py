@@ -29,7 +29,7 @@ EXPIRED_OFFLINE = (
 )
 WITHDRAWN_OFFLINE = "The offer was withdrawn while the connection was down, so it was not accepted."
 LOST_AFTER_EXPIRY = (
-    "The connection dropped before the server answered and the offer has expired; "
+    "The connection dropped before the server answered and the offer has left the desktop; "
     "if the accept arrived in time, its session opens after the reconnect."
 )
 

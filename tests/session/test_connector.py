@@ -4,6 +4,7 @@ TLS, the heartbeat, the goodbye, and no secret in the log."""
 from __future__ import annotations
 
 import logging
+import random
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from agent_desktop.protocol.vocabulary import (
 from agent_desktop.server.runner import RunningServer, running_server
 from agent_desktop.session import (
     AgentCore,
+    Backoff,
     LinkStatus,
     OfferArrived,
     Settings,
@@ -293,3 +295,23 @@ async def test_no_secret_reaches_the_client_log_even_at_debug(
     assert "marker" not in client_text
     assert "token" not in client_text
     assert not [r for r in client_records if "TEXT" in r.getMessage()]
+
+
+async def test_force_reconnect_during_a_long_pause_tries_again_at_once() -> None:
+    """After sleep or a network change the app forces a reconnect: a pause under way ends."""
+    core = AgentCore(
+        Settings(server_url="ws://127.0.0.1:9", user="alice"),  # nothing listens there
+        password="demo",
+        backoff=Backoff(base=30.0, cap=30.0, rng=random.Random(1)),  # a 15-30 s pause
+        open_timeout=1.0,
+    )
+    await core.start()
+    try:
+        state = await core.wait_for(lambda s: s.connection.retry_at is not None, WAIT_S)
+        pause = state.connection.retry_in(core.clock.now())
+        assert pause is not None
+        assert pause > WAIT_S  # waiting it out would fail this test
+        await core.force_reconnect()
+        await core.wait_for(lambda s: s.connection.attempt >= 2, WAIT_S)
+    finally:
+        await core.close()
