@@ -1,5 +1,5 @@
-"""`StateStore`, the shell around the reducer: observers, announcements with the policy's
-decision, the timer the reducer asks for, and every other command handed to the performer."""
+"""`StateStore` (session/store.py; test_store.py is the server's): observers, announcements
+with the policy's decision, the timers the reducer asks for, other commands to the performer."""
 
 from __future__ import annotations
 

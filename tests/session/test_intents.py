@@ -1,4 +1,5 @@
-"""Offers, sessions and intents: the core against the real server on 127.0.0.1."""
+"""The intents (`AgentIntents`: accept, reject, presence, calls, transfer, ...) against the real
+server on 127.0.0.1: offers become sessions, refusals arrive typed."""
 
 from __future__ import annotations
 
