@@ -141,11 +141,17 @@ class WireClient:
 
 @asynccontextmanager
 async def connected(
-    url: str, *, ssl_context: ssl.SSLContext | None = None, subprotocol: bool = True
+    url: str,
+    *,
+    ssl_context: ssl.SSLContext | None = None,
+    subprotocol: bool = True,
+    source: str | None = None,
 ) -> AsyncIterator[WireClient]:
-    """A raw connection: nothing sent yet."""
+    """A raw connection: nothing sent yet. `source` binds the client's end to that loopback
+    address (any of 127.0.0.0/8 works on Linux), so tests can be "another machine"."""
     async with connect(
         url,
+        local_addr=(source, 0) if source is not None else None,
         ssl=ssl_context,
         subprotocols=[Subprotocol(SUBPROTOCOL)] if subprotocol else None,
         max_size=MAX_FRAME_BYTES,
@@ -163,9 +169,10 @@ async def logged_in(
     *,
     token: str | None = None,
     ssl_context: ssl.SSLContext | None = None,
+    source: str | None = None,
 ) -> AsyncIterator[WireClient]:
     """Connected, negotiated and logged in; `client.snapshot` holds what the desktop shows."""
-    async with connected(url, ssl_context=ssl_context) as client:
+    async with connected(url, ssl_context=ssl_context, source=source) as client:
         await client.hello()
         await client.login(user, password, token=token)
         yield client

@@ -88,6 +88,9 @@ class Link:
         self.principal: Principal | None = None
         self.tokens: set[str] = set()
         self.said_goodbye = False
+        peer = ws.remote_address
+        self.source = str(peer[0]) if peer else "unknown"
+        """The client's IP address, as the login guard counts it."""
         self._outbox: asyncio.Queue[str | None] = asyncio.Queue()
         self._writer = asyncio.create_task(self._write(), name=f"writer-{conn_id}")
         self._closer: asyncio.Task[None] | None = None
@@ -275,7 +278,7 @@ class Hub:
                 "already logged in on this connection; open another one for another user",
                 RequestId(login.id),
             )
-        result = await self.auth.login(login)
+        result = await self.auth.login(login, source=link.source)
         principal = Principal(user=UserId(result.user.id), role=result.user.role)
         snapshot, deliveries = self.engine.connect(principal, link.conn_id)
         link.principal = principal
