@@ -1,7 +1,9 @@
 """Encoding and validated decoding of frames, for both sides.
 
 Decoding is the edge: a frame either becomes one typed message or raises `ProtocolError`, and
-nothing downstream ever sees unvalidated data.
+nothing downstream ever sees unvalidated data. *Whatever* goes wrong while decoding (bad JSON,
+a wrong field, nesting deep enough to exhaust the parser's recursion, anything else the parser
+raises) is `invalid_message`: a bad frame is never a server failure.
 """
 
 from __future__ import annotations
@@ -51,7 +53,7 @@ def _request_id_of(frame: bytes) -> str | None:
     """Best effort: the `id` of a frame that failed validation, so the error can name it."""
     try:
         raw = _any_decoder.decode(frame)
-    except msgspec.DecodeError:
+    except Exception:  # the frame is bad in some other way too; the error just has no id
         return None
     if isinstance(raw, dict):
         value = raw.get("id")
@@ -77,6 +79,13 @@ def decode_client(frame: str | bytes) -> ClientMessage:
         raise ProtocolError(ErrorCode.INVALID_MESSAGE, str(exc), _request_id_of(data)) from None
     except msgspec.DecodeError as exc:
         raise ProtocolError(ErrorCode.INVALID_MESSAGE, f"not JSON: {exc}") from None
+    except RecursionError:
+        raise ProtocolError(ErrorCode.INVALID_MESSAGE, "JSON nested too deeply") from None
+    except Exception as exc:
+        # The parser failing in a way nobody foresaw is still a bad frame, not a bad server.
+        raise ProtocolError(
+            ErrorCode.INVALID_MESSAGE, f"undecodable frame ({type(exc).__name__})"
+        ) from None
 
 
 def decode_server(frame: str | bytes) -> ServerMessage:
@@ -84,6 +93,10 @@ def decode_server(frame: str | bytes) -> ServerMessage:
         return cast(ServerMessage, _server_decoder.decode(_as_bytes(frame)))
     except (msgspec.ValidationError, msgspec.DecodeError) as exc:
         raise ProtocolError(ErrorCode.INVALID_MESSAGE, f"bad server frame: {exc}") from None
+    except Exception as exc:  # RecursionError and the like: still just a bad frame
+        raise ProtocolError(
+            ErrorCode.INVALID_MESSAGE, f"undecodable server frame ({type(exc).__name__})"
+        ) from None
 
 
 def negotiate(offered: list[int]) -> int | None:

@@ -5,10 +5,10 @@ a logged-in principal. Each connection has one outbox drained by one writer task
 of a connection leave in exactly the order the engine produced them, and a slow or dead client
 never holds up delivery to anyone else.
 
-Frames: JSON belongs in text frames, but a binary frame holding UTF-8 JSON is read the same way
-(some client libraries only send bytes); anything else is `invalid_message`. Replies are always
-text frames. Over 64 KiB is `message_too_large` and the connection stays; over 1 MiB websockets
-itself closes the connection with 1009.
+Frames: every request is JSON in a text frame, as docs/protocol.md says; a binary frame is
+refused with `invalid_message` (and the connection stays), so no second way in goes untested.
+Replies are always text frames. Over 64 KiB is `message_too_large` and the connection stays;
+over 1 MiB websockets itself closes the connection with 1009.
 """
 
 from __future__ import annotations
@@ -383,14 +383,10 @@ class Hub:
 
 
 def _decode(frame: str | bytes) -> ClientMessage:
-    """Binary frames are accepted when they hold UTF-8 JSON; replies are always text frames."""
     if isinstance(frame, bytes):
-        try:
-            frame = frame.decode("utf-8")
-        except UnicodeDecodeError:
-            raise ProtocolError(
-                ErrorCode.INVALID_MESSAGE, "binary frame is not UTF-8 JSON"
-            ) from None
+        raise ProtocolError(
+            ErrorCode.INVALID_MESSAGE, "binary frame refused: send each message as a text frame"
+        )
     return decode_client(frame)
 
 

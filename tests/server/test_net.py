@@ -225,15 +225,6 @@ async def test_wrong_field_type_names_the_field(server: RunningServer) -> None:
         await client.hello()
 
 
-async def test_binary_frames_with_utf8_json_are_accepted(server: RunningServer) -> None:
-    async with connected(server.url) as client:
-        await client.send_raw(json.dumps({"type": "hello", "id": "b", "versions": [1]}).encode())
-        assert isinstance(await client.reply("b"), Welcome)
-        await client.send_raw(b"\xff\xfe{}")
-        error_of(await client.reply(), ErrorCode.INVALID_MESSAGE)
-        await still_answers(client)
-
-
 async def test_a_frame_over_64_kib_is_refused_and_the_connection_survives(
     server: RunningServer,
 ) -> None:
