@@ -22,6 +22,10 @@ MAX_MESSAGE_BYTES: Final = 64 * 1024
 MAX_FRAME_BYTES: Final = 1024 * 1024
 """Hard websocket limit: a frame larger than this closes the connection (code 1009)."""
 SUBPROTOCOL: Final = "agent-desktop.v1"
+CLOSE_TOKEN_EXPIRED: Final = 4001
+"""WebSocket close code: the login's token expired; resume is refused, log in with a password."""
+CLOSE_SIGNED_OUT: Final = 4002
+"""WebSocket close code: the account signed out everywhere from another connection."""
 
 
 class ProtocolError(Exception):

@@ -22,7 +22,7 @@ import msgspec
 from agent_desktop.clock import Clock
 from agent_desktop.protocol.codec import ProtocolError
 from agent_desktop.protocol.messages import Login
-from agent_desktop.protocol.vocabulary import ErrorCode, UserId
+from agent_desktop.protocol.vocabulary import ErrorCode, Role, UserId
 from agent_desktop.server.config import ServerConfig, UserConfig
 from agent_desktop.server.login_guard import LoginGuard
 from agent_desktop.server.store import Store
@@ -149,6 +149,15 @@ class TokenBook:
             self._store.delete(TOKEN_KIND, key)
             self._store.commit()
 
+    def revoke_all(self, user: UserId) -> int:
+        """Sign out everywhere: every token of `user` stops working. Returns how many."""
+        keys = [key for key, record in self._tokens.items() if record.user == user]
+        for key in keys:
+            del self._tokens[key]
+            self._store.delete(TOKEN_KIND, key)
+        self._store.commit()
+        return len(keys)
+
 
 # --- login -----------------------------------------------------------------------------------
 
@@ -248,3 +257,11 @@ class Authenticator:
                 ErrorCode.TOKEN_EXPIRED, "the session token has expired; log in again", request.id
             )
         return user is not None and owner == user.id
+
+    def role_of(self, token: str) -> Role | None:
+        """The role of a valid (issued, unexpired, unrevoked) token's user; None otherwise."""
+        owner = self.tokens.check(token)
+        if owner is None or owner is TokenStatus.EXPIRED:
+            return None
+        user = self._users.get(owner)
+        return user.role if user is not None else None

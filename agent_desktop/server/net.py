@@ -17,13 +17,11 @@ import asyncio
 import contextlib
 import http
 import itertools
-import json
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from typing import Final
 
 from websockets.asyncio.server import ServerConnection
-from websockets.datastructures import Headers
 from websockets.exceptions import ConnectionClosed
 from websockets.frames import CloseCode
 from websockets.http11 import Request as HttpRequest
@@ -33,6 +31,8 @@ from websockets.typing import Subprotocol
 from agent_desktop import __version__
 from agent_desktop.clock import Clock
 from agent_desktop.protocol.codec import (
+    CLOSE_SIGNED_OUT,
+    CLOSE_TOKEN_EXPIRED,
     PROTOCOL_VERSION,
     SUBPROTOCOL,
     ProtocolError,
@@ -62,6 +62,7 @@ from agent_desktop.protocol.vocabulary import (
 )
 from agent_desktop.server.auth import Authenticator
 from agent_desktop.server.engine import ConnId, Delivery, Engine, Principal
+from agent_desktop.server.health import answer_health, http_response
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +95,22 @@ class Link:
         self._outbox: asyncio.Queue[str | None] = asyncio.Queue()
         self._writer = asyncio.create_task(self._write(), name=f"writer-{conn_id}")
         self._closer: asyncio.Task[None] | None = None
+        self._expiry: asyncio.TimerHandle | None = None
+
+    def expire_after(self, seconds: float) -> None:
+        """Close the connection when its login's token expires: a signed-in link must not
+        outlive its credentials. The client's resume is then refused and it asks for a password."""
+        self._expiry = asyncio.get_running_loop().call_later(
+            max(0.0, seconds),
+            self.close_now,
+            CLOSE_TOKEN_EXPIRED,
+            "session token expired; log in again",
+        )
+
+    def close_now(self, code: int, reason: str) -> None:
+        """Close from the server's side with a code and reason the client can show."""
+        if self._closer is None:
+            self._closer = asyncio.create_task(self.ws.close(code, reason), name="close-link")
 
     def post(self, frame: str) -> None:
         if self._closer is not None:
@@ -120,6 +137,8 @@ class Link:
         await self.ws.close(code)
 
     async def stop(self) -> None:
+        if self._expiry is not None:
+            self._expiry.cancel()
         self._writer.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await self._writer
@@ -158,10 +177,11 @@ class Hub:
         """`GET /health` answers plain JSON; any other non-websocket request is a 404."""
         path = request.path.split("?", 1)[0]
         if path == "/health":
-            body = json.dumps(self.health()).encode()
-            return _http_response(http.HTTPStatus.OK, body, "application/json")
+            return answer_health(request, SERVER_NAME, self.health, self.auth.role_of)
         if request.headers.get("Upgrade", "").lower() != "websocket":
-            return _http_response(http.HTTPStatus.NOT_FOUND, b"not found\n", "text/plain")
+            return http_response(
+                http.HTTPStatus.NOT_FOUND, b"not found\n", "text/plain", SERVER_NAME
+            )
         return None
 
     def health(self) -> dict[str, object]:
@@ -282,6 +302,7 @@ class Hub:
         principal = Principal(user=UserId(result.user.id), role=result.user.role)
         snapshot, deliveries = self.engine.connect(principal, link.conn_id)
         link.principal = principal
+        link.expire_after(result.token_expires_at - self.clock.now())
         link.tokens.add(result.token)
         if login.token is not None:
             link.tokens.add(login.token)
@@ -303,15 +324,26 @@ class Hub:
 
     async def _logout(self, link: Link, logout: Logout) -> None:
         assert link.principal is not None
-        if logout.revoke_token:
+        if logout.everywhere:
+            self.auth.tokens.revoke_all(link.principal.user)
+        elif logout.revoke_token:
             for token in link.tokens:
                 self.auth.tokens.revoke(token)
-        link.said_goodbye = True
-        self._unregister(link)
-        deliveries = self.engine.disconnect(link.conn_id, goodbye=True)
+        others = [o for o in self._links.get(link.principal.user, ()) if o is not link]
+        deliveries = self._say_goodbye(link)
+        if logout.everywhere:
+            for other in others:
+                deliveries += self._say_goodbye(other)
+                other.close_now(CLOSE_SIGNED_OUT, "signed out everywhere")
         link.send(Ack(re=RequestId(logout.id)))
         self._deliver(deliveries)
         await link.flush_and_close()
+
+    def _say_goodbye(self, link: Link) -> list[Delivery]:
+        """This link leaves on purpose: the engine reroutes its offers without a grace period."""
+        link.said_goodbye = True
+        self._unregister(link)
+        return self.engine.disconnect(link.conn_id, goodbye=True)
 
     # --- fan-out -------------------------------------------------------------------------------
 
@@ -388,15 +420,3 @@ def _decode(frame: str | bytes) -> ClientMessage:
             ErrorCode.INVALID_MESSAGE, "binary frame refused: send each message as a text frame"
         )
     return decode_client(frame)
-
-
-def _http_response(status: http.HTTPStatus, body: bytes, content_type: str) -> Response:
-    headers = Headers(
-        [
-            ("Content-Type", content_type),
-            ("Content-Length", str(len(body))),
-            ("Connection", "close"),
-            ("Server", SERVER_NAME),
-        ]
-    )
-    return Response(status.value, status.phrase, headers, body)

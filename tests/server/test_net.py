@@ -301,14 +301,15 @@ async def test_health_answers_plain_json(server: RunningServer) -> None:
     status, headers, body = await http_get(server.port, "/health")
     assert status == 200
     assert headers["Content-Type"] == "application/json"
-    health = json.loads(body)
-    assert health["status"] == "ok"
-    assert health["connected_agents"] == 0
-    assert health["queued_items"] == 0
-    assert health["version"]
-    async with logged_in(server.url, "alice"), logged_in(server.url, "sam"):
-        _, _, body = await http_get(server.port, "/health")
-        assert json.loads(body)["connected_agents"] == 1  # sam is a supervisor
+    assert json.loads(body) == {"status": "ok"}
+    async with logged_in(server.url, "alice"), logged_in(server.url, "sam") as sam:
+        assert sam.logged_in is not None
+        bearer = {"Authorization": f"Bearer {sam.logged_in.token}"}
+        _, _, body = await http_get(server.port, "/health", headers=bearer)
+        health = json.loads(body)
+        assert health["connected_agents"] == 1  # sam is a supervisor
+        assert health["queued_items"] == 0
+        assert health["version"]
 
 
 async def test_other_plain_http_paths_are_404(server: RunningServer) -> None:
