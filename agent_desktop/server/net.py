@@ -14,7 +14,6 @@ over 1 MiB websockets itself closes the connection with 1009.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import http
 import itertools
 import logging
@@ -32,7 +31,6 @@ from agent_desktop import __version__
 from agent_desktop.clock import Clock
 from agent_desktop.protocol.codec import (
     CLOSE_SIGNED_OUT,
-    CLOSE_TOKEN_EXPIRED,
     PROTOCOL_VERSION,
     SUBPROTOCOL,
     ProtocolError,
@@ -48,7 +46,6 @@ from agent_desktop.protocol.messages import (
     LoggedIn,
     Login,
     Logout,
-    ServerMessage,
     Welcome,
 )
 from agent_desktop.protocol.model import QueueView
@@ -61,14 +58,13 @@ from agent_desktop.protocol.vocabulary import (
     WorkState,
 )
 from agent_desktop.server.auth import Authenticator
+from agent_desktop.server.connection import Link
 from agent_desktop.server.engine import ConnId, Delivery, Engine, Principal
 from agent_desktop.server.health import answer_health, http_response
 
 log = logging.getLogger(__name__)
 
 SERVER_NAME: Final = f"agent-desktop-server/{__version__}"
-MAX_OUTBOX: Final = 5_000
-"""Frames queued for one client before it counts as stuck and is disconnected."""
 _RETRY_AFTER_FAILED_TICK: Final = 1.0
 
 
@@ -77,80 +73,6 @@ def select_subprotocol(
 ) -> Subprotocol | None:
     """Speak `agent-desktop.v1` when offered; a client that offers nothing is welcome too."""
     return Subprotocol(SUBPROTOCOL) if SUBPROTOCOL in offered else None
-
-
-class Link:
-    """One websocket connection: who is on it (once logged in) and what waits to be sent."""
-
-    def __init__(self, conn_id: ConnId, ws: ServerConnection) -> None:
-        self.conn_id = conn_id
-        self.ws = ws
-        self.negotiated = False
-        self.principal: Principal | None = None
-        self.tokens: set[str] = set()
-        self.said_goodbye = False
-        peer = ws.remote_address
-        self.source = str(peer[0]) if peer else "unknown"
-        """The client's IP address, as the login guard counts it."""
-        self._outbox: asyncio.Queue[str | None] = asyncio.Queue()
-        self._writer = asyncio.create_task(self._write(), name=f"writer-{conn_id}")
-        self._closer: asyncio.Task[None] | None = None
-        self._expiry: asyncio.TimerHandle | None = None
-
-    def expire_after(self, seconds: float) -> None:
-        """Close the connection when its login's token expires: a signed-in link must not
-        outlive its credentials. The client's resume is then refused and it asks for a password."""
-        self._expiry = asyncio.get_running_loop().call_later(
-            max(0.0, seconds),
-            self.close_now,
-            CLOSE_TOKEN_EXPIRED,
-            "session token expired; log in again",
-        )
-
-    def close_now(self, code: int, reason: str) -> None:
-        """Close from the server's side with a code and reason the client can show."""
-        if self._closer is None:
-            self._closer = asyncio.create_task(self.ws.close(code, reason), name="close-link")
-
-    def post(self, frame: str) -> None:
-        if self._closer is not None:
-            return
-        if self._outbox.qsize() >= MAX_OUTBOX:
-            # A client that stopped reading must not make the server hold its events forever:
-            # drop it; the engine's grace rules apply and it resyncs from the next snapshot.
-            log.warning("connection %s is not reading; disconnecting it", self.conn_id)
-            self._writer.cancel()
-            self._closer = asyncio.create_task(
-                self.ws.close(CloseCode.TRY_AGAIN_LATER, "not reading"), name="close-stuck"
-            )
-            return
-        self._outbox.put_nowait(frame)
-
-    def send(self, message: ServerMessage) -> None:
-        self.post(encode_text(message))
-
-    async def flush_and_close(self, code: CloseCode = CloseCode.NORMAL_CLOSURE) -> None:
-        """Send what is queued, then close: the last reply (logout ack, version error) arrives."""
-        self._outbox.put_nowait(None)
-        with contextlib.suppress(asyncio.CancelledError):
-            await asyncio.shield(self._writer)
-        await self.ws.close(code)
-
-    async def stop(self) -> None:
-        if self._expiry is not None:
-            self._expiry.cancel()
-        self._writer.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._writer
-        if self._closer is not None:
-            await self._closer
-
-    async def _write(self) -> None:
-        while (frame := await self._outbox.get()) is not None:
-            try:
-                await self.ws.send(frame)
-            except ConnectionClosed:
-                return
 
 
 class Hub:
