@@ -50,6 +50,7 @@ async def test_thirty_parallel_guesses_are_counted_before_they_are_checked(
     outcomes = Counter(o for result in await asyncio.gather(*guesses) for o in result)
     assert outcomes["wrong"] <= 5, outcomes
     assert outcomes["locked"] >= 25, outcomes
+    print(f"30 parallel guesses for one name: {dict(outcomes)}")
     # The right password from the guesser's address is refused too, for now.
     assert await try_logins(server.url, "sam", ["demo"], GUESSER) == ["locked"]
 
@@ -67,6 +68,7 @@ async def test_a_spray_of_names_from_one_address_locks_that_address(
     assert sum(outcomes.values()) == 180
     assert outcomes["wrong"] <= 20, outcomes
     assert outcomes["locked"] >= 160, outcomes
+    print(f"180 attempts over 60 names from one address: {dict(outcomes)}")
     # The address is locked even for a real user's right password...
     assert await try_logins(server.url, "carol", ["demo"], GUESSER) == ["locked"]
     # ...while carol at her own machine is not.

@@ -202,3 +202,9 @@ async def test_state_converges_and_no_typed_message_is_lost_or_doubled_over_a_fa
     # scheduling slack. Until then the core cannot know; after, it never shows Available.
     bound = 2 * PING_S + CLOSE_TIMEOUT_S + 0.5
     assert all(d is not None and d <= bound for d in detections), detections
+    print(
+        f"faulty link: {link.cuts} mid-frame cuts, {BLACKHOLES} blackholes, "
+        f"{link.connections} TCP connections; {len(typed)} agent messages stored once each, "
+        f"{len(said)} customer lines; dead link noticed after "
+        + ", ".join(f"{d:.2f} s" for d in detections if d is not None)
+    )
