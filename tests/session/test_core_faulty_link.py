@@ -47,7 +47,7 @@ from tests.wire import WireClient, logged_in
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
-PING_S: Final = 0.5
+PING_S: Final = 1.0
 WAIT_S: Final = 15.0
 CUTS: Final = 6
 BLACKHOLES: Final = 2
@@ -166,8 +166,12 @@ async def test_state_converges_and_no_typed_message_is_lost_or_doubled_over_a_fa
                 else:
                     began = time.monotonic()
                     link.blackhole()
+                    # Under load a late pong can drop the link by itself just before: then
+                    # there is nothing to time, only the blackhole to lift.
+                    measurable = core.state.online
                     await core.wait_for(lambda s: not s.online, WAIT_S)
-                    detections.append(watch.left_online_after(began))
+                    if measurable:
+                        detections.append(watch.left_online_after(began))
                     link.restore()
             await asyncio.wait_for(asyncio.gather(typing, customer), WAIT_S * 2)
             link.delay_s = (0.0, 0.0)
