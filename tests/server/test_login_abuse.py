@@ -71,8 +71,14 @@ async def test_a_spray_of_names_from_one_address_locks_that_address(
     print(f"180 attempts over 60 names from one address: {dict(outcomes)}")
     # The address is locked even for a real user's right password...
     assert await try_logins(server.url, "carol", ["demo"], GUESSER) == ["locked"]
-    # ...while carol at her own machine is not.
+    # ...while carol at her own machine is not,
     assert await try_logins(server.url, "carol", ["demo"], OWNER_ELSEWHERE) == ["in"]
+    # and a token resume from the locked address is not refused either.
+    async with logged_in(server.url, "carol", source=OWNER_ELSEWHERE) as carol:
+        assert carol.logged_in is not None
+        token = carol.logged_in.token
+    async with logged_in(server.url, "carol", token=token, source=GUESSER) as resumed:
+        assert resumed.logged_in is not None
 
 
 async def test_wrong_passwords_under_her_name_never_block_her_resume_or_her_own_machine(
