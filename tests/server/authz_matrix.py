@@ -13,6 +13,7 @@ and admin act on those of another agent (bob); "unauthenticated" has said hello,
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sys
 from collections.abc import Callable
@@ -230,8 +231,14 @@ async def clear_offers(agent: WireClient) -> None:
     """Reject whatever the agent was offered so far (work an earlier cell sent to a queue): an
     agent holds one pending offer at a time, and the next cell's directed work must reach her."""
     while True:
-        # The reply to this comes after every event already sent to her.
+        # The reply to this comes after every event already sent to her, so those have all
+        # arrived when it returns; take them in without waiting for anything new.
         await agent.call(SyncClock(id=agent.next_id()))
+        with contextlib.suppress(TimeoutError):
+            while True:
+                message = await agent.receive(wait_s=0.05)
+                if isinstance(message, OfferAdded):
+                    agent.events.append(message)
         offers = [e for e in agent.events if isinstance(e, OfferAdded)]
         if not offers:
             return

@@ -20,7 +20,7 @@ from typing import Final
 import pytest
 from websockets.exceptions import WebSocketException
 
-from agent_desktop.protocol.codec import decode_server, encode_text
+from agent_desktop.protocol.codec import encode_text
 from agent_desktop.protocol.messages import (
     AcceptOffer,
     Agents,
@@ -106,8 +106,8 @@ class _Agent:
             self.close_later(session.session_id)
         for message in self.client.events:
             await self.on(message)
-        async for frame in self.client.ws:
-            await self.on(decode_server(frame))
+        while True:  # until the link drops: receive() raises then
+            await self.on(await self.client.receive(wait_s=60.0))
 
     async def on(self, message: object) -> None:
         if isinstance(message, OfferAdded):

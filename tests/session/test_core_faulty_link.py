@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 import random
 import time
 from collections.abc import AsyncIterator
@@ -21,6 +22,7 @@ from typing import Final
 
 import pytest
 
+from agent_desktop.protocol.client import ProtocolClient
 from agent_desktop.protocol.messages import (
     Agents,
     CreateWork,
@@ -41,13 +43,16 @@ from agent_desktop.session import (
     NotConnectedError,
     Settings,
 )
-from agent_desktop.session.link import CLOSE_TIMEOUT_S
 from tests.support.faulty_link import FaultyLink
 from tests.wire import WireClient, logged_in
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 PING_S: Final = 1.0
+CLOSE_TIMEOUT_S: Final[float] = (
+    inspect.signature(ProtocolClient.connect).parameters["close_timeout"].default
+)
+"""How long the core's link waits for a closing handshake (a dead link never answers one)."""
 WAIT_S: Final = 15.0
 CUTS: Final = 6
 BLACKHOLES: Final = 2
