@@ -14,8 +14,9 @@ from agent_desktop.ui.notify.notice import NoticeResponder
 from agent_desktop.ui.notify.notifier import OfferNotifier
 from agent_desktop.ui.notify.path import PathReport
 from agent_desktop.ui.notify.tray import TrayBalloonAdapter
+from agent_desktop.ui.os_identity import notifier_app_name
 
-APP_NAME = "Agent Desktop"
+APP_NAME = notifier_app_name()
 
 
 def build_offer_notifier(
