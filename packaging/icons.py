@@ -46,8 +46,9 @@ def render(out: Path) -> list[Path]:
     for size in HICOLOR_SIZES:
         target = out / "hicolor" / f"{size}x{size}" / "apps" / f"{APP_ID}.png"
         target.parent.mkdir(parents=True, exist_ok=True)
-        if not image(size).save(str(target), b"PNG"):
-            raise SystemExit(f"icons: could not write {target}")
+        writer = QImageWriter(str(target), b"png")
+        if not writer.write(image(size)):
+            raise SystemExit(f"icons: could not write {target}: {writer.errorString()}")
         written.append(target)
     scalable = out / "hicolor" / "scalable" / "apps" / f"{APP_ID}.svg"
     scalable.parent.mkdir(parents=True, exist_ok=True)

@@ -64,11 +64,13 @@ def stage(folder: Path, tree: Path, ids: dict[str, str]) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, target)
     with tempfile.TemporaryDirectory() as icons:
-        subprocess.run(
+        rendered = subprocess.run(
             [sys.executable, str(ROOT / "packaging" / "icons.py"), icons],
-            check=True,
             capture_output=True,
+            text=True,
         )
+        if rendered.returncode != 0:
+            raise SystemExit(f"package: rendering the icons failed:\n{rendered.stderr}")
         shutil.copytree(Path(icons) / "hicolor", share / "icons" / "hicolor")
     doc = share / "doc" / exe
     doc.mkdir(parents=True)
