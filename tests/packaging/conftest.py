@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pytest
+import qasync
+from PySide6.QtWidgets import QApplication
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -33,3 +37,16 @@ def frozen_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
         timeout=600,
     )
     return scratch / "dist" / "agent-desktop"
+
+
+def pytest_asyncio_loop_factories(
+    config: pytest.Config, item: pytest.Item
+) -> Mapping[str, Callable[[], asyncio.AbstractEventLoop]]:
+    """Async tests run on a qasync loop, so the dialogs' Qt signals fire during `await`."""
+
+    def qt_loop() -> asyncio.AbstractEventLoop:
+        app = QApplication.instance() or QApplication([])
+        loop: asyncio.AbstractEventLoop = qasync.QEventLoop(app)
+        return loop
+
+    return {"qasync": qt_loop}
