@@ -47,6 +47,8 @@ APT = ["apt-get", "-y", "-qq", "-o", "DPkg::Lock::Timeout=300"]
 pytestmark = [
     pytest.mark.integration,
     pytest.mark.slow,
+    # Includes building the app once (shared with test_frozen_app) on a possibly busy machine.
+    pytest.mark.timeout(600),
     pytest.mark.skipif(
         not hasattr(os, "geteuid") or os.geteuid() != 0,
         reason="installs a system package with apt-get: needs root (CI runs as root)",
