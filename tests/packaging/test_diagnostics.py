@@ -111,6 +111,24 @@ def test_settings_and_logs_live_where_linux_keeps_them(
     assert places.log_dir() == tmp_path / "portable" / "logs", "a test never writes real logs"
 
 
+def test_an_upgrade_keeps_the_settings_of_the_earlier_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(places.CONFIG_OVERRIDE, raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    earlier = tmp_path / "Agent Desktop" / "Agent Desktop"
+    earlier.mkdir(parents=True)
+    (earlier / "settings.json").write_text('{"server_url": "wss://cc.example.com"}')
+    assert places.earlier_config_dir() == earlier
+
+    folder = places.config_dir()
+    assert (folder / "settings.json").read_text() == '{"server_url": "wss://cc.example.com"}'
+    assert (earlier / "settings.json").exists(), "copied, not moved: the old build still works"
+    (folder / "settings.json").write_text("{}")
+    places.config_dir()
+    assert (folder / "settings.json").read_text() == "{}", "adopted once, never over newer ones"
+
+
 def test_a_development_copy_uses_its_bundled_icon() -> None:
     assert installed_prefix() is None
     assert notification_icon() == icon_path("app")
