@@ -48,6 +48,16 @@ def notifier_app_name() -> str:
     return APP_ID if sys.platform == "win32" else APP_NAME
 
 
+def name_toasts(app_icon: Path | None) -> None:
+    """Windows: after desktop-notifier registered the AUMID (named after itself, since the AUMID
+    is its app name there), give toasts the app's own name and icon. Elsewhere nothing to do."""
+    if sys.platform == "win32":
+        from desktop_notifier import Icon
+        from desktop_notifier.backends.winrt import register_hkey
+
+        register_hkey(APP_ID, APP_NAME, Icon(path=app_icon) if app_icon else None)
+
+
 def announce_identity(app: QGuiApplication) -> None:
     """Call once at start, before any window or notification."""
     app.setDesktopFileName(APP_ID)
