@@ -148,8 +148,9 @@ def control(ids: dict[str, str], tree: Path, depends: Sequence[str], arch: str) 
     )
 
 
-def build_deb(folder: Path, out: Path, *, level: int) -> Path:
+def build_deb(folder: Path, out: Path, *, level: int, version: str | None = None) -> Path:
     ids = identity()
+    ids["version"] = version or ids["version"]
     arch = subprocess.run(
         ["dpkg", "--print-architecture"], capture_output=True, text=True, check=True
     ).stdout.strip()
@@ -191,11 +192,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--level", type=int, default=9, choices=range(1, 10), help="gzip level (1 is fast)"
     )
     parser.add_argument("--only", choices=("deb", "tarball"), help="build just one of them")
+    parser.add_argument(
+        "--deb-version", help="the .deb's version instead of the app's (to test an upgrade)"
+    )
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     if not (args.folder / "agent-desktop").is_file():
         parser.error(f"no one-folder build at {args.folder}: run packaging/build.py first")
     if args.only != "tarball":
-        print(f"built {build_deb(args.folder, args.out, level=args.level)}")
+        print(
+            f"built {build_deb(args.folder, args.out, level=args.level, version=args.deb_version)}"
+        )
     if args.only != "deb":
         print(f"built {build_tarball(args.folder, args.out, level=args.level)}")
     return 0

@@ -5,8 +5,9 @@ Everything is real: the package built from the one-folder build is installed wit
 *installed* app (/usr/bin/agent-desktop, no Python of ours involved) starts offscreen on a
 private D-Bus session with an unlocked gnome-keyring, signs in to the reference server running
 in this process with the token a previous sign-in left in the keyring, and receives an offer
-as a desktop notification through a real `org.freedesktop.Notifications` service. Then the
-package is purged and nothing of it may remain but the user's own settings and logs.
+as a desktop notification through a real `org.freedesktop.Notifications` service. A newer
+package then installs over it in place, and finally the package is purged: nothing of it may
+remain but the user's own settings and logs.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pathlib import Path
 import pytest
 from keyring.backends import SecretService
 
+from agent_desktop import __version__
 from agent_desktop.ctl.client import WireClient, open_session
 from agent_desktop.identity import APP_ID, APP_NAME, EXECUTABLE
 from agent_desktop.protocol.messages import (
@@ -42,6 +44,7 @@ PACKAGE = EXECUTABLE
 LAUNCHER = Path("/usr/bin") / EXECUTABLE
 INSTALLED_ICON = Path("/usr/share/icons/hicolor/scalable/apps") / f"{APP_ID}.svg"
 WAIT_S = 60.0
+UPGRADE = f"{__version__}+upgrade1"
 APT = ["apt-get", "-y", "-qq", "-o", "DPkg::Lock::Timeout=300"]
 
 pytestmark = [
@@ -62,7 +65,7 @@ pytestmark = [
 ]
 
 
-def build_deb(folder: Path, out: Path) -> Path:
+def build_deb(folder: Path, out: Path, *extra: str) -> Path:
     result = subprocess.run(
         [
             sys.executable,
@@ -75,6 +78,7 @@ def build_deb(folder: Path, out: Path) -> Path:
             "1",  # the test checks contents, not size: fast compression
             "--only",
             "deb",
+            *extra,
         ],
         capture_output=True,
         text=True,
@@ -103,6 +107,12 @@ def is_installed() -> bool:
         ["dpkg-query", "-W", "-f=${Status}", PACKAGE], capture_output=True, text=True
     )
     return "install ok installed" in status.stdout
+
+
+def installed_version() -> str:
+    return subprocess.run(
+        ["dpkg-query", "-W", "-f=${Version}", PACKAGE], capture_output=True, text=True, check=True
+    ).stdout
 
 
 async def wait_until_signed_in(supervisor: WireClient, agent: str) -> None:
@@ -187,7 +197,7 @@ async def run_installed_app(bus: DesktopBus, demo_config: ServerConfig) -> tuple
     return call, said.decode()
 
 
-def test_the_deb_installs_signs_in_notifies_and_purges_cleanly(
+def test_the_deb_installs_signs_in_notifies_upgrades_and_purges_cleanly(
     frozen_folder: Path, tmp_path: Path, demo_config: ServerConfig, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     deb = build_deb(frozen_folder, tmp_path / "out")
@@ -211,6 +221,15 @@ def test_the_deb_installs_signs_in_notifies_and_purges_cleanly(
             monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", bus.address)
             home = Path(bus.env["HOME"])
             call, second_start = asyncio.run(run_installed_app(bus, demo_config))
+
+        # An upgrade installs over it in place and keeps the user's settings.
+        newer = build_deb(frozen_folder, tmp_path / "newer", "--deb-version", UPGRADE)
+        apt("install", f"./{newer.name}", cwd=newer.parent)
+        assert installed_version() == UPGRADE
+        assert package_files() == installed, "the same files, replaced"
+        upgraded = subprocess.run([str(LAUNCHER), "--version"], capture_output=True, text=True)
+        assert upgraded.returncode == 0, upgraded.stderr
+        assert (home / ".config" / EXECUTABLE / "settings.json").is_file()
     finally:
         apt("remove", "--purge", PACKAGE)
 
