@@ -31,6 +31,7 @@ from agent_desktop.protocol.vocabulary import (
     QueueId,
     SessionId,
     UserId,
+    WorkId,
 )
 from agent_desktop.session.core import AgentCore
 from agent_desktop.session.state import AgentState, LinkStatus
@@ -76,6 +77,8 @@ class AppWindow(QMainWindow):
         self.tasks = tasks
         self._now = now or core.clock.now
         self._state: AgentState | None = None
+        self._bring_forward: set[WorkId] = set()
+        """Work the agent accepted here: its session comes to the front when it opens."""
         self._targets: tuple[tuple[str, ...], tuple[tuple[UserId, str], ...]] = ((), ())
         self.setWindowTitle("Agent Desktop")
         self.setWindowIcon(app_icon())
@@ -189,9 +192,7 @@ class AppWindow(QMainWindow):
 
     def _wire(self) -> None:
         core, run = self.core, self.tasks.run
-        self.offers.accept_requested.connect(
-            lambda offer_id: run("Accept", core.accept(OfferId(offer_id)))
-        )
+        self.offers.accept_requested.connect(lambda offer_id: self.accept_offer(OfferId(offer_id)))
         self.offers.reject_requested.connect(
             lambda offer_id: run("Reject", core.reject(OfferId(offer_id)))
         )
@@ -236,6 +237,27 @@ class AppWindow(QMainWindow):
         self.settings_button.clicked.connect(self.settings_requested)
         self.pages.currentChanged.connect(self._on_page_changed)
 
+    def accept_offer(self, offer_id: OfferId) -> None:
+        """Accept (the card, Ctrl+Return or the OS notification), then work on it at once.
+
+        The session the accept opens comes to the front as the current tab with the keyboard
+        in its reply box (or call controls): an answered call must not leave the agent looking
+        at someone else's chat.
+        """
+        pending = self.core.state.offer(offer_id)
+        if pending is not None:
+            self._bring_forward.add(pending.offer.work.work_id)
+        self.tasks.run("Accept", self._accept(offer_id))
+
+    async def _accept(self, offer_id: OfferId) -> None:
+        pending = self.core.state.offer(offer_id)
+        try:
+            await self.core.accept(offer_id)
+        except Exception:
+            if pending is not None:  # refused: no session will come to bring forward
+                self._bring_forward.discard(pending.offer.work.work_id)
+            raise
+
     def _call_action(self, session_id: str, action: CallAction) -> None:
         self.tasks.run(
             f"Call: {action.value}", self.core.call_control(SessionId(session_id), action)
@@ -257,6 +279,10 @@ class AppWindow(QMainWindow):
         self.no_offers.setVisible(not state.offers)
         self.toasts.show_state(state.toasts)
         self.sessions.show_state(state.sessions, state.outbox)
+        for session in state.sessions:
+            if session.work.work_id in self._bring_forward:
+                self._bring_forward.discard(session.work.work_id)
+                self.show_session(session.session_id)
         self._transfer_targets(state)
         self.team.show_state(state.agents)
         self.status.show_state(state.connection, now)

@@ -110,8 +110,8 @@ class DesktopApp(QObject):
     # --- NoticeResponder: answers pressed on a desktop notification ----------------------------
 
     def on_accept(self, offer_id: OfferId) -> None:
-        self.tasks.run("Accept", self.core.accept(offer_id))
         self.bring_to_front()
+        self.window.accept_offer(offer_id)
 
     def on_reject(self, offer_id: OfferId) -> None:
         self.tasks.run("Reject", self.core.reject(offer_id))

@@ -62,6 +62,7 @@ class SessionTabs(QStackedWidget):
         self._agents: tuple[AgentChoice, ...] = ()
         self._unread = 0
         self.tabs.currentChanged.connect(self._on_current_changed)
+        self.tabs.tabBarClicked.connect(self._on_tab_clicked)
         self.switch_actions: list[QAction] = []
         for number in range(1, 10):
             action = QAction(f"Show session {number}", self)
@@ -133,9 +134,16 @@ class SessionTabs(QStackedWidget):
         return view.session_id if isinstance(view, SessionView) else None
 
     def show_session(self, session_id: SessionId) -> None:
+        """Bring a session to the front with the keyboard in it (accepting, a toast's Open)."""
         view = self._views.get(session_id)
         if view is not None:
             self.tabs.setCurrentWidget(view)
+            view.focus_work()
+
+    def _focus_current(self) -> None:
+        view = self.tabs.currentWidget()
+        if isinstance(view, SessionView):
+            view.focus_work()
 
     def tab_titles(self) -> list[str]:
         return [self.tabs.tabText(i) for i in range(self.tabs.count())]
@@ -179,11 +187,22 @@ class SessionTabs(QStackedWidget):
             self._seen[current] = self._customer_counts[current]
             self._refresh_titles()
 
+    # A switch the agent asked for moves the keyboard with it: left where it was, the focus
+    # falls back along the tab chain (to the transcript, the presence picker or an alert's
+    # button) and the next typed letters act there instead of becoming text.
+
     def _show_index(self, index: int) -> None:
         if 0 <= index < self.tabs.count():
             self.tabs.setCurrentIndex(index)
+            self._focus_current()
 
     def _step(self, delta: int) -> None:
         count = self.tabs.count()
         if count:
             self.tabs.setCurrentIndex((self.tabs.currentIndex() + delta) % count)
+            self._focus_current()
+
+    def _on_tab_clicked(self, index: int) -> None:
+        if index >= 0:
+            self.tabs.setCurrentIndex(index)
+            self._focus_current()

@@ -308,6 +308,21 @@ class SessionView(QWidget):
         layout.addLayout(actions)
         self.show_state(session, ())
 
+    def focus_work(self) -> None:
+        """Put the keyboard where this session is worked: the reply box, else the call controls.
+
+        Called when the session is brought to the front, so what the agent types next lands
+        here and never on a button or the presence picker by Qt's focus fallback.
+        """
+        candidates: list[QWidget] = []
+        if self.reply_box is not None:
+            candidates.append(self.reply_box)
+        if self.call_panel is not None:
+            candidates += [self.call_panel.hold_button, self.call_panel.end_button]
+        candidates += [self.transfer_button, self.close_button]
+        target = next((w for w in candidates if w.isEnabled()), self.close_button)
+        target.setFocus(Qt.FocusReason.OtherFocusReason)
+
     def set_transfer_targets(
         self, queues: Sequence[QueueId], agents: Sequence[AgentChoice]
     ) -> None:
