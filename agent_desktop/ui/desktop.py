@@ -28,6 +28,7 @@ from agent_desktop.ui.announcer import Announcer
 from agent_desktop.ui.app_window import AppWindow
 from agent_desktop.ui.login import LoginDialog
 from agent_desktop.ui.notify.chain import build_offer_notifier
+from agent_desktop.ui.notify.notice import NoticeKey, OfferKey, is_live
 from agent_desktop.ui.notify.notifier import OfferNotifier
 from agent_desktop.ui.notify.path import PathReport
 from agent_desktop.ui.settings_store import SettingsStore
@@ -84,6 +85,7 @@ class DesktopApp(QObject):
             window=self.window,
             app_icon=icon_path("app"),
             on_path_reported=self._on_path_reported,
+            is_live=lambda key: is_live(self.core.state, key),
         )
         self.announcer = Announcer(self.core, self.notifier, self.tasks, self.window, sound=sound)
         self._unsubscribe = self._attach(self.core)
@@ -116,12 +118,15 @@ class DesktopApp(QObject):
     def on_reject(self, offer_id: OfferId) -> None:
         self.tasks.run("Reject", self.core.reject(offer_id))
 
-    def on_open(self, offer_id: OfferId) -> None:
-        """Body click: the window comes to front with the offer shown in the app."""
+    def on_open(self, key: NoticeKey) -> None:
+        """Body click: the window comes to front with the offer (or toast's session) shown."""
         self.bring_to_front()
-        self.window.show_offer(offer_id)
+        if isinstance(key, OfferKey):
+            self.window.show_offer(key.offer_id)
+        else:
+            self.window.show_session(key.session_id)
 
-    def on_dismissed(self, offer_id: OfferId) -> None:
+    def on_dismissed(self, key: NoticeKey) -> None:
         """Closing the notification answers nothing: the offer stays in the app until expiry."""
 
     def _attach(self, core: AgentCore) -> list[Callable[[], None]]:
@@ -202,6 +207,8 @@ class DesktopApp(QObject):
 
     def _render(self, state: AgentState) -> None:
         self._watch_first_sign_in(state)
+        # Not coalesced: a notice leaves the desktop the moment its offer is no longer pending.
+        self.announcer.reconcile()
         # Bursts of events (a busy chat, a resync) are coalesced: the window paints the newest
         # state at most once per frame instead of once per message.
         self._latest = state

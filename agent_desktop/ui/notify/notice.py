@@ -11,24 +11,59 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from agent_desktop.protocol.vocabulary import NotificationKind, OfferId
+from agent_desktop.protocol.vocabulary import NotificationKind, OfferId, SessionId
+from agent_desktop.session.state import AgentState, ShownToast
+
+
+@dataclass(frozen=True, slots=True)
+class OfferKey:
+    """A notice about a pending offer: it may show while the offer is in `state.offers`."""
+
+    offer_id: OfferId
+
+
+@dataclass(frozen=True, slots=True)
+class ToastKey:
+    """A notice about a toast: it may show while the toast is in `state.toasts`.
+
+    Toasts carry no id of their own; the session, title and dismissal time tell two apart.
+    """
+
+    session_id: SessionId
+    title: str
+    until: float
+
+    @staticmethod
+    def of(shown: ShownToast) -> ToastKey:
+        return ToastKey(shown.toast.session_id, shown.toast.title, shown.until)
+
+
+NoticeKey = OfferKey | ToastKey
+"""What a notice is about; every notice showing anywhere is keyed by one."""
+
+
+def is_live(state: AgentState, key: NoticeKey) -> bool:
+    """May a notice with this key still be on the desktop? Only while its offer is pending
+    (or its toast is up): however the offer ended, its notice must go."""
+    if isinstance(key, OfferKey):
+        return state.offer(key.offer_id) is not None
+    return any(ToastKey.of(shown) == key for shown in state.toasts)
 
 
 @dataclass(frozen=True, slots=True)
 class Notice:
     """One offer (kind `alert`) or one piece of information (kind `toast`) to show.
 
-    `offer_id` keys every answer and every withdrawal; for a toast it is whatever id the
-    session uses to refer to that toast (an assignment's offer id).
+    `key` keys every answer and every withdrawal.
     """
 
-    offer_id: OfferId
+    key: NoticeKey
     title: str
     lines: tuple[str, ...]
     """Body lines, e.g. the template's fields rendered as "Customer: Ann Lee"."""
     kind: NotificationKind
     timeout_s: float
-    """How long the OS may keep it up; the session also withdraws it at expiry."""
+    """How long the OS may keep it up; the app also withdraws it when it is no longer live."""
     accept_label: str | None = "Accept"
     """None for a toast. "Open item" for a case, "Open" for an auto-assignment."""
     reject_label: str | None = "Reject"
@@ -40,12 +75,18 @@ class Notice:
             raise ValueError("a toast has no Accept/Reject buttons")
         if self.kind is NotificationKind.ALERT and not self.accept_label:
             raise ValueError("an offer needs an accept label")
+        if self.kind is NotificationKind.ALERT and not isinstance(self.key, OfferKey):
+            raise ValueError("an alert notice is about an offer")
         if self.timeout_s < 0:
             raise ValueError("timeout_s must not be negative")
 
     @property
     def body(self) -> str:
         return "\n".join(self.lines)
+
+    @property
+    def offer_id(self) -> OfferId | None:
+        return self.key.offer_id if isinstance(self.key, OfferKey) else None
 
 
 class NoticeResponder(Protocol):
@@ -62,10 +103,10 @@ class NoticeResponder(Protocol):
         """The Reject button was pressed."""
         ...
 
-    def on_open(self, offer_id: OfferId) -> None:
-        """The body was clicked: bring the window to front and show the offer in the app."""
+    def on_open(self, key: NoticeKey) -> None:
+        """The body was clicked: bring the window to front and show the offer (or session)."""
         ...
 
-    def on_dismissed(self, offer_id: OfferId) -> None:
+    def on_dismissed(self, key: NoticeKey) -> None:
         """The agent closed the notification without answering; the offer stays pending."""
         ...
