@@ -173,10 +173,14 @@ class AppWindow(QMainWindow):
         self.sign_out_action = QAction("Sign out", self)
         self.sign_out_action.triggered.connect(self.sign_out_requested)
         self.quit_action = QAction("Quit", self)
-        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        # The platform's standard keys are empty where there is no theme (Windows has no Quit
+        # key; Linux without a desktop's theme has neither): always offer ours too.
+        self.quit_action.setShortcuts(_with_standard(QKeySequence.StandardKey.Quit, "Ctrl+Q"))
         self.quit_action.triggered.connect(self.quit_requested)
         self.settings_action = QAction("Settings…", self)
-        self.settings_action.setShortcut(QKeySequence.StandardKey.Preferences)
+        self.settings_action.setShortcuts(
+            _with_standard(QKeySequence.StandardKey.Preferences, "Ctrl+,")
+        )
         self.settings_action.triggered.connect(self.settings_requested)
         menu = self.menuBar().addMenu("&Agent Desktop")
         menu.addAction(self.settings_action)
@@ -354,3 +358,9 @@ class AppWindow(QMainWindow):
 
     def show_message(self, text: str, timeout_ms: int = 8000) -> None:
         self.statusBar().showMessage(text, timeout_ms)
+
+
+def _with_standard(standard: QKeySequence.StandardKey, ours: str) -> list[QKeySequence]:
+    keys = [k for k in QKeySequence.keyBindings(standard) if not k.isEmpty()]
+    mine = QKeySequence(ours)
+    return keys if mine in keys else [*keys, mine]

@@ -26,6 +26,7 @@ from agent_desktop.session.settings import Settings
 from agent_desktop.session.state import AgentState, LinkStatus
 from agent_desktop.ui.announcer import Announcer
 from agent_desktop.ui.app_window import AppWindow
+from agent_desktop.ui.leave_dialog import LeaveDialog, Leaving, leave_question
 from agent_desktop.ui.login import LoginDialog
 from agent_desktop.ui.notify.chain import build_offer_notifier
 from agent_desktop.ui.notify.notice import NoticeKey, OfferKey, is_live
@@ -90,6 +91,7 @@ class DesktopApp(QObject):
         self.announcer = Announcer(self.core, self.notifier, self.tasks, self.window, sound=sound)
         self._unsubscribe = self._attach(self.core)
         self._login: LoginDialog | None = None
+        self.leave_dialog: LeaveDialog | None = None
         self._settings_dialog: SettingsDialog | None = None
         # A sign-in with a typed (or given) password that has not reached the server yet: if
         # the link fails, the agent hears why in the sign-in dialog instead of endless retries.
@@ -146,15 +148,15 @@ class DesktopApp(QObject):
 
     def _wire(self) -> None:
         window = self.window
-        window.quit_requested.connect(self.quit)
-        window.sign_out_requested.connect(lambda: self.tasks.run("Sign out", self.sign_out()))
+        window.quit_requested.connect(lambda: self.ask_to_leave(Leaving.QUIT))
+        window.sign_out_requested.connect(lambda: self.ask_to_leave(Leaving.SIGN_OUT))
         window.settings_requested.connect(self.open_settings)
         window.active_changed.connect(lambda active: self.core.set_window_active(active))
         self.tray.presence_chosen.connect(
             lambda presence: self.tasks.run("Set presence", self.core.set_presence(presence))
         )
         self.tray.show_requested.connect(self.bring_to_front)
-        self.tray.quit_requested.connect(self.quit)
+        self.tray.quit_requested.connect(lambda: self.ask_to_leave(Leaving.QUIT))
         if QNetworkInformation.loadDefaultBackend():
             info = QNetworkInformation.instance()
             if info is not None:
@@ -182,7 +184,35 @@ class DesktopApp(QObject):
         return 0
 
     def quit(self) -> None:
+        """Quit now, without asking (the agent confirmed, or a test or the OS asked)."""
         self.quit_event.set()
+
+    def ask_to_leave(self, leaving: Leaving) -> None:
+        """Quit or Sign out; with sessions open or offers waiting, ask first and say what
+        happens to them. Pending offers are handed back by the goodbye, never missed."""
+        question = leave_question(self.core.state, leaving)
+        if question is None:
+            self._leave(leaving)
+            return
+        if self.leave_dialog is not None:
+            self.leave_dialog.raise_()
+            return
+        dialog = LeaveDialog(leaving, question, self.window)
+        dialog.confirmed.connect(lambda: self._leave(leaving))
+        dialog.finished.connect(self._leave_dialog_closed)
+        self.leave_dialog = dialog
+        dialog.open()
+
+    def _leave_dialog_closed(self) -> None:
+        if self.leave_dialog is not None:
+            self.leave_dialog.deleteLater()
+            self.leave_dialog = None
+
+    def _leave(self, leaving: Leaving) -> None:
+        if leaving is Leaving.QUIT:
+            self.quit()
+        else:
+            self.tasks.run("Sign out", self.sign_out())
 
     async def _shut_down(self) -> None:
         self._sleep_watch.stop()
