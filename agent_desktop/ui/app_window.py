@@ -210,6 +210,7 @@ class AppWindow(QMainWindow):
             lambda alert_id: run("Dismiss alert", core.dismiss_alert(alert_id))
         )
         self.alert_bar.reconnect_requested.connect(core.reconnect_now)
+        self.alert_bar.show_sessions_requested.connect(self.show_current_session)
         self.sessions.message_submitted.connect(
             lambda session_id, text: run(
                 "Send message", core.send_message(SessionId(session_id), text)
@@ -333,6 +334,14 @@ class AppWindow(QMainWindow):
     def show_session(self, session_id: str) -> None:
         self.pages.setCurrentIndex(0)
         self.sessions.show_session(SessionId(session_id))
+
+    def show_current_session(self) -> None:
+        """The Work page with the keyboard in the session shown (or the first one)."""
+        current = self.sessions.current_session()
+        if current is None and self._state is not None and self._state.sessions:
+            current = self._state.sessions[0].session_id
+        if current is not None:
+            self.show_session(current)
 
     def show_timeline(self) -> None:
         self.pages.setCurrentWidget(self.timeline)

@@ -52,6 +52,12 @@ class AlertRow(QFrame):
         if alert.action is AlertAction.RECONNECT:
             self.action_button = QPushButton("Reconnect now")
             self.action_button.clicked.connect(bar.reconnect_requested)
+        elif alert.kind is AlertKind.MAX_SESSIONS:
+            # Becoming Available changes nothing at ten sessions of ten: what helps is
+            # finishing one, so the button takes the agent to them.
+            self.action_button = QPushButton("Show my sessions")
+            self.action_button.setToolTip("Close a finished session to take new work")
+            self.action_button.clicked.connect(bar.show_sessions_requested)
         else:
             self.action_button = QPushButton("Set me Available")
             self.action_button.clicked.connect(bar.set_available_requested)
@@ -79,11 +85,13 @@ class AlertBar(QWidget):
         set_available_requested(): the agent asked to be Available again.
         dismiss_requested(str): the agent dismissed the server alert with this id.
         reconnect_requested(): the agent asked to reconnect now rather than wait.
+        show_sessions_requested(): the agent wants to finish a session (max sessions).
     """
 
     set_available_requested = Signal()
     dismiss_requested = Signal(str)
     reconnect_requested = Signal()
+    show_sessions_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
