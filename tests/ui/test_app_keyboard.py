@@ -22,7 +22,14 @@ from agent_desktop.ui.desktop import DesktopApp
 from agent_desktop.ui.notify import ACCEPT_ACTION
 from agent_desktop.ui.widgets.session_view import SessionView
 from tests.support.notification_service import NotificationService
-from tests.ui.app_harness import eventually, new_work, running_app, supervisor_client, until
+from tests.ui.app_harness import (
+    customer_says,
+    eventually,
+    new_work,
+    running_app,
+    supervisor_client,
+    until,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -182,3 +189,27 @@ async def test_letters_typed_on_the_presence_picker_change_nothing(
         assert window.presence.current() is Presence.AVAILABLE
         assert desktop.core.state.presence is not None
         assert desktop.core.state.presence.presence is Presence.AVAILABLE
+
+
+async def test_unread_sessions_are_counted_where_they_are_always_seen(
+    server: RunningServer, tmp_path: Path
+) -> None:
+    async with running_app(server.url, tmp_path) as desktop, supervisor_client(server.url) as sam:
+        window = desktop.window
+        works = [
+            await new_work(sam, Channel.CHAT, "chat_vip", customer=f"VIP {n}", agent="alice")
+            for n in range(10)
+        ]
+        state = await until(desktop, lambda s: len(s.sessions) == 10)
+        await eventually(lambda: len(window.sessions.tab_titles()) == 10, "ten tabs")
+        window.sessions.show_session(state.sessions[0].session_id)
+        for work_id in works[7:]:  # the tabs of these may be scrolled out of view
+            await customer_says(sam, work_id, "Hello? Anyone there?")
+
+        label = window.sessions.unread_label
+        await eventually(lambda: window.sessions.unread_count() == 3, "three unread")
+        assert label.isVisible()
+        assert label.text() == "● 3 unread"
+        assert "VIP 9" in label.toolTip()
+        window.sessions.show_session(state.sessions[9].session_id)
+        await eventually(lambda: label.text() == "● 2 unread", "one read")

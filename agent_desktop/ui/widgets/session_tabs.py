@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QStackedWidget, QTabWidget, QWidget
 
@@ -47,6 +47,14 @@ class SessionTabs(QStackedWidget):
         self.tabs.setDocumentMode(True)
         self.tabs.setMovable(False)
         self.tabs.setUsesScrollButtons(True)
+        # Seven of ten tabs fit: a dot on a tab scrolled out of view tells nobody anything, so
+        # the count of sessions with unread messages sits where it is always seen.
+        self.unread_label = QLabel()
+        self.unread_label.setObjectName("unreadCount")
+        self.unread_label.setAccessibleName("Sessions with unread messages")
+        self.unread_label.setContentsMargins(8, 0, 8, 0)
+        self.unread_label.setVisible(False)
+        self.tabs.setCornerWidget(self.unread_label, Qt.Corner.TopRightCorner)
         self.empty = QLabel("No open sessions. New work appears here when you accept it.")
         self.empty.setProperty("muted", True)
         self.empty.setWordWrap(True)
@@ -179,6 +187,15 @@ class SessionTabs(QStackedWidget):
         unread_total = sum(1 for sid in self._views if self.is_unread(sid))
         if unread_total != self._unread:
             self._unread = unread_total
+            self.unread_label.setText(f"● {unread_total} unread")
+            self.unread_label.setToolTip(
+                ", ".join(
+                    view.customer.name.text()
+                    for view in self._views.values()
+                    if self.is_unread(view.session_id)
+                )
+            )
+            self.unread_label.setVisible(unread_total > 0)
             self.unread_changed.emit(unread_total)
 
     def _on_current_changed(self, _index: int) -> None:
