@@ -17,13 +17,28 @@ from PySide6.QtCore import QByteArray, QStandardPaths
 
 from agent_desktop.session.settings import Settings, SettingsError
 
+APP_FOLDER = "Agent Desktop"
+
 
 def config_dir() -> Path:
+    """`<config>/Agent Desktop`, e.g. `~/.config/Agent Desktop` on Linux.
+
+    Not Qt's AppConfigLocation: it is `<config>/<organisation>/<application>`, and with both
+    named "Agent Desktop" the folder was doubled. A folder from those versions is moved here.
+    """
     override = os.environ.get("AGENT_DESKTOP_CONFIG_DIR")
     if override:
         return Path(override)
-    location = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppConfigLocation)
-    return Path(location or Path.home() / ".config" / "agent-desktop")
+    generic = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.GenericConfigLocation)
+    base = Path(generic) if generic else Path.home() / ".config"
+    folder = base / APP_FOLDER
+    doubled = folder / APP_FOLDER
+    if doubled.is_dir() and not (folder / "settings.json").exists():
+        with contextlib.suppress(OSError):  # unmovable: start afresh rather than not at all
+            for item in doubled.iterdir():
+                item.replace(folder / item.name)
+            doubled.rmdir()
+    return folder
 
 
 @dataclass(frozen=True)
