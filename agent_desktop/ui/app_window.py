@@ -54,12 +54,14 @@ class AppWindow(QMainWindow):
 
     Signals:
         settings_requested(): open the settings dialog.
+        sign_in_requested(): the agent chose Sign in… (after cancelling the dialog).
         sign_out_requested(): the agent chose Sign out.
         quit_requested(): the window was closed or Quit chosen.
         active_changed(bool): the window gained or lost focus (for the notification policy).
     """
 
     settings_requested = Signal()
+    sign_in_requested = Signal()
     sign_out_requested = Signal()
     quit_requested = Signal()
     active_changed = Signal(bool)
@@ -77,6 +79,8 @@ class AppWindow(QMainWindow):
         self.tasks = tasks
         self._now = now or core.clock.now
         self._state: AgentState | None = None
+        self.sign_in_tried = True
+        """False until a sign-in reached the server: "Not signed in" rather than "failed"."""
         self._bring_forward: set[WorkId] = set()
         """Work the agent accepted here: its session comes to the front when it opens."""
         self._targets: tuple[tuple[str, ...], tuple[tuple[UserId, str], ...]] = ((), ())
@@ -170,6 +174,8 @@ class AppWindow(QMainWindow):
         ):
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             self.addAction(action)
+        self.sign_in_action = QAction("Sign in…", self)
+        self.sign_in_action.triggered.connect(self.sign_in_requested)
         self.sign_out_action = QAction("Sign out", self)
         self.sign_out_action.triggered.connect(self.sign_out_requested)
         self.quit_action = QAction("Quit", self)
@@ -184,6 +190,7 @@ class AppWindow(QMainWindow):
         self.settings_action.triggered.connect(self.settings_requested)
         menu = self.menuBar().addMenu("&Agent Desktop")
         menu.addAction(self.settings_action)
+        menu.addAction(self.sign_in_action)
         menu.addAction(self.sign_out_action)
         menu.addSeparator()
         menu.addAction(self.quit_action)
@@ -290,7 +297,8 @@ class AppWindow(QMainWindow):
                 self.show_session(session.session_id)
         self._transfer_targets(state)
         self.team.show_state(state.agents)
-        self.status.show_state(state.connection, now)
+        self.status.show_state(state.connection, now, tried=self.sign_in_tried)
+        self.sign_in_action.setEnabled(state.connection.status is not LinkStatus.ONLINE)
         if (
             state.identity is not None
             and state.identity.supervises

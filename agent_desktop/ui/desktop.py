@@ -26,7 +26,7 @@ from agent_desktop.session.settings import Settings
 from agent_desktop.session.state import AgentState, LinkStatus
 from agent_desktop.ui.announcer import Announcer
 from agent_desktop.ui.app_window import AppWindow
-from agent_desktop.ui.leave_dialog import LeaveDialog, Leaving, leave_question
+from agent_desktop.ui.leave_dialog import LeaveGuard, Leaving
 from agent_desktop.ui.login import LoginDialog
 from agent_desktop.ui.notify.chain import build_offer_notifier
 from agent_desktop.ui.notify.notice import NoticeKey, OfferKey, is_live
@@ -43,6 +43,7 @@ log = logging.getLogger(__name__)
 
 FRAME_MS = 16
 """Renders are coalesced to about one per frame (60 Hz)."""
+FIRST_SIGN_IN = "Enter your password to sign in."
 SLEEP_GAP_S = 10.0
 """A wall-clock jump this much beyond the monotonic clock means the machine slept."""
 
@@ -78,6 +79,7 @@ class DesktopApp(QObject):
         self.tasks = TaskOwner(self._refused)
         self.core = self._make_core(options.settings, options.password)
         self.window = AppWindow(self.core, self.tasks, now=self.clock.now)
+        self.window.sign_in_tried = options.password is not None
         self.tray = TrayIcon(self)
         self.notification_report: PathReport | None = None
         self.notifier = notifier or build_offer_notifier(
@@ -91,7 +93,8 @@ class DesktopApp(QObject):
         self.announcer = Announcer(self.core, self.notifier, self.tasks, self.window, sound=sound)
         self._unsubscribe = self._attach(self.core)
         self._login: LoginDialog | None = None
-        self.leave_dialog: LeaveDialog | None = None
+        self.leaving = LeaveGuard(self.window, lambda: self.core.state, self._leave)
+        """Quit and Sign out ask first when work is open."""
         self._settings_dialog: SettingsDialog | None = None
         # A sign-in with a typed (or given) password that has not reached the server yet: if
         # the link fails, the agent hears why in the sign-in dialog instead of endless retries.
@@ -148,15 +151,16 @@ class DesktopApp(QObject):
 
     def _wire(self) -> None:
         window = self.window
-        window.quit_requested.connect(lambda: self.ask_to_leave(Leaving.QUIT))
-        window.sign_out_requested.connect(lambda: self.ask_to_leave(Leaving.SIGN_OUT))
+        window.quit_requested.connect(lambda: self.leaving.ask(Leaving.QUIT))
+        window.sign_out_requested.connect(lambda: self.leaving.ask(Leaving.SIGN_OUT))
         window.settings_requested.connect(self.open_settings)
+        window.sign_in_requested.connect(lambda: self.ask_for_password(None, note=FIRST_SIGN_IN))
         window.active_changed.connect(lambda active: self.core.set_window_active(active))
         self.tray.presence_chosen.connect(
             lambda presence: self.tasks.run("Set presence", self.core.set_presence(presence))
         )
         self.tray.show_requested.connect(self.bring_to_front)
-        self.tray.quit_requested.connect(lambda: self.ask_to_leave(Leaving.QUIT))
+        self.tray.quit_requested.connect(lambda: self.leaving.ask(Leaving.QUIT))
         if QNetworkInformation.loadDefaultBackend():
             info = QNetworkInformation.instance()
             if info is not None:
@@ -175,7 +179,7 @@ class DesktopApp(QObject):
             self.window.show_message(self.options.settings_problem, 15000)
         self.tasks.run("Notification self-test", self.notifier.start())
         if not self.settings.user:
-            self.ask_for_password("Sign in to start receiving work.")
+            self.ask_for_password(None, note="Sign in to start receiving work.")
         else:
             await self.core.start()
         self._sleep_watch.start()
@@ -186,27 +190,6 @@ class DesktopApp(QObject):
     def quit(self) -> None:
         """Quit now, without asking (the agent confirmed, or a test or the OS asked)."""
         self.quit_event.set()
-
-    def ask_to_leave(self, leaving: Leaving) -> None:
-        """Quit or Sign out; with sessions open or offers waiting, ask first and say what
-        happens to them. Pending offers are handed back by the goodbye, never missed."""
-        question = leave_question(self.core.state, leaving)
-        if question is None:
-            self._leave(leaving)
-            return
-        if self.leave_dialog is not None:
-            self.leave_dialog.raise_()
-            return
-        dialog = LeaveDialog(leaving, question, self.window)
-        dialog.confirmed.connect(lambda: self._leave(leaving))
-        dialog.finished.connect(self._leave_dialog_closed)
-        self.leave_dialog = dialog
-        dialog.open()
-
-    def _leave_dialog_closed(self) -> None:
-        if self.leave_dialog is not None:
-            self.leave_dialog.deleteLater()
-            self.leave_dialog = None
 
     def _leave(self, leaving: Leaving) -> None:
         if leaving is Leaving.QUIT:
@@ -259,13 +242,18 @@ class DesktopApp(QObject):
         self.window.show_state(state)
         self.tray.show_state(state.shown_presence, self.window.sessions.unread_count())
         if state.connection.status is LinkStatus.AUTH_FAILED and self._login is None:
-            self.ask_for_password(state.connection.detail)
+            if self.window.sign_in_tried:
+                self.ask_for_password(state.connection.detail)
+            else:  # no token and no password yet: nothing failed, the agent signs in
+                self.ask_for_password(None, note=FIRST_SIGN_IN)
         if state.credentials_notice and state.credentials_notice != self._notice_shown:
             self._notice_shown = state.credentials_notice
             self.window.show_message(state.credentials_notice, 15000)
 
     def _watch_first_sign_in(self, state: AgentState) -> None:
         status = state.connection.status
+        if status in (LinkStatus.CONNECTING, LinkStatus.ONLINE, LinkStatus.RECONNECTING):
+            self.window.sign_in_tried = True
         if status is LinkStatus.ONLINE or status is LinkStatus.AUTH_FAILED:
             self._first_sign_in = False
         elif self._first_sign_in and status is LinkStatus.RECONNECTING:
@@ -278,11 +266,17 @@ class DesktopApp(QObject):
         await self.core.close()
         self.ask_for_password(problem)
 
-    def ask_for_password(self, problem: str | None) -> None:
+    def ask_for_password(self, problem: str | None, *, note: str | None = None) -> None:
+        """The sign-in dialog with why the last try failed (`problem`) or what to do (`note`)."""
         if self._login is not None:
-            self._login.show_problem(problem)
+            if note is not None:
+                self._login.show_note(note)
+            else:
+                self._login.show_problem(problem)
             return
         dialog = LoginDialog(self.settings, problem, self.window)
+        if note is not None:
+            dialog.show_note(note)
         dialog.submitted.connect(self._signed_in)
         dialog.rejected.connect(self._login_cancelled)
         dialog.settings_requested.connect(self.open_settings)
@@ -291,13 +285,14 @@ class DesktopApp(QObject):
 
     def _signed_in(self, settings: Settings, password: str) -> None:
         self._login = None
+        self.window.sign_in_tried = True
         self._first_sign_in = True
         self.tasks.run("Sign in", self._restart(settings, password))
 
     def _login_cancelled(self) -> None:
         self._login = None
         if self.core.state.connection.status is not LinkStatus.ONLINE:
-            self.window.show_message("Not signed in. Use Agent Desktop ▸ Sign out to try again.")
+            self.window.show_message("Not signed in. Choose Agent Desktop ▸ Sign in… to sign in.")
 
     async def _restart(self, settings: Settings, password: str) -> None:
         if settings != self.settings:

@@ -7,6 +7,7 @@ agent for the server's reclaim window and come back on the next sign-in within i
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 
 from PySide6.QtCore import Signal
@@ -79,3 +80,41 @@ class LeaveDialog(QMessageBox):
     def _on_clicked(self, button: object) -> None:
         if button is self.leave_button:
             self.confirmed.emit()
+
+
+class LeaveGuard:
+    """Quit or Sign out; with sessions open or offers waiting, ask first and say what happens.
+
+    `leave` does it (quit, or sign out); `state` reads the core's state at the moment asked.
+    """
+
+    def __init__(
+        self,
+        window: QWidget,
+        state: Callable[[], AgentState],
+        leave: Callable[[Leaving], None],
+    ) -> None:
+        self._window = window
+        self._state = state
+        self._leave = leave
+        self.dialog: LeaveDialog | None = None
+        """The question on screen, if any."""
+
+    def ask(self, leaving: Leaving) -> None:
+        question = leave_question(self._state(), leaving)
+        if question is None:
+            self._leave(leaving)
+            return
+        if self.dialog is not None:
+            self.dialog.raise_()
+            return
+        dialog = LeaveDialog(leaving, question, self._window)
+        dialog.confirmed.connect(lambda: self._leave(leaving))
+        dialog.finished.connect(self._closed)
+        self.dialog = dialog
+        dialog.open()
+
+    def _closed(self) -> None:
+        if self.dialog is not None:
+            self.dialog.deleteLater()
+            self.dialog = None

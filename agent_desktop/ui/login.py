@@ -80,8 +80,20 @@ class LoginDialog(QDialog):
         self.user.setText(settings.user)
 
     def show_problem(self, problem: str | None) -> None:
-        self.error.setText(problem or "")
-        self.error.setVisible(bool(problem))
+        """Why the last try failed, in the error colour."""
+        self._show(problem, "danger")
+
+    def show_note(self, note: str) -> None:
+        """What to do when nothing has failed (the first sign-in), in a calm colour."""
+        self._show(note, "info")
+
+    def _show(self, text: str | None, severity: str) -> None:
+        self.error.setText(text or "")
+        self.error.setVisible(bool(text))
+        if self.error.property("severity") != severity:
+            self.error.setProperty("severity", severity)
+            self.error.style().unpolish(self.error)
+            self.error.style().polish(self.error)
 
     def accept(self) -> None:
         if not self.user.text().strip():

@@ -65,8 +65,8 @@ async def test_quit_with_sessions_and_an_offer_asks_and_hands_the_offer_back(
 
             QTest.keyClick(window, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
 
-            await eventually(lambda: desktop.leave_dialog is not None, "the app asks first")
-            dialog = desktop.leave_dialog
+            await eventually(lambda: desktop.leaving.dialog is not None, "the app asks first")
+            dialog = desktop.leaving.dialog
             assert dialog is not None
             said = dialog.informativeText()
             assert "1 offer is waiting" in said
@@ -76,13 +76,13 @@ async def test_quit_with_sessions_and_an_offer_asks_and_hands_the_offer_back(
             assert not desktop.quit_event.is_set()
 
             QTest.mouseClick(dialog.stay_button, Qt.MouseButton.LeftButton)
-            await eventually(lambda: desktop.leave_dialog is None, "Keep working closes it")
+            await eventually(lambda: desktop.leaving.dialog is None, "Keep working closes it")
             assert not desktop.quit_event.is_set()
             assert len(desktop.core.state.offers) == 1
 
             window.quit_action.trigger()
-            await eventually(lambda: desktop.leave_dialog is not None, "asked again")
-            dialog = desktop.leave_dialog
+            await eventually(lambda: desktop.leaving.dialog is not None, "asked again")
+            dialog = desktop.leaving.dialog
             assert dialog is not None
             QTest.mouseClick(dialog.leave_button, Qt.MouseButton.LeftButton)
             await asyncio.wait_for(running, WAIT_S)
@@ -102,7 +102,7 @@ async def test_quit_with_nothing_open_does_not_ask(server: RunningServer, tmp_pa
     async with running_app(server.url, tmp_path) as desktop:
         desktop.window.quit_action.trigger()
         await asyncio.wait_for(desktop.quit_event.wait(), WAIT_S)
-        assert desktop.leave_dialog is None
+        assert desktop.leaving.dialog is None
 
 
 async def test_sign_out_with_a_session_open_asks_first(
@@ -114,8 +114,8 @@ async def test_sign_out_with_a_session_open_asks_first(
 
         desktop.window.sign_out_action.trigger()
 
-        await eventually(lambda: desktop.leave_dialog is not None, "the app asks first")
-        dialog = desktop.leave_dialog
+        await eventually(lambda: desktop.leaving.dialog is not None, "the app asks first")
+        dialog = desktop.leaving.dialog
         assert dialog is not None
         assert dialog.text() == "Sign out with work open?"
         assert "1 session is open" in dialog.informativeText()
