@@ -28,11 +28,12 @@ from agent_desktop.ui.announcer import Announcer
 from agent_desktop.ui.app_window import AppWindow
 from agent_desktop.ui.leave_dialog import LeaveGuard, Leaving
 from agent_desktop.ui.login import LoginDialog
+from agent_desktop.ui.message_notices import MessageNotices
 from agent_desktop.ui.notify.chain import build_offer_notifier
 from agent_desktop.ui.notify.notice import NoticeKey, OfferKey, is_live
 from agent_desktop.ui.notify.notifier import OfferNotifier
 from agent_desktop.ui.notify.path import PathReport
-from agent_desktop.ui.settings_store import SettingsStore
+from agent_desktop.ui.settings_store import Preferences, SettingsStore
 from agent_desktop.ui.sign_in_problem import sign_in_problem
 from agent_desktop.ui.sound import IncomingSound
 from agent_desktop.ui.tasks import TaskOwner
@@ -91,6 +92,9 @@ class DesktopApp(QObject):
             is_live=lambda key: is_live(self.core.state, key),
         )
         self.announcer = Announcer(self.core, self.notifier, self.tasks, self.window, sound=sound)
+        self.messages = MessageNotices(
+            self.notifier, self.tasks, enabled=store.load_preferences().message_notices
+        )
         self._unsubscribe = self._attach(self.core)
         self._login: LoginDialog | None = None
         self.leaving = LeaveGuard(self.window, lambda: self.core.state, self._leave)
@@ -128,7 +132,7 @@ class DesktopApp(QObject):
         self.bring_to_front()
         if isinstance(key, OfferKey):
             self.window.show_offer(key.offer_id)
-        else:
+        else:  # a toast or a customer's message: its session
             self.window.show_session(key.session_id)
 
     def on_dismissed(self, key: NoticeKey) -> None:
@@ -155,7 +159,7 @@ class DesktopApp(QObject):
         window.sign_out_requested.connect(lambda: self.leaving.ask(Leaving.SIGN_OUT))
         window.settings_requested.connect(self.open_settings)
         window.sign_in_requested.connect(lambda: self.ask_for_password(None, note=FIRST_SIGN_IN))
-        window.active_changed.connect(lambda active: self.core.set_window_active(active))
+        window.active_changed.connect(self._on_active_changed)
         self.tray.presence_chosen.connect(
             lambda presence: self.tasks.run("Set presence", self.core.set_presence(presence))
         )
@@ -222,6 +226,7 @@ class DesktopApp(QObject):
         self._watch_first_sign_in(state)
         # Not coalesced: a notice leaves the desktop the moment its offer is no longer pending.
         self.announcer.reconcile()
+        self.messages.show_state(state)
         # Bursts of events (a busy chat, a resync) are coalesced: the window paints the newest
         # state at most once per frame instead of once per message.
         self._latest = state
@@ -320,7 +325,8 @@ class DesktopApp(QObject):
     def open_settings(self) -> None:
         # Over the sign-in dialog when it is open (it is modal): a CA is added from there.
         parent = self._login if self._login is not None else self.window
-        dialog = SettingsDialog(self.settings, parent)
+        dialog = SettingsDialog(self.settings, parent, self.store.load_preferences())
+        dialog.preferences_accepted.connect(self._preferences_changed)
         if self.notification_report is not None:
             dialog.set_self_test_result(self.notification_report.reason)
         dialog.settings_accepted.connect(self._settings_changed)
@@ -343,9 +349,13 @@ class DesktopApp(QObject):
         elif moved:
             self.ask_for_password("Sign in to use the new server, user or CA certificate.")
 
+    def _preferences_changed(self, preferences: Preferences) -> None:
+        self.store.save_preferences(preferences)
+        self.messages.enabled = preferences.message_notices
+
     def _on_path_reported(self, report: PathReport) -> None:
         self.notification_report = report
-        self.window.status.set_notification_path(_short_path(report))
+        self.window.status.set_notification_path(report.short_text)
         self.window.status.notification_path.setToolTip(report.reason)
         if report.fallback:
             self.window.show_message(report.reason, 15000)
@@ -363,6 +373,10 @@ class DesktopApp(QObject):
     def _on_network_changed(self, _reachability: QNetworkInformation.Reachability) -> None:
         # Any change may have killed the link silently: drop it and resume on a fresh one.
         self.tasks.run("Reconnect", self.core.force_reconnect())
+
+    def _on_active_changed(self, active: bool) -> None:
+        self.core.set_window_active(active)
+        self.messages.set_window_active(active)
 
     def bring_to_front(self) -> None:
         if self.window.isMinimized():
@@ -384,9 +398,3 @@ def _use_settings(core: AgentCore, settings: Settings) -> None:
 def _link_identity(settings: Settings) -> tuple[str, str, str | None]:
     """What the core's connection is built from: a change needs a new core (and a sign-in)."""
     return settings.server_url, settings.user, settings.ca_path
-
-
-def _short_path(report: PathReport) -> str:
-    words = {"native": "Desktop notifications", "tray": "Tray notifications", "in_app": "In-app"}
-    suffix = "" if report.buttons or report.path.value != "native" else " (no buttons)"
-    return f"{words.get(report.path.value, report.path.value)}{suffix}"

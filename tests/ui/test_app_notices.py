@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QWidget
 
 from agent_desktop.clock import ManualClock
 from agent_desktop.protocol.messages import Ack, CustomerEnd
@@ -20,7 +21,14 @@ from agent_desktop.server.config import ServerConfig
 from agent_desktop.server.runner import RunningServer, running_server
 from agent_desktop.ui.notify import ACCEPT_ACTION, REJECT_ACTION, ToastKey
 from tests.support.notification_service import NotificationService, NotifyCall
-from tests.ui.app_harness import eventually, new_work, running_app, supervisor_client, until
+from tests.ui.app_harness import (
+    customer_says,
+    eventually,
+    new_work,
+    running_app,
+    supervisor_client,
+    until,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -124,3 +132,32 @@ async def test_a_toast_notification_goes_with_its_toast(
             "the toast's notification is gone",
         )
         assert desktop.notifier.showing() == []
+
+
+async def test_a_customer_writing_while_the_app_is_unfocused_raises_a_notification(
+    server: RunningServer, tmp_path: Path, notification_service: NotificationService
+) -> None:
+    async with running_app(server.url, tmp_path) as desktop, supervisor_client(server.url) as sam:
+        work_id = await new_work(sam, Channel.CHAT, "chat_vip", customer="Vera Ito", agent="alice")
+        state = await until(desktop, lambda s: len(s.sessions) == 1)
+        elsewhere = QWidget()  # the agent works in another program
+        elsewhere.show()
+        elsewhere.activateWindow()
+        await eventually(lambda: not desktop.window.isActiveWindow(), "the app is in the back")
+        calls_before = len(notification_service.calls)
+
+        await customer_says(sam, work_id, "Hello? Is anyone there?")
+
+        await eventually(
+            lambda: len(notification_service.calls) > calls_before, "a message notification"
+        )
+        call = notification_service.last
+        assert call.title == "Vera Ito wrote"
+        assert call.body == "Hello? Is anyone there?"
+
+        desktop.window.activateWindow()  # the agent comes back: the notice has done its job
+        await eventually(
+            lambda: call.notification_id not in notification_service.open_ids, "withdrawn"
+        )
+        elsewhere.deleteLater()
+        assert desktop.core.state.sessions[0].session_id == state.sessions[0].session_id

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from agent_desktop.session.settings import Settings
-from agent_desktop.ui.settings_store import SettingsStore, config_dir
+from agent_desktop.ui.settings_store import Preferences, SettingsStore, config_dir
 
 
 @pytest.fixture
@@ -39,3 +39,14 @@ def test_settings_from_the_doubled_folder_are_moved_up(named_app: Path) -> None:
 
     assert store.load().settings.user == "alice"
     assert not doubled.exists()
+
+
+def test_preferences_are_kept_and_a_broken_file_gives_the_defaults(tmp_path: Path) -> None:
+    store = SettingsStore(tmp_path)
+    assert store.load_preferences() == Preferences()
+
+    store.save_preferences(Preferences(message_notices=False))
+    assert SettingsStore(tmp_path).load_preferences().message_notices is False
+
+    store.preferences_file.write_text("{not json", encoding="utf-8")
+    assert store.load_preferences() == Preferences()

@@ -38,15 +38,27 @@ class ToastKey:
         return ToastKey(shown.toast.session_id, shown.toast.title, shown.until)
 
 
-NoticeKey = OfferKey | ToastKey
+@dataclass(frozen=True, slots=True)
+class MessageKey:
+    """A notice about what a customer wrote in a session: one per session, the newest shown.
+
+    It may show while the session is open; the app also takes it back when the agent returns.
+    """
+
+    session_id: SessionId
+
+
+NoticeKey = OfferKey | ToastKey | MessageKey
 """What a notice is about; every notice showing anywhere is keyed by one."""
 
 
 def is_live(state: AgentState, key: NoticeKey) -> bool:
     """May a notice with this key still be on the desktop? Only while its offer is pending
-    (or its toast is up): however the offer ended, its notice must go."""
+    (or its toast is up, or its session open): however the offer ended, its notice must go."""
     if isinstance(key, OfferKey):
         return state.offer(key.offer_id) is not None
+    if isinstance(key, MessageKey):
+        return state.session(key.session_id) is not None
     return any(ToastKey.of(shown) == key for shown in state.toasts)
 
 
