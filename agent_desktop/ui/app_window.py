@@ -24,11 +24,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from agent_desktop.protocol.model import QueueView
 from agent_desktop.protocol.vocabulary import (
     CallAction,
     OfferId,
     Presence,
-    QueueId,
     SessionId,
     UserId,
     WorkId,
@@ -83,7 +83,7 @@ class AppWindow(QMainWindow):
         """False until a sign-in reached the server: "Not signed in" rather than "failed"."""
         self._bring_forward: set[WorkId] = set()
         """Work the agent accepted here: its session comes to the front when it opens."""
-        self._targets: tuple[tuple[str, ...], tuple[tuple[UserId, str], ...]] = ((), ())
+        self._targets: tuple[tuple[QueueView, ...], tuple[tuple[UserId, str], ...]] = ((), ())
         self.setWindowTitle("Agent Desktop")
         self.setWindowIcon(app_icon())
         self.resize(1180, 760)
@@ -310,12 +310,13 @@ class AppWindow(QMainWindow):
 
     def _transfer_targets(self, state: AgentState) -> None:
         known = state.identity.queues if state.identity is not None else ()
-        queues = sorted({q.queue for q in known} | {s.work.queue for s in state.sessions})
+        queues = sorted(known, key=lambda q: q.name.casefold())
         agents = [(a.agent, a.display_name) for a in state.agents or ()]
+        # The dialog itself keeps the session's channel and adds its queue if unlisted.
         targets = (tuple(queues), tuple(agents))
         if targets != self._targets:  # the transfer dialogs only need rebuilding on change
             self._targets = targets
-            self.sessions.set_transfer_targets([QueueId(q) for q in queues], agents)
+            self.sessions.set_transfer_targets(queues, agents)
 
     def _tick(self) -> None:
         now = self._now()

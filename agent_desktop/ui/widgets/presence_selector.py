@@ -13,8 +13,7 @@ from agent_desktop.ui.widgets.wording import (
     CHOOSABLE_PRESENCES,
     presence_explanation,
     presence_label,
-    reason_phrase,
-    source_phrase,
+    why_phrase,
 )
 
 
@@ -94,9 +93,7 @@ class PresenceSelector(QWidget):
         self.combo.setCurrentIndex(self.presences().index(shown))
         self.combo.setEnabled(online and presence is not None)
         if presence is not None and online and presence.source is not PresenceSource.AGENT:
-            self.explanation.setText(
-                f"{source_phrase(presence.source)}: {reason_phrase(presence.reason)}"
-            )
+            self.explanation.setText(why_phrase(presence.source, presence.reason))
         else:
             self.explanation.setText("")
         self.combo.setToolTip(

@@ -8,8 +8,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QStackedWidget, QTabWidget, QWidget
 
-from agent_desktop.protocol.model import Session
-from agent_desktop.protocol.vocabulary import MAX_SESSIONS, QueueId, Sender, SessionId
+from agent_desktop.protocol.model import QueueView, Session
+from agent_desktop.protocol.vocabulary import MAX_SESSIONS, Sender, SessionId
 from agent_desktop.session.state import OutgoingMessage
 from agent_desktop.ui.theme import channel_icon
 from agent_desktop.ui.widgets.session_view import SessionView
@@ -66,7 +66,7 @@ class SessionTabs(QStackedWidget):
         self._customer_counts: dict[SessionId, int] = {}
         self._counted: dict[SessionId, int] = {}
         """How many transcript messages `_customer_counts` has looked at (counted as they come)."""
-        self._queues: tuple[QueueId, ...] = ()
+        self._queues: tuple[QueueView, ...] = ()
         self._agents: tuple[AgentChoice, ...] = ()
         self._unread = 0
         self.tabs.currentChanged.connect(self._on_current_changed)
@@ -87,7 +87,7 @@ class SessionTabs(QStackedWidget):
         self.setCurrentWidget(self.empty)
 
     def set_transfer_targets(
-        self, queues: Sequence[QueueId], agents: Sequence[AgentChoice]
+        self, queues: Sequence[QueueView], agents: Sequence[AgentChoice]
     ) -> None:
         """Queues and agents offered by Transfer… / Escalate… (the shell knows them)."""
         self._queues = tuple(queues)

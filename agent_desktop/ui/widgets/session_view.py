@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from agent_desktop.protocol.model import CaseRecord, Customer, Session, WorkItem
+from agent_desktop.protocol.model import CaseRecord, Customer, QueueView, Session, WorkItem
 from agent_desktop.protocol.vocabulary import (
     CallAction,
     CallState,
@@ -93,10 +93,14 @@ class CustomerPanel(QFrame):
         self.phone.setText(customer.phone or "—")
         self.email.setText(customer.email or "—")
         self.account.setText(customer.account or "—")
+        # The record's id means nothing to the agent; whose record it is does.
         self.contact.setText(
-            f"Linked to contact {customer.contact_id}"
+            f"Known contact: {customer.name}"
             if customer.contact_id
             else "Not linked to a contact record"
+        )
+        self.contact.setToolTip(
+            f"Contact record {customer.contact_id}" if customer.contact_id else ""
         )
 
 
@@ -239,7 +243,7 @@ class SessionView(QWidget):
         self.channel = session.work.channel
         self._session: Session | None = None
         self._unsent: tuple[OutgoingMessage, ...] = ()
-        self._queues: tuple[QueueId, ...] = ()
+        self._queues: tuple[QueueView, ...] = ()
         self._agents: tuple[AgentChoice, ...] = ()
         self.dialog: TransferDialog | None = None
 
@@ -324,7 +328,7 @@ class SessionView(QWidget):
         target.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def set_transfer_targets(
-        self, queues: Sequence[QueueId], agents: Sequence[AgentChoice]
+        self, queues: Sequence[QueueView], agents: Sequence[AgentChoice]
     ) -> None:
         self._queues = tuple(queues)
         self._agents = tuple(agents)
@@ -352,9 +356,7 @@ class SessionView(QWidget):
 
     def _open_dialog(self, verb: str) -> None:
         assert self._session is not None
-        self.dialog = TransferDialog(
-            verb, self._session.work.customer.name, self._queues, self._agents, self
-        )
+        self.dialog = TransferDialog(verb, self._session.work, self._queues, self._agents, self)
         # Bound methods, not lambdas capturing this view: PySide6 6.11.3 segfaulted deleting a
         # child whose signal held a lambda that captured its parent.
         self.dialog.target_chosen.connect(
