@@ -322,6 +322,7 @@ class AppWindow(QMainWindow):
         now = self._now()
         self.offers.update_clock(now)
         if self._state is not None:
+            self.sessions.update_clock(now + self._state.clock_offset)
             self.no_offers.setVisible(not self.offers.cards())
             if self._state.connection.status is LinkStatus.RECONNECTING:
                 self.status.show_state(self._state.connection, now)

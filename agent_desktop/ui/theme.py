@@ -157,6 +157,15 @@ QPushButton[primary="true"] {{
     background: {p.accent}; color: {p.accent_text}; border-color: {p.accent}; font-weight: 600;
 }}
 QPushButton[danger="true"] {{ color: {p.danger}; }}
+/* A disabled button must look disabled whatever its role (an ended call's "End call", a
+   "Reset presence" with no agent selected), and keyboard focus must show on every button,
+   the blue primary ones included (a 2 px ring; the padding shrinks so nothing moves). */
+QPushButton[primary="true"]:disabled {{
+    background: {p.surface}; color: {p.muted}; border-color: {p.border};
+}}
+QPushButton[danger="true"]:disabled {{ color: {p.muted}; }}
+QPushButton:focus {{ border: 2px solid {p.accent}; padding: 4px 13px; }}
+QPushButton[primary="true"]:focus {{ border: 2px solid {p.text}; }}
 
 QListView#transcript {{ background: {p.window}; border: none; }}
 QPlainTextEdit#replyBox {{

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -108,3 +109,20 @@ async def test_a_refused_password_is_told_in_a_sentence(
         said = refusal.error.text()
         assert said[0].isupper(), said
         assert said.endswith(".")
+
+
+async def test_a_call_shows_how_long_it_has_run(server: RunningServer, tmp_path: Path) -> None:
+    async with running_app(server.url, tmp_path) as desktop, supervisor_client(server.url) as sam:
+        await new_work(sam, Channel.VOICE, "voice", customer="Caller Cruz", agent="alice")
+        await eventually(lambda: len(desktop.window.offers.cards()) == 1, "the call rings")
+        desktop.window.offers.cards()[0].accept_button.click()
+        session = (await until(desktop, lambda s: len(s.sessions) == 1)).sessions[0]
+        await eventually(lambda: desktop.window.sessions.view(session.session_id) is not None, "")
+        view = desktop.window.sessions.view(session.session_id)
+        assert isinstance(view, SessionView)
+        panel = view.call_panel
+        assert panel is not None
+        await eventually(
+            lambda: re.fullmatch(r"Call connected · \d+:\d\d", panel.state.text()) is not None,
+            "the call timer",
+        )

@@ -134,6 +134,11 @@ class SessionTabs(QStackedWidget):
         self.tabs.insertTab(position, view, channel_icon(session.work.channel), "")
         return view
 
+    def update_clock(self, server_now: float) -> None:
+        """Once a second: the call timers."""
+        for view in self._views.values():
+            view.update_clock(server_now)
+
     def view(self, session_id: SessionId) -> SessionView | None:
         return self._views.get(session_id)
 

@@ -158,6 +158,11 @@ class CallPanel(QFrame):
             layout.addWidget(button)
         self._hold_action = CallAction.HOLD
         self._mute_action = CallAction.MUTE
+        self._label = ""
+        self._opened_at = 0.0
+        self._live = False
+        self._server_now: float | None = None
+        self.state.setAccessibleName("Call")
         self.hold_button.clicked.connect(lambda: self._send(self._hold_action))
         self.mute_button.clicked.connect(lambda: self._send(self._mute_action))
         self.end_button.clicked.connect(lambda: self._send(CallAction.END))
@@ -165,13 +170,28 @@ class CallPanel(QFrame):
     def _send(self, action: CallAction) -> None:
         self._view.call_action.emit(self._view.session_id, action)
 
+    def update_clock(self, server_now: float) -> None:
+        """The call timer: how long the agent has been on this call (server clock)."""
+        self._server_now = server_now
+        self._render_label()
+
+    def _render_label(self) -> None:
+        if self._live and self._server_now is not None:
+            elapsed = int(max(0.0, self._server_now - self._opened_at))
+            self.state.setText(f"{self._label} · {elapsed // 60}:{elapsed % 60:02d}")
+        else:
+            self.state.setText(self._label)
+
     def show_state(self, session: Session) -> None:
         call = session.call
         state = call.state if call is not None else CallState.ENDED
         label = CALL_STATE_LABELS[state]
         if call is not None and call.muted and state is not CallState.ENDED:
             label += " · Muted"
-        self.state.setText(label)
+        self._label = label
+        self._opened_at = session.opened_at
+        self._live = state in (CallState.CONNECTED, CallState.ON_HOLD)
+        self._render_label()
         live = state in (CallState.CONNECTED, CallState.ON_HOLD)
         self._hold_action = CallAction.RESUME if state is CallState.ON_HOLD else CallAction.HOLD
         self.hold_button.setText("Resume" if state is CallState.ON_HOLD else "Hold")
@@ -311,6 +331,10 @@ class SessionView(QWidget):
         actions.addWidget(self.close_button)
         layout.addLayout(actions)
         self.show_state(session, ())
+
+    def update_clock(self, server_now: float) -> None:
+        if self.call_panel is not None:
+            self.call_panel.update_clock(server_now)
 
     def focus_work(self) -> None:
         """Put the keyboard where this session is worked: the reply box, else the call controls.

@@ -161,12 +161,17 @@ class SupervisorView(QWidget):
         layout.addWidget(self.table, 1)
 
         bar = QHBoxLayout()
+        # Said, not only shown by a greyed button: the reset needs an agent chosen first.
+        self.hint = QLabel("Select an agent in the table to reset their presence.")
+        self.hint.setProperty("muted", True)
+        bar.addWidget(self.hint)
         bar.addStretch(1)
         bar.addWidget(QLabel("Reset to"))
         self.target = QComboBox()
         for presence in CHOOSABLE_PRESENCES:
             self.target.addItem(presence_icon(presence), presence_label(presence), presence)
         bar.addWidget(self.target)
+        self.target.setAccessibleName("Reset to presence")
         self.reset_button = QPushButton("Reset presence")
         self.reset_button.setProperty("primary", True)
         self.reset_button.clicked.connect(self._reset_selected)
@@ -235,4 +240,6 @@ class SupervisorView(QWidget):
         menu.popup(self.table.viewport().mapToGlobal(position))
 
     def _sync(self) -> None:
-        self.reset_button.setEnabled(self.selected_agent() is not None)
+        chosen = self.selected_agent() is not None
+        self.reset_button.setEnabled(chosen)
+        self.hint.setVisible(not chosen)
