@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -35,6 +35,7 @@ from agent_desktop.protocol.vocabulary import (
 )
 from agent_desktop.session.core import AgentCore
 from agent_desktop.session.state import AgentState, LinkStatus
+from agent_desktop.ui.menus import ShortcutsSheet, install_menus, shortcut_rows
 from agent_desktop.ui.tasks import TaskOwner
 from agent_desktop.ui.theme import app_icon
 from agent_desktop.ui.widgets.alert_bar import AlertBar
@@ -157,7 +158,14 @@ class AppWindow(QMainWindow):
         status_bar.addPermanentWidget(self.status, 1)
         self.setStatusBar(status_bar)
 
-        self._actions()
+        self.sign_in_action: QAction
+        self.sign_out_action: QAction
+        self.quit_action: QAction
+        self.settings_action: QAction
+        self.shortcuts_action: QAction
+        self.presence_actions: dict[Presence, QAction]
+        self.shortcuts_sheet: ShortcutsSheet | None = None
+        install_menus(self)
         self._wire()
         self._clock = QTimer(self)
         self._clock.setInterval(1000)
@@ -165,41 +173,6 @@ class AppWindow(QMainWindow):
         self._clock.start()
 
     # --- building ----------------------------------------------------------------------------
-
-    def _actions(self) -> None:
-        for action in (
-            self.offers.accept_newest_action,
-            self.offers.reject_newest_action,
-            *self.sessions.switch_actions,
-        ):
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-            self.addAction(action)
-        self.sign_in_action = QAction("Sign in…", self)
-        self.sign_in_action.triggered.connect(self.sign_in_requested)
-        self.sign_out_action = QAction("Sign out", self)
-        self.sign_out_action.triggered.connect(self.sign_out_requested)
-        self.quit_action = QAction("Quit", self)
-        # The platform's standard keys are empty where there is no theme (Windows has no Quit
-        # key; Linux without a desktop's theme has neither): always offer ours too.
-        self.quit_action.setShortcuts(_with_standard(QKeySequence.StandardKey.Quit, "Ctrl+Q"))
-        self.quit_action.triggered.connect(self.quit_requested)
-        self.settings_action = QAction("Settings…", self)
-        self.settings_action.setShortcuts(
-            _with_standard(QKeySequence.StandardKey.Preferences, "Ctrl+,")
-        )
-        self.settings_action.triggered.connect(self.settings_requested)
-        menu = self.menuBar().addMenu("&Agent Desktop")
-        menu.addAction(self.settings_action)
-        menu.addAction(self.sign_in_action)
-        menu.addAction(self.sign_out_action)
-        menu.addSeparator()
-        menu.addAction(self.quit_action)
-        work = self.menuBar().addMenu("&Work")
-        work.addAction(self.offers.accept_newest_action)
-        work.addAction(self.offers.reject_newest_action)
-        work.addSeparator()
-        for action in self.sessions.switch_actions:
-            work.addAction(action)
 
     def _wire(self) -> None:
         core, run = self.core, self.tasks.run
@@ -236,6 +209,7 @@ class AppWindow(QMainWindow):
                 core.escalate(SessionId(session_id), to_queue=queue, to_agent=agent),
             )
         )
+        self.sessions.close_current_action.triggered.connect(self._close_current_session)
         self.sessions.close_requested.connect(
             lambda session_id: run("Close session", core.close_session(SessionId(session_id)))
         )
@@ -269,6 +243,11 @@ class AppWindow(QMainWindow):
             if pending is not None:  # refused: no session will come to bring forward
                 self._bring_forward.discard(pending.offer.work.work_id)
             raise
+
+    def _close_current_session(self) -> None:
+        current = self.sessions.current_session()
+        if current is not None:
+            self.tasks.run("Close session", self.core.close_session(current))
 
     def _call_action(self, session_id: str, action: CallAction) -> None:
         self.tasks.run(
@@ -353,6 +332,12 @@ class AppWindow(QMainWindow):
         if current is not None:
             self.show_session(current)
 
+    def show_shortcuts(self) -> None:
+        """Help ▸ Keyboard shortcuts."""
+        if self.shortcuts_sheet is None:
+            self.shortcuts_sheet = ShortcutsSheet(shortcut_rows(self), self)
+        self.shortcuts_sheet.open()
+
     def show_timeline(self) -> None:
         self.pages.setCurrentWidget(self.timeline)
 
@@ -377,9 +362,3 @@ class AppWindow(QMainWindow):
 
     def show_message(self, text: str, timeout_ms: int = 8000) -> None:
         self.statusBar().showMessage(text, timeout_ms)
-
-
-def _with_standard(standard: QKeySequence.StandardKey, ours: str) -> list[QKeySequence]:
-    keys = [k for k in QKeySequence.keyBindings(standard) if not k.isEmpty()]
-    mine = QKeySequence(ours)
-    return keys if mine in keys else [*keys, mine]

@@ -213,3 +213,54 @@ async def test_unread_sessions_are_counted_where_they_are_always_seen(
         assert "VIP 9" in label.toolTip()
         window.sessions.show_session(state.sessions[9].session_id)
         await eventually(lambda: label.text() == "● 2 unread", "one read")
+
+
+async def test_the_shortcuts_sheet_lists_the_keys_and_they_work(
+    server: RunningServer, tmp_path: Path
+) -> None:
+    async with running_app(server.url, tmp_path) as desktop, supervisor_client(server.url) as sam:
+        window = desktop.window
+        window.activateWindow()
+        for n in range(10):
+            await new_work(sam, Channel.CHAT, "chat_vip", customer=f"VIP {n}", agent="alice")
+        state = await until(desktop, lambda s: len(s.sessions) == 10)
+        await eventually(lambda: len(window.sessions.tab_titles()) == 10, "ten tabs")
+
+        QTest.keyClick(window, Qt.Key.Key_F1)
+        sheet = window.shortcuts_sheet
+        assert sheet is not None
+        await eventually(sheet.isVisible, "Help ▸ Keyboard shortcuts")
+        listed = dict(sheet.rows())
+        for what in (
+            "Accept newest offer",
+            "Reject newest offer",
+            "Show session 10",
+            "Next session",
+            "Close this session",
+            "Set Available",
+            "Set Do not disturb",
+            "Settings",
+            "Quit",
+        ):
+            assert listed.get(what), f"{what!r} is not in the sheet: {listed}"
+        sheet.reject()
+        window.activateWindow()
+        await eventually(window.isActiveWindow, "back in the window")
+
+        QTest.keyClick(window, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
+        assert window.sessions.current_session() == state.sessions[9].session_id
+        QTest.keyClick(
+            window,
+            Qt.Key.Key_Y,
+            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+        )
+        await until(
+            desktop, lambda s: s.presence is not None and s.presence.presence is Presence.AWAY
+        )
+        QTest.keyClick(
+            window,
+            Qt.Key.Key_W,
+            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+        )
+        after = await until(desktop, lambda s: len(s.sessions) == 9)
+        assert state.sessions[9].session_id not in {s.session_id for s in after.sessions}

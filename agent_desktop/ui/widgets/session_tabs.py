@@ -23,7 +23,8 @@ class SessionTabs(QStackedWidget):
 
     A tab is "unread" when the customer wrote while it was not the current tab; the dot goes
     when the agent looks at it. That is view state, not domain state, so it lives here.
-    `switch_actions` (Ctrl+1..9, Ctrl+Tab, Ctrl+Shift+Tab) are for the shell's main window.
+    `switch_actions` (Ctrl+1..9, Ctrl+0 for the tenth, Ctrl+Tab, Ctrl+Shift+Tab) and
+    `close_current_action` (Ctrl+Shift+W) are for the shell's main window.
 
     Signals:
         message_submitted(str, str): session id and reply text.
@@ -72,9 +73,9 @@ class SessionTabs(QStackedWidget):
         self.tabs.currentChanged.connect(self._on_current_changed)
         self.tabs.tabBarClicked.connect(self._on_tab_clicked)
         self.switch_actions: list[QAction] = []
-        for number in range(1, 10):
+        for number in range(1, MAX_SESSIONS + 1):
             action = QAction(f"Show session {number}", self)
-            action.setShortcut(QKeySequence(f"Ctrl+{number}"))
+            action.setShortcut(QKeySequence(f"Ctrl+{number % 10}"))  # session 10 is Ctrl+0
             action.triggered.connect(lambda _=False, i=number - 1: self._show_index(i))
             self.switch_actions.append(action)
         self.next_action = QAction("Next session", self)
@@ -84,6 +85,8 @@ class SessionTabs(QStackedWidget):
         self.previous_action.setShortcut(QKeySequence("Ctrl+Shift+Tab"))
         self.previous_action.triggered.connect(lambda: self._step(-1))
         self.switch_actions += [self.next_action, self.previous_action]
+        self.close_current_action = QAction("Close this session", self)
+        self.close_current_action.setShortcut(QKeySequence("Ctrl+Shift+W"))
         self.setCurrentWidget(self.empty)
 
     def set_transfer_targets(

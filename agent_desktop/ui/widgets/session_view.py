@@ -307,12 +307,16 @@ class SessionView(QWidget):
             layout.addWidget(self.case_panel)
 
         self.transcript = Transcript()
+        name = session.work.customer.name
+        self.transcript.setAccessibleName(f"Conversation with {name}")
         layout.addWidget(self.transcript, 1)
         if self.channel not in TEXT_CHANNELS:
             # Voice and case often have no transcript: keep their panels at the top.
             layout.addStretch(0)
         if self.channel in TEXT_CHANNELS:
             self.reply_box = ReplyBox()
+            self.reply_box.setAccessibleName(f"Reply to {name}")
+            self.reply_box.setAccessibleDescription("Enter sends, Shift+Enter adds a line")
             self.reply_box.submitted.connect(
                 lambda text: self.message_submitted.emit(self.session_id, text)
             )

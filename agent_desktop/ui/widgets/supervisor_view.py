@@ -146,6 +146,10 @@ class SupervisorView(QWidget):
         self.model = AgentTableModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
+        self.table.setAccessibleName("Your agents")
+        self.table.setAccessibleDescription(
+            "Select an agent, then Reset presence; or open the context menu on a row"
+        )
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
