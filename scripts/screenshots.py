@@ -31,6 +31,7 @@ from agent_desktop.protocol.messages import (
 from agent_desktop.protocol.vocabulary import Channel, Presence, QueueId, UserId
 from agent_desktop.session.settings import Settings
 from agent_desktop.ui.desktop import DesktopApp, StartOptions
+from agent_desktop.ui.leave_dialog import Leaving
 from agent_desktop.ui.settings_store import SettingsStore
 from agent_desktop.ui.theme import ThemeFollower
 
@@ -107,11 +108,11 @@ async def take(app: QApplication, folder: Path) -> None:
         await capture("screenshot-offer.png")
 
         offer = alice.core.state.offers[0]
-        await alice.core.accept(offer.offer_id)
+        alice.window.active_changed.emit(True)  # the agent came back to answer in the app
+        alice.window.accept_offer(offer.offer_id)  # its session comes to the front
         state = await alice.core.wait_for(lambda s: len(s.sessions) == 2)
         session = next(s for s in state.sessions if s.work.work_id == chat)
         await settle()
-        alice.window.show_session(session.session_id)
         await alice.core.send_message(
             session.session_id, "Sorry about that, Ana! Let me look up order 5521."
         )
@@ -125,6 +126,19 @@ async def take(app: QApplication, folder: Path) -> None:
         await work(Channel.SMS, "sms", None, "Appointment", phone="+1 555-010-0199")
         await settle(2.0)
         await capture("screenshot-session.png")
+
+        alice.window.show_shortcuts()
+        await settle()
+        await capture("screenshot-shortcuts.png")
+        assert alice.window.shortcuts_sheet is not None
+        alice.window.shortcuts_sheet.reject()
+
+        alice.leaving.ask(Leaving.QUIT)  # Ctrl+Q with two sessions and an offer waiting
+        await settle()
+        await capture("screenshot-quit.png")
+        assert alice.leaving.dialog is not None
+        alice.leaving.dialog.reject()
+        await settle(0.3)
 
         await bob_wire.request(lambda rid: SetPresence(id=rid, presence=Presence.AVAILABLE), Ack)
         sam = DesktopApp(
@@ -140,6 +154,7 @@ async def take(app: QApplication, folder: Path) -> None:
         await run("dunstctl", "close-all")  # alice's notifications are not sam's
         sam.window.setGeometry(0, 0, WIDTH, HEIGHT)
         sam.window.pages.setCurrentWidget(sam.window.team)
+        await settle(0.3)  # the table is painted a frame after the state arrives
         sam.window.team.select_agent(UserId("alice"))
         await settle(2.0)
         await capture("screenshot-supervisor.png")

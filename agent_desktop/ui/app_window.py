@@ -110,6 +110,7 @@ class AppWindow(QMainWindow):
         header.addWidget(self.who)
         header.addStretch(1)
         header.addWidget(self.presence)
+        header.addSpacing(12)  # the explanation's text must not run into the button
         header.addWidget(self.why_button)
         header.addWidget(self.settings_button)
 

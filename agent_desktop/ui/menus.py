@@ -16,6 +16,8 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHeaderView,
+    QMainWindow,
+    QMenu,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -100,11 +102,15 @@ def install_menus(window: AppWindow) -> None:
     help_menu.addAction(window.shortcuts_action)
 
 
-def shortcut_rows(window: QWidget) -> list[tuple[str, str]]:
-    """(what, keys) for every action of the window that has a key, in menu order."""
+def shortcut_rows(window: QMainWindow) -> list[tuple[str, str]]:
+    """(what, keys) for every action of the window that has a key: the menus' in menu order
+    (Work first: what an agent does most), then any others."""
+    menus = [m for m in window.menuBar().findChildren(QMenu) if m.menuAction() is not None]
+    menus.sort(key=lambda menu: menu.title() != "&Work")
+    ordered = [a for menu in menus for a in menu.actions()]
     rows: list[tuple[str, str]] = []
     seen: set[int] = set()
-    for action in window.findChildren(QAction):
+    for action in [*ordered, *window.actions(), *window.findChildren(QAction)]:
         keys = [k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts()]
         keys = [k for k in keys if k]
         if not keys or id(action) in seen:
@@ -120,7 +126,7 @@ class ShortcutsSheet(QDialog):
     def __init__(self, rows: list[tuple[str, str]], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Keyboard shortcuts")
-        self.setMinimumSize(460, 420)
+        self.setMinimumSize(480, 620)
         layout = QVBoxLayout(self)
         self.table = QTableWidget(len(rows), 2)
         self.table.setAccessibleName("Keyboard shortcuts")
