@@ -17,6 +17,7 @@ from agent_desktop.session.effects import AlertArrived, OfferArrived, OfferLeft,
 from agent_desktop.session.state import PendingOffer, ShownToast
 from agent_desktop.ui.notify.notice import Notice, OfferKey, ToastKey
 from agent_desktop.ui.notify.notifier import OfferNotifier
+from agent_desktop.ui.screen_reader import ScreenReader
 from agent_desktop.ui.sound import IncomingSound
 from agent_desktop.ui.tasks import TaskOwner
 
@@ -69,8 +70,10 @@ class Announcer:
         window: QWidget,
         *,
         sound: IncomingSound | None = None,
+        screen_reader: ScreenReader | None = None,
     ) -> None:
         self.core = core
+        self._screen_reader = screen_reader or ScreenReader(window)
         self._notifier = notifier
         self._tasks = tasks
         self._window = window
@@ -85,10 +88,12 @@ class Announcer:
         decision = announcement.decision
         match announcement.effect:
             case OfferArrived(offer=pending):
+                notice = offer_notice(pending, self.core.clock.now())
+                self._screen_reader.announce(notice.title, urgent=True)
                 if decision is not None and decision.os_notification:
-                    notice = offer_notice(pending, self.core.clock.now())
                     self._tasks.run("Show notification", self._notifier.show(notice))
             case ToastArrived(toast=shown):
+                self._screen_reader.announce(shown.toast.title)
                 if decision is not None and decision.os_notification:
                     session = self.core.state.session(shown.toast.session_id)
                     customer = session.work.customer.name if session is not None else ""
@@ -98,7 +103,9 @@ class Announcer:
                 self._prune_ringing()
                 self.reconcile()
                 return
-            case AlertArrived():
+            case AlertArrived(alert=alert):
+                if alert.message:
+                    self._screen_reader.announce(alert.message, urgent=True)
                 QApplication.alert(self._window, 0)
                 return
         if decision is None:

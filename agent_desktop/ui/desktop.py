@@ -14,7 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QTimer
-from PySide6.QtNetwork import QNetworkInformation
 from PySide6.QtWidgets import QApplication
 
 from agent_desktop.clock import Clock, SystemClock
@@ -33,10 +32,12 @@ from agent_desktop.ui.notify.chain import build_offer_notifier
 from agent_desktop.ui.notify.notice import NoticeKey, OfferKey, is_live
 from agent_desktop.ui.notify.notifier import OfferNotifier
 from agent_desktop.ui.notify.path import PathReport
+from agent_desktop.ui.screen_reader import ScreenReader
 from agent_desktop.ui.settings_store import Preferences, SettingsStore
 from agent_desktop.ui.sign_in_problem import sign_in_problem
 from agent_desktop.ui.sound import IncomingSound
 from agent_desktop.ui.tasks import TaskOwner
+from agent_desktop.ui.wake_watch import WakeWatch
 from agent_desktop.ui.widgets.settings_dialog import SettingsDialog
 from agent_desktop.ui.widgets.tray import TrayIcon
 
@@ -45,8 +46,6 @@ log = logging.getLogger(__name__)
 FRAME_MS = 16
 """Renders are coalesced to about one per frame (60 Hz)."""
 FIRST_SIGN_IN = "Enter your password to sign in."
-SLEEP_GAP_S = 10.0
-"""A wall-clock jump this much beyond the monotonic clock means the machine slept."""
 
 
 @dataclass(frozen=True)
@@ -91,9 +90,20 @@ class DesktopApp(QObject):
             on_path_reported=self._on_path_reported,
             is_live=lambda key: is_live(self.core.state, key),
         )
-        self.announcer = Announcer(self.core, self.notifier, self.tasks, self.window, sound=sound)
+        self.screen_reader = ScreenReader(self.window)
+        self.announcer = Announcer(
+            self.core,
+            self.notifier,
+            self.tasks,
+            self.window,
+            sound=sound,
+            screen_reader=self.screen_reader,
+        )
         self.messages = MessageNotices(
-            self.notifier, self.tasks, enabled=store.load_preferences().message_notices
+            self.notifier,
+            self.tasks,
+            enabled=store.load_preferences().message_notices,
+            screen_reader=self.screen_reader,
         )
         self._unsubscribe = self._attach(self.core)
         self._login: LoginDialog | None = None
@@ -111,11 +121,7 @@ class DesktopApp(QObject):
         self._paint.setSingleShot(True)
         self._paint.setInterval(FRAME_MS)
         self._paint.timeout.connect(self._paint_latest)
-        self._wall = self.clock.now()
-        self._mono = self.clock.monotonic()
-        self._sleep_watch = QTimer(self)
-        self._sleep_watch.setInterval(2000)
-        self._sleep_watch.timeout.connect(self._check_for_sleep)
+        self.wake_watch = WakeWatch(self.clock, self)
         self._wire()
 
     # --- NoticeResponder: answers pressed on a desktop notification ----------------------------
@@ -165,10 +171,9 @@ class DesktopApp(QObject):
         )
         self.tray.show_requested.connect(self.bring_to_front)
         self.tray.quit_requested.connect(lambda: self.leaving.ask(Leaving.QUIT))
-        if QNetworkInformation.loadDefaultBackend():
-            info = QNetworkInformation.instance()
-            if info is not None:
-                info.reachabilityChanged.connect(self._on_network_changed)
+        self.wake_watch.reconnect_needed.connect(
+            lambda: self.tasks.run("Reconnect", self.core.force_reconnect())
+        )
 
     # --- lifecycle ---------------------------------------------------------------------------
 
@@ -186,7 +191,7 @@ class DesktopApp(QObject):
             self.ask_for_password(None, note="Sign in to start receiving work.")
         else:
             await self.core.start()
-        self._sleep_watch.start()
+        self.wake_watch.start()
         await self.quit_event.wait()
         await self._shut_down()
         return 0
@@ -202,7 +207,7 @@ class DesktopApp(QObject):
             self.tasks.run("Sign out", self.sign_out())
 
     async def _shut_down(self) -> None:
-        self._sleep_watch.stop()
+        self.wake_watch.stop()
         self.store.save_geometry(self.window.saveGeometry())
         for unsubscribe in self._unsubscribe:
             unsubscribe()
@@ -360,19 +365,7 @@ class DesktopApp(QObject):
         if report.fallback:
             self.window.show_message(report.reason, 15000)
 
-    # --- sleep, network, focus ---------------------------------------------------------------
-
-    def _check_for_sleep(self) -> None:
-        wall, mono = self.clock.now(), self.clock.monotonic()
-        jumped = (wall - self._wall) - (mono - self._mono)
-        self._wall, self._mono = wall, mono
-        if jumped > SLEEP_GAP_S:
-            log.info("the machine slept for about %.0f s: reconnecting", jumped)
-            self.tasks.run("Reconnect", self.core.force_reconnect())
-
-    def _on_network_changed(self, _reachability: QNetworkInformation.Reachability) -> None:
-        # Any change may have killed the link silently: drop it and resume on a fresh one.
-        self.tasks.run("Reconnect", self.core.force_reconnect())
+    # --- focus -------------------------------------------------------------------------------
 
     def _on_active_changed(self, active: bool) -> None:
         self.core.set_window_active(active)

@@ -12,6 +12,7 @@ from agent_desktop.protocol.vocabulary import NotificationKind, Sender, SessionI
 from agent_desktop.session.state import AgentState
 from agent_desktop.ui.notify.notice import MessageKey, Notice
 from agent_desktop.ui.notify.notifier import OfferNotifier
+from agent_desktop.ui.screen_reader import ScreenReader
 from agent_desktop.ui.tasks import TaskOwner
 
 MESSAGE_NOTICE_S = 15.0
@@ -38,10 +39,19 @@ def message_notice(session: Session) -> Notice:
 
 
 class MessageNotices:
-    """Watches the sessions for customer messages and notifies while the window is inactive."""
+    """Watches the sessions for customer messages: notifies while the window is inactive,
+    and tells a screen reader always."""
 
-    def __init__(self, notifier: OfferNotifier, tasks: TaskOwner, *, enabled: bool = True) -> None:
+    def __init__(
+        self,
+        notifier: OfferNotifier,
+        tasks: TaskOwner,
+        *,
+        enabled: bool = True,
+        screen_reader: ScreenReader | None = None,
+    ) -> None:
         self._notifier = notifier
+        self._screen_reader = screen_reader
         self._tasks = tasks
         self.enabled = enabled
         self.window_active = False
@@ -55,8 +65,13 @@ class MessageNotices:
             counted[session.session_id] = count
             before = self._counted.get(session.session_id)
             # A session seen for the first time brings its history with it: not news.
-            if before is not None and count > before and self._should_notify():
-                self._tasks.run("Show notification", self._notifier.show(message_notice(session)))
+            if before is None or count <= before:
+                continue
+            notice = message_notice(session)
+            if self._screen_reader is not None:  # in the app too: a screen reader sees no dot
+                self._screen_reader.announce(f"{notice.title}: {notice.body}")
+            if self._should_notify():
+                self._tasks.run("Show notification", self._notifier.show(notice))
         self._counted = counted
 
     def set_window_active(self, active: bool) -> None:

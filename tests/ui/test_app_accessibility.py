@@ -27,7 +27,14 @@ from agent_desktop.clock import ManualClock
 from agent_desktop.protocol.vocabulary import Channel
 from agent_desktop.server.config import ServerConfig
 from agent_desktop.server.runner import RunningServer, running_server
-from tests.ui.app_harness import eventually, new_work, running_app, supervisor_client, until
+from tests.ui.app_harness import (
+    customer_says,
+    eventually,
+    new_work,
+    running_app,
+    supervisor_client,
+    until,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -105,3 +112,23 @@ async def test_every_control_has_an_accessible_name(server: RunningServer, tmp_p
         problems += unnamed_controls(supervisor_app.window)
 
         assert sorted(set(problems)) == [], "\n".join(sorted(set(problems)))
+
+
+async def test_offers_alerts_and_messages_are_announced_to_screen_readers(
+    server: RunningServer, tmp_path: Path
+) -> None:
+    async with running_app(server.url, tmp_path) as desktop, supervisor_client(server.url) as sam:
+        said = desktop.screen_reader.said
+        work_id = await new_work(sam, Channel.CHAT, "chat_vip", customer="Vera Ito", agent="alice")
+        await until(desktop, lambda s: len(s.sessions) == 1)
+        await customer_says(sam, work_id, "Hello, anyone there?")
+        await eventually(lambda: "Vera Ito wrote: Hello, anyone there?" in said, "the message")
+
+        await new_work(sam, customer="Ana Lima", agent="alice")
+        await eventually(lambda: "Incoming chat — Ana Lima" in said, "the offer, with its customer")
+        await eventually(lambda: len(desktop.window.offers.cards()) == 1, "the card")
+        reject = desktop.window.offers.cards()[0].reject_button
+        assert reject is not None
+        reject.click()
+        state = await until(desktop, lambda s: bool(s.alerts))
+        await eventually(lambda: state.alerts[0].message in said, "the alert")
