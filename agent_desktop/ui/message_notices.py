@@ -55,15 +55,21 @@ class MessageNotices:
         self._tasks = tasks
         self.enabled = enabled
         self.window_active = False
-        self._counted: dict[SessionId, int] = {}
-        """Customer messages per open session as last seen here (new ones are the surplus)."""
+        self._counted: dict[SessionId, tuple[Session, int]] = {}
+        """Per open session: the value last seen and its customer messages (new ones are the
+        surplus). Called on every state change, so an unchanged session (the reducer keeps
+        the same value) is not counted again."""
 
     def show_state(self, state: AgentState) -> None:
-        counted: dict[SessionId, int] = {}
+        counted: dict[SessionId, tuple[Session, int]] = {}
         for session in state.sessions:
+            seen = self._counted.get(session.session_id)
+            if seen is not None and seen[0] is session:
+                counted[session.session_id] = seen
+                continue
             count = _customer_lines(session)
-            counted[session.session_id] = count
-            before = self._counted.get(session.session_id)
+            counted[session.session_id] = (session, count)
+            before = seen[1] if seen is not None else None
             # A session seen for the first time brings its history with it: not news.
             if before is None or count <= before:
                 continue
