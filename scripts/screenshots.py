@@ -33,7 +33,7 @@ from agent_desktop.session.settings import Settings
 from agent_desktop.ui.desktop import DesktopApp, StartOptions
 from agent_desktop.ui.leave_dialog import Leaving
 from agent_desktop.ui.settings_store import SettingsStore
-from agent_desktop.ui.theme import ThemeFollower
+from agent_desktop.ui.theme import ThemeFollower, apply_theme
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 WIDTH, HEIGHT = 1280, 800
@@ -126,6 +126,14 @@ async def take(app: QApplication, folder: Path) -> None:
         await work(Channel.SMS, "sms", None, "Appointment", phone="+1 555-010-0199")
         await settle(2.0)
         await capture("screenshot-session.png")
+
+        # High contrast, as the OS preference (or AGENT_DESKTOP_THEME) chooses it.
+        os.environ["AGENT_DESKTOP_THEME"] = "high_contrast"
+        apply_theme(app)
+        await settle()
+        await capture("screenshot-high-contrast.png")
+        del os.environ["AGENT_DESKTOP_THEME"]
+        apply_theme(app)
 
         alice.window.show_shortcuts()
         await settle()

@@ -16,7 +16,9 @@ from pytestqt.qtbot import QtBot
 from agent_desktop.ui.theme import Scheme, stylesheet
 
 
-@pytest.fixture(params=[Scheme.LIGHT, Scheme.DARK], ids=["light", "dark"])
+@pytest.fixture(
+    params=[Scheme.LIGHT, Scheme.DARK, Scheme.HIGH_CONTRAST], ids=["light", "dark", "contrast"]
+)
 def themed(qapp: QApplication, request: pytest.FixtureRequest) -> Iterator[Scheme]:
     before = qapp.styleSheet()
     qapp.setStyleSheet(stylesheet(request.param))
