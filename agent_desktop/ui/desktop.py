@@ -223,7 +223,7 @@ class DesktopApp(QObject):
 
     async def sign_out(self) -> None:
         await self.core.logout()
-        self.ask_for_password("You signed out.")
+        self.ask_for_password(None, note="You signed out. Enter your password to sign in again.")
 
     # --- sign in -----------------------------------------------------------------------------
 
@@ -352,7 +352,9 @@ class DesktopApp(QObject):
         if self._login is not None:
             self._login.set_settings(settings)
         elif moved:
-            self.ask_for_password("Sign in to use the new server, user or CA certificate.")
+            self.ask_for_password(
+                None, note="Sign in to use the new server, user or CA certificate."
+            )
 
     def _preferences_changed(self, preferences: Preferences) -> None:
         self.store.save_preferences(preferences)

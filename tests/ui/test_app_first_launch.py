@@ -10,7 +10,7 @@ import pytest
 from agent_desktop.clock import ManualClock
 from agent_desktop.server.config import ServerConfig
 from agent_desktop.server.runner import RunningServer, running_server
-from tests.ui.app_harness import eventually, until
+from tests.ui.app_harness import eventually, running_app, until
 from tests.ui.test_app_more_signin import app_without_password, sign_in
 
 pytestmark = pytest.mark.integration
@@ -59,3 +59,15 @@ async def test_after_cancelling_sign_in_the_menu_signs_in(
         sign_in(dialog, "demo")
         await until(desktop, lambda s: s.online)
         await eventually(lambda: not desktop.window.sign_in_action.isEnabled(), "signed in")
+
+
+async def test_signing_out_is_not_reported_as_an_error(
+    server: RunningServer, tmp_path: Path
+) -> None:
+    async with running_app(server.url, tmp_path) as desktop:
+        desktop.window.sign_out_action.trigger()  # nothing open: no question first
+        await eventually(lambda: desktop._login is not None, "the sign-in dialog")
+        dialog = desktop._login
+        assert dialog is not None
+        assert dialog.error.text().startswith("You signed out.")
+        assert dialog.error.property("severity") == "info"
