@@ -48,7 +48,15 @@ async def run(*command: str) -> None:
     await process.wait()
 
 
+SCALED = os.environ.get("QT_SCALE_FACTOR") == "2"
+"""The second pass (see `scripts/screenshots`): 200 % scaling, only the session is kept."""
+
+
 async def capture(name: str) -> None:
+    if SCALED:
+        if name != "screenshot-session.png":
+            return
+        name = "screenshot-200-percent.png"
     target = DOCS / name
     await run("import", "-window", "root", str(target))
     print(f"wrote {target}")
