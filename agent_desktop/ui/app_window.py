@@ -279,6 +279,8 @@ class AppWindow(QMainWindow):
         self.team.show_state(state.agents)
         self.status.show_state(state.connection, now, tried=self.sign_in_tried)
         self.sign_in_action.setEnabled(state.connection.status is not LinkStatus.ONLINE)
+        for action in self.presence_actions.values():  # as the presence picker: online only
+            action.setEnabled(state.online and state.presence is not None)
         if (
             state.identity is not None
             and state.identity.supervises
