@@ -43,6 +43,7 @@ from agent_desktop.ui.widgets.offer_card import OfferList
 from agent_desktop.ui.widgets.presence_selector import PresenceSelector
 from agent_desktop.ui.widgets.presence_timeline import PresenceTimeline
 from agent_desktop.ui.widgets.session_tabs import SessionTabs
+from agent_desktop.ui.widgets.session_view import SessionView
 from agent_desktop.ui.widgets.status_bar import StatusBarWidget
 from agent_desktop.ui.widgets.supervisor_view import SupervisorView
 from agent_desktop.ui.widgets.toast_stack import ToastStack
@@ -215,6 +216,7 @@ class AppWindow(QMainWindow):
             lambda session_id: run("Close session", core.close_session(SessionId(session_id)))
         )
         self.toasts.open_session_requested.connect(self.show_session)
+        self.offers.keyboard_released.connect(self._return_keyboard)
         self.team.reset_presence_requested.connect(
             lambda agent, presence: run(
                 "Reset presence", core.reset_presence(UserId(agent), presence)
@@ -326,6 +328,15 @@ class AppWindow(QMainWindow):
     def show_session(self, session_id: str) -> None:
         self.pages.setCurrentIndex(0)
         self.sessions.show_session(SessionId(session_id))
+
+    def _return_keyboard(self) -> None:
+        """An answered card had the keyboard: back to the work in front, never onto a button
+        (the next card's Accept included) where typed text would act."""
+        view = self.sessions.tabs.currentWidget()
+        if isinstance(view, SessionView) and self.sessions.isVisible():
+            view.focus_work()
+        else:
+            self.incoming.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def show_current_session(self) -> None:
         """The Work page with the keyboard in the session shown (or the first one)."""

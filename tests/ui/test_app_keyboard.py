@@ -264,3 +264,29 @@ async def test_the_shortcuts_sheet_lists_the_keys_and_they_work(
         )
         after = await until(desktop, lambda s: len(s.sessions) == 9)
         assert state.sessions[9].session_id not in {s.session_id for s in after.sessions}
+
+
+async def test_after_rejecting_by_keyboard_typing_goes_to_the_reply_not_the_alert(
+    server: RunningServer, tmp_path: Path
+) -> None:
+    async with running_app(server.url, tmp_path) as desktop, supervisor_client(server.url) as sam:
+        window = desktop.window
+        window.activateWindow()
+        await new_work(sam, Channel.CHAT, "chat_vip", customer="Vera Ito", agent="alice")
+        state = await until(desktop, lambda s: len(s.sessions) == 1)
+        await new_work(sam, customer="Rita Reyes", agent="alice")
+        await eventually(lambda: len(window.offers.cards()) == 1, "the offer card")
+        reject = window.offers.cards()[0].reject_button
+        assert reject is not None
+        reject.setFocus(Qt.FocusReason.TabFocusReason)  # the agent tabbed to Reject
+        await eventually(lambda: focused() is reject, "Reject has the focus")
+
+        QTest.keyClick(reject, Qt.Key.Key_Space)
+
+        await eventually(lambda: len(window.alert_bar.rows()) == 1, "the rejected alert")
+        await eventually(lambda: not window.offers.cards(), "the card is gone")
+        reply = view_of(desktop, state.sessions[0].session_id).reply_box
+        await eventually(lambda: focused() is reply, "the keyboard is back in the reply box")
+        assert reply is not None
+        QTest.keyClicks(reply, "ok thanks ")
+        assert len(window.alert_bar.rows()) == 1, "the alert was not dismissed by typing"

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QFormLayout,
     QFrame,
     QHBoxLayout,
@@ -144,10 +145,12 @@ class OfferList(QWidget):
     Signals:
         accept_requested(str): accept (or open) the offer with this id.
         reject_requested(str): reject the offer with this id.
+        keyboard_released(): a card that had the keyboard focus went away.
     """
 
     accept_requested = Signal(str)
     reject_requested = Signal(str)
+    keyboard_released = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -206,9 +209,15 @@ class OfferList(QWidget):
 
     def _drop(self, offer_id: OfferId) -> None:
         card = self._cards.pop(offer_id)
+        focus = QApplication.focusWidget()
+        had_keyboard = focus is not None and card.isAncestorOf(focus)
         self._layout.removeWidget(card)
         card.hide()
         card.deleteLater()
+        if had_keyboard:
+            # Qt hands the focus to the next widget in the tab chain (a toast's close button,
+            # an alert's Dismiss), where the next Space or Enter would act: the shell decides.
+            self.keyboard_released.emit()
 
     def _newest(self) -> OfferCard | None:
         cards = self.cards()
