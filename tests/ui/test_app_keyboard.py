@@ -290,3 +290,33 @@ async def test_after_rejecting_by_keyboard_typing_goes_to_the_reply_not_the_aler
         assert reply is not None
         QTest.keyClicks(reply, "ok thanks ")
         assert len(window.alert_bar.rows()) == 1, "the alert was not dismissed by typing"
+
+
+async def test_after_resolving_an_alert_by_keyboard_typing_goes_to_the_reply(
+    server: RunningServer, tmp_path: Path
+) -> None:
+    async with running_app(server.url, tmp_path) as desktop, supervisor_client(server.url) as sam:
+        window = desktop.window
+        window.activateWindow()
+        await new_work(sam, Channel.CHAT, "chat_vip", customer="Vera Ito", agent="alice")
+        state = await until(desktop, lambda s: len(s.sessions) == 1)
+        await new_work(sam, customer="Rita Reyes", agent="alice")
+        await eventually(lambda: len(window.offers.cards()) == 1, "the offer card")
+        reject = window.offers.cards()[0].reject_button
+        assert reject is not None
+        reject.click()
+        await eventually(lambda: len(window.alert_bar.rows()) == 1, "the rejected alert")
+        action = window.alert_bar.rows()[0].action_button
+        action.setFocus(Qt.FocusReason.TabFocusReason)  # the agent tabbed to the alert
+        await eventually(lambda: focused() is action, "on Set me Available")
+
+        QTest.keyClick(action, Qt.Key.Key_Space)
+
+        await presence_now(desktop, Presence.AVAILABLE)
+        await eventually(lambda: not window.alert_bar.rows(), "resolved")
+        reply = view_of(desktop, state.sessions[0].session_id).reply_box
+        await eventually(lambda: focused() is reply, "the keyboard is back in the reply box")
+
+
+async def presence_now(desktop: DesktopApp, presence: Presence) -> None:
+    await until(desktop, lambda s: s.presence is not None and s.presence.presence is presence)
