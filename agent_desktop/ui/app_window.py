@@ -218,6 +218,9 @@ class AppWindow(QMainWindow):
         self.toasts.open_session_requested.connect(self.show_session)
         self.offers.keyboard_released.connect(self._return_keyboard)
         self.alert_bar.keyboard_released.connect(self._return_keyboard)
+        self.toasts.keyboard_released.connect(self._return_keyboard)
+        # Closed here, gone everywhere: the core forgets it, so its OS notification goes too.
+        self.toasts.toast_closed.connect(lambda shown: self.core.dismiss_toast(shown))
         self.team.reset_presence_requested.connect(
             lambda agent, presence: run(
                 "Reset presence", core.reset_presence(UserId(agent), presence)
@@ -331,8 +334,8 @@ class AppWindow(QMainWindow):
         self.sessions.show_session(SessionId(session_id))
 
     def _return_keyboard(self) -> None:
-        """An answered card (or resolved alert) had the keyboard: back to the work in front,
-        never onto a button (the next card's Accept included) where typed text would act."""
+        """An answered card (resolved alert, closed toast) had the keyboard: back to the work
+        in front, never onto a button (the next card's Accept included) where text would act."""
         view = self.sessions.tabs.currentWidget()
         if isinstance(view, SessionView) and self.sessions.isVisible():
             view.focus_work()

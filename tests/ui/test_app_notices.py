@@ -161,3 +161,25 @@ async def test_a_customer_writing_while_the_app_is_unfocused_raises_a_notificati
         )
         elsewhere.deleteLater()
         assert desktop.core.state.sessions[0].session_id == state.sessions[0].session_id
+
+
+async def test_closing_a_toast_in_the_app_takes_its_notification_away(
+    server: RunningServer, tmp_path: Path, notification_service: NotificationService
+) -> None:
+    async with running_app(server.url, tmp_path) as desktop, supervisor_client(server.url) as sam:
+        await new_work(sam, Channel.CHAT, "chat_vip", customer="Vera Ito", agent="alice")
+        await until(desktop, lambda s: bool(s.toasts))
+        await eventually(lambda: bool(notification_service.calls), "the toast's notification")
+        toast_call = notification_service.last
+        cards = desktop.window.toasts.cards
+        await eventually(lambda: len(cards()) == 1, "the toast in the app")
+
+        QTest.mouseClick(cards()[0].close_button, Qt.MouseButton.LeftButton)
+
+        # Well inside the toast's own 8 s: it goes because the agent closed it.
+        await eventually(
+            lambda: toast_call.notification_id not in notification_service.open_ids,
+            "the notification goes with the toast",
+            wait_s=3.0,
+        )
+        assert not desktop.core.state.toasts
