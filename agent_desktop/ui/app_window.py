@@ -86,7 +86,8 @@ class AppWindow(QMainWindow):
         self._bring_forward: set[WorkId] = set()
         """Work the agent accepted here: its session comes to the front when it opens."""
         self._targets: tuple[tuple[QueueView, ...], tuple[tuple[UserId, str], ...]] = ((), ())
-        self.setWindowTitle("Agent Desktop")
+        self._title = "Agent Desktop"
+        self.setWindowTitle(self._title)
         self.setWindowIcon(app_icon())
         self.resize(1180, 760)
         self.setMinimumSize(760, 520)
@@ -217,6 +218,7 @@ class AppWindow(QMainWindow):
         )
         self.toasts.open_session_requested.connect(self.show_session)
         self.offers.keyboard_released.connect(self._return_keyboard)
+        self.sessions.unread_changed.connect(lambda _count: self._show_title())
         self.alert_bar.keyboard_released.connect(self._return_keyboard)
         self.toasts.keyboard_released.connect(self._return_keyboard)
         # Closed here, gone everywhere: the core forgets it, so its OS notification goes too.
@@ -268,7 +270,8 @@ class AppWindow(QMainWindow):
         now = self._now()
         if state.identity is not None:
             self.who.setText(state.identity.display_name)
-            self.setWindowTitle(f"Agent Desktop — {state.identity.display_name}")
+            self._title = f"Agent Desktop — {state.identity.display_name}"
+            self._show_title()
             if state.identity.supervises and self.pages.indexOf(self.team) < 0:
                 self.pages.insertTab(1, self.team, TEAM_TAB)
         self.alert_bar.show_state(state.alerts)
@@ -332,6 +335,13 @@ class AppWindow(QMainWindow):
     def show_session(self, session_id: str) -> None:
         self.pages.setCurrentIndex(0)
         self.sessions.show_session(SessionId(session_id))
+
+    def _show_title(self) -> None:
+        """The taskbar shows the title: unread sessions are counted there too."""
+        unread = self.sessions.unread_count()
+        title = f"({unread}) {self._title}" if unread else self._title
+        if self.windowTitle() != title:
+            self.setWindowTitle(title)
 
     def _return_keyboard(self) -> None:
         """An answered card (resolved alert, closed toast) had the keyboard: back to the work

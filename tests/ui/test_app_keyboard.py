@@ -210,6 +210,7 @@ async def test_unread_sessions_are_counted_where_they_are_always_seen(
         await eventually(lambda: window.sessions.unread_count() == 3, "three unread")
         assert label.isVisible()
         assert label.text() == "● 3 unread"
+        assert window.windowTitle() == "(3) Agent Desktop — Alice Archer", "in the taskbar too"
         assert "VIP 9" in label.toolTip()
         window.sessions.show_session(state.sessions[9].session_id)
         await eventually(lambda: label.text() == "● 2 unread", "one read")
