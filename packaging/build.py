@@ -34,9 +34,15 @@ def render_icons(folder: Path) -> None:
     subprocess.run([sys.executable, str(ROOT / "packaging" / "icons.py"), str(folder)], check=True)
 
 
+def build_translations() -> None:
+    """The .qm catalogues are built from the .ts in git, never committed; collected below."""
+    subprocess.run([sys.executable, "-m", "agent_desktop.ui.translations_build"], check=True)
+
+
 def build(dist: Path, work: Path) -> Path:
     import PyInstaller.__main__
 
+    build_translations()
     PyInstaller.__main__.run(
         [
             *os_options(work),
@@ -50,7 +56,7 @@ def build(dist: Path, work: Path) -> Path:
             f"--workpath={work}",
             f"--specpath={work}",
             "--collect-data=desktop_notifier",
-            "--collect-data=agent_desktop",
+            "--collect-data=agent_desktop",  # resources, server config, translations (.qm)
             # The demo starts the bundled server, which PyInstaller cannot see being imported
             # (it is loaded lazily so the app starts fast without it).
             "--collect-submodules=agent_desktop",

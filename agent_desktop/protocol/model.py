@@ -16,6 +16,7 @@ from agent_desktop.protocol.vocabulary import (
     CallState,
     Channel,
     ContactId,
+    FieldKey,
     NotificationKind,
     OfferId,
     OfferState,
@@ -91,6 +92,10 @@ class WorkItem(Struct, frozen=True):
 class TemplateField(Struct, frozen=True):
     label: Label
     value: ShortText
+    key: FieldKey | None = None
+    """What the field shows, so a client can label it in its own language (`label` is English)."""
+    number: float | None = None
+    """The number behind `value` (seconds waited, priority), for a client to format itself."""
 
 
 class Notification(Struct, frozen=True):
@@ -160,6 +165,9 @@ class Alert(Struct, frozen=True):
     message: ShortText
     raised_at: float
     work_id: WorkId | None = None
+    channel: Channel | None = None
+    """The work's channel and customer, so a client can say `message` in its own language."""
+    customer: ShortText | None = None
 
 
 class Toast(Struct, frozen=True):
@@ -171,6 +179,9 @@ class Toast(Struct, frozen=True):
     origin: Origin
     reason: Reason
     dismiss_after_s: float = 8.0
+    queue_name: ShortText | None = None
+    """Set when `title` is the server's own "Assigned: <queue>" (no template title), so a client
+    can say it in its own language."""
 
 
 class QueueView(Struct, frozen=True):

@@ -107,6 +107,23 @@ class AlertKind(StrEnum):
     MAX_SESSIONS = "max_sessions"
 
 
+class FieldKey(StrEnum):
+    """What a notification template field shows, so a client can label it in its own language."""
+
+    CUSTOMER_NAME = "customer_name"
+    PHONE = "phone"
+    EMAIL = "email"
+    ACCOUNT = "account"
+    QUEUE = "queue"
+    CHANNEL = "channel"
+    SUBJECT = "subject"
+    CASE_NUMBER = "case_number"
+    CASE_TITLE = "case_title"
+    PRIORITY = "priority"
+    BOT_SUMMARY = "bot_summary"
+    WAIT_TIME = "wait_time"
+
+
 class Sender(StrEnum):
     CUSTOMER = "customer"
     AGENT = "agent"

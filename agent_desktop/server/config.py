@@ -6,7 +6,6 @@ file could break is declared here, so validation happens in one place.
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Annotated
 
 import msgspec
@@ -14,6 +13,7 @@ import msgspec
 from agent_desktop.protocol.vocabulary import (
     Channel,
     ContactId,
+    FieldKey,
     NotificationKind,
     Presence,
     QueueId,
@@ -30,21 +30,8 @@ class Struct(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=Tr
     pass
 
 
-class TemplateField(StrEnum):
-    """What a notification template may show, up to four of them."""
-
-    CUSTOMER_NAME = "customer_name"
-    PHONE = "phone"
-    EMAIL = "email"
-    ACCOUNT = "account"
-    QUEUE = "queue"
-    CHANNEL = "channel"
-    SUBJECT = "subject"
-    CASE_NUMBER = "case_number"
-    CASE_TITLE = "case_title"
-    PRIORITY = "priority"
-    BOT_SUMMARY = "bot_summary"
-    WAIT_TIME = "wait_time"
+TemplateField = FieldKey
+"""What a notification template may show, up to four of them (the wire names them the same)."""
 
 
 class TemplateConfig(Struct, frozen=True, kw_only=True):

@@ -21,6 +21,7 @@ from agent_desktop.protocol.model import (
 )
 from agent_desktop.protocol.vocabulary import (
     AlertKind,
+    Channel,
     ErrorCode,
     OfferId,
     Presence,
@@ -146,6 +147,10 @@ class ShownAlert:
     message: str
     raised_at: float
     work_id: WorkId | None = None
+    channel: Channel | None = None
+    """The work's channel and customer, when the server sent them: the shell words the alert
+    in the agent's language from these and `kind`, and shows `message` (English) without."""
+    customer: str | None = None
 
     @property
     def from_server(self) -> bool:
@@ -165,6 +170,8 @@ class ShownAlert:
             message=alert.message,
             raised_at=alert.raised_at,
             work_id=alert.work_id,
+            channel=alert.channel,
+            customer=alert.customer,
         )
 
 

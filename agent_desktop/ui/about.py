@@ -34,6 +34,7 @@ from agent_desktop.protocol.messages import Hello, Welcome
 from agent_desktop.session.link import describe, open_link, ssl_context_for
 from agent_desktop.session.settings import Settings
 from agent_desktop.ui.diagnostics import FATAL_LOG, crash_logs
+from agent_desktop.ui.i18n import translate
 from agent_desktop.ui.places import config_dir, log_dir
 
 SERVER_ASK_TIMEOUT_S = 5.0
@@ -58,7 +59,9 @@ async def ask_server_version(
         hello = Hello(id="about-1", versions=[PROTOCOL_VERSION], client=f"agent-desktop/{VERSION}")
         welcome = await link.call(hello, Welcome)
         await link.close()
-    return f"{welcome.server} (protocol {welcome.version})"
+    return translate("About", "{server} (protocol {version})").format(
+        server=welcome.server, version=welcome.version
+    )
 
 
 class AboutDialog(QDialog):
@@ -73,7 +76,7 @@ class AboutDialog(QDialog):
         logs: Path | None = None,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"About {APP_NAME}")
+        self.setWindowTitle(translate("About", "About {app}").format(app=APP_NAME))
         self.logs = logs or log_dir()
         self._server_url = server_url
         self._ca_path = ca_path
@@ -83,22 +86,24 @@ class AboutDialog(QDialog):
         form = QFormLayout()
         self.qt_version = QLabel(f"{qVersion()} (PySide6 {pyside_version})")
         self.python_version = QLabel(f"{platform.python_version()} on {platform.platform()}")
-        self.server_version = QLabel("asking…" if server_url else "no server set")
+        self.server_version = QLabel(
+            translate("About", "asking…") if server_url else translate("About", "no server set")
+        )
         self.server_version.setWordWrap(True)
         form.addRow("Qt", self.qt_version)
         form.addRow("Python", self.python_version)
-        form.addRow("Server", self.server_version)
-        form.addRow("Settings", _path_label(config_dir()))
-        form.addRow("Logs", _path_label(self.logs))
+        form.addRow(translate("About", "Server"), self.server_version)
+        form.addRow(translate("About", "Settings"), _path_label(config_dir()))
+        form.addRow(translate("About", "Logs"), _path_label(self.logs))
         self.crashes = QLabel(self._crash_summary())
         self.crashes.setWordWrap(True)
-        form.addRow("Crash logs", self.crashes)
+        form.addRow(translate("About", "Crash logs"), self.crashes)
         layout.addLayout(form)
         layout.addWidget(QLabel(f'<a href="{HOMEPAGE}">{HOMEPAGE}</a>', openExternalLinks=True))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.open_logs = QPushButton("Open log folder")
+        self.open_logs = QPushButton(translate("About", "Open log folder"))
         self.open_logs.clicked.connect(self._open_logs)
-        self.copy = QPushButton("Copy details")
+        self.copy = QPushButton(translate("About", "Copy details"))
         self.copy.clicked.connect(self._copy_details)
         buttons.addButton(self.open_logs, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(self.copy, QDialogButtonBox.ButtonRole.ActionRole)
@@ -118,9 +123,13 @@ class AboutDialog(QDialog):
         except asyncio.CancelledError:
             raise
         except TimeoutError:
-            text = f"no answer from {self._server_url} within {SERVER_ASK_TIMEOUT_S:g} s"
+            text = translate("About", "no answer from {url} within {seconds} s").format(
+                url=self._server_url, seconds=f"{SERVER_ASK_TIMEOUT_S:g}"
+            )
         except Exception as exc:  # any failure only means "unknown" here; say why
-            text = f"not reachable at {self._server_url} ({describe(exc)})"
+            text = translate("About", "not reachable at {url} ({why})").format(
+                url=self._server_url, why=describe(exc)
+            )
         self.server_version.setText(text)
 
     def _stop_asking(self) -> None:
@@ -130,9 +139,17 @@ class AboutDialog(QDialog):
     def _crash_summary(self) -> str:
         crashes = crash_logs(self.logs)
         fatal = self.logs / FATAL_LOG
-        parts = [f"{len(crashes)}, newest {crashes[0].name}" if crashes else "none"]
+        parts = [
+            translate("About", "{count}, newest {name}").format(
+                count=len(crashes), name=crashes[0].name
+            )
+            if crashes
+            else translate("About", "none")
+        ]
         if fatal.is_file() and fatal.stat().st_size:
-            parts.append(f"hard crashes recorded in {FATAL_LOG}")
+            parts.append(
+                translate("About", "hard crashes recorded in {path}").format(path=FATAL_LOG)
+            )
         return "; ".join(parts)
 
     def details(self) -> str:
@@ -162,7 +179,7 @@ def _path_label(path: Path) -> QLabel:
 def add_help_menu(window: QMainWindow, settings: Callable[[], Settings]) -> QAction:
     """Help ▸ About… on `window`. `settings` is read when the dialog opens: the server may have
     changed since the window was built."""
-    action = QAction(f"About {APP_NAME}…", window)
+    action = QAction(translate("About", "About {app}…").format(app=APP_NAME), window)
     action.setMenuRole(QAction.MenuRole.AboutRole)
 
     def show() -> None:
@@ -173,7 +190,9 @@ def add_help_menu(window: QMainWindow, settings: Callable[[], Settings]) -> QAct
 
     action.triggered.connect(show)
     # Beside Help ▸ Keyboard shortcuts when the window has a Help menu already.
-    help_menus = [m for m in window.menuBar().findChildren(QMenu) if m.title() == "&Help"]
-    help_menu = help_menus[0] if help_menus else window.menuBar().addMenu("&Help")
+    help_title = translate("Menus", "&Help")
+    help_menus = [m for m in window.menuBar().findChildren(QMenu) if m.title() == help_title]
+    help_menu = help_menus[0] if help_menus else window.menuBar().addMenu(help_title)
+
     help_menu.addAction(action)
     return action

@@ -20,6 +20,13 @@ from agent_desktop.ui.notify.notifier import OfferNotifier
 from agent_desktop.ui.screen_reader import ScreenReader
 from agent_desktop.ui.sound import IncomingSound
 from agent_desktop.ui.tasks import TaskOwner
+from agent_desktop.ui.widgets.server_words import (
+    alert_text,
+    field_label,
+    field_value,
+    server_text,
+    toast_title,
+)
 
 REPEAT_SOUND_MS = 4000
 """How often an unanswered offer rings again when the agent asked for it."""
@@ -37,12 +44,14 @@ def offer_notice(pending: PendingOffer, now: float) -> Notice:
     notification = pending.offer.notification
     return Notice(
         key=OfferKey(pending.offer_id),
-        title=_titled(notification.title, pending.offer.work.customer.name),
-        lines=tuple(f"{field.label}: {field.value}" for field in notification.fields),
+        title=_titled(server_text(notification.title), pending.offer.work.customer.name),
+        lines=tuple(f"{field_label(f)}: {field_value(f)}" for f in notification.fields),
         kind=NotificationKind.ALERT,
         timeout_s=pending.remaining(now),
-        accept_label=notification.accept_label,
-        reject_label=notification.reject_label,
+        accept_label=server_text(notification.accept_label),
+        reject_label=(
+            server_text(notification.reject_label) if notification.reject_label else None
+        ),
     )
 
 
@@ -50,8 +59,8 @@ def toast_notice(shown: ShownToast, customer: str) -> Notice:
     toast: Toast = shown.toast
     return Notice(
         key=ToastKey.of(shown),
-        title=_titled(toast.title, customer),
-        lines=tuple(f"{f.label}: {f.value}" for f in toast.fields),
+        title=_titled(toast_title(toast), customer),
+        lines=tuple(f"{field_label(f)}: {field_value(f)}" for f in toast.fields),
         kind=NotificationKind.TOAST,
         timeout_s=toast.dismiss_after_s,
         accept_label=None,
@@ -93,7 +102,7 @@ class Announcer:
                 if decision is not None and decision.os_notification:
                     self._tasks.run("Show notification", self._notifier.show(notice))
             case ToastArrived(toast=shown):
-                self._screen_reader.announce(shown.toast.title)
+                self._screen_reader.announce(toast_title(shown.toast))
                 if decision is not None and decision.os_notification:
                     session = self.core.state.session(shown.toast.session_id)
                     customer = session.work.customer.name if session is not None else ""
@@ -104,8 +113,9 @@ class Announcer:
                 self.reconcile()
                 return
             case AlertArrived(alert=alert):
-                if alert.message:
-                    self._screen_reader.announce(alert.message, urgent=True)
+                if alert.message or alert.channel:
+                    self._screen_reader.announce(alert_text(alert), urgent=True)
+
                 QApplication.alert(self._window, 0)
                 return
         if decision is None:

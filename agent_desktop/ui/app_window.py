@@ -36,6 +36,7 @@ from agent_desktop.protocol.vocabulary import (
 from agent_desktop.session.core import AgentCore
 from agent_desktop.session.state import AgentState, LinkStatus
 from agent_desktop.ui.about import add_help_menu
+from agent_desktop.ui.i18n import QT_TRANSLATE_NOOP, translate
 from agent_desktop.ui.menus import ShortcutsSheet, install_menus, shortcut_rows
 from agent_desktop.ui.tasks import TaskOwner
 from agent_desktop.ui.theme import app_icon
@@ -49,7 +50,11 @@ from agent_desktop.ui.widgets.status_bar import StatusBarWidget
 from agent_desktop.ui.widgets.supervisor_view import SupervisorView
 from agent_desktop.ui.widgets.toast_stack import ToastStack
 
-WORK_TAB, TEAM_TAB, TIMELINE_TAB = "Work", "Team", "Presence history"
+WORK_TAB, TEAM_TAB, TIMELINE_TAB = (
+    QT_TRANSLATE_NOOP("AppWindow", "Work"),
+    QT_TRANSLATE_NOOP("AppWindow", "Team"),
+    QT_TRANSLATE_NOOP("AppWindow", "Presence history"),
+)
 
 
 class AppWindow(QMainWindow):
@@ -87,7 +92,7 @@ class AppWindow(QMainWindow):
         self._bring_forward: set[WorkId] = set()
         """Work the agent accepted here: its session comes to the front when it opens."""
         self._targets: tuple[tuple[QueueView, ...], tuple[tuple[UserId, str], ...]] = ((), ())
-        self._title = "Agent Desktop"
+        self._title = translate("AppWindow", "Agent Desktop")
         self.setWindowTitle(self._title)
         self.setWindowIcon(app_icon())
         self.resize(1180, 760)
@@ -97,9 +102,11 @@ class AppWindow(QMainWindow):
         self.presence = PresenceSelector()
         self.who = QLabel()
         self.who.setProperty("heading", True)
-        self.why_button = QPushButton("Why?")
-        self.why_button.setToolTip("Why is my presence what it is? Show the presence history.")
-        self.settings_button = QPushButton("Settings")
+        self.why_button = QPushButton(translate("AppWindow", "Why?"))
+        self.why_button.setToolTip(
+            translate("AppWindow", "Why is my presence what it is? Show the presence history.")
+        )
+        self.settings_button = QPushButton(translate("AppWindow", "Settings"))
 
         self.offers = OfferList()
         self.toasts = ToastStack()
@@ -120,10 +127,14 @@ class AppWindow(QMainWindow):
         incoming = QWidget()
         incoming_layout = QVBoxLayout(incoming)
         incoming_layout.setContentsMargins(0, 0, 0, 0)
-        incoming_title = QLabel("Incoming")
+        incoming_title = QLabel(translate("AppWindow", "Incoming"))
         incoming_title.setProperty("heading", True)
         incoming_title.setContentsMargins(10, 8, 10, 0)
-        self.no_offers = QLabel("Nothing waiting. Offers appear here and as desktop notifications.")
+        self.no_offers = QLabel(
+            translate(
+                "AppWindow", "Nothing waiting. Offers appear here and as desktop notifications."
+            )
+        )
         self.no_offers.setWordWrap(True)
         self.no_offers.setProperty("muted", True)
         self.no_offers.setContentsMargins(10, 4, 10, 4)
@@ -147,8 +158,8 @@ class AppWindow(QMainWindow):
 
         self.pages = QTabWidget()
         self.pages.setDocumentMode(True)
-        self.pages.addTab(work, WORK_TAB)
-        self.pages.addTab(self.timeline, TIMELINE_TAB)
+        self.pages.addTab(work, translate("AppWindow", WORK_TAB))
+        self.pages.addTab(self.timeline, translate("AppWindow", TIMELINE_TAB))
 
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -272,10 +283,12 @@ class AppWindow(QMainWindow):
         now = self._now()
         if state.identity is not None:
             self.who.setText(state.identity.display_name)
-            self._title = f"Agent Desktop — {state.identity.display_name}"
+            self._title = translate("AppWindow", "Agent Desktop — {name}").format(
+                name=state.identity.display_name
+            )
             self._show_title()
             if state.identity.supervises and self.pages.indexOf(self.team) < 0:
-                self.pages.insertTab(1, self.team, TEAM_TAB)
+                self.pages.insertTab(1, self.team, translate("AppWindow", TEAM_TAB))
         self.alert_bar.show_state(state.alerts)
         self.presence.show_state(state.presence, online=state.online)
         self.offers.show_state(state.offers, now)

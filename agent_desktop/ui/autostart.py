@@ -24,6 +24,7 @@ from typing import Protocol
 from PySide6.QtWidgets import QCheckBox, QDialog
 
 from agent_desktop.identity import APP_ID, APP_NAME, EXECUTABLE
+from agent_desktop.ui.i18n import translate
 from agent_desktop.ui.os_identity import installed_prefix
 
 log = logging.getLogger(__name__)
@@ -222,9 +223,11 @@ def for_this_os() -> Autostart:
 def autostart_checkbox(dialog: QDialog, autostart: Autostart | None = None) -> QCheckBox:
     """A "Start at login" checkbox showing the OS's record; applied when `dialog` is accepted."""
     chosen = autostart or for_this_os()
-    box = QCheckBox(f"Start {APP_NAME} when I log in")
+    box = QCheckBox(translate("Autostart", "Start {app} when I log in").format(app=APP_NAME))
     box.setChecked(chosen.is_enabled())
-    box.setToolTip(f"Kept by the system at {chosen.where}")
+    box.setToolTip(
+        translate("Autostart", "Kept by the system at {where}").format(where=chosen.where)
+    )
 
     def apply() -> None:
         try:

@@ -24,6 +24,7 @@ from agent_desktop.session.settings import Settings
 from agent_desktop.session.state import AgentState, LinkStatus
 from agent_desktop.ui.announcer import Announcer
 from agent_desktop.ui.app_window import AppWindow
+from agent_desktop.ui.i18n import QT_TRANSLATE_NOOP, translate
 from agent_desktop.ui.leave_dialog import LeaveGuard, Leaving
 from agent_desktop.ui.login import LoginDialog
 from agent_desktop.ui.message_notices import MessageNotices
@@ -45,7 +46,7 @@ log = logging.getLogger(__name__)
 
 FRAME_MS = 16
 """Renders are coalesced to about one per frame (60 Hz)."""
-FIRST_SIGN_IN = "Enter your password to sign in."
+FIRST_SIGN_IN = QT_TRANSLATE_NOOP("Desktop", "Enter your password to sign in.")
 
 
 @dataclass(frozen=True)
@@ -164,7 +165,9 @@ class DesktopApp(QObject):
         window.quit_requested.connect(lambda: self.leaving.ask(Leaving.QUIT))
         window.sign_out_requested.connect(lambda: self.leaving.ask(Leaving.SIGN_OUT))
         window.settings_requested.connect(self.open_settings)
-        window.sign_in_requested.connect(lambda: self.ask_for_password(None, note=FIRST_SIGN_IN))
+        window.sign_in_requested.connect(
+            lambda: self.ask_for_password(None, note=translate("Desktop", FIRST_SIGN_IN))
+        )
         window.active_changed.connect(self._on_active_changed)
         self.tray.presence_chosen.connect(
             lambda presence: self.tasks.run("Set presence", self.core.set_presence(presence))
@@ -188,7 +191,9 @@ class DesktopApp(QObject):
             self.window.show_message(self.options.settings_problem, 15000)
         self.tasks.run("Notification self-test", self.notifier.start())
         if not self.settings.user:
-            self.ask_for_password(None, note="Sign in to start receiving work.")
+            self.ask_for_password(
+                None, note=translate("Desktop", "Sign in to start receiving work.")
+            )
         else:
             await self.core.start()
         self.wake_watch.start()
@@ -223,7 +228,9 @@ class DesktopApp(QObject):
 
     async def sign_out(self) -> None:
         await self.core.logout()
-        self.ask_for_password(None, note="You signed out. Enter your password to sign in again.")
+        self.ask_for_password(
+            None, note=translate("Desktop", "You signed out. Enter your password to sign in again.")
+        )
 
     # --- sign in -----------------------------------------------------------------------------
 
@@ -255,7 +262,7 @@ class DesktopApp(QObject):
             if self.window.sign_in_tried:
                 self.ask_for_password(state.connection.detail)
             else:  # no token and no password yet: nothing failed, the agent signs in
-                self.ask_for_password(None, note=FIRST_SIGN_IN)
+                self.ask_for_password(None, note=translate("Desktop", FIRST_SIGN_IN))
         if state.credentials_notice and state.credentials_notice != self._notice_shown:
             self._notice_shown = state.credentials_notice
             self.window.show_message(state.credentials_notice, 15000)
@@ -302,7 +309,9 @@ class DesktopApp(QObject):
     def _login_cancelled(self) -> None:
         self._login = None
         if self.core.state.connection.status is not LinkStatus.ONLINE:
-            self.window.show_message("Not signed in. Choose Agent Desktop ▸ Sign in… to sign in.")
+            self.window.show_message(
+                translate("Desktop", "Not signed in. Choose Agent Desktop ▸ Sign in… to sign in.")
+            )
 
     async def _restart(self, settings: Settings, password: str) -> None:
         if settings != self.settings:
@@ -353,7 +362,8 @@ class DesktopApp(QObject):
             self._login.set_settings(settings)
         elif moved:
             self.ask_for_password(
-                None, note="Sign in to use the new server, user or CA certificate."
+                None,
+                note=translate("Desktop", "Sign in to use the new server, user or CA certificate."),
             )
 
     def _preferences_changed(self, preferences: Preferences) -> None:

@@ -14,6 +14,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from agent_desktop.session.state import AgentState
+from agent_desktop.ui.i18n import QT_TRANSLATE_NOOP, translate
 
 
 class Leaving(StrEnum):
@@ -21,11 +22,10 @@ class Leaving(StrEnum):
     SIGN_OUT = "sign_out"
 
 
-_VERBS = {Leaving.QUIT: ("Quit", "Quitting"), Leaving.SIGN_OUT: ("Sign out", "Signing out")}
-
-
-def _count(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
+_VERBS = {
+    Leaving.QUIT: QT_TRANSLATE_NOOP("LeaveDialog", "Quit"),
+    Leaving.SIGN_OUT: QT_TRANSLATE_NOOP("LeaveDialog", "Sign out"),
+}
 
 
 def leave_question(state: AgentState, leaving: Leaving) -> str | None:
@@ -33,21 +33,53 @@ def leave_question(state: AgentState, leaving: Leaving) -> str | None:
     sessions, offers = len(state.sessions), len(state.offers)
     if not state.online or (sessions == 0 and offers == 0):
         return None
-    _, doing = _VERBS[leaving]
+    quitting = leaving is Leaving.QUIT
     lines: list[str] = []
-    if offers:
-        waiting = _count(offers, "offer is", "offers are")
+    if offers == 1:
         lines.append(
-            f"{waiting} waiting for you. {doing} hands "
-            f"{'it' if offers == 1 else 'them'} back to the queue now, so another agent gets "
-            f"{'it' if offers == 1 else 'them'}. This is not counted as a missed offer."
+            translate(
+                "LeaveDialog",
+                "1 offer is waiting for you. Quitting hands it back to the queue now, so another "
+                "agent gets it. This is not counted as a missed offer.",
+            )
+            if quitting
+            else translate(
+                "LeaveDialog",
+                "1 offer is waiting for you. Signing out hands it back to the queue now, so "
+                "another agent gets it. This is not counted as a missed offer.",
+            )
         )
-    if sessions:
-        open_ = _count(sessions, "session is", "sessions are")
+    elif offers:
         lines.append(
-            f"{open_} open. {'It stays' if sessions == 1 else 'They stay'} assigned to you "
-            "for a few minutes: sign in again soon to carry on, or the customers go back to "
-            "the queue."
+            (
+                translate(
+                    "LeaveDialog",
+                    "{count} offers are waiting for you. Quitting hands them back to the queue "
+                    "now, so another agent gets them. This is not counted as a missed offer.",
+                )
+                if quitting
+                else translate(
+                    "LeaveDialog",
+                    "{count} offers are waiting for you. Signing out hands them back to the queue "
+                    "now, so another agent gets them. This is not counted as a missed offer.",
+                )
+            ).format(count=offers)
+        )
+    if sessions == 1:
+        lines.append(
+            translate(
+                "LeaveDialog",
+                "1 session is open. It stays assigned to you for a few minutes: sign in again "
+                "soon to carry on, or the customer goes back to the queue.",
+            )
+        )
+    elif sessions:
+        lines.append(
+            translate(
+                "LeaveDialog",
+                "{count} sessions are open. They stay assigned to you for a few minutes: sign in "
+                "again soon to carry on, or the customers go back to the queue.",
+            ).format(count=sessions)
         )
     return "\n\n".join(lines)
 
@@ -63,18 +95,26 @@ class LeaveDialog(QMessageBox):
 
     def __init__(self, leaving: Leaving, question: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        verb, _ = _VERBS[leaving]
+        verb = translate("LeaveDialog", _VERBS[leaving])
+        question_text = (
+            translate("LeaveDialog", "Quit with work open?")
+            if leaving is Leaving.QUIT
+            else translate("LeaveDialog", "Sign out with work open?")
+        )
         self.leaving = leaving
         self.setIcon(QMessageBox.Icon.Question)
-        self.setWindowTitle(f"{verb} with work open?")
-        self.setText(f"{verb} with work open?")
+        self.setWindowTitle(question_text)
+        self.setText(question_text)
         self.setInformativeText(question)
         self.leave_button = self.addButton(verb, QMessageBox.ButtonRole.AcceptRole)
-        self.stay_button = self.addButton("Keep working", QMessageBox.ButtonRole.RejectRole)
+        self.stay_button = self.addButton(
+            translate("LeaveDialog", "Keep working"), QMessageBox.ButtonRole.RejectRole
+        )
         self.setDefaultButton(self.stay_button)
         self.setEscapeButton(self.stay_button)
         self.leave_button.setAccessibleName(verb)
-        self.stay_button.setAccessibleName("Keep working")
+        self.stay_button.setAccessibleName(translate("LeaveDialog", "Keep working"))
+
         self.buttonClicked.connect(self._on_clicked)
 
     def _on_clicked(self, button: object) -> None:

@@ -6,6 +6,8 @@ Opened with `open()` (never `exec()` inside a coroutine); the shell hears `submi
 
 from __future__ import annotations
 
+from typing import Final
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
@@ -18,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from agent_desktop.session.settings import Settings, SettingsError
+from agent_desktop.ui.i18n import QT_TRANSLATE_NOOP, translate
 from agent_desktop.ui.theme import app_icon
 
 
@@ -28,6 +31,22 @@ def as_sentence(text: str) -> str:
         return text
     text = text[0].upper() + text[1:]
     return text if text[-1] in ".!?" else text + "."
+
+
+_KNOWN_PROBLEMS: Final = (
+    # What the core and the reference server say about a refused sign-in, for the catalogue.
+    QT_TRANSLATE_NOOP("Login", "Please enter your password."),
+    QT_TRANSLATE_NOOP("Login", "unknown user or wrong password"),
+    QT_TRANSLATE_NOOP("Login", "the session token has expired; log in again"),
+)
+
+
+def known_problem(problem: str) -> str:
+    """A known refusal in the agent's language; any other text as it came."""
+    for known in _KNOWN_PROBLEMS:
+        if problem.endswith(known):
+            return translate("Login", known)
+    return problem
 
 
 class LoginDialog(QDialog):
@@ -44,12 +63,12 @@ class LoginDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self._settings = settings
-        self.setWindowTitle("Sign in — Agent Desktop")
+        self.setWindowTitle(translate("Login", "Sign in — Agent Desktop"))
         self.setWindowIcon(app_icon())
         self.setMinimumWidth(420)
         layout = QVBoxLayout(self)
         layout.setSpacing(12)
-        heading = QLabel("Sign in to your contact center")
+        heading = QLabel(translate("Login", "Sign in to your contact center"))
         heading.setProperty("heading", True)
         layout.addWidget(heading)
         form = QFormLayout()
@@ -58,9 +77,9 @@ class LoginDialog(QDialog):
         self.user = QLineEdit(settings.user)
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        form.addRow("Server", self.server_url)
-        form.addRow("User", self.user)
-        form.addRow("Password", self.password)
+        form.addRow(translate("Login", "Server"), self.server_url)
+        form.addRow(translate("Login", "User"), self.user)
+        form.addRow(translate("Login", "Password"), self.password)
         layout.addLayout(form)
         self.error = QLabel()
         self.error.setObjectName("alertRow")
@@ -72,9 +91,11 @@ class LoginDialog(QDialog):
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Sign in")
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(
+            translate("Login", "Sign in")
+        )
         self.settings_button = self.buttons.addButton(
-            "Settings…", QDialogButtonBox.ButtonRole.ResetRole
+            translate("Login", "Settings…"), QDialogButtonBox.ButtonRole.ResetRole
         )
         self.settings_button.clicked.connect(self.settings_requested)
         self.buttons.accepted.connect(self.accept)
@@ -91,7 +112,7 @@ class LoginDialog(QDialog):
     def show_problem(self, problem: str | None) -> None:
         """Why the last try failed, in the error colour, as a sentence (servers send
         "unknown user or wrong password")."""
-        self._show(as_sentence(problem) if problem else problem, "danger")
+        self._show(as_sentence(known_problem(problem)) if problem else problem, "danger")
 
     def show_note(self, note: str) -> None:
         """What to do when nothing has failed (the first sign-in), in a calm colour."""
@@ -107,10 +128,11 @@ class LoginDialog(QDialog):
 
     def accept(self) -> None:
         if not self.user.text().strip():
-            self.show_problem("Enter your user name.")
+            self.show_problem(translate("Login", "Enter your user name."))
             return
         if not self.password.text():
-            self.show_problem("Enter your password.")
+            self.show_problem(translate("Login", "Enter your password."))
+
             return
         try:
             settings = self._settings.with_changes(

@@ -22,6 +22,7 @@ from agent_desktop.demo import DEMO_AGENT, EmbeddedServer
 from agent_desktop.session.settings import SettingsError
 from agent_desktop.ui.desktop import DesktopApp, StartOptions
 from agent_desktop.ui.diagnostics import start_diagnostics
+from agent_desktop.ui.i18n import chosen_language, install_language
 from agent_desktop.ui.instance import SingleInstance
 from agent_desktop.ui.os_identity import announce_identity
 from agent_desktop.ui.settings_store import SettingsStore
@@ -75,6 +76,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ThemeFollower(app)
 
     store = SettingsStore()
+    # Before any window or text: every string is looked up in the chosen language.
+    install_language(chosen_language(store.load_preferences().language))
     # One instance per user and profile (config folder): a second start raises the first.
     instance = SingleInstance(f"{'demo' if args.demo else 'app'}:{store.folder}", app)
     if not instance.claim():

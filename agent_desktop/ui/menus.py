@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from agent_desktop.protocol.vocabulary import Presence
+from agent_desktop.ui.i18n import translate
 from agent_desktop.ui.widgets.wording import presence_label
 
 if TYPE_CHECKING:
@@ -56,26 +57,26 @@ def install_menus(window: AppWindow) -> None:
     ):
         action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         window.addAction(action)
-    window.sign_in_action = QAction("Sign in…", window)
+    window.sign_in_action = QAction(translate("Menus", "Sign in…"), window)
     window.sign_in_action.triggered.connect(window.sign_in_requested)
-    window.sign_out_action = QAction("Sign out", window)
+    window.sign_out_action = QAction(translate("Menus", "Sign out"), window)
     window.sign_out_action.triggered.connect(window.sign_out_requested)
-    window.quit_action = QAction("Quit", window)
+    window.quit_action = QAction(translate("Menus", "Quit"), window)
     window.quit_action.setShortcuts(with_standard(QKeySequence.StandardKey.Quit, "Ctrl+Q"))
     window.quit_action.triggered.connect(window.quit_requested)
-    window.settings_action = QAction("Settings…", window)
+    window.settings_action = QAction(translate("Menus", "Settings…"), window)
     window.settings_action.setShortcuts(
         with_standard(QKeySequence.StandardKey.Preferences, "Ctrl+,")
     )
     window.settings_action.triggered.connect(window.settings_requested)
-    menu = window.menuBar().addMenu("&Agent Desktop")
+    menu = window.menuBar().addMenu(translate("Menus", "&Agent Desktop"))
     menu.addAction(window.settings_action)
     menu.addAction(window.sign_in_action)
     menu.addAction(window.sign_out_action)
     menu.addSeparator()
     menu.addAction(window.quit_action)
 
-    work = window.menuBar().addMenu("&Work")
+    work = window.menuBar().addMenu(translate("Menus", "&Work"))
     work.addAction(window.offers.accept_newest_action)
     work.addAction(window.offers.reject_newest_action)
     work.addSeparator()
@@ -84,10 +85,12 @@ def install_menus(window: AppWindow) -> None:
     work.addSeparator()
     work.addAction(window.sessions.close_current_action)
 
-    presence = window.menuBar().addMenu("&Presence")
+    presence = window.menuBar().addMenu(translate("Menus", "&Presence"))
     window.presence_actions = {}
     for choice, keys in PRESENCE_KEYS.items():
-        action = QAction(f"Set {presence_label(choice)}", window)
+        action = QAction(
+            translate("Menus", "Set {presence}").format(presence=presence_label(choice)), window
+        )
         action.setShortcut(QKeySequence(keys))
         action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         action.triggered.connect(lambda _=False, p=choice: window.presence.presence_chosen.emit(p))
@@ -95,8 +98,8 @@ def install_menus(window: AppWindow) -> None:
         presence.addAction(action)
         window.presence_actions[choice] = action
 
-    help_menu = window.menuBar().addMenu("&Help")
-    window.shortcuts_action = QAction("Keyboard shortcuts", window)
+    help_menu = window.menuBar().addMenu(translate("Menus", "&Help"))
+    window.shortcuts_action = QAction(translate("Menus", "Keyboard shortcuts"), window)
     window.shortcuts_action.setShortcuts([QKeySequence("F1"), QKeySequence("Ctrl+/")])
     window.shortcuts_action.triggered.connect(window.show_shortcuts)
     help_menu.addAction(window.shortcuts_action)
@@ -106,7 +109,7 @@ def shortcut_rows(window: QMainWindow) -> list[tuple[str, str]]:
     """(what, keys) for every action of the window that has a key: the menus' in menu order
     (Work first: what an agent does most), then any others."""
     menus = [m for m in window.menuBar().findChildren(QMenu) if m.menuAction() is not None]
-    menus.sort(key=lambda menu: menu.title() != "&Work")
+    menus.sort(key=lambda menu: menu.title() != translate("Menus", "&Work"))
     ordered = [a for menu in menus for a in menu.actions()]
     rows: list[tuple[str, str]] = []
     seen: set[int] = set()
@@ -116,7 +119,8 @@ def shortcut_rows(window: QMainWindow) -> list[tuple[str, str]]:
         if not keys or id(action) in seen:
             continue
         seen.add(id(action))
-        rows.append((action.text().replace("&", "").rstrip("…"), " or ".join(keys)))
+        what = action.text().replace("&", "").rstrip("…")
+        rows.append((what, translate("Menus", " or ").join(keys)))
     return rows
 
 
@@ -125,12 +129,14 @@ class ShortcutsSheet(QDialog):
 
     def __init__(self, rows: list[tuple[str, str]], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Keyboard shortcuts")
+        self.setWindowTitle(translate("Menus", "Keyboard shortcuts"))
         self.setMinimumSize(480, 620)
         layout = QVBoxLayout(self)
         self.table = QTableWidget(len(rows), 2)
-        self.table.setAccessibleName("Keyboard shortcuts")
-        self.table.setHorizontalHeaderLabels(["Action", "Keys"])
+        self.table.setAccessibleName(translate("Menus", "Keyboard shortcuts"))
+        self.table.setHorizontalHeaderLabels(
+            [translate("Menus", "Action"), translate("Menus", "Keys")]
+        )
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         for row, (what, keys) in enumerate(rows):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from agent_desktop.protocol.model import Session
 from agent_desktop.protocol.vocabulary import NotificationKind, Sender, SessionId
 from agent_desktop.session.state import AgentState
+from agent_desktop.ui.i18n import translate
 from agent_desktop.ui.notify.notice import MessageKey, Notice
 from agent_desktop.ui.notify.notifier import OfferNotifier
 from agent_desktop.ui.screen_reader import ScreenReader
@@ -29,7 +30,9 @@ def message_notice(session: Session) -> Notice:
     text = newest.text if len(newest.text) <= PREVIEW_CHARS else newest.text[:PREVIEW_CHARS] + "…"
     return Notice(
         key=MessageKey(session.session_id),
-        title=f"{session.work.customer.name} wrote",
+        title=translate("MessageNotices", "{customer} wrote").format(
+            customer=session.work.customer.name
+        ),
         lines=(text,),
         kind=NotificationKind.TOAST,
         timeout_s=MESSAGE_NOTICE_S,

@@ -17,6 +17,7 @@ from PySide6.QtCore import QByteArray
 
 from agent_desktop.session.settings import Settings, SettingsError
 from agent_desktop.ui import places
+from agent_desktop.ui.i18n import LANGUAGES, translate
 
 
 def config_dir() -> Path:
@@ -30,6 +31,8 @@ class Preferences:
 
     message_notices: bool = True
     """Notify new customer messages while the app is not in focus."""
+    language: str = ""
+    """The app's language code ("de"); empty follows the system's locale."""
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,10 @@ class SettingsStore:
             with contextlib.suppress(OSError):  # keep going even if it cannot be moved aside
                 self.settings_file.replace(broken)
             return LoadedSettings(
-                Settings(), f"Your saved settings could not be read ({exc}); defaults are used."
+                Settings(),
+                translate(
+                    "Settings", "Your saved settings could not be read ({why}); defaults are used."
+                ).format(why=exc),
             )
 
     def save(self, settings: Settings) -> None:
@@ -69,8 +75,14 @@ class SettingsStore:
             data = json.loads(self.preferences_file.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return Preferences()
-        value = data.get("message_notices") if isinstance(data, dict) else None
-        return Preferences(message_notices=value if isinstance(value, bool) else True)
+        if not isinstance(data, dict):
+            return Preferences()
+        value = data.get("message_notices")
+        language = data.get("language")
+        return Preferences(
+            message_notices=value if isinstance(value, bool) else True,
+            language=language if isinstance(language, str) and language in LANGUAGES else "",
+        )
 
     def save_preferences(self, preferences: Preferences) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)

@@ -10,10 +10,16 @@ from __future__ import annotations
 
 import re
 
-SETTINGS_HINT = (
-    "If your organisation uses its own certificate authority, add its CA certificate in "
-    "Settings (the Settings… button below), then sign in again."
-)
+from agent_desktop.ui.i18n import translate
+
+
+def settings_hint() -> str:
+    return translate(
+        "SignIn",
+        "If your organisation uses its own certificate authority, add its CA certificate in "
+        "Settings (the Settings… button below), then sign in again.",
+    )
+
 
 _REFUSED = ("errno 111", "errno 61", "errno 10061", "connection refused", "connect call failed")
 _UNKNOWN_NAME = (
@@ -36,22 +42,36 @@ def sign_in_problem(url: str, detail: str) -> str:
     lowered = detail.lower()
     if "certificate_verify_failed" in lowered or "certificate verify failed" in lowered:
         match = _SSL_REASON.search(detail)
-        why = match.group("why").strip() if match else "it could not be verified"
-        return f"The server's certificate is not trusted ({why}). {SETTINGS_HINT}"
+        why = (
+            match.group("why").strip() if match else translate("SignIn", "it could not be verified")
+        )
+        return translate(
+            "SignIn", "The server's certificate is not trusted ({why}). {hint}"
+        ).format(why=why, hint=settings_hint())
     if "wrong_version_number" in lowered or "record layer failure" in lowered:
-        return (
-            f"Cannot reach {url}: the server does not speak TLS on that port. "
-            "Try ws:// instead of wss://, or check the port."
+        text = translate(
+            "SignIn",
+            "Cannot reach {url}: the server does not speak TLS on that port. "
+            "Try ws:// instead of wss://, or check the port.",
         )
-    if any(word in lowered for word in _REFUSED):
-        return (
-            f"Cannot reach {url}: connection refused. Check the server address and port, "
-            "or ask your administrator whether the server is running."
+    elif any(word in lowered for word in _REFUSED):
+        text = translate(
+            "SignIn",
+            "Cannot reach {url}: connection refused. Check the server address and port, "
+            "or ask your administrator whether the server is running.",
         )
-    if any(word in lowered for word in _UNKNOWN_NAME):
-        return f"Cannot reach {url}: the server name is not known. Check the server address."
-    if any(word in lowered for word in _UNREACHABLE):
-        return f"Cannot reach {url}: the network is unreachable. Check your connection."
-    if "timed out" in lowered or "timeout" in lowered:
-        return f"Cannot reach {url}: the server did not answer in time."
-    return f"Cannot sign in at {url}: {detail or 'the connection failed'}"
+    elif any(word in lowered for word in _UNKNOWN_NAME):
+        text = translate(
+            "SignIn", "Cannot reach {url}: the server name is not known. Check the server address."
+        )
+    elif any(word in lowered for word in _UNREACHABLE):
+        text = translate(
+            "SignIn", "Cannot reach {url}: the network is unreachable. Check your connection."
+        )
+    elif "timed out" in lowered or "timeout" in lowered:
+        text = translate("SignIn", "Cannot reach {url}: the server did not answer in time.")
+    else:
+        return translate("SignIn", "Cannot sign in at {url}: {why}").format(
+            url=url, why=detail or translate("SignIn", "the connection failed")
+        )
+    return text.format(url=url)

@@ -181,7 +181,7 @@ class AgentRequests:
                 AlertKind.REJECTED,
                 f"You rejected {work_phrase(work.item)}, so you were set to Do not disturb. "
                 "Set yourself Available when you are ready for new work.",
-                work.item.work_id,
+                work.item,
             )
         return Ack(re=RequestId(request.id))
 

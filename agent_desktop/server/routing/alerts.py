@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from agent_desktop.protocol.messages import AlertCleared, AlertRaised
-from agent_desktop.protocol.model import Alert
-from agent_desktop.protocol.vocabulary import AlertId, AlertKind, UserId, WorkId
+from agent_desktop.protocol.model import Alert, WorkItem
+from agent_desktop.protocol.vocabulary import AlertId, AlertKind, UserId
 from agent_desktop.server.routing.ledger import Ledger
 from agent_desktop.server.routing.records import (
     KIND_ALERT,
@@ -23,7 +23,7 @@ class Alerts:
         self.shown: dict[UserId, dict[AlertId, Alert]] = {}
 
     def raise_alert(
-        self, user: UserId, kind: AlertKind, message: str, work_id: WorkId | None
+        self, user: UserId, kind: AlertKind, message: str, work: WorkItem | None
     ) -> None:
         ledger = self.ledger
         alert = Alert(
@@ -31,7 +31,9 @@ class Alerts:
             kind=kind,
             message=message,
             raised_at=ledger.now(),
-            work_id=work_id,
+            work_id=work.work_id if work else None,
+            channel=work.channel if work else None,
+            customer=work.customer.name if work else None,
         )
         self.records[alert.alert_id] = AlertRecord(agent=user, alert=alert)
         self.shown.setdefault(user, {})[alert.alert_id] = alert

@@ -177,7 +177,7 @@ class WorkFlow:
             f"{sentence(work_phrase(work.item))} could not open: you already have "
             f"{MAX_SESSIONS} sessions, so you were set to Do not disturb. Close a session and "
             "set yourself Available to take new work.",
-            work.item.work_id,
+            work.item,
         )
 
     # -- deadlines -----------------------------------------------------------------------------
@@ -207,7 +207,7 @@ class WorkFlow:
                     AlertKind.MISSED,
                     f"You missed {work_phrase(work.item)}, so you were set to Inactive. "
                     "Set yourself Available to get new work.",
-                    work.item.work_id,
+                    work.item,
                 )
 
     def held_offer_lapsed(self, offer: OfferRecord) -> None:

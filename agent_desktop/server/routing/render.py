@@ -98,8 +98,24 @@ def render_fields(
     for field in fields:
         value = field_value(field, work, queue, now)
         if value:
-            rendered.append(TemplateField(label=_FIELD_LABELS[field], value=_clip(value, _SHORT)))
+            rendered.append(
+                TemplateField(
+                    label=_FIELD_LABELS[field],
+                    value=_clip(value, _SHORT),
+                    key=field,
+                    number=_field_number(field, work, now),
+                )
+            )
     return rendered[:4]
+
+
+def _field_number(field: Field, work: WorkItem, now: float) -> float | None:
+    """The number a client formats for its own locale (the value is the English rendering)."""
+    if field is Field.WAIT_TIME:
+        return max(0.0, now - work.created_at)
+    if field is Field.PRIORITY:
+        return float(work.priority)
+    return None
 
 
 def rejectable(work: WorkItem, queue: QueueConfig, template: TemplateConfig) -> bool:
@@ -142,11 +158,13 @@ def render_toast(
     # The origin names a transfer or an escalation whatever the template says (one toast template
     # serves both on a queue); the template's title is for work assigned without a decision.
     origin_title = _TOAST_TITLES.get(work.origin)
+    queue_name = None
     if template is not None:
         title = origin_title or template.title
         fields = render_fields(template.fields, work, queue, now)
     else:
         title = origin_title or f"Assigned: {queue.name}"
+        queue_name = None if origin_title else queue.name
         fields = render_fields((Field.CUSTOMER_NAME, Field.QUEUE), work, queue, now)
     return Toast(
         title=_clip(title, 100),
@@ -155,6 +173,7 @@ def render_toast(
         origin=work.origin,
         reason=reason,
         dismiss_after_s=config.timings.toast_dismiss_s,
+        queue_name=queue_name,
     )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QWidget
 
+from agent_desktop.ui.i18n import translate
 from agent_desktop.ui.notify.adapter import NoticeHandle
 from agent_desktop.ui.notify.notice import Notice
 from agent_desktop.ui.notify.path import NotificationPath, Probe
@@ -25,7 +26,7 @@ class InAppNoticeAdapter:
         return NotificationPath.IN_APP
 
     async def probe(self) -> Probe:
-        return Probe(works=True, reason="Notifications show in the app only")
+        return Probe(works=True, reason=translate("Notify", "Notifications show in the app only"))
 
     async def show(self, notice: Notice) -> NoticeHandle | None:
         flash_taskbar(self._window)

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from desktop_notifier import Button, Capability, DesktopNotifier, Notification, Urgency
 
 from agent_desktop.protocol.vocabulary import NotificationKind, OfferId
+from agent_desktop.ui.i18n import QT_TRANSLATE_NOOP, translate
 from agent_desktop.ui.notify.adapter import NoticeHandle
 from agent_desktop.ui.notify.dbus_backend import close_by_dbus_id, dbus_id, name_body_action
 from agent_desktop.ui.notify.notice import Notice, NoticeKey, NoticeResponder
@@ -34,7 +35,7 @@ log = logging.getLogger(__name__)
 ACCEPT_ACTION = "accept"
 REJECT_ACTION = "reject"
 OPEN_ACTION = "open"
-OPEN_LABEL = "Show in app"
+OPEN_LABEL = QT_TRANSLATE_NOOP("Notify", "Show in app")
 """The name of the body click too: dunst lists every action, the body's among them."""
 
 # D-Bus calls have no timeout of their own: a frozen notification daemon would otherwise
@@ -82,9 +83,9 @@ class NativeNoticeAdapter:
         except TimeoutError:
             return Probe(
                 works=False,
-                reason=(
-                    f"The notification service did not answer within {self._answer_timeout_s:g} s"
-                ),
+                reason=translate(
+                    "Notify", "The notification service did not answer within {seconds} s"
+                ).format(seconds=f"{self._answer_timeout_s:g}"),
             )
         except Exception as exc:  # any failure here means "no native path"; say which
             return Probe(works=False, reason=_explain_failure(exc))
@@ -93,9 +94,10 @@ class NativeNoticeAdapter:
             # outside an app bundle. It accepts and "dispatches" everything, and shows nothing.
             return Probe(
                 works=False,
-                reason=(
+                reason=translate(
+                    "Notify",
                     "This system offers no native notifications to this app (on macOS it must "
-                    "run as a signed app bundle)"
+                    "run as a signed app bundle)",
                 ),
             )
         # macOS asks the user once, and waits for them: no timeout on that. Elsewhere asking
@@ -104,23 +106,28 @@ class NativeNoticeAdapter:
         if not allowed:
             return Probe(
                 works=False,
-                reason="Notifications are turned off for this app in the system settings",
+                reason=translate(
+                    "Notify", "Notifications are turned off for this app in the system settings"
+                ),
             )
         self._capabilities = capabilities
-        name_body_action(self._notifier, OPEN_LABEL)
+        name_body_action(self._notifier, translate("Notify", OPEN_LABEL))
         service = await describe_notification_service(self._answer_timeout_s)
         if Capability.BUTTONS in capabilities:
             return Probe(
                 works=True,
-                reason=f"Native notifications with Accept/Reject via {service}",
+                reason=translate(
+                    "Notify", "Native notifications with Accept/Reject via {service}"
+                ).format(service=service),
                 buttons=True,
             )
         return Probe(
             works=True,
-            reason=(
-                f"Native notifications without buttons via {service}: it does not support "
-                "actions, so offers are answered in the app"
-            ),
+            reason=translate(
+                "Notify",
+                "Native notifications without buttons via {service}: it does not support "
+                "actions, so offers are answered in the app",
+            ).format(service=service),
             buttons=False,
         )
 
@@ -204,7 +211,7 @@ class NativeNoticeAdapter:
             # Without a body click (xfce4-notifyd) a button is the only way to the app.
             buttons.append(
                 Button(
-                    title=OPEN_LABEL,
+                    title=translate("Notify", OPEN_LABEL),
                     identifier=OPEN_ACTION,
                     on_pressed=self._answer(notice.key, self._responder.on_open),
                 )
@@ -225,7 +232,11 @@ def _explain_failure(exc: Exception) -> str:
         from dbus_fast.errors import DBusError, InvalidAddressError
 
         if isinstance(exc, OSError | InvalidAddressError):
-            return f"No D-Bus session bus ({exc})"
+            return translate("Notify", "No D-Bus session bus ({why})").format(why=exc)
         if isinstance(exc, DBusError):
-            return f"No notification service on the session bus ({exc})"
-    return f"Native notifications failed their self-test ({type(exc).__name__}: {exc})"
+            return translate("Notify", "No notification service on the session bus ({why})").format(
+                why=exc
+            )
+    return translate("Notify", "Native notifications failed their self-test ({why})").format(
+        why=f"{type(exc).__name__}: {exc}"
+    )

@@ -15,14 +15,15 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Sequence
 
+from agent_desktop.ui.i18n import QT_TRANSLATE_NOOP, translate
 from agent_desktop.ui.notify.adapter import NoticeAdapter, NoticeHandle
 from agent_desktop.ui.notify.notice import Notice, NoticeKey
 from agent_desktop.ui.notify.path import NotificationPath, PathReport
 
 _FALLBACK_WORDS = {
-    NotificationPath.NATIVE: "using native notifications",
-    NotificationPath.TRAY: "using the tray balloon",
-    NotificationPath.IN_APP: "notifications show in the app only",
+    NotificationPath.NATIVE: QT_TRANSLATE_NOOP("Notify", "using native notifications"),
+    NotificationPath.TRAY: QT_TRANSLATE_NOOP("Notify", "using the tray balloon"),
+    NotificationPath.IN_APP: QT_TRANSLATE_NOOP("Notify", "notifications show in the app only"),
 }
 
 
@@ -143,7 +144,8 @@ class OfferNotifier:
                 failures.append(probe.reason)
                 continue
             if failures:
-                reason = f"{'; '.join(failures)}: {_FALLBACK_WORDS[adapter.path]}"
+                fallback = translate("Notify", _FALLBACK_WORDS[adapter.path])
+                reason = f"{'; '.join(failures)}: {fallback}"
             else:
                 reason = probe.reason
             self._index = index

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from agent_desktop.ui.i18n import translate
+
 
 class NotificationPath(StrEnum):
     """The adapters, in the order they are tried."""
@@ -41,12 +43,12 @@ class PathReport:
     @property
     def short_text(self) -> str:
         """For the status bar: "Desktop notifications", "Tray notifications", "In-app"."""
-        words = {
-            NotificationPath.NATIVE: "Desktop notifications",
-            NotificationPath.TRAY: "Tray notifications",
-            NotificationPath.IN_APP: "In-app",
-        }
-        suffix = (
-            " (no buttons)" if self.path is NotificationPath.NATIVE and not self.buttons else ""
-        )
-        return f"{words[self.path]}{suffix}"
+        if self.path is NotificationPath.NATIVE:
+            return (
+                translate("Notify", "Desktop notifications")
+                if self.buttons
+                else translate("Notify", "Desktop notifications (no buttons)")
+            )
+        if self.path is NotificationPath.TRAY:
+            return translate("Notify", "Tray notifications")
+        return translate("Notify", "In-app")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon, QWidget
 
+from agent_desktop.ui.i18n import translate
 from agent_desktop.ui.notify.adapter import NoticeHandle
 from agent_desktop.ui.notify.notice import Notice, NoticeKey, NoticeResponder
 from agent_desktop.ui.notify.path import NotificationPath, Probe
@@ -37,13 +38,18 @@ class TrayBalloonAdapter:
 
     async def probe(self) -> Probe:
         if self._tray is None:
-            return Probe(works=False, reason="no tray icon")
+            return Probe(works=False, reason=translate("Notify", "no tray icon"))
         if not QSystemTrayIcon.isSystemTrayAvailable():
-            return Probe(works=False, reason="no system tray")
+            return Probe(works=False, reason=translate("Notify", "no system tray"))
         if not self._tray.supportsMessages():
-            return Probe(works=False, reason="the system tray cannot show balloons")
+            return Probe(
+                works=False, reason=translate("Notify", "the system tray cannot show balloons")
+            )
         return Probe(
-            works=True, reason="Tray balloon notifications; offers are answered in the app"
+            works=True,
+            reason=translate(
+                "Notify", "Tray balloon notifications; offers are answered in the app"
+            ),
         )
 
     async def show(self, notice: Notice) -> NoticeHandle | None:

@@ -17,15 +17,8 @@ from PySide6.QtWidgets import (
 
 from agent_desktop.protocol.vocabulary import AlertKind
 from agent_desktop.session.state import AlertAction, ClientAlertKind, ShownAlert
-
-_FALLBACK_SENTENCES = {
-    AlertKind.MISSED: "You missed an offer, so you are Inactive and get no new work.",
-    AlertKind.REJECTED: "You rejected an offer, so you are on Do not disturb.",
-    AlertKind.MAX_SESSIONS: "You have the maximum number of sessions open, so you are on "
-    "Do not disturb.",
-    ClientAlertKind.CONNECTION_LOST: "The connection to the server was lost. You get no new "
-    "work until it is back.",
-}
+from agent_desktop.ui.i18n import translate
+from agent_desktop.ui.widgets.server_words import alert_text
 
 
 def _severity(alert: ShownAlert) -> str:
@@ -53,27 +46,30 @@ class AlertRow(QFrame):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(12, 6, 8, 6)
         layout.setSpacing(8)
-        # The server's message is written for people; fall back to ours when it is empty.
-        self.message = QLabel(alert.message.strip() or _FALLBACK_SENTENCES[alert.kind])
+        # Said in the agent's language from the alert's kind and values (see `server_words`).
+        self.message = QLabel(alert_text(alert))
         self.message.setWordWrap(True)
         layout.addWidget(self.message, 1)
         if alert.action is AlertAction.RECONNECT:
-            self.action_button = QPushButton("Reconnect now")
+            self.action_button = QPushButton(translate("AlertBar", "Reconnect now"))
             self.action_button.clicked.connect(bar.reconnect_requested)
         elif alert.kind is AlertKind.MAX_SESSIONS:
             # Becoming Available changes nothing at ten sessions of ten: what helps is
             # finishing one, so the button takes the agent to them.
-            self.action_button = QPushButton("Show my sessions")
-            self.action_button.setToolTip("Close a finished session to take new work")
+            self.action_button = QPushButton(translate("AlertBar", "Show my sessions"))
+            self.action_button.setToolTip(
+                translate("AlertBar", "Close a finished session to take new work")
+            )
             self.action_button.clicked.connect(bar.show_sessions_requested)
         else:
-            self.action_button = QPushButton("Set me Available")
+            self.action_button = QPushButton(translate("AlertBar", "Set me Available"))
             self.action_button.clicked.connect(bar.set_available_requested)
         self.action_button.setProperty("primary", True)
         layout.addWidget(self.action_button)
         self.dismiss_button: QPushButton | None = None
         if alert.from_server:
-            self.dismiss_button = QPushButton("Dismiss")
+            self.dismiss_button = QPushButton(translate("AlertBar", "Dismiss"))
+
             # A bound method, not a lambda capturing the bar: PySide6 6.11.3 segfaulted
             # deleting a row whose button held a lambda that captured its parent.
             self.dismiss_button.clicked.connect(self._on_dismiss)

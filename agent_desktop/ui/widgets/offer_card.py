@@ -20,15 +20,17 @@ from PySide6.QtWidgets import (
 
 from agent_desktop.protocol.vocabulary import OfferId
 from agent_desktop.session.state import AnswerStatus, PendingOffer
+from agent_desktop.ui.i18n import QT_TRANSLATE_NOOP, translate
 from agent_desktop.ui.theme import channel_icon
-from agent_desktop.ui.widgets.wording import CHANNEL_LABELS, countdown_text
+from agent_desktop.ui.widgets.server_words import field_label, field_value, server_text
+from agent_desktop.ui.widgets.wording import channel_label, countdown_text
 
 URGENT_SECONDS = 10.0
 """Below this the countdown turns red."""
 
 _ANSWER_TEXT = {
-    AnswerStatus.WAITING_FOR_LINK: "Accepting… reconnecting",
-    AnswerStatus.SENDING: "Accepting…",
+    AnswerStatus.WAITING_FOR_LINK: QT_TRANSLATE_NOOP("OfferCard", "Accepting… reconnecting"),
+    AnswerStatus.SENDING: QT_TRANSLATE_NOOP("OfferCard", "Accepting…"),
 }
 
 
@@ -62,15 +64,15 @@ class OfferCard(QFrame):
         header.setSpacing(8)
         icon = QLabel()
         icon.setPixmap(channel_icon(work.channel).pixmap(20, 20))
-        icon.setToolTip(CHANNEL_LABELS[work.channel])
+        icon.setToolTip(channel_label(work.channel))
         header.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
-        self.title = QLabel(notification.title)
+        self.title = QLabel(server_text(notification.title))
         self.title.setObjectName("offerTitle")
         self.title.setWordWrap(True)
         header.addWidget(self.title, 1)
         self.countdown = QLabel()
         self.countdown.setObjectName("countdown")
-        self.countdown.setAccessibleName("Time left to answer")
+        self.countdown.setAccessibleName(translate("OfferCard", "Time left to answer"))
         header.addWidget(self.countdown, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(header)
 
@@ -80,13 +82,14 @@ class OfferCard(QFrame):
         fields.setVerticalSpacing(2)
         self.field_labels: list[tuple[str, str]] = []
         for field in notification.fields[:4]:
-            name = QLabel(field.label)
+            label, shown = field_label(field), field_value(field)
+            name = QLabel(label)
             name.setProperty("muted", True)
-            value = QLabel(field.value)
+            value = QLabel(shown)
             value.setWordWrap(True)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             fields.addRow(name, value)
-            self.field_labels.append((field.label, field.value))
+            self.field_labels.append((label, shown))
         layout.addLayout(fields)
 
         self.progress = QProgressBar()
@@ -100,19 +103,21 @@ class OfferCard(QFrame):
         buttons.addStretch(1)
         self.reject_button: QPushButton | None = None
         if notification.reject_label is not None:
-            self.reject_button = QPushButton(notification.reject_label)
+            self.reject_button = QPushButton(server_text(notification.reject_label))
             self.reject_button.setProperty("danger", True)
             self.reject_button.clicked.connect(self._on_reject)
             buttons.addWidget(self.reject_button)
-        self.accept_button = QPushButton(notification.accept_label)
+        self.accept_button = QPushButton(server_text(notification.accept_label))
         self.accept_button.setProperty("primary", True)
         self.accept_button.setDefault(True)
         self.accept_button.clicked.connect(self._on_accept)
         buttons.addWidget(self.accept_button)
         layout.addLayout(buttons)
-        self.answer_status = QLabel(_ANSWER_TEXT[offer.answer] if offer.answer else "")
+        self.answer_status = QLabel(
+            translate("OfferCard", _ANSWER_TEXT[offer.answer]) if offer.answer else ""
+        )
         self.answer_status.setObjectName("answerStatus")
-        self.answer_status.setAccessibleName("Your answer")
+        self.answer_status.setAccessibleName(translate("OfferCard", "Your answer"))
         self.answer_status.setVisible(offer.answer is not None)
         buttons.insertWidget(0, self.answer_status)
         if offer.accepting:
@@ -175,12 +180,13 @@ class OfferList(QWidget):
         self._layout.setSpacing(8)
         self._cards: dict[OfferId, OfferCard] = {}
         self._now: float | None = None
-        self.accept_newest_action = QAction("Accept newest offer", self)
+        self.accept_newest_action = QAction(translate("OfferCard", "Accept newest offer"), self)
         self.accept_newest_action.setShortcuts(
             [QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")]
         )
         self.accept_newest_action.triggered.connect(self._accept_newest)
-        self.reject_newest_action = QAction("Reject newest offer", self)
+        self.reject_newest_action = QAction(translate("OfferCard", "Reject newest offer"), self)
+
         self.reject_newest_action.setShortcut(QKeySequence("Ctrl+Shift+R"))
         self.reject_newest_action.triggered.connect(self._reject_newest)
         self.setVisible(False)

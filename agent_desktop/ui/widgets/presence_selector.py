@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
 from agent_desktop.protocol.model import PresenceInfo
 from agent_desktop.protocol.vocabulary import Presence, PresenceSource
+from agent_desktop.ui.i18n import translate
 from agent_desktop.ui.theme import presence_icon
 from agent_desktop.ui.widgets.wording import (
     CHOOSABLE_PRESENCES,
@@ -60,7 +61,8 @@ class PresenceSelector(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(8)
         self.combo = PresenceCombo()
-        self.combo.setAccessibleName("Presence")
+        self.combo.setAccessibleName(translate("PresenceSelector", "Presence"))
+
         self.combo.setMinimumWidth(170)
         self._model = QStandardItemModel(self.combo)
         self.combo.setModel(self._model)

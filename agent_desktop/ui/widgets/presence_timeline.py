@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from agent_desktop.protocol.model import PresenceChange
+from agent_desktop.ui.i18n import translate
 from agent_desktop.ui.theme import presence_icon
 from agent_desktop.ui.widgets.wording import changed_by, clock_text, timeline_sentence
 
@@ -25,15 +26,21 @@ class PresenceTimeline(QWidget):
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 10, 10, 10)
-        self.title = QLabel("Presence history")
+        self.title = QLabel(translate("PresenceTimeline", "Presence history"))
         self.title.setProperty("heading", True)
         layout.addWidget(self.title)
-        self.empty = QLabel("No presence changes yet.")
+        self.empty = QLabel(translate("PresenceTimeline", "No presence changes yet."))
         self.empty.setProperty("muted", True)
         layout.addWidget(self.empty)
         self.tree = QTreeWidget()
         self.tree.setColumnCount(3)
-        self.tree.setHeaderLabels(["Time", "What happened", "Who"])
+        self.tree.setHeaderLabels(
+            [
+                translate("PresenceTimeline", "Time"),
+                translate("PresenceTimeline", "What happened"),
+                translate("PresenceTimeline", "Who"),
+            ]
+        )
         self.tree.setRootIsDecorated(False)
         self.tree.setAlternatingRowColors(True)
         header = self.tree.header()
@@ -46,7 +53,9 @@ class PresenceTimeline(QWidget):
     def show_state(self, changes: Sequence[PresenceChange], agent_name: str | None = None) -> None:
         """`agent_name` set: a supervisor looks at someone else's timeline."""
         self.title.setText(
-            f"Presence history of {agent_name}" if agent_name else "Presence history"
+            translate("PresenceTimeline", "Presence history of {name}").format(name=agent_name)
+            if agent_name
+            else translate("PresenceTimeline", "Presence history")
         )
         self.tree.clear()
         for change in sorted(changes, key=lambda c: c.changed_at, reverse=True):

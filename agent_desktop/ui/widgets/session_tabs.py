@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QLabel, QStackedWidget, QTabWidget, QWidget
 from agent_desktop.protocol.model import QueueView, Session
 from agent_desktop.protocol.vocabulary import MAX_SESSIONS, Sender, SessionId
 from agent_desktop.session.state import OutgoingMessage
+from agent_desktop.ui.i18n import translate
 from agent_desktop.ui.theme import channel_icon
 from agent_desktop.ui.widgets.session_view import SessionView
 from agent_desktop.ui.widgets.transfer_dialog import AgentChoice
@@ -52,11 +53,15 @@ class SessionTabs(QStackedWidget):
         # the count of sessions with unread messages sits where it is always seen.
         self.unread_label = QLabel()
         self.unread_label.setObjectName("unreadCount")
-        self.unread_label.setAccessibleName("Sessions with unread messages")
+        self.unread_label.setAccessibleName(
+            translate("SessionTabs", "Sessions with unread messages")
+        )
         self.unread_label.setContentsMargins(8, 0, 8, 0)
         self.unread_label.setVisible(False)
         self.tabs.setCornerWidget(self.unread_label, Qt.Corner.TopRightCorner)
-        self.empty = QLabel("No open sessions. New work appears here when you accept it.")
+        self.empty = QLabel(
+            translate("SessionTabs", "No open sessions. New work appears here when you accept it.")
+        )
         self.empty.setProperty("muted", True)
         self.empty.setWordWrap(True)
         self.addWidget(self.empty)
@@ -74,18 +79,20 @@ class SessionTabs(QStackedWidget):
         self.tabs.tabBarClicked.connect(self._on_tab_clicked)
         self.switch_actions: list[QAction] = []
         for number in range(1, MAX_SESSIONS + 1):
-            action = QAction(f"Show session {number}", self)
+            action = QAction(
+                translate("SessionTabs", "Show session {number}").format(number=number), self
+            )
             action.setShortcut(QKeySequence(f"Ctrl+{number % 10}"))  # session 10 is Ctrl+0
             action.triggered.connect(lambda _=False, i=number - 1: self._show_index(i))
             self.switch_actions.append(action)
-        self.next_action = QAction("Next session", self)
+        self.next_action = QAction(translate("SessionTabs", "Next session"), self)
         self.next_action.setShortcut(QKeySequence("Ctrl+Tab"))
         self.next_action.triggered.connect(lambda: self._step(1))
-        self.previous_action = QAction("Previous session", self)
+        self.previous_action = QAction(translate("SessionTabs", "Previous session"), self)
         self.previous_action.setShortcut(QKeySequence("Ctrl+Shift+Tab"))
         self.previous_action.triggered.connect(lambda: self._step(-1))
         self.switch_actions += [self.next_action, self.previous_action]
-        self.close_current_action = QAction("Close this session", self)
+        self.close_current_action = QAction(translate("SessionTabs", "Close this session"), self)
         self.close_current_action.setShortcut(QKeySequence("Ctrl+Shift+W"))
         self.setCurrentWidget(self.empty)
 
@@ -191,11 +198,19 @@ class SessionTabs(QStackedWidget):
             title = name + (UNREAD_DOT if unread else "")
             if self.tabs.tabText(index) != title:  # a busy chat repaints often; titles rarely
                 self.tabs.setTabText(index, title)
-                self.tabs.setTabToolTip(index, f"{name} — new messages" if unread else name)
+                self.tabs.setTabToolTip(
+                    index,
+                    translate("SessionTabs", "{name} — new messages").format(name=name)
+                    if unread
+                    else name,
+                )
         unread_total = sum(1 for sid in self._views if self.is_unread(sid))
         if unread_total != self._unread:
             self._unread = unread_total
-            self.unread_label.setText(f"● {unread_total} unread")
+            self.unread_label.setText(
+                translate("SessionTabs", "● {count} unread").format(count=unread_total)
+            )
+
             self.unread_label.setToolTip(
                 ", ".join(
                     view.customer.name.text()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Final
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
@@ -28,10 +29,11 @@ from agent_desktop.protocol.vocabulary import (
     UserId,
 )
 from agent_desktop.session.state import OutgoingMessage
+from agent_desktop.ui.i18n import QT_TRANSLATE_NOOP, translate
 from agent_desktop.ui.theme import channel_icon
 from agent_desktop.ui.widgets.transcript import Transcript
 from agent_desktop.ui.widgets.transfer_dialog import AgentChoice, TransferDialog
-from agent_desktop.ui.widgets.wording import CALL_STATE_LABELS, CHANNEL_LABELS
+from agent_desktop.ui.widgets.wording import call_state_label, channel_label, countdown_text
 
 TEXT_CHANNELS = tuple(c for c, t in CHANNEL_TRAITS.items() if t.has_transcript)
 
@@ -73,10 +75,10 @@ class CustomerPanel(QFrame):
         self._work: WorkItem | None = None
         for value in (self.phone, self.email, self.account, self.contact):
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        form.addRow(_muted("Phone"), self.phone)
-        form.addRow(_muted("Email"), self.email)
-        form.addRow(_muted("Account"), self.account)
-        form.addRow(_muted("Contact"), self.contact)
+        form.addRow(_muted(translate("SessionView", "Phone")), self.phone)
+        form.addRow(_muted(translate("SessionView", "Email")), self.email)
+        form.addRow(_muted(translate("SessionView", "Account")), self.account)
+        form.addRow(_muted(translate("SessionView", "Contact")), self.contact)
         layout.addLayout(form)
 
     def show_state(self, session: Session) -> None:
@@ -87,7 +89,11 @@ class CustomerPanel(QFrame):
         customer: Customer = work.customer
         self.icon.setPixmap(channel_icon(work.channel).pixmap(22, 22))
         self.name.setText(customer.name)
-        self.channel.setText(f"{CHANNEL_LABELS[work.channel]} · {work.queue} queue")
+        self.channel.setText(
+            translate("SessionView", "{channel} · {queue} queue").format(
+                channel=channel_label(work.channel), queue=work.queue
+            )
+        )
         self.subject.setText(work.subject)
         self.subject.setVisible(bool(work.subject))
         self.phone.setText(customer.phone or "—")
@@ -95,12 +101,14 @@ class CustomerPanel(QFrame):
         self.account.setText(customer.account or "—")
         # The record's id means nothing to the agent; whose record it is does.
         self.contact.setText(
-            f"Known contact: {customer.name}"
+            translate("SessionView", "Known contact: {name}").format(name=customer.name)
             if customer.contact_id
-            else "Not linked to a contact record"
+            else translate("SessionView", "Not linked to a contact record")
         )
         self.contact.setToolTip(
-            f"Contact record {customer.contact_id}" if customer.contact_id else ""
+            translate("SessionView", "Contact record {id}").format(id=customer.contact_id)
+            if customer.contact_id
+            else ""
         )
 
 
@@ -116,7 +124,9 @@ class ReplyBox(QPlainTextEdit):
     def __init__(self) -> None:
         super().__init__()
         self.setObjectName("replyBox")
-        self.setPlaceholderText("Type a reply — Enter sends, Shift+Enter adds a line")
+        self.setPlaceholderText(
+            translate("SessionView", "Type a reply — Enter sends, Shift+Enter adds a line")
+        )
         self.setTabChangesFocus(True)
         self.setFixedHeight(72)
 
@@ -150,9 +160,9 @@ class CallPanel(QFrame):
         self.state = QLabel()
         self.state.setProperty("sectionTitle", True)
         layout.addWidget(self.state, 1)
-        self.hold_button = QPushButton("Hold")
-        self.mute_button = QPushButton("Mute")
-        self.end_button = QPushButton("End call")
+        self.hold_button = QPushButton(translate("SessionView", "Hold"))
+        self.mute_button = QPushButton(translate("SessionView", "Mute"))
+        self.end_button = QPushButton(translate("SessionView", "End call"))
         self.end_button.setProperty("danger", True)
         for button in (self.hold_button, self.mute_button, self.end_button):
             layout.addWidget(button)
@@ -162,7 +172,7 @@ class CallPanel(QFrame):
         self._opened_at = 0.0
         self._live = False
         self._server_now: float | None = None
-        self.state.setAccessibleName("Call")
+        self.state.setAccessibleName(translate("SessionView", "Call"))
         self.hold_button.clicked.connect(lambda: self._send(self._hold_action))
         self.mute_button.clicked.connect(lambda: self._send(self._mute_action))
         self.end_button.clicked.connect(lambda: self._send(CallAction.END))
@@ -178,33 +188,54 @@ class CallPanel(QFrame):
     def _render_label(self) -> None:
         if self._live and self._server_now is not None:
             elapsed = int(max(0.0, self._server_now - self._opened_at))
-            self.state.setText(f"{self._label} · {elapsed // 60}:{elapsed % 60:02d}")
+            self.state.setText(f"{self._label} · {countdown_text(elapsed)}")
         else:
             self.state.setText(self._label)
 
     def show_state(self, session: Session) -> None:
         call = session.call
         state = call.state if call is not None else CallState.ENDED
-        label = CALL_STATE_LABELS[state]
+        label = call_state_label(state)
         if call is not None and call.muted and state is not CallState.ENDED:
-            label += " · Muted"
+            label += " · " + translate("SessionView", "Muted")
         self._label = label
         self._opened_at = session.opened_at
         self._live = state in (CallState.CONNECTED, CallState.ON_HOLD)
         self._render_label()
         live = state in (CallState.CONNECTED, CallState.ON_HOLD)
         self._hold_action = CallAction.RESUME if state is CallState.ON_HOLD else CallAction.HOLD
-        self.hold_button.setText("Resume" if state is CallState.ON_HOLD else "Hold")
+        self.hold_button.setText(
+            translate("SessionView", "Resume")
+            if state is CallState.ON_HOLD
+            else translate("SessionView", "Hold")
+        )
         muted = call is not None and call.muted
         self._mute_action = CallAction.UNMUTE if muted else CallAction.MUTE
-        self.mute_button.setText("Unmute" if muted else "Mute")
+        self.mute_button.setText(
+            translate("SessionView", "Unmute") if muted else translate("SessionView", "Mute")
+        )
         self.hold_button.setEnabled(live)
         self.mute_button.setEnabled(live)
         self.end_button.setEnabled(state is not CallState.ENDED)
 
 
 class CaseRecordPanel(QFrame):
-    """The case's record: number, title, status, priority and description."""
+    """The case's record: number, title, status, priority and description.
+
+    Status and priority are the server's words; the usual ones are said in the agent's language.
+    """
+
+    CASE_WORDS: Final = (
+        QT_TRANSLATE_NOOP("SessionView", "Active"),
+        QT_TRANSLATE_NOOP("SessionView", "New"),
+        QT_TRANSLATE_NOOP("SessionView", "Open"),
+        QT_TRANSLATE_NOOP("SessionView", "Pending"),
+        QT_TRANSLATE_NOOP("SessionView", "Closed"),
+        QT_TRANSLATE_NOOP("SessionView", "Low"),
+        QT_TRANSLATE_NOOP("SessionView", "Normal"),
+        QT_TRANSLATE_NOOP("SessionView", "High"),
+        QT_TRANSLATE_NOOP("SessionView", "Urgent"),
+    )
 
     def __init__(self) -> None:
         super().__init__()
@@ -218,8 +249,8 @@ class CaseRecordPanel(QFrame):
         form = QFormLayout()
         self.status = QLabel()
         self.priority = QLabel()
-        form.addRow(_muted("Status"), self.status)
-        form.addRow(_muted("Priority"), self.priority)
+        form.addRow(_muted(translate("SessionView", "Status")), self.status)
+        form.addRow(_muted(translate("SessionView", "Priority")), self.priority)
         layout.addLayout(form)
         self.description = QLabel()
         self.description.setWordWrap(True)
@@ -229,15 +260,21 @@ class CaseRecordPanel(QFrame):
 
     def show_state(self, case: CaseRecord | None) -> None:
         if case is None:
-            self.title.setText("No case record was attached to this item.")
+            self.title.setText(
+                translate("SessionView", "No case record was attached to this item.")
+            )
             self.status.setText("—")
             self.priority.setText("—")
             self.description.setText("")
             return
-        self.title.setText(f"Case {case.case_number}: {case.title}")
-        self.status.setText(case.status.capitalize())
-        self.priority.setText(case.priority.capitalize())
-        self.description.setText(case.description or "No description.")
+        self.title.setText(
+            translate("SessionView", "Case {number}: {title}").format(
+                number=case.case_number, title=case.title
+            )
+        )
+        self.status.setText(translate("SessionView", case.status.capitalize()))
+        self.priority.setText(translate("SessionView", case.priority.capitalize()))
+        self.description.setText(case.description or translate("SessionView", "No description."))
 
 
 class SessionView(QWidget):
@@ -273,7 +310,7 @@ class SessionView(QWidget):
         self.customer = CustomerPanel()
         layout.addWidget(self.customer)
 
-        self.left_notice = QLabel("The customer left the conversation.")
+        self.left_notice = QLabel(translate("SessionView", "The customer left the conversation."))
         self.left_notice.setObjectName("alertRow")
         self.left_notice.setProperty("severity", "info")
         self.left_notice.setContentsMargins(10, 6, 10, 6)
@@ -285,7 +322,7 @@ class SessionView(QWidget):
             box.setObjectName("botSummary")
             box_layout = QVBoxLayout(box)
             box_layout.setContentsMargins(14, 8, 14, 8)
-            title = QLabel("Bot summary")
+            title = QLabel(translate("SessionView", "Bot summary"))
             title.setProperty("sectionTitle", True)
             box_layout.addWidget(title)
             self.bot_summary = QLabel()
@@ -308,24 +345,30 @@ class SessionView(QWidget):
 
         self.transcript = Transcript()
         name = session.work.customer.name
-        self.transcript.setAccessibleName(f"Conversation with {name}")
+        self.transcript.setAccessibleName(
+            translate("SessionView", "Conversation with {name}").format(name=name)
+        )
         layout.addWidget(self.transcript, 1)
         if self.channel not in TEXT_CHANNELS:
             # Voice and case often have no transcript: keep their panels at the top.
             layout.addStretch(0)
         if self.channel in TEXT_CHANNELS:
             self.reply_box = ReplyBox()
-            self.reply_box.setAccessibleName(f"Reply to {name}")
-            self.reply_box.setAccessibleDescription("Enter sends, Shift+Enter adds a line")
+            self.reply_box.setAccessibleName(
+                translate("SessionView", "Reply to {name}").format(name=name)
+            )
+            self.reply_box.setAccessibleDescription(
+                translate("SessionView", "Enter sends, Shift+Enter adds a line")
+            )
             self.reply_box.submitted.connect(
                 lambda text: self.message_submitted.emit(self.session_id, text)
             )
             layout.addWidget(self.reply_box)
 
         actions = QHBoxLayout()
-        self.transfer_button = QPushButton("Transfer…")
-        self.escalate_button = QPushButton("Escalate…")
-        self.close_button = QPushButton("Close session")
+        self.transfer_button = QPushButton(translate("SessionView", "Transfer…"))
+        self.escalate_button = QPushButton(translate("SessionView", "Escalate…"))
+        self.close_button = QPushButton(translate("SessionView", "Close session"))
         self.transfer_button.clicked.connect(lambda: self._open_dialog("Transfer"))
         self.escalate_button.clicked.connect(lambda: self._open_dialog("Escalate"))
         self.close_button.clicked.connect(lambda: self.close_requested.emit(self.session_id))

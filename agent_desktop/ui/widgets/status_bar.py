@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from agent_desktop.protocol.vocabulary import Presence
 from agent_desktop.session.state import Connection, LinkStatus
+from agent_desktop.ui.i18n import translate
 from agent_desktop.ui.widgets.wording import connection_text
 
 _DOT_PRESENCE = {
@@ -33,7 +34,8 @@ class StatusBarWidget(QWidget):
         self.dot = QLabel("●")
         self.dot.setObjectName("presenceDot")
         self.connection = QLabel()
-        self.connection.setAccessibleName("Connection")
+        self.connection.setAccessibleName(translate("StatusBar", "Connection"))
+
         self.notification_path = QLabel()
         self.notification_path.setProperty("muted", True)
         layout.addWidget(self.dot)
@@ -46,7 +48,7 @@ class StatusBarWidget(QWidget):
         """`tried` False: no sign-in was attempted yet, so nothing "failed"."""
         refused = connection.status is LinkStatus.AUTH_FAILED
         if refused and not tried:
-            self.connection.setText("Not signed in")
+            self.connection.setText(translate("StatusBar", "Not signed in"))
             self.connection.setToolTip("")
             presence = Presence.OFFLINE
         else:

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from agent_desktop.protocol.model import AgentView
 from agent_desktop.protocol.vocabulary import AlertKind, Presence, UserId
+from agent_desktop.ui.i18n import QT_TRANSLATE_NOOP, translate
 from agent_desktop.ui.theme import presence_icon
 from agent_desktop.ui.widgets.wording import (
     CHOOSABLE_PRESENCES,
@@ -36,11 +37,18 @@ from agent_desktop.ui.widgets.wording import (
     presence_label,
 )
 
-COLUMNS: Final = ("Agent", "Presence", "Sessions", "Pending offers", "Connection", "Alerts")
+COLUMNS: Final = (
+    QT_TRANSLATE_NOOP("SupervisorView", "Agent"),
+    QT_TRANSLATE_NOOP("SupervisorView", "Presence"),
+    QT_TRANSLATE_NOOP("SupervisorView", "Sessions"),
+    QT_TRANSLATE_NOOP("SupervisorView", "Pending offers"),
+    QT_TRANSLATE_NOOP("SupervisorView", "Connection"),
+    QT_TRANSLATE_NOOP("SupervisorView", "Alerts"),
+)
 ALERT_WORDS: Final = {
-    AlertKind.MISSED: "Missed offer",
-    AlertKind.REJECTED: "Rejected offer",
-    AlertKind.MAX_SESSIONS: "Session limit",
+    AlertKind.MISSED: QT_TRANSLATE_NOOP("SupervisorView", "Missed offer"),
+    AlertKind.REJECTED: QT_TRANSLATE_NOOP("SupervisorView", "Rejected offer"),
+    AlertKind.MAX_SESSIONS: QT_TRANSLATE_NOOP("SupervisorView", "Session limit"),
 }
 AnyIndex = QModelIndex | QPersistentModelIndex
 MEASURED_ROWS: Final = 100
@@ -65,7 +73,7 @@ class AgentTableModel(QAbstractTableModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> object:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
+            return translate("SupervisorView", COLUMNS[section])
         return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
@@ -96,12 +104,18 @@ class AgentTableModel(QAbstractTableModel):
         if column == 1:
             return presence_explanation(row.presence)
         if column == 2:
-            return f"{row.sessions} ({row.capacity_used}/{row.capacity} capacity)"
+            return translate("SupervisorView", "{sessions} ({used}/{capacity} capacity)").format(
+                sessions=row.sessions, used=row.capacity_used, capacity=row.capacity
+            )
         if column == 3:
             return str(row.pending_offers)
         if column == 4:
-            return "Connected" if row.connected else "Disconnected"
-        return ", ".join(ALERT_WORDS[a] for a in row.alerts) or "—"
+            return (
+                translate("SupervisorView", "Connected")
+                if row.connected
+                else translate("SupervisorView", "Disconnected")
+            )
+        return ", ".join(translate("SupervisorView", ALERT_WORDS[a]) for a in row.alerts) or "—"
 
     def agent_at(self, row: int) -> AgentView:
         return self._rows[row]
@@ -142,15 +156,18 @@ class SupervisorView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 10, 10, 10)
         layout.setSpacing(8)
-        title = QLabel("Your agents")
+        title = QLabel(translate("SupervisorView", "Your agents"))
         title.setProperty("heading", True)
         layout.addWidget(title)
         self.model = AgentTableModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
-        self.table.setAccessibleName("Your agents")
+        self.table.setAccessibleName(translate("SupervisorView", "Your agents"))
         self.table.setAccessibleDescription(
-            "Select an agent, then Reset presence; or open the context menu on a row"
+            translate(
+                "SupervisorView",
+                "Select an agent, then Reset presence; or open the context menu on a row",
+            )
         )
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -172,17 +189,19 @@ class SupervisorView(QWidget):
 
         bar = QHBoxLayout()
         # Said, not only shown by a greyed button: the reset needs an agent chosen first.
-        self.hint = QLabel("Select an agent in the table to reset their presence.")
+        self.hint = QLabel(
+            translate("SupervisorView", "Select an agent in the table to reset their presence.")
+        )
         self.hint.setProperty("muted", True)
         bar.addWidget(self.hint)
         bar.addStretch(1)
-        bar.addWidget(QLabel("Reset to"))
+        bar.addWidget(QLabel(translate("SupervisorView", "Reset to")))
         self.target = QComboBox()
         for presence in CHOOSABLE_PRESENCES:
             self.target.addItem(presence_icon(presence), presence_label(presence), presence)
         bar.addWidget(self.target)
-        self.target.setAccessibleName("Reset to presence")
-        self.reset_button = QPushButton("Reset presence")
+        self.target.setAccessibleName(translate("SupervisorView", "Reset to presence"))
+        self.reset_button = QPushButton(translate("SupervisorView", "Reset presence"))
         self.reset_button.setProperty("primary", True)
         self.reset_button.clicked.connect(self._reset_selected)
         bar.addWidget(self.reset_button)
@@ -223,7 +242,10 @@ class SupervisorView(QWidget):
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         for presence in CHOOSABLE_PRESENCES:
             action = menu.addAction(
-                presence_icon(presence), f"Reset presence to {presence_label(presence)}"
+                presence_icon(presence),
+                translate("SupervisorView", "Reset presence to {presence}").format(
+                    presence=presence_label(presence)
+                ),
             )
             action.setData((agent, presence))
         # One bound slot for the menu rather than a lambda per action: the menu and its

@@ -20,12 +20,14 @@ from PySide6.QtWidgets import (
 from agent_desktop.protocol.model import Toast
 from agent_desktop.protocol.vocabulary import Origin
 from agent_desktop.session.state import ShownToast, ToastId
+from agent_desktop.ui.i18n import QT_TRANSLATE_NOOP, translate
+from agent_desktop.ui.widgets.server_words import field_label, field_value, toast_title
 
 _ORIGIN_CAPTIONS = {
-    Origin.NEW: "Assigned to you",
-    Origin.TRANSFER: "Transferred to you",
-    Origin.ESCALATION: "Escalated to you",
-    Origin.BOT_ESCALATION: "Handed over by the bot",
+    Origin.NEW: QT_TRANSLATE_NOOP("ToastStack", "Assigned to you"),
+    Origin.TRANSFER: QT_TRANSLATE_NOOP("ToastStack", "Transferred to you"),
+    Origin.ESCALATION: QT_TRANSLATE_NOOP("ToastStack", "Escalated to you"),
+    Origin.BOT_ESCALATION: QT_TRANSLATE_NOOP("ToastStack", "Handed over by the bot"),
 }
 
 ToastKey = ToastId
@@ -55,18 +57,19 @@ class ToastCard(QFrame):
         layout.setContentsMargins(14, 8, 8, 10)
         layout.setSpacing(4)
         header = QHBoxLayout()
-        caption = QLabel(_ORIGIN_CAPTIONS[toast.origin])
+        caption = QLabel(translate("ToastStack", _ORIGIN_CAPTIONS[toast.origin]))
         caption.setProperty("muted", True)
         header.addWidget(caption, 1)
         self.close_button = QToolButton()
         self.close_button.setText("✕")
         self.close_button.setAutoRaise(True)
-        self.close_button.setToolTip("Dismiss")
-        self.close_button.setAccessibleName("Dismiss")  # not "✕", read as a multiplication sign
+        self.close_button.setToolTip(translate("ToastStack", "Dismiss"))
+        # Not "✕", read as a multiplication sign.
+        self.close_button.setAccessibleName(translate("ToastStack", "Dismiss"))
         self.close_button.clicked.connect(self._on_close)
         header.addWidget(self.close_button)
         layout.addLayout(header)
-        self.title = QLabel(toast.title)
+        self.title = QLabel(toast_title(toast))
         self.title.setObjectName("toastTitle")
         self.title.setWordWrap(True)
         layout.addWidget(self.title)
@@ -74,15 +77,16 @@ class ToastCard(QFrame):
         fields.setHorizontalSpacing(12)
         fields.setVerticalSpacing(2)
         for field in toast.fields[:4]:
-            name = QLabel(field.label)
+            name = QLabel(field_label(field))
             name.setProperty("muted", True)
-            value = QLabel(field.value)
+            value = QLabel(field_value(field))
             value.setWordWrap(True)
             fields.addRow(name, value)
         layout.addLayout(fields)
         row = QHBoxLayout()
         row.addStretch(1)
-        self.open_button = QPushButton("Open")
+        self.open_button = QPushButton(translate("ToastStack", "Open"))
+
         self.open_button.clicked.connect(self._on_open)
         row.addWidget(self.open_button)
         layout.addLayout(row)

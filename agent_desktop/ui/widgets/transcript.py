@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from PySide6.QtCore import (
     QAbstractListModel,
+    QLocale,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -41,10 +42,14 @@ from PySide6.QtWidgets import (
 from agent_desktop.protocol.model import ChatMessage
 from agent_desktop.protocol.vocabulary import Sender
 from agent_desktop.session.state import OutboxStatus, OutgoingMessage
+from agent_desktop.ui.i18n import QT_TRANSLATE_NOOP, translate
 from agent_desktop.ui.theme import Palette, current_scheme, palette_for
 from agent_desktop.ui.widgets.wording import clock_text
 
-SENDING, NOT_SENT = "sending…", "not sent"
+SENDING, NOT_SENT = (
+    QT_TRANSLATE_NOOP("Transcript", "sending…"),
+    QT_TRANSLATE_NOOP("Transcript", "not sent"),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,8 +83,8 @@ class Bubble:
     @property
     def meta(self) -> Line:
         """The small line under the text: the time, and the delivery state when unconfirmed."""
-        time = _minute_text(int(self.at // 60))
-        return Line(f"{time} · {self.state}" if self.state else time)
+        time = _minute_text(int(self.at // 60), QLocale().name())
+        return Line(f"{time} · {translate('Transcript', self.state)}" if self.state else time)
 
     def property(self, name: str) -> str | None:
         """`sender` ("customer", "agent", "system") and `delivery` ("sending", "failed")."""
@@ -94,7 +99,9 @@ class Bubble:
 
 
 @lru_cache(maxsize=4096)
-def _minute_text(minute: int) -> str:
+def _minute_text(minute: int, locale: str) -> str:
+    del locale  # part of the cache key only: the format follows the locale
+
     # Layout asks for every row's meta line again; a chat spans few minutes, so few strftimes.
     return clock_text(minute * 60.0)
 

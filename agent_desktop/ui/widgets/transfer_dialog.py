@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from agent_desktop.protocol.model import QueueView, WorkItem
 from agent_desktop.protocol.vocabulary import QueueId, UserId
+from agent_desktop.ui.i18n import translate
 
 AgentChoice = tuple[UserId, str]
 """An agent's id and display name."""
@@ -48,16 +49,29 @@ class TransferDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         customer = work.customer.name
-        self.setWindowTitle(f"{verb} {customer}")
+        escalating = verb == "Escalate"
+        self.setWindowTitle(
+            (
+                translate("TransferDialog", "Escalate {customer}")
+                if escalating
+                else translate("TransferDialog", "Transfer {customer}")
+            ).format(customer=customer)
+        )
         self.setModal(True)
         layout = QVBoxLayout(self)
         layout.setSpacing(10)
-        intro = QLabel(f"{verb} the conversation with {customer} to:")
+        intro = QLabel(
+            (
+                translate("TransferDialog", "Escalate the conversation with {customer} to:")
+                if escalating
+                else translate("TransferDialog", "Transfer the conversation with {customer} to:")
+            ).format(customer=customer)
+        )
         intro.setWordWrap(True)
         layout.addWidget(intro)
         form = QFormLayout()
-        self.to_queue = QRadioButton("A queue")
-        self.to_agent = QRadioButton("An agent")
+        self.to_queue = QRadioButton(translate("TransferDialog", "A queue"))
+        self.to_agent = QRadioButton(translate("TransferDialog", "An agent"))
         self.to_queue.setChecked(True)
         self.queue_combo = QComboBox()
         self.queue_combo.setEditable(True)
@@ -70,15 +84,15 @@ class TransferDialog(QDialog):
                 self.queue_combo.count() - 1, queue.queue, Qt.ItemDataRole.ToolTipRole
             )
         self.queue_combo.setCurrentIndex(self.queue_combo.findData(work.queue))
-        self.queue_combo.setAccessibleName("Queue")
+        self.queue_combo.setAccessibleName(translate("TransferDialog", "Queue"))
         self.agent_combo = QComboBox()
         self.agent_combo.setEditable(True)
         for agent, name in agents:
             self.agent_combo.addItem(f"{name} ({agent})" if name != agent else agent, agent)
-        self.agent_combo.setAccessibleName("Agent")
+        self.agent_combo.setAccessibleName(translate("TransferDialog", "Agent"))
         line = self.agent_combo.lineEdit()
         if not agents and line is not None:
-            line.setPlaceholderText("Type the agent's user name")
+            line.setPlaceholderText(translate("TransferDialog", "Type the agent's user name"))
         form.addRow(self.to_queue, self.queue_combo)
         form.addRow(self.to_agent, self.agent_combo)
         layout.addLayout(form)
@@ -86,7 +100,12 @@ class TransferDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setText(verb)
+        ok.setText(
+            translate("TransferDialog", "Escalate")
+            if escalating
+            else translate("TransferDialog", "Transfer")
+        )
+
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from agent_desktop.protocol.vocabulary import Presence
 from agent_desktop.resources import icon_path
+from agent_desktop.ui.i18n import translate
 from agent_desktop.ui.theme import badged_icon, presence_icon
 from agent_desktop.ui.widgets.wording import CHOOSABLE_PRESENCES, presence_label
 
@@ -32,7 +33,7 @@ class TrayIcon(QObject):
         self._base = QIcon(str(icon_path("tray")))
         self.tray = QSystemTrayIcon(self._base, self)
         self.menu = QMenu()
-        self.show_action = self.menu.addAction("Show Agent Desktop")
+        self.show_action = self.menu.addAction(translate("Tray", "Show Agent Desktop"))
         self.show_action.triggered.connect(self.show_requested)
         self.menu.addSeparator()
         self._group = QActionGroup(self)
@@ -45,7 +46,7 @@ class TrayIcon(QObject):
             self._group.addAction(action)
             self.presence_actions[presence] = action
         self.menu.addSeparator()
-        self.quit_action = self.menu.addAction("Quit")
+        self.quit_action = self.menu.addAction(translate("Tray", "Quit"))
         self.quit_action.triggered.connect(self.quit_requested)
         self.tray.setContextMenu(self.menu)
         self.tray.activated.connect(self._on_activated)
@@ -63,7 +64,12 @@ class TrayIcon(QObject):
         if presence is not None:
             parts.append(presence_label(presence))
         if unread:
-            parts.append(f"{unread} unread session" + ("s" if unread != 1 else ""))
+            parts.append(
+                translate("Tray", "1 unread session")
+                if unread == 1
+                else translate("Tray", "{count} unread sessions").format(count=unread)
+            )
+
         self.tray.setToolTip(" — ".join(parts))
         self.tray.setIcon(badged_icon(self._base, unread))
 

@@ -6,10 +6,10 @@ One place for wording keeps every widget saying the same thing the same way.
 from __future__ import annotations
 
 import math
-from datetime import datetime
 from typing import Final
 
-from agent_desktop.protocol.channel import CHANNEL_TRAITS
+from PySide6.QtCore import QDateTime, QLocale
+
 from agent_desktop.protocol.model import PresenceChange, PresenceInfo
 from agent_desktop.protocol.vocabulary import (
     CallState,
@@ -19,14 +19,22 @@ from agent_desktop.protocol.vocabulary import (
     Reason,
 )
 from agent_desktop.session.state import Connection, LinkStatus
+from agent_desktop.ui.i18n import QT_TRANSLATE_NOOP, translate
+
+_CONTEXT: Final = "Wording"
+
+
+def _t(text: str) -> str:
+    return translate(_CONTEXT, text)
+
 
 PRESENCE_LABELS: Final[dict[Presence, str]] = {
-    Presence.AVAILABLE: "Available",
-    Presence.BUSY: "Busy",
-    Presence.BUSY_DND: "Do not disturb",
-    Presence.AWAY: "Away",
-    Presence.OFFLINE: "Offline",
-    Presence.INACTIVE: "Inactive",
+    Presence.AVAILABLE: QT_TRANSLATE_NOOP("Wording", "Available"),
+    Presence.BUSY: QT_TRANSLATE_NOOP("Wording", "Busy"),
+    Presence.BUSY_DND: QT_TRANSLATE_NOOP("Wording", "Do not disturb"),
+    Presence.AWAY: QT_TRANSLATE_NOOP("Wording", "Away"),
+    Presence.OFFLINE: QT_TRANSLATE_NOOP("Wording", "Offline"),
+    Presence.INACTIVE: QT_TRANSLATE_NOOP("Wording", "Inactive"),
 }
 
 CHOOSABLE_PRESENCES: Final = (
@@ -38,50 +46,68 @@ CHOOSABLE_PRESENCES: Final = (
 )
 """`inactive` is set by the system only (rule 10), so nobody picks it."""
 
-CHANNEL_LABELS: Final[dict[Channel, str]] = {c: t.label for c, t in CHANNEL_TRAITS.items()}
+CHANNEL_LABELS: Final[dict[Channel, str]] = {
+    Channel.CHAT: QT_TRANSLATE_NOOP("Wording", "Chat"),
+    Channel.SMS: QT_TRANSLATE_NOOP("Wording", "SMS"),
+    Channel.VOICE: QT_TRANSLATE_NOOP("Wording", "Voice call"),
+    Channel.CASE: QT_TRANSLATE_NOOP("Wording", "Case"),
+}
+"""The channels' names (the protocol's `CHANNEL_TRAITS` labels), marked for translation."""
 
 REASON_PHRASES: Final[dict[Reason, str]] = {
-    Reason.ACCEPT: "work was accepted",
-    Reason.AUTO_ACCEPT: "work was assigned automatically",
-    Reason.ASSIGNED_AT_TIMEOUT: "a case was assigned at its timeout",
-    Reason.DECLINED_BY_AGENT: "an offer was rejected",
-    Reason.DISPLAY_TIMEOUT: "an offer was missed",
-    Reason.QUEUE_LIMIT_EXCEEDED: "the session limit was reached",
-    Reason.MANUAL: "chosen by hand",
-    Reason.SUPERVISOR: "reset by a supervisor",
-    Reason.CAPACITY: "it follows your open work",
-    Reason.DISCONNECT: "the connection was lost",
-    Reason.RECONNECT: "reconnected",
-    Reason.LOGIN: "signed in",
-    Reason.LOGOUT: "signed out",
-    Reason.CUSTOMER_LEFT: "the customer left",
-    Reason.TRANSFER: "transferred",
-    Reason.ESCALATION: "escalated",
-    Reason.CLOSED_BY_AGENT: "closed by the agent",
+    Reason.ACCEPT: QT_TRANSLATE_NOOP("Wording", "work was accepted"),
+    Reason.AUTO_ACCEPT: QT_TRANSLATE_NOOP("Wording", "work was assigned automatically"),
+    Reason.ASSIGNED_AT_TIMEOUT: QT_TRANSLATE_NOOP("Wording", "a case was assigned at its timeout"),
+    Reason.DECLINED_BY_AGENT: QT_TRANSLATE_NOOP("Wording", "an offer was rejected"),
+    Reason.DISPLAY_TIMEOUT: QT_TRANSLATE_NOOP("Wording", "an offer was missed"),
+    Reason.QUEUE_LIMIT_EXCEEDED: QT_TRANSLATE_NOOP("Wording", "the session limit was reached"),
+    Reason.MANUAL: QT_TRANSLATE_NOOP("Wording", "chosen by hand"),
+    Reason.SUPERVISOR: QT_TRANSLATE_NOOP("Wording", "reset by a supervisor"),
+    Reason.CAPACITY: QT_TRANSLATE_NOOP("Wording", "it follows your open work"),
+    Reason.DISCONNECT: QT_TRANSLATE_NOOP("Wording", "the connection was lost"),
+    Reason.RECONNECT: QT_TRANSLATE_NOOP("Wording", "reconnected"),
+    Reason.LOGIN: QT_TRANSLATE_NOOP("Wording", "signed in"),
+    Reason.LOGOUT: QT_TRANSLATE_NOOP("Wording", "signed out"),
+    Reason.CUSTOMER_LEFT: QT_TRANSLATE_NOOP("Wording", "the customer left"),
+    Reason.TRANSFER: QT_TRANSLATE_NOOP("Wording", "transferred"),
+    Reason.ESCALATION: QT_TRANSLATE_NOOP("Wording", "escalated"),
+    Reason.CLOSED_BY_AGENT: QT_TRANSLATE_NOOP("Wording", "closed by the agent"),
 }
 
 CALL_STATE_LABELS: Final[dict[CallState, str]] = {
-    CallState.RINGING: "Ringing…",
-    CallState.CONNECTED: "Call connected",
-    CallState.ON_HOLD: "Call on hold",
-    CallState.ENDED: "Call ended",
+    CallState.RINGING: QT_TRANSLATE_NOOP("Wording", "Ringing…"),
+    CallState.CONNECTED: QT_TRANSLATE_NOOP("Wording", "Call connected"),
+    CallState.ON_HOLD: QT_TRANSLATE_NOOP("Wording", "Call on hold"),
+    CallState.ENDED: QT_TRANSLATE_NOOP("Wording", "Call ended"),
 }
 
 
 def presence_label(presence: Presence) -> str:
-    return PRESENCE_LABELS[presence]
+    return _t(PRESENCE_LABELS[presence])
+
+
+def channel_label(channel: Channel) -> str:
+    return _t(CHANNEL_LABELS[channel])
+
+
+def call_state_label(state: CallState) -> str:
+    return _t(CALL_STATE_LABELS[state])
 
 
 def reason_phrase(reason: Reason) -> str:
-    return REASON_PHRASES[reason]
+    return _t(REASON_PHRASES[reason])
 
 
 def source_phrase(source: PresenceSource, by: str | None = None) -> str:
     if source is PresenceSource.SYSTEM:
-        return "set by system"
+        return translate("Wording", "set by system")
     if source is PresenceSource.SUPERVISOR:
-        return f"set by supervisor {by}" if by else "set by a supervisor"
-    return f"set by {by}" if by else "set by you"
+        if by:
+            return translate("Wording", "set by supervisor {name}").format(name=by)
+        return translate("Wording", "set by a supervisor")
+    if by:
+        return translate("Wording", "set by {name}").format(name=by)
+    return translate("Wording", "set by you")
 
 
 def presence_explanation(info: PresenceInfo | PresenceChange) -> str:
@@ -97,58 +123,91 @@ def why_phrase(source: PresenceSource, reason: Reason, by: str | None = None) ->
     """ "set by system: an offer was missed"; a supervisor's reset is said once, not twice
     ("reset by a supervisor", never "set by a supervisor: reset by a supervisor")."""
     if source is PresenceSource.SUPERVISOR and reason is Reason.SUPERVISOR:
-        return f"reset by supervisor {by}" if by else "reset by a supervisor"
+        if by:
+            return translate("Wording", "reset by supervisor {name}").format(name=by)
+        return translate("Wording", "reset by a supervisor")
     return f"{source_phrase(source, by)}: {reason_phrase(reason)}"
 
 
 def timeline_sentence(change: PresenceChange) -> str:
     """One readable line of the presence timeline, saying what changed, who did it and why."""
     label = presence_label(change.presence)
-    was = f" (was {presence_label(change.previous)})" if change.previous is not None else ""
-    if change.source is PresenceSource.SYSTEM:
-        return f"{label}: {_capital(reason_phrase(change.reason))}{was}"
     if change.source is PresenceSource.SUPERVISOR:
-        who = f"Supervisor {change.by}" if change.by else "A supervisor"
-        return f"{label}: {who} reset your presence{was}"
-    if change.reason is Reason.MANUAL:
-        return f"{label}: You chose it{was}"
-    return f"{label}: {_capital(reason_phrase(change.reason))}{was}"
+        what = (
+            translate("Wording", "Supervisor {name} reset your presence").format(name=change.by)
+            if change.by
+            else translate("Wording", "A supervisor reset your presence")
+        )
+    elif change.source is PresenceSource.AGENT and change.reason is Reason.MANUAL:
+        what = translate("Wording", "You chose it")
+    else:
+        what = _capital(reason_phrase(change.reason))
+    if change.previous is None:
+        return f"{label}: {what}"
+    return translate("Wording", "{presence}: {what} (was {previous})").format(
+        presence=label, what=what, previous=presence_label(change.previous)
+    )
 
 
 def changed_by(change: PresenceChange) -> str:
     """Who changed a presence, for the timeline's "Who" column."""
     if change.source is PresenceSource.SYSTEM:
-        return "System"
+        return translate("Wording", "System")
     if change.source is PresenceSource.SUPERVISOR:
-        return f"Supervisor {change.by}" if change.by else "A supervisor"
-    return change.by or "You"
+        if change.by:
+            return translate("Wording", "Supervisor {name}").format(name=change.by)
+        return translate("Wording", "A supervisor")
+    return change.by or translate("Wording", "You")
 
 
 def countdown_text(seconds: float) -> str:
-    """mm:ss, rounded up so "0:00" is only ever shown at expiry."""
+    """mm:ss, rounded up so "0:00" is only ever shown at expiry (digits in the locale's own)."""
     whole = max(0, math.ceil(seconds))
-    return f"{whole // 60}:{whole % 60:02d}"
+    locale = QLocale()
+    seconds_text = locale.toString(whole % 60).rjust(2, locale.zeroDigit())
+    return f"{locale.toString(whole // 60)}:{seconds_text}"
 
 
 def clock_text(at: float) -> str:
-    """A wall-clock time in the local zone, e.g. "14:05"."""
-    return datetime.fromtimestamp(at).strftime("%H:%M")
+    """A wall-clock time in the local zone, in the locale's short format, e.g. "14:05"."""
+    moment = QDateTime.fromMSecsSinceEpoch(round(at * 1000))
+    return QLocale().toString(moment.time(), QLocale.FormatType.ShortFormat)
+
+
+def date_time_text(at: float) -> str:
+    """A date and time in the locale's short format (history, About)."""
+    moment = QDateTime.fromMSecsSinceEpoch(round(at * 1000))
+    return QLocale().toString(moment, QLocale.FormatType.ShortFormat)
+
+
+def duration_text(seconds: float) -> str:
+    """How long something has lasted, as a person says it: "just arrived", "3 min", "1 h 5 min"."""
+    if seconds < 60:
+        return translate("Wording", "just arrived")
+    minutes = int(seconds // 60)
+    if minutes < 60:
+        return translate("Wording", "{minutes} min").format(minutes=QLocale().toString(minutes))
+    return translate("Wording", "{hours} h {minutes} min").format(
+        hours=QLocale().toString(minutes // 60), minutes=QLocale().toString(minutes % 60)
+    )
 
 
 def connection_text(connection: Connection, now: float) -> str:
     status = connection.status
     if status is LinkStatus.ONLINE:
-        return "Online"
+        return translate("Wording", "Online")
     if status is LinkStatus.CONNECTING:
-        return "Connecting…"
+        return translate("Wording", "Connecting…")
     if status is LinkStatus.RECONNECTING:
         retry_in = connection.retry_in(now)
         if retry_in is None or retry_in < 0.5:
-            return "Reconnecting…"
-        return f"Reconnecting in {math.ceil(retry_in)} s"
+            return translate("Wording", "Reconnecting…")
+        return translate("Wording", "Reconnecting in {seconds} s").format(
+            seconds=QLocale().toString(math.ceil(retry_in))
+        )
     if status is LinkStatus.AUTH_FAILED:
-        return "Sign-in failed"
-    return "Offline"
+        return translate("Wording", "Sign-in failed")
+    return translate("Wording", "Offline")
 
 
 def _capital(text: str) -> str:
