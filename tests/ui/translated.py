@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
-    QAbstractItemView,
+    QApplication,
     QComboBox,
     QLabel,
     QLineEdit,
@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
     QMenu,
     QPlainTextEdit,
     QTabBar,
+    QTableView,
+    QTreeView,
     QWidget,
 )
 
@@ -36,6 +38,8 @@ def ensure_built() -> None:
 @contextmanager
 def german() -> Iterator[None]:
     """The app speaks German until the block ends (widgets made inside it)."""
+    if QApplication.instance() is None:
+        QApplication([])  # a translator needs the application; the test's loop reuses it
     ensure_built()
     install_language("de")
     try:
@@ -89,9 +93,16 @@ def shown_texts(root: QWidget) -> list[tuple[str, str]]:
             for i in range(widget.count()):
                 add(widget, f"tab{i}", widget.tabText(i))
                 add(widget, f"tabToolTip{i}", widget.tabToolTip(i))
-        if isinstance(widget, QAbstractItemView) and widget.model() is not None:
-            model = widget.model()
-            for column in range(model.columnCount()):
+        header = (
+            widget.horizontalHeader()
+            if isinstance(widget, QTableView)
+            else widget.header()
+            if isinstance(widget, QTreeView)
+            else None
+        )
+        if header is not None and not header.isHidden():
+            model = header.model()
+            for column in range(header.count()):
                 add(widget, f"header{column}", str(model.headerData(column, _HORIZONTAL) or ""))
         if isinstance(widget, QMenu):
             add(widget, "title", widget.title())
@@ -159,12 +170,15 @@ ENGLISH_WORDS = frozenset(
 """Words of the English source that no German sentence of the app contains."""
 
 _TAGS = re.compile(r"<[^>]+>")
+_DETAIL = re.compile(r"\([^()]*\)")
 _WORDS = re.compile(r"[A-Za-z']+")
 
 
 def english_in(text: str, allowed: tuple[str, ...] = ()) -> list[str]:
     """The English words left in `text` once names and data the app shows as given are removed."""
     text = _TAGS.sub(" ", text)
+    # A parenthesised detail is the system's own error text (an OSError, D-Bus), shown as given.
+    text = _DETAIL.sub(" ", text)
     for name in allowed:
         text = text.replace(name, " ")
     return [w for w in _WORDS.findall(text) if w.lower() in ENGLISH_WORDS]
