@@ -147,6 +147,10 @@ class AppWindow(QMainWindow):
         scroll.setWidgetResizable(True)
         scroll.setWidget(incoming)
         scroll.setMinimumWidth(300)
+        # Always there, so the wrapped card texts are measured at the width they get: a bar that
+        # appears only once they overflow narrows them after the measuring, and with large
+        # text (200 %) the last line of a toast was cut off.
+        scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.incoming = scroll
 
         work = QSplitter(Qt.Orientation.Horizontal)

@@ -144,8 +144,14 @@ def current_scheme() -> Scheme:
     return Scheme.DARK if window.lightnessF() < 0.5 else Scheme.LIGHT
 
 
-def stylesheet(scheme: Scheme) -> str:
+def stylesheet(scheme: Scheme, base_pt: float | None = None) -> str:
+    """The app's stylesheet; headings and titles are sized relative to `base_pt` (the app's
+    font size), so a larger system font (200 % text) makes them larger too."""
     p = palette_for(scheme)
+    if base_pt is None:
+        base_pt = QGuiApplication.font().pointSizeF()
+    base = base_pt if base_pt > 0 else 10.0
+    heading, title, countdown = (f"{base * ratio:.1f}pt" for ratio in (1.5, 1.1, 1.2))
     presence_rules = "\n".join(
         f'QLabel#presenceDot[presence="{presence.value}"] {{ color: {colour}; }}'
         for presence, colour in PRESENCE_COLOURS.items()
@@ -154,7 +160,7 @@ def stylesheet(scheme: Scheme) -> str:
 QMainWindow, QDialog {{ background: {p.window}; color: {p.text}; }}
 QWidget {{ color: {p.text}; }}
 QLabel[muted="true"] {{ color: {p.muted}; }}
-QLabel[heading="true"] {{ font-size: 15pt; font-weight: 600; }}
+QLabel[heading="true"] {{ font-size: {heading}; font-weight: 600; }}
 QLabel[sectionTitle="true"] {{ font-weight: 600; color: {p.muted}; }}
 
 QFrame#offerCard, QFrame#toast, QFrame#customerPanel, QFrame#caseRecord, QFrame#callPanel,
@@ -163,8 +169,8 @@ QFrame#botSummary {{
 }}
 QFrame#toast {{ border-left: 4px solid {p.accent}; }}
 QFrame#offerCard {{ border-left: 4px solid {p.accent}; }}
-QLabel#offerTitle, QLabel#toastTitle {{ font-weight: 600; font-size: 11pt; }}
-QLabel#countdown {{ font-weight: 600; font-size: 12pt; color: {p.text}; }}
+QLabel#offerTitle, QLabel#toastTitle {{ font-weight: 600; font-size: {title}; }}
+QLabel#countdown {{ font-weight: 600; font-size: {countdown}; color: {p.text}; }}
 QLabel#countdown[urgent="true"] {{ color: {p.danger}; }}
 QProgressBar#countdownBar {{
     background: {p.customer_bubble}; border: none; border-radius: 2px; max-height: 4px;

@@ -68,6 +68,9 @@ class PresenceSelector(QWidget):
         self.combo.setModel(self._model)
         self.explanation = QLabel()
         self.explanation.setProperty("muted", True)
+        # Wraps rather than being cut off: with large text or a longer language it needs more
+        # than the header's width left over.
+        self.explanation.setWordWrap(True)
         layout.addWidget(self.combo)
         layout.addWidget(self.explanation, 1)
         self._shown: tuple[PresenceInfo | None, bool] | None = None

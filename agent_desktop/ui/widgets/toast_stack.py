@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QElapsedTimer, Qt, QTimer, Signal
+from PySide6.QtCore import QElapsedTimer, QTimer, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QFormLayout,
@@ -123,7 +123,10 @@ class ToastStack(QWidget):
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(8, 8, 8, 8)
         self._layout.setSpacing(8)
-        self._layout.setAlignment(Qt.AlignmentFlag.AlignBottom)
+        # Bottom-aligned by a stretch above the cards, not by the layout's alignment: an aligned
+        # card gets its plain size hint, not its height for the width, and with large text
+        # (200 %) a wrapped line was cut off.
+        self._layout.addStretch(1)
         self._cards: dict[ToastKey, ToastCard] = {}
         self._shown: dict[ToastKey, ShownToast] = {}
         self._gone: set[ToastKey] = set()
