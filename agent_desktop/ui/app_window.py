@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QPushButton,
-    QScrollArea,
     QSplitter,
     QStatusBar,
     QTabWidget,
@@ -41,6 +40,7 @@ from agent_desktop.ui.menus import ShortcutsSheet, install_menus, shortcut_rows
 from agent_desktop.ui.tasks import TaskOwner
 from agent_desktop.ui.theme import app_icon
 from agent_desktop.ui.widgets.alert_bar import AlertBar
+from agent_desktop.ui.widgets.column_scroll import ColumnScroll
 from agent_desktop.ui.widgets.offer_card import OfferList
 from agent_desktop.ui.widgets.presence_selector import PresenceSelector
 from agent_desktop.ui.widgets.presence_timeline import PresenceTimeline
@@ -107,6 +107,9 @@ class AppWindow(QMainWindow):
             translate("AppWindow", "Why is my presence what it is? Show the presence history.")
         )
         self.settings_button = QPushButton(translate("AppWindow", "Settings"))
+        self.settings_button.setAccessibleDescription(
+            translate("AppWindow", "Open the settings: notifications, sound, language, server")
+        )
 
         self.offers = OfferList()
         self.toasts = ToastStack()
@@ -143,14 +146,7 @@ class AppWindow(QMainWindow):
         incoming_layout.addWidget(self.offers)
         incoming_layout.addStretch(1)
         incoming_layout.addWidget(self.toasts)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(incoming)
-        scroll.setMinimumWidth(300)
-        # Always there, so the wrapped card texts are measured at the width they get: a bar that
-        # appears only once they overflow narrows them after the measuring, and with large
-        # text (200 %) the last line of a toast was cut off.
-        scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        scroll = ColumnScroll(incoming, minimum_width=300)
         self.incoming = scroll
 
         work = QSplitter(Qt.Orientation.Horizontal)
@@ -164,6 +160,9 @@ class AppWindow(QMainWindow):
         self.pages.setDocumentMode(True)
         self.pages.addTab(work, translate("AppWindow", WORK_TAB))
         self.pages.addTab(self.timeline, translate("AppWindow", TIMELINE_TAB))
+        # Tab tooltips are the tabs' descriptions for screen readers too.
+        self.pages.setTabToolTip(0, translate("AppWindow", "Offers, your sessions and alerts"))
+        self.pages.setTabToolTip(1, translate("AppWindow", "Why your presence is what it is"))
 
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -293,6 +292,9 @@ class AppWindow(QMainWindow):
             self._show_title()
             if state.identity.supervises and self.pages.indexOf(self.team) < 0:
                 self.pages.insertTab(1, self.team, translate("AppWindow", TEAM_TAB))
+                self.pages.setTabToolTip(
+                    1, translate("AppWindow", "Your agents and their presence; reset a presence")
+                )
         self.alert_bar.show_state(state.alerts)
         self.presence.show_state(state.presence, online=state.online)
         self.offers.show_state(state.offers, now)

@@ -63,7 +63,14 @@ def accessible_name(widget: QWidget) -> str:
     return interface.text(QAccessible.Text.Name).strip()
 
 
-def unnamed_controls(root: QWidget) -> list[str]:
+def accessible_description(widget: QWidget) -> str:
+    interface = QAccessible.queryAccessibleInterface(widget)
+    return interface.text(QAccessible.Text.Description).strip()
+
+
+def unnamed_controls(root: QWidget, *, described: bool = False) -> list[str]:
+    """Controls the keyboard reaches without an accessible name (or, `described`, without a
+    description: what the control does, read after its name)."""
     found: list[str] = []
     for widget in [root, *root.findChildren(QWidget)]:
         if not isinstance(widget, INTERACTIVE) or not widget.isVisibleTo(root):
@@ -72,13 +79,30 @@ def unnamed_controls(root: QWidget) -> list[str]:
             continue
         if isinstance(widget.parent(), QComboBox | QAbstractItemView):
             continue  # a combo's own line edit or a view's scroll bar: named by its owner
-        if not accessible_name(widget):
+        if described and isinstance(widget, QTabBar):
+            # Qt reads a tab bar by its tabs: each tab needs the description (its tooltip).
+            bar = QAccessible.queryAccessibleInterface(widget)
+            for index in range(bar.childCount()):
+                tab = bar.child(index)
+                if tab.role() != QAccessible.Role.PageTab:
+                    continue  # the bar's own scroll arrows
+                if not tab.text(QAccessible.Text.Description).strip():
+                    name = tab.text(QAccessible.Text.Name)
+                    found.append(f"tab {name!r} of {type(widget.parent()).__name__}")
+            continue
+        present = accessible_description(widget) if described else accessible_name(widget)
+        if not present:
             owner = type(widget.parent()).__name__
-            found.append(f"{type(widget).__name__} {widget.objectName()!r} in {owner}")
+            found.append(
+                f"{type(widget).__name__} {widget.objectName()!r} {accessible_name(widget)!r}"
+                f" in {owner}"
+            )
     return found
 
 
-async def test_every_control_has_an_accessible_name(server: RunningServer, tmp_path: Path) -> None:
+async def test_every_control_has_an_accessible_name_and_description(
+    server: RunningServer, tmp_path: Path
+) -> None:
     async with (
         running_app(server.url, tmp_path, user="sam") as supervisor_app,
         running_app(server.url, tmp_path) as desktop,
@@ -107,9 +131,11 @@ async def test_every_control_has_an_accessible_name(server: RunningServer, tmp_p
         for index in range(window.sessions.tabs.count()):
             window.sessions.tabs.setCurrentIndex(index)
             problems += unnamed_controls(window)
+            problems += unnamed_controls(window, described=True)
         window.pages.setCurrentWidget(supervisor_app.window.team)
         supervisor_app.window.pages.setCurrentWidget(supervisor_app.window.team)
         problems += unnamed_controls(supervisor_app.window)
+        problems += unnamed_controls(supervisor_app.window, described=True)
 
         assert sorted(set(problems)) == [], "\n".join(sorted(set(problems)))
 

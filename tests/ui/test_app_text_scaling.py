@@ -15,7 +15,12 @@ from agent_desktop.server.config import ServerConfig
 from agent_desktop.server.runner import RunningServer, running_server
 from agent_desktop.ui.desktop import DesktopApp
 from tests.ui.app_harness import eventually, new_work, running_app, supervisor_client, until
-from tests.ui.text_fit import clipped_texts, overlapping_texts, text_scaled
+from tests.ui.text_fit import (
+    clipped_texts,
+    cut_off_sideways,
+    overlapping_texts,
+    text_scaled,
+)
 from tests.ui.translated import german
 
 pytestmark = pytest.mark.integration
@@ -62,7 +67,7 @@ def _problems(desktop: DesktopApp) -> list[str]:
         layout = window.layout()
         assert layout is not None
         layout.activate()
-        found += clipped_texts(window) + overlapping_texts(window)
+        found += clipped_texts(window) + overlapping_texts(window) + cut_off_sideways(window)
     return sorted(set(found))
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from PySide6.QtCore import QPoint
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QAbstractScrollArea,
     QApplication,
     QLabel,
     QWidget,
@@ -61,6 +63,25 @@ def clipped_texts(root: QWidget) -> list[str]:
         if hint.width() > box.width() or hint.height() > box.height():
             needs = f"{hint.width()}x{hint.height()}"
             found.append(f"{_name(widget)}: {box.width()}x{box.height()}, needs {needs}")
+    return found
+
+
+def cut_off_sideways(root: QWidget) -> list[str]:
+    """Labels and buttons in a scroll area that reach past its visible width: scrolling down to
+    read is fine, scrolling sideways to read a label or reach a button is not."""
+    found: list[str] = []
+    for area in root.findChildren(QAbstractScrollArea):
+        if not area.isVisibleTo(root):
+            continue
+        viewport = area.viewport()
+        for widget in viewport.findChildren(QWidget):
+            if not isinstance(widget, QLabel | QAbstractButton) or not widget.isVisibleTo(root):
+                continue
+            left = widget.mapTo(viewport, QPoint(0, 0)).x()
+            if left < 0 or left + widget.width() > viewport.width():
+                found.append(
+                    f"{_name(widget)}: x {left}..{left + widget.width()} of {viewport.width()}"
+                )
     return found
 
 

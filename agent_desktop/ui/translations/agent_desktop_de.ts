@@ -87,8 +87,20 @@
         <translation>Mich auf Verfügbar setzen</translation>
     </message>
     <message>
+        <source>Try to reach the server again now</source>
+        <translation>Jetzt erneut versuchen, den Server zu erreichen</translation>
+    </message>
+    <message>
+        <source>Set your presence to Available to get new work</source>
+        <translation>Ihren Status auf Verfügbar setzen, um neue Arbeit zu erhalten</translation>
+    </message>
+    <message>
         <source>Dismiss</source>
         <translation>Ausblenden</translation>
+    </message>
+    <message>
+        <source>Hide this alert</source>
+        <translation>Diesen Hinweis ausblenden</translation>
     </message>
 </context>
 <context>
@@ -122,6 +134,10 @@
         <translation>Einstellungen</translation>
     </message>
     <message>
+        <source>Open the settings: notifications, sound, language, server</source>
+        <translation>Die Einstellungen öffnen: Benachrichtigungen, Ton, Sprache, Server</translation>
+    </message>
+    <message>
         <source>Incoming</source>
         <translation>Eingehend</translation>
     </message>
@@ -130,8 +146,20 @@
         <translation>Nichts wartet. Angebote erscheinen hier und als Desktop-Benachrichtigungen.</translation>
     </message>
     <message>
+        <source>Offers, your sessions and alerts</source>
+        <translation>Angebote, Ihre Sitzungen und Hinweise</translation>
+    </message>
+    <message>
+        <source>Why your presence is what it is</source>
+        <translation>Warum Ihr Status so ist, wie er ist</translation>
+    </message>
+    <message>
         <source>Agent Desktop — {name}</source>
         <translation>Agent Desktop — {name}</translation>
+    </message>
+    <message>
+        <source>Your agents and their presence; reset a presence</source>
+        <translation>Ihre Agenten und ihr Status; einen Status zurücksetzen</translation>
     </message>
 </context>
 <context>
@@ -430,6 +458,14 @@
         <translation>Verbleibende Zeit zum Antworten</translation>
     </message>
     <message>
+        <source>Hand this offer back to the queue (Ctrl+Shift+R)</source>
+        <translation>Dieses Angebot an die Warteschlange zurückgeben (Strg+Umschalt+R)</translation>
+    </message>
+    <message>
+        <source>Take this work now (Ctrl+Return)</source>
+        <translation>Diese Arbeit jetzt übernehmen (Strg+Eingabe)</translation>
+    </message>
+    <message>
         <source>Your answer</source>
         <translation>Ihre Antwort</translation>
     </message>
@@ -658,6 +694,10 @@
         <translation>Diese Sitzung schließen</translation>
     </message>
     <message>
+        <source>{channel} with {name}</source>
+        <translation>{channel} mit {name}</translation>
+    </message>
+    <message>
         <source>{name} — new messages</source>
         <translation>{name} — neue Nachrichten</translation>
     </message>
@@ -715,6 +755,18 @@
     <message>
         <source>End call</source>
         <translation>Auflegen</translation>
+    </message>
+    <message>
+        <source>Put the caller on hold, or take the call back</source>
+        <translation>Den Anrufer in die Warteschleife legen oder den Anruf zurückholen</translation>
+    </message>
+    <message>
+        <source>Turn your microphone off or on</source>
+        <translation>Ihr Mikrofon aus- oder einschalten</translation>
+    </message>
+    <message>
+        <source>Hang up: the call ends for the caller too</source>
+        <translation>Auflegen: Der Anruf endet auch für den Anrufer</translation>
     </message>
     <message>
         <source>Call</source>
@@ -801,6 +853,10 @@
         <translation>Gespräch mit {name}</translation>
     </message>
     <message>
+        <source>The messages so far, oldest first</source>
+        <translation>Die bisherigen Nachrichten, die älteste zuerst</translation>
+    </message>
+    <message>
         <source>Reply to {name}</source>
         <translation>Antwort an {name}</translation>
     </message>
@@ -819,6 +875,18 @@
     <message>
         <source>Close session</source>
         <translation>Sitzung schließen</translation>
+    </message>
+    <message>
+        <source>Hand this conversation to another queue or agent</source>
+        <translation>Dieses Gespräch an eine andere Warteschlange oder einen anderen Agenten geben</translation>
+    </message>
+    <message>
+        <source>Pass this conversation on for more help, to a queue or an agent</source>
+        <translation>Dieses Gespräch für weitere Hilfe an eine Warteschlange oder einen Agenten übergeben</translation>
+    </message>
+    <message>
+        <source>Finish this session: it leaves your list (Ctrl+Shift+W)</source>
+        <translation>Diese Sitzung beenden: Sie verschwindet aus Ihrer Liste (Strg+Umschalt+W)</translation>
     </message>
 </context>
 <context>
@@ -1053,12 +1121,20 @@
         <translation>Zurücksetzen auf</translation>
     </message>
     <message>
+        <source>The presence the selected agent is reset to</source>
+        <translation>Der Status, auf den der gewählte Agent zurückgesetzt wird</translation>
+    </message>
+    <message>
         <source>Reset to presence</source>
         <translation>Zurücksetzen auf Status</translation>
     </message>
     <message>
         <source>Reset presence</source>
         <translation>Status zurücksetzen</translation>
+    </message>
+    <message>
+        <source>Set the selected agent&apos;s presence to the one chosen beside</source>
+        <translation>Den Status des gewählten Agenten auf den daneben gewählten setzen</translation>
     </message>
     <message>
         <source>Reset presence to {presence}</source>
@@ -1261,6 +1337,10 @@
     <message>
         <source>Open</source>
         <translation>Öffnen</translation>
+    </message>
+    <message>
+        <source>Show this session</source>
+        <translation>Diese Sitzung zeigen</translation>
     </message>
 </context>
 <context>

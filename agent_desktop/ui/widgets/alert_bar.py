@@ -65,10 +65,17 @@ class AlertRow(QFrame):
             self.action_button = QPushButton(translate("AlertBar", "Set me Available"))
             self.action_button.clicked.connect(bar.set_available_requested)
         self.action_button.setProperty("primary", True)
+        if not self.action_button.toolTip():
+            self.action_button.setAccessibleDescription(
+                translate("AlertBar", "Try to reach the server again now")
+                if alert.action is AlertAction.RECONNECT
+                else translate("AlertBar", "Set your presence to Available to get new work")
+            )
         layout.addWidget(self.action_button)
         self.dismiss_button: QPushButton | None = None
         if alert.from_server:
             self.dismiss_button = QPushButton(translate("AlertBar", "Dismiss"))
+            self.dismiss_button.setAccessibleDescription(translate("AlertBar", "Hide this alert"))
 
             # A bound method, not a lambda capturing the bar: PySide6 6.11.3 segfaulted
             # deleting a row whose button held a lambda that captured its parent.

@@ -105,10 +105,16 @@ class OfferCard(QFrame):
         if notification.reject_label is not None:
             self.reject_button = QPushButton(server_text(notification.reject_label))
             self.reject_button.setProperty("danger", True)
+            self.reject_button.setAccessibleDescription(
+                translate("OfferCard", "Hand this offer back to the queue (Ctrl+Shift+R)")
+            )
             self.reject_button.clicked.connect(self._on_reject)
             buttons.addWidget(self.reject_button)
         self.accept_button = QPushButton(server_text(notification.accept_label))
         self.accept_button.setProperty("primary", True)
+        self.accept_button.setAccessibleDescription(
+            translate("OfferCard", "Take this work now (Ctrl+Return)")
+        )
         self.accept_button.setDefault(True)
         self.accept_button.clicked.connect(self._on_accept)
         buttons.addWidget(self.accept_button)

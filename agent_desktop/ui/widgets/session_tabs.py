@@ -15,6 +15,7 @@ from agent_desktop.ui.i18n import translate
 from agent_desktop.ui.theme import channel_icon
 from agent_desktop.ui.widgets.session_view import SessionView
 from agent_desktop.ui.widgets.transfer_dialog import AgentChoice
+from agent_desktop.ui.widgets.wording import channel_label
 
 UNREAD_DOT = " ●"
 
@@ -198,11 +199,15 @@ class SessionTabs(QStackedWidget):
             title = name + (UNREAD_DOT if unread else "")
             if self.tabs.tabText(index) != title:  # a busy chat repaints often; titles rarely
                 self.tabs.setTabText(index, title)
+                # Also the tab's description for screen readers: what the session is.
+                what = translate("SessionTabs", "{channel} with {name}").format(
+                    channel=channel_label(view.channel), name=name
+                )
                 self.tabs.setTabToolTip(
                     index,
-                    translate("SessionTabs", "{name} — new messages").format(name=name)
+                    translate("SessionTabs", "{name} — new messages").format(name=what)
                     if unread
-                    else name,
+                    else what,
                 )
         unread_total = sum(1 for sid in self._views if self.is_unread(sid))
         if unread_total != self._unread:

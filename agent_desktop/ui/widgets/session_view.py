@@ -163,6 +163,15 @@ class CallPanel(QFrame):
         self.hold_button = QPushButton(translate("SessionView", "Hold"))
         self.mute_button = QPushButton(translate("SessionView", "Mute"))
         self.end_button = QPushButton(translate("SessionView", "End call"))
+        self.hold_button.setAccessibleDescription(
+            translate("SessionView", "Put the caller on hold, or take the call back")
+        )
+        self.mute_button.setAccessibleDescription(
+            translate("SessionView", "Turn your microphone off or on")
+        )
+        self.end_button.setAccessibleDescription(
+            translate("SessionView", "Hang up: the call ends for the caller too")
+        )
         self.end_button.setProperty("danger", True)
         for button in (self.hold_button, self.mute_button, self.end_button):
             layout.addWidget(button)
@@ -348,6 +357,9 @@ class SessionView(QWidget):
         self.transcript.setAccessibleName(
             translate("SessionView", "Conversation with {name}").format(name=name)
         )
+        self.transcript.setAccessibleDescription(
+            translate("SessionView", "The messages so far, oldest first")
+        )
         layout.addWidget(self.transcript, 1)
         if self.channel not in TEXT_CHANNELS:
             # Voice and case often have no transcript: keep their panels at the top.
@@ -369,6 +381,17 @@ class SessionView(QWidget):
         self.transfer_button = QPushButton(translate("SessionView", "Transfer…"))
         self.escalate_button = QPushButton(translate("SessionView", "Escalate…"))
         self.close_button = QPushButton(translate("SessionView", "Close session"))
+        self.transfer_button.setAccessibleDescription(
+            translate("SessionView", "Hand this conversation to another queue or agent")
+        )
+        self.escalate_button.setAccessibleDescription(
+            translate(
+                "SessionView", "Pass this conversation on for more help, to a queue or an agent"
+            )
+        )
+        self.close_button.setAccessibleDescription(
+            translate("SessionView", "Finish this session: it leaves your list (Ctrl+Shift+W)")
+        )
         self.transfer_button.clicked.connect(lambda: self._open_dialog("Transfer"))
         self.escalate_button.clicked.connect(lambda: self._open_dialog("Escalate"))
         self.close_button.clicked.connect(lambda: self.close_requested.emit(self.session_id))

@@ -197,11 +197,19 @@ class SupervisorView(QWidget):
         bar.addStretch(1)
         bar.addWidget(QLabel(translate("SupervisorView", "Reset to")))
         self.target = QComboBox()
+        self.target.setAccessibleDescription(
+            translate("SupervisorView", "The presence the selected agent is reset to")
+        )
         for presence in CHOOSABLE_PRESENCES:
             self.target.addItem(presence_icon(presence), presence_label(presence), presence)
         bar.addWidget(self.target)
         self.target.setAccessibleName(translate("SupervisorView", "Reset to presence"))
         self.reset_button = QPushButton(translate("SupervisorView", "Reset presence"))
+        self.reset_button.setAccessibleDescription(
+            translate(
+                "SupervisorView", "Set the selected agent's presence to the one chosen beside"
+            )
+        )
         self.reset_button.setProperty("primary", True)
         self.reset_button.clicked.connect(self._reset_selected)
         bar.addWidget(self.reset_button)

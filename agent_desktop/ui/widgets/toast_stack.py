@@ -87,6 +87,7 @@ class ToastCard(QFrame):
         row.addStretch(1)
         self.open_button = QPushButton(translate("ToastStack", "Open"))
 
+        self.open_button.setAccessibleDescription(translate("ToastStack", "Show this session"))
         self.open_button.clicked.connect(self._on_open)
         row.addWidget(self.open_button)
         layout.addLayout(row)
