@@ -1,5 +1,6 @@
 """A shift by keyboard alone: sign in, accept, reply, reject, presence, transfer, settings,
-close — every key goes to the focus widget, as a keyboard does; no mouse, no widget poking."""
+close a session, a supervisor's reset — every key goes to the focus widget, as a keyboard does;
+no mouse, no widget poking."""
 
 from __future__ import annotations
 
@@ -12,12 +13,19 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
 from agent_desktop.clock import ManualClock
-from agent_desktop.protocol.vocabulary import AlertKind, Presence
+from agent_desktop.protocol.vocabulary import AlertKind, Presence, PresenceSource
 from agent_desktop.server.config import ServerConfig
 from agent_desktop.server.runner import RunningServer, running_server
 from agent_desktop.ui.desktop import DesktopApp
 from agent_desktop.ui.widgets.transfer_dialog import TransferDialog
-from tests.ui.app_harness import agent_lines, eventually, new_work, supervisor_client, until
+from tests.ui.app_harness import (
+    agent_lines,
+    eventually,
+    new_work,
+    running_app,
+    supervisor_client,
+    until,
+)
 from tests.ui.test_app_more_signin import app_without_password
 
 pytestmark = pytest.mark.integration
@@ -117,3 +125,60 @@ async def test_a_shift_by_keyboard_alone(server: RunningServer, tmp_path: Path) 
                 desktop,
                 lambda s: all(x.session_id != session.session_id for x in s.sessions),
             )
+
+            # Close a session: Ctrl+Shift+W closes the one in front (Ctrl+1: the first).
+            window.activateWindow()  # the window manager's part once the dialog is gone
+            await eventually(window.isActiveWindow, "back in the window")
+            await until(desktop, lambda s: bool(s.sessions))  # the transferred chat came back
+            first = desktop.core.state.sessions[0]
+            key(Qt.Key.Key_1, CTRL)
+            await eventually(
+                lambda: window.sessions.current_session() == first.session_id, "session 1 in front"
+            )
+            key(Qt.Key.Key_W, CTRL_SHIFT)
+            await until(
+                desktop, lambda s: all(x.session_id != first.session_id for x in s.sessions)
+            )
+
+
+async def tab_until(target: QWidget, what: str, presses: int = 30) -> None:
+    """Tab through the window until `target` has the keyboard, as a person would."""
+    for _ in range(presses):
+        if focus() is target:
+            return
+        key(Qt.Key.Key_Tab)
+    assert focus() is target, f"Tab never reaches {what}"
+
+
+async def test_a_supervisor_resets_a_presence_by_keyboard_alone(
+    server: RunningServer, tmp_path: Path
+) -> None:
+    async with (
+        running_app(server.url, tmp_path) as alice,
+        running_app(server.url, tmp_path, user="sam") as supervisor,
+    ):
+        await alice.core.set_presence(Presence.AWAY)
+        window = supervisor.window
+        window.activateWindow()
+        await eventually(window.isActiveWindow, "the supervisor's window")
+        await eventually(lambda: window.pages.indexOf(window.team) >= 0, "the Team page")
+        team = window.team
+        await eventually(lambda: team.model.rowCount() > 0, "the agents listed")
+
+        window.pages.tabBar().setFocus()  # where Tab from the menu bar lands first
+        while window.pages.currentWidget() is not team:
+            key(Qt.Key.Key_Right)  # the next page
+        await tab_until(team.table, "the agent table")
+        type_text("alice")  # jump to the row by its first letters, as in any list
+        await eventually(lambda: team.selected_agent() == "alice", "alice selected")
+        await tab_until(team.target, "the presence to reset to")
+        while team.target.currentText() != "Available":
+            key(Qt.Key.Key_Up)
+        await tab_until(team.reset_button, "Reset presence")
+        key(Qt.Key.Key_Space)
+        state = await until(
+            alice,
+            lambda s: s.presence is not None and s.presence.presence is Presence.AVAILABLE,
+        )
+        assert state.presence is not None
+        assert state.presence.source is PresenceSource.SUPERVISOR

@@ -169,6 +169,9 @@ class SupervisorView(QWidget):
                 "Select an agent, then Reset presence; or open the context menu on a row",
             )
         )
+        # Tab leaves the table for the reset controls; arrows move between rows. (Qt's default
+        # moved Tab from cell to cell, so the keyboard never got out of the table.)
+        self.table.setTabKeyNavigation(False)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
