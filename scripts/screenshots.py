@@ -31,6 +31,7 @@ from agent_desktop.protocol.messages import (
 from agent_desktop.protocol.vocabulary import Channel, Presence, QueueId, UserId
 from agent_desktop.session.settings import Settings
 from agent_desktop.ui.desktop import DesktopApp, StartOptions
+from agent_desktop.ui.i18n import chosen_language, install_language
 from agent_desktop.ui.leave_dialog import Leaving
 from agent_desktop.ui.settings_store import SettingsStore
 from agent_desktop.ui.theme import ThemeFollower, apply_theme
@@ -48,15 +49,30 @@ async def run(*command: str) -> None:
     await process.wait()
 
 
-SCALED = os.environ.get("QT_SCALE_FACTOR") == "2"
-"""The second pass (see `scripts/screenshots`): 200 % scaling, only the session is kept."""
+PASS = os.environ.get("SCREENSHOT_PASS", "")
+"""Which pass of `scripts/screenshots` this is: "" all screenshots; "text200" the session with
+the text at 200 % (a desktop's text-size setting); "de" the offer and the session in German."""
+_KEPT: dict[str, dict[str, str]] = {
+    "text200": {"screenshot-session.png": "screenshot-200-percent.png"},
+    "de": {
+        "screenshot-offer.png": "screenshot-german-offer.png",
+        "screenshot-session.png": "screenshot-german.png",
+    },
+}
+GERMAN = PASS == "de"
+
+
+def said(english: str, german: str) -> str:
+    """What a customer or the agent writes, in the pass's language."""
+    return german if GERMAN else english
 
 
 async def capture(name: str) -> None:
-    if SCALED:
-        if name != "screenshot-session.png":
+    if PASS:
+        kept = _KEPT[PASS].get(name)
+        if kept is None:
             return
-        name = "screenshot-200-percent.png"
+        name = kept
     target = DOCS / name
     await run("import", "-window", "root", str(target))
     print(f"wrote {target}")
@@ -106,11 +122,27 @@ async def take(app: QApplication, folder: Path) -> None:
         alice.window.setGeometry(0, 0, WIDTH, HEIGHT)
         alice.window.active_changed.emit(False)  # the agent is in another window
 
-        vip = await work(Channel.CHAT, "chat_vip", "Chen Wei", "Password reset")
-        await customer(vip, "I can't log in to my account since yesterday.")
+        vip = await work(
+            Channel.CHAT, "chat_vip", "Chen Wei", said("Password reset", "Passwort zurücksetzen")
+        )
+        await customer(
+            vip,
+            said(
+                "I can't log in to my account since yesterday.",
+                "Ich komme seit gestern nicht mehr in mein Konto.",
+            ),
+        )
         await alice.core.wait_for(lambda s: len(s.sessions) == 1)
-        chat = await work(Channel.CHAT, "chat", "Ana Lima", "Order 5521 is late")
-        await customer(chat, "Hi! My order 5521 was due on Monday and still hasn't arrived.")
+        chat = await work(
+            Channel.CHAT, "chat", "Ana Lima", said("Order 5521 is late", "Bestellung 5521 fehlt")
+        )
+        await customer(
+            chat,
+            said(
+                "Hi! My order 5521 was due on Monday and still hasn't arrived.",
+                "Hallo! Meine Bestellung 5521 sollte am Montag kommen und ist immer noch nicht da.",
+            ),
+        )
         await alice.core.wait_for(lambda s: len(s.offers) == 1)
         await settle(2.0)
         await capture("screenshot-offer.png")
@@ -122,16 +154,30 @@ async def take(app: QApplication, folder: Path) -> None:
         session = next(s for s in state.sessions if s.work.work_id == chat)
         await settle()
         await alice.core.send_message(
-            session.session_id, "Sorry about that, Ana! Let me look up order 5521."
+            session.session_id,
+            said(
+                "Sorry about that, Ana! Let me look up order 5521.",
+                "Das tut mir leid, Ana! Ich sehe mir Bestellung 5521 an.",
+            ),
         )
-        await customer(chat, "Thank you. It's a birthday present, so it's a bit urgent.")
+        await customer(
+            chat,
+            said(
+                "Thank you. It's a birthday present, so it's a bit urgent.",
+                "Danke. Es ist ein Geburtstagsgeschenk, es ist also etwas eilig.",
+            ),
+        )
         await alice.core.send_message(
             session.session_id,
-            "It left our warehouse yesterday and is due tomorrow before noon. "
-            "I've added priority delivery at no charge.",
+            said(
+                "It left our warehouse yesterday and is due tomorrow before noon. "
+                "I've added priority delivery at no charge.",
+                "Sie hat gestern unser Lager verlassen und kommt morgen vor zwölf Uhr. "
+                "Ich habe kostenlos Express-Zustellung hinzugefügt.",
+            ),
         )
-        await customer(chat, "That's great, thanks so much!")
-        await work(Channel.SMS, "sms", None, "Appointment", phone="+1 555-010-0199")
+        await customer(chat, said("That's great, thanks so much!", "Super, vielen Dank!"))
+        await work(Channel.SMS, "sms", None, said("Appointment", "Termin"), phone="+1 555-010-0199")
         await settle(2.0)
         await capture("screenshot-session.png")
 
@@ -192,6 +238,12 @@ def main() -> int:
     try:
         app = QApplication(sys.argv[:1])
         app.setApplicationName("Agent Desktop")
+        install_language(chosen_language())  # AGENT_DESKTOP_LANGUAGE=de in the German pass
+        if PASS == "text200":
+            # 200 % text as a desktop's text-size setting makes it: the font, not the pixels.
+            font = app.font()
+            font.setPointSizeF(font.pointSizeF() * 2)
+            app.setFont(font)
         ThemeFollower(app)
         loop = qasync.QEventLoop(app)
         asyncio.set_event_loop(loop)
