@@ -36,6 +36,12 @@ def test_the_frozen_app_starts_its_demo_and_signs_in(frozen_folder: Path) -> Non
     assert "its agent is signed in" in smoke("--demo", str(frozen_folder))
 
 
+def test_the_frozen_app_carries_the_german_catalogues(frozen_folder: Path) -> None:
+    """The app's own (built from the .ts by the build) and Qt's (its standard buttons)."""
+    assert list(frozen_folder.rglob("agent_desktop_de.qm"))
+    assert list(frozen_folder.rglob("qtbase_de.qm"))
+
+
 def test_the_smoke_check_fails_when_the_app_does_not_start(tmp_path: Path) -> None:
     broken = tmp_path / "agent-desktop"
     broken.write_text("#!/bin/sh\nexit 3\n")
