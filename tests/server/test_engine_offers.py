@@ -23,6 +23,7 @@ from agent_desktop.protocol.vocabulary import (
     AlertKind,
     Channel,
     ErrorCode,
+    FieldKey,
     NotificationKind,
     OfferId,
     OfferState,
@@ -61,9 +62,10 @@ def test_an_offer_is_rendered_from_the_queue_template() -> None:
     assert note.kind is NotificationKind.ALERT
     assert note.title == "Incoming chat"
     assert note.fields == [
-        TemplateField(label="Customer", value="Ann"),
-        TemplateField(label="Queue", value="Chat"),
-        TemplateField(label="Subject", value="Refund"),
+        # The key lets a client label the field in its own language (the label is English).
+        TemplateField(label="Customer", value="Ann", key=FieldKey.CUSTOMER_NAME),
+        TemplateField(label="Queue", value="Chat", key=FieldKey.QUEUE),
+        TemplateField(label="Subject", value="Refund", key=FieldKey.SUBJECT),
     ]
     assert (note.accept_label, note.reject_label) == ("Accept", "Reject")
     assert note.wait_time_s == 120
@@ -136,6 +138,8 @@ def test_missed_offer_is_rerouted_and_the_agent_goes_inactive() -> None:
     [alert] = h.events("alice", AlertRaised)
     assert alert.alert.kind is AlertKind.MISSED
     assert alert.alert.work_id == item.work_id
+    # What a client needs to say the alert in its own language.
+    assert (alert.alert.channel, alert.alert.customer) == (Channel.CHAT, item.customer.name)
     # Rerouted to bob; alice gets nothing new while inactive.
     assert h.engine.offers.records[h.offer_id("bob")].work_id == item.work_id
     h.create(Channel.CHAT)
@@ -185,6 +189,7 @@ def test_reject_reroutes_to_someone_else_and_sets_busy_dnd() -> None:
     )
     [alert] = h.events("alice", AlertRaised)
     assert alert.alert.kind is AlertKind.REJECTED
+    assert alert.alert.channel is Channel.CHAT
     assert h.engine.offers.records[h.offer_id("bob")].work_id == item.work_id
     h.ok()
 
@@ -262,6 +267,11 @@ def test_case_offer_opens_item_and_is_assigned_at_timeout_without_penalty() -> N
     [opened] = h.events("alice", SessionOpened)
     assert opened.session.opened_reason is Reason.ASSIGNED_AT_TIMEOUT
     assert opened.toast is not None
+    # The server's own title names its queue, so a client can say it in its language.
+    title = opened.toast.title
+    assert opened.toast.queue_name == (
+        title.removeprefix("Assigned: ") if title.startswith("Assigned: ") else None
+    )
     assert h.presence("alice") is not Presence.INACTIVE
     assert h.events("alice", AlertRaised) == []
     assert h.engine.works.items[item.work_id].item.state is WorkState.ASSIGNED
@@ -279,6 +289,7 @@ def test_auto_accept_queue_opens_the_session_with_a_toast() -> None:
     assert opened.toast is not None
     assert opened.toast.reason is Reason.AUTO_ACCEPT
     assert opened.toast.title == "Work assigned to you"
+    assert opened.toast.queue_name is None  # a template's title is shown as written
     assert opened.toast.session_id == opened.session.session_id
     assert h.engine.works.items[item.work_id].item.state is WorkState.ASSIGNED
     h.ok()
@@ -366,9 +377,8 @@ def test_wait_time_and_show_timeout_come_from_the_template() -> None:
     assert added.offer.expires_at == T0 + 30
     assert added.offer.work.origin is Origin.BOT_ESCALATION
     assert added.offer.work.bot_summary == "wants a refund"
-    assert TemplateField(label="Bot summary", value="wants a refund") in (
-        added.offer.notification.fields
-    )
+    bot = TemplateField(label="Bot summary", value="wants a refund", key=FieldKey.BOT_SUMMARY)
+    assert bot in (added.offer.notification.fields)
 
 
 def test_unknown_and_foreign_offers_are_refused() -> None:
