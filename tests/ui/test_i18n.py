@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
 
 from agent_desktop.protocol.model import Alert, TemplateField, Toast
 from agent_desktop.protocol.vocabulary import (
@@ -23,9 +24,12 @@ from agent_desktop.protocol.vocabulary import (
     Reason,
     SessionId,
 )
+from agent_desktop.session.settings import Settings
 from agent_desktop.ui import translations_build
 from agent_desktop.ui.i18n import LANGUAGE_ENV, chosen_language, install_language, remove_language
+from agent_desktop.ui.settings_store import Preferences, SettingsStore
 from agent_desktop.ui.widgets.server_words import alert_text, field_label, field_value, toast_title
+from agent_desktop.ui.widgets.settings_dialog import SettingsDialog
 from agent_desktop.ui.widgets.wording import clock_text, countdown_text, duration_text
 from tests.ui.translated import GERMAN_TS, catalogue, german
 
@@ -166,3 +170,21 @@ def test_toast_titles_and_field_labels_are_said_in_german() -> None:
         )
         assert toast_title(transferred) == "An Sie weitergeleitet"
     assert toast_title(toast) == "Assigned: VIP chat"
+
+
+def test_the_language_chosen_in_settings_is_kept_for_the_next_start(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(LANGUAGE_ENV, raising=False)
+    store = SettingsStore(tmp_path)
+    dialog = SettingsDialog(Settings(user="alice"), None, store.load_preferences())
+    qtbot.addWidget(dialog)
+    assert dialog.language.currentData() == ""  # follows the system until one is chosen
+    dialog.language.setCurrentIndex(dialog.language.findData("de"))
+    with qtbot.waitSignal(dialog.preferences_accepted) as accepted:
+        dialog.accept()
+    store.save_preferences(accepted.args[0])
+    assert chosen_language(store.load_preferences().language) == "de"
+    # A language the app does not speak, written by hand, is ignored rather than trusted.
+    store.preferences_file.write_text('{"language": "xx"}', encoding="utf-8")
+    assert store.load_preferences() == Preferences(language="")
