@@ -13,6 +13,7 @@ language and the fallback for anything a catalogue lacks.
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 from typing import Final
@@ -27,6 +28,7 @@ LANGUAGES: Final[dict[str, str]] = {"en": "English", "de": "Deutsch"}
 """The languages the app speaks, by code, each named in itself (as a language menu shows them)."""
 
 _installed: list[QTranslator] = []
+log = logging.getLogger(__name__)
 
 
 def translate(context: str, text: str, disambiguation: str | None = None, n: int = -1) -> str:
@@ -67,10 +69,13 @@ def install_language(language: str) -> QLocale:
     if language != "en" and language in LANGUAGES:
         app_catalogue = QTranslator()
         if not app_catalogue.load(str(catalogue_path(language))):
-            raise FileNotFoundError(
-                f"{catalogue_path(language)} is missing: build it with "
-                "`python -m agent_desktop.ui.translations_build`"
+            # A copy installed without the build step: English beats not starting at all.
+            log.warning(
+                "%s is missing (build it with `python -m agent_desktop.ui.translations_build`); "
+                "the app speaks English",
+                catalogue_path(language),
             )
+            return install_language("en")
         qt_catalogue = QTranslator()
         qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
         for translator, loaded in (

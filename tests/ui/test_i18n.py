@@ -25,8 +25,14 @@ from agent_desktop.protocol.vocabulary import (
     SessionId,
 )
 from agent_desktop.session.settings import Settings
-from agent_desktop.ui import translations_build
-from agent_desktop.ui.i18n import LANGUAGE_ENV, chosen_language, install_language, remove_language
+from agent_desktop.ui import i18n, translations_build
+from agent_desktop.ui.i18n import (
+    LANGUAGE_ENV,
+    chosen_language,
+    install_language,
+    remove_language,
+    translate,
+)
 from agent_desktop.ui.settings_store import Preferences, SettingsStore
 from agent_desktop.ui.widgets.server_words import alert_text, field_label, field_value, toast_title
 from agent_desktop.ui.widgets.settings_dialog import SettingsDialog
@@ -188,3 +194,17 @@ def test_the_language_chosen_in_settings_is_kept_for_the_next_start(
     # A language the app does not speak, written by hand, is ignored rather than trusted.
     store.preferences_file.write_text('{"language": "xx"}', encoding="utf-8")
     assert store.load_preferences() == Preferences(language="")
+
+
+def test_a_missing_catalogue_leaves_the_app_in_english(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A copy installed without the build step starts, in English, and says why in the log."""
+    monkeypatch.setattr(i18n, "TRANSLATIONS_DIR", tmp_path)
+    try:
+        locale = install_language("de")
+        assert locale.language() is QLocale.Language.English
+        assert translate("Wording", "Available") == "Available"
+        assert "agent_desktop_de.qm is missing" in caplog.text
+    finally:
+        remove_language()
