@@ -174,12 +174,6 @@ def clock_text(at: float) -> str:
     return QLocale().toString(moment.time(), QLocale.FormatType.ShortFormat)
 
 
-def date_time_text(at: float) -> str:
-    """A date and time in the locale's short format (history, About)."""
-    moment = QDateTime.fromMSecsSinceEpoch(round(at * 1000))
-    return QLocale().toString(moment, QLocale.FormatType.ShortFormat)
-
-
 def duration_text(seconds: float) -> str:
     """How long something has lasted, as a person says it: "just arrived", "3 min", "1 h 5 min"."""
     if seconds < 60:
