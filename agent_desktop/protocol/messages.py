@@ -13,6 +13,11 @@ from typing import Annotated
 
 import msgspec
 
+# Re-exported: Request and Reply were defined here before the domains got modules of their own.
+from agent_desktop.protocol.base import Message
+from agent_desktop.protocol.base import Reply as Reply
+from agent_desktop.protocol.base import Request as Request
+from agent_desktop.protocol.bookings import BookingReply, BookingRequest
 from agent_desktop.protocol.model import (
     AgentView,
     Alert,
@@ -44,19 +49,6 @@ from agent_desktop.protocol.vocabulary import (
     UserId,
     WorkId,
 )
-
-ReqId = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
-
-
-class _Message(
-    msgspec.Struct, frozen=True, forbid_unknown_fields=True, tag_field="type", kw_only=True
-):
-    pass
-
-
-class Request(_Message, frozen=True, kw_only=True):
-    id: ReqId
-
 
 # --- client -> server ----------------------------------------------------------------------
 
@@ -202,14 +194,11 @@ ClientMessage = (
     | CustomerMessage
     | CustomerEnd
     | GetWork
+    | BookingRequest
 )
 
 
 # --- server -> client: replies ---------------------------------------------------------------
-
-
-class Reply(_Message, frozen=True, kw_only=True):
-    re: str
 
 
 class Welcome(Reply, frozen=True, tag="welcome", kw_only=True):
@@ -225,7 +214,7 @@ class LoggedIn(Reply, frozen=True, tag="logged_in", kw_only=True):
     token: str
     token_expires_at: float
     server_time: float
-    queues: list[QueueView] = []
+    queues: list[QueueView] = []  # noqa: RUF012  # msgspec copies a default; ruff cannot see the Struct base
     """Every queue, for choosing where to transfer or escalate."""
 
 
@@ -233,7 +222,7 @@ class Ack(Reply, frozen=True, tag="ack", kw_only=True):
     pass
 
 
-class Error(_Message, frozen=True, tag="error", kw_only=True):
+class Error(Message, frozen=True, tag="error", kw_only=True):
     """The request named by `re` changed nothing. `re` is None when the frame had no id."""
 
     re: str | None
@@ -270,7 +259,7 @@ class WorkInfo(Reply, frozen=True, tag="work_info", kw_only=True):
 # --- server -> client: events ----------------------------------------------------------------
 
 
-class Snapshot(_Message, frozen=True, tag="snapshot", kw_only=True):
+class Snapshot(Message, frozen=True, tag="snapshot", kw_only=True):
     """Everything the agent's desktop shows, sent after login and after every resume."""
 
     presence: PresenceInfo
@@ -280,23 +269,23 @@ class Snapshot(_Message, frozen=True, tag="snapshot", kw_only=True):
     server_time: float
 
 
-class OfferAdded(_Message, frozen=True, tag="offer_added", kw_only=True):
+class OfferAdded(Message, frozen=True, tag="offer_added", kw_only=True):
     offer: Offer
 
 
-class OfferEnded(_Message, frozen=True, tag="offer_ended", kw_only=True):
+class OfferEnded(Message, frozen=True, tag="offer_ended", kw_only=True):
     offer_id: OfferId
     state: OfferState
     reason: Reason
 
 
-class SessionOpened(_Message, frozen=True, tag="session_opened", kw_only=True):
+class SessionOpened(Message, frozen=True, tag="session_opened", kw_only=True):
     session: Session
     toast: Toast | None = None
     """Set for assignments, transfers and escalations, which open without a decision."""
 
 
-class SessionUpdated(_Message, frozen=True, tag="session_updated", kw_only=True):
+class SessionUpdated(Message, frozen=True, tag="session_updated", kw_only=True):
     """Call state or customer-left changed; the transcript travels in `message_added`."""
 
     session_id: SessionId
@@ -304,29 +293,29 @@ class SessionUpdated(_Message, frozen=True, tag="session_updated", kw_only=True)
     customer_left: bool
 
 
-class MessageAdded(_Message, frozen=True, tag="message_added", kw_only=True):
+class MessageAdded(Message, frozen=True, tag="message_added", kw_only=True):
     session_id: SessionId
     message: ChatMessage
 
 
-class SessionClosed(_Message, frozen=True, tag="session_closed", kw_only=True):
+class SessionClosed(Message, frozen=True, tag="session_closed", kw_only=True):
     session_id: SessionId
     reason: Reason
 
 
-class PresenceChanged(_Message, frozen=True, tag="presence_changed", kw_only=True):
+class PresenceChanged(Message, frozen=True, tag="presence_changed", kw_only=True):
     presence: PresenceInfo
 
 
-class AlertRaised(_Message, frozen=True, tag="alert_raised", kw_only=True):
+class AlertRaised(Message, frozen=True, tag="alert_raised", kw_only=True):
     alert: Alert
 
 
-class AlertCleared(_Message, frozen=True, tag="alert_cleared", kw_only=True):
+class AlertCleared(Message, frozen=True, tag="alert_cleared", kw_only=True):
     alert_id: AlertId
 
 
-class AgentUpdated(_Message, frozen=True, tag="agent_updated", kw_only=True):
+class AgentUpdated(Message, frozen=True, tag="agent_updated", kw_only=True):
     """Pushed to supervisors who listed agents, whenever a row of their table changes."""
 
     agent: AgentView
@@ -342,6 +331,7 @@ ServerReply = (
     | ClockReading
     | WorkCreated
     | WorkInfo
+    | BookingReply
 )
 ServerEvent = (
     Snapshot

@@ -152,6 +152,10 @@ class ErrorCode(StrEnum):
     INVALID_PRESENCE = "invalid_presence"
     WRONG_CHANNEL = "wrong_channel"
     WORK_CLOSED = "work_closed"
+    UNKNOWN_BOOKING = "unknown_booking"
+    INVALID_BOOKING = "invalid_booking"
+    """Impossible times, a malformed address or number, a status change the rules forbid."""
+    UNKNOWN_CODE = "unknown_code"
     INTERNAL_ERROR = "internal_error"
 
 

@@ -20,6 +20,7 @@ from agent_desktop.protocol.vocabulary import (
     Role,
     UserId,
 )
+from agent_desktop.server.customer_notifications.config import CustomerNotificationsConfig
 
 Label = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.@-]+$")]
@@ -121,6 +122,8 @@ class ServerConfig(Struct, frozen=True, kw_only=True):
     queues: list[QueueConfig]
     users: list[UserConfig]
     contacts: list[ContactConfig] = []
+    customer_notifications: CustomerNotificationsConfig = CustomerNotificationsConfig()
+    """Bookings, their email/SMS notifications and portal links (channels off until set)."""
 
     def queue(self, queue_id: QueueId) -> QueueConfig | None:
         return next((q for q in self.queues if q.id == queue_id), None)

@@ -32,6 +32,7 @@ from websockets.typing import Subprotocol
 
 from agent_desktop import __version__
 from agent_desktop.clock import Clock
+from agent_desktop.protocol.bookings import BookingRequest, is_booking_request
 from agent_desktop.protocol.codec import (
     PROTOCOL_VERSION,
     SUBPROTOCOL,
@@ -61,6 +62,7 @@ from agent_desktop.protocol.vocabulary import (
     WorkState,
 )
 from agent_desktop.server.auth import Authenticator
+from agent_desktop.server.customer_notifications.desk import CustomerNotifications
 from agent_desktop.server.engine import ConnId, Delivery, Engine, Principal
 
 log = logging.getLogger(__name__)
@@ -142,6 +144,8 @@ class Hub:
         self._ids = itertools.count(1)
         self._timer: asyncio.TimerHandle | None = None
         self._stopped = False
+        self.customer_notifications: CustomerNotifications | None = None
+        """The sibling domain of bookings; set by the runner (None: no booking requests)."""
         self._queue_directory = [
             QueueView(queue=QueueId(q.id), name=q.name, channel=q.channel)
             for q in engine.config.queues
@@ -157,9 +161,22 @@ class Hub:
         if path == "/health":
             body = json.dumps(self.health()).encode()
             return _http_response(http.HTTPStatus.OK, body, "application/json")
+        portal = self._portal_page(connection, path)
+        if portal is not None:
+            return portal
         if request.headers.get("Upgrade", "").lower() != "websocket":
             return _http_response(http.HTTPStatus.NOT_FOUND, b"not found\n", "text/plain")
         return None
+
+    def _portal_page(self, connection: ServerConnection, path: str) -> Response | None:
+        """`GET /portal/<code>`: the customer's page of one booking (customer notifications)."""
+        notifications = self.customer_notifications
+        if notifications is None or not notifications.is_portal_path(path):
+            return None
+        remote = connection.remote_address
+        client = str(remote[0]) if remote else "unknown"
+        page = notifications.portal_page(client, path)
+        return _http_response(page.status, page.html.encode(), "text/html; charset=utf-8")
 
     def health(self) -> dict[str, object]:
         agents = sum(
@@ -240,10 +257,21 @@ class Hub:
         if isinstance(message, Logout):
             await self._logout(link, message)
             return False
+        if is_booking_request(message):
+            link.send(self._booking_request(link.principal, message))
+            return True
         reply, deliveries = self.engine.handle(link.principal, link.conn_id, message)
         link.send(reply)
         self._deliver(deliveries)
         return True
+
+    def _booking_request(self, principal: Principal, message: BookingRequest) -> ServerMessage:
+        """Customer notifications answer their own requests; the routing engine never sees them."""
+        if self.customer_notifications is None:
+            raise ProtocolError(
+                ErrorCode.INVALID_MESSAGE, "this server has no customer notifications", message.id
+            )
+        return self.customer_notifications.handle(principal.role, principal.user, message)
 
     def _hello(self, link: Link, hello: Hello) -> bool:
         version = negotiate(hello.versions)
