@@ -77,9 +77,12 @@ class Dispatcher:
             and booking.status is not BookingStatus.SCHEDULED
         ):
             return NotificationReason.BOOKING_ENDED
+        # Measured from what the customer knew when the move was queued: the first channel's
+        # message going out must not make the other channel's look like no move at all.
+        baseline = record.told_start if row.told_start is None else row.told_start
         if row.type is N.RESCHEDULED and (
-            record.told_start is None
-            or not triggers.moved_enough(record.told_start, booking.start, self.service.config)
+            baseline is None
+            or not triggers.moved_enough(baseline, booking.start, self.service.config)
         ):
             return NotificationReason.NO_LONGER_MOVED
         contact = booking.contacts[row.contact_index]

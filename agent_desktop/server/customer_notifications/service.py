@@ -142,7 +142,13 @@ class BookingService:
             ):
                 # Later moves within the window ride on this message: it is rendered when
                 # sent, with the final time (and dropped if that ends up within the threshold).
-                self.queue(after, N.RESCHEDULED, now, delay_s=self.config.reschedule_coalesce_s)
+                self.queue(
+                    after,
+                    N.RESCHEDULED,
+                    now,
+                    delay_s=self.config.reschedule_coalesce_s,
+                    told_start=record.told_start,
+                )
         return after
 
     # --- the daily reminder run ------------------------------------------------------------
@@ -184,7 +190,7 @@ class BookingService:
 
     def queue(
         self, booking: Booking, kind: NotificationType, now: float, *, key: str = "",
-        delay_s: float = 0.0,
+        delay_s: float = 0.0, told_start: float | None = None,
     ) -> int:  # fmt: skip
         """One message per contact and channel; an excluded one is logged with its reason."""
         if not key and not triggers.RULES[kind].once_per_booking:
@@ -209,6 +215,7 @@ class BookingService:
                         reason=reason,
                         created_at=now,
                         next_attempt_at=release if reason is None else None,
+                        told_start=told_start,
                     )
                 )
                 count += added is not None

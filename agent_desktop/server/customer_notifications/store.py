@@ -165,6 +165,9 @@ class NewMessage(msgspec.Struct, frozen=True, kw_only=True):
     reason: NotificationReason | None
     created_at: float
     next_attempt_at: float | None
+    told_start: float | None = None
+    """Until sent: the start the customer knew when this was queued (what a move is measured
+    from); once sent: the start this message told."""
 
 
 _MESSAGE_COLUMNS = ", ".join(MessageRow.__struct_fields__)
@@ -313,8 +316,8 @@ class NotificationStore:
         """The new row's id, or None when a message with the same key exists (never twice)."""
         cursor = self._db.execute(
             "INSERT OR IGNORE INTO cn_message (key, booking_id, account, contact, contact_index, "
-            "type, channel, address, state, reason, created_at, next_attempt_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "type, channel, address, state, reason, created_at, next_attempt_at, told_start) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 message.key,
                 message.booking_id,
@@ -328,6 +331,7 @@ class NotificationStore:
                 None if message.reason is None else message.reason.value,
                 message.created_at,
                 message.next_attempt_at,
+                message.told_start,
             ),
         )
         return cursor.lastrowid if cursor.rowcount == 1 else None
