@@ -8,6 +8,7 @@ idempotency key that goes to the provider with every attempt.
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -128,8 +129,13 @@ class MessageRow(msgspec.Struct, frozen=True, kw_only=True):
 
     @property
     def idempotency_key(self) -> str:
-        """Sent with every attempt: a provider (or mail reader) drops a repeat of the same one."""
-        return f"cn-{self.id}-{self.key}"
+        """Sent with every attempt: a provider (or mail reader) drops a repeat of the same one.
+
+        Derived from the row alone, so the attempt after a crash carries the same key; only
+        letters, digits, dots and dashes, so it is also a valid Message-ID local part.
+        """
+        digest = hashlib.sha256(self.key.encode()).hexdigest()[:20]
+        return f"cn-{self.id}.{digest}"
 
     def entry(self) -> NotificationEntry:
         return NotificationEntry(
