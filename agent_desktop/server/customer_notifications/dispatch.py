@@ -209,5 +209,8 @@ class NotificationWorker:
                 log.exception("customer notifications: the worker's round failed")
                 delay = AFTER_ERROR_S
             if delay > 0:
+                # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a cancel
+                # that races with the wake-up (python/cpython#86296), and stop() then hangs.
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), delay)
+                    async with asyncio.timeout(delay):
+                        await self._wake.wait()
