@@ -19,6 +19,7 @@ from typing import Any
 
 import msgspec
 
+from agent_desktop.ctl import bookings
 from agent_desktop.ctl.client import RequestFailed, WireClient, open_session
 from agent_desktop.ctl.render import render_agents, render_work
 from agent_desktop.ctl.simulate import SimulationPlan, run_simulation
@@ -137,6 +138,8 @@ def _parser() -> argparse.ArgumentParser:
     simulate.add_argument(
         "--duration", type=float, default=None, help="stop after S seconds (default: Ctrl-C)"
     )
+
+    bookings.add_commands(commands)
 
     hash_cmd = commands.add_parser(
         "hash-password", help="print a password hash for the server's config file"
