@@ -40,6 +40,8 @@ class NotificationType(StrEnum):
     COMPLETED = "completed"
     RESCHEDULED = "rescheduled"
     CANCELED = "canceled"
+    RUNNING_LATE = "running_late"
+    """While traveling, the ETA moved past the scheduled start by more than the margin."""
 
 
 class NotificationChannel(StrEnum):
@@ -171,7 +173,8 @@ class ChangeBooking(Request, frozen=True, tag="change_booking", kw_only=True):
     technician: Name | None = None
     status: BookingStatus | None = None
     distance_km: Annotated[float, msgspec.Meta(ge=0, le=5000)] | None = None
-    """With status `traveling`: the technician's distance, for the ETA estimate."""
+    """With status `traveling` (or while traveling: a new ETA tick), the technician's distance,
+    for the ETA estimate."""
 
 
 class GetBooking(Request, frozen=True, tag="get_booking", kw_only=True):

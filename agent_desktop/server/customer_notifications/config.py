@@ -91,6 +91,8 @@ class CustomerNotificationsConfig(Struct, frozen=True, kw_only=True):
     """A move of MORE than this many minutes is announced; exactly this many is not."""
     reschedule_coalesce_s: Annotated[float, msgspec.Meta(ge=0)] = 300.0
     """Moves within this window after the first one go out as one message, with the final time."""
+    running_late_margin_min: Annotated[float, msgspec.Meta(ge=0)] = 15.0
+    """While traveling, an ETA MORE than this past the scheduled start sends one update."""
     excluded_accounts: list[Annotated[str, msgspec.Meta(min_length=1)]] = []
     excluded_work_order_types: list[Annotated[str, msgspec.Meta(min_length=1)]] = []
     default_region: Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{2}$")] = "US"

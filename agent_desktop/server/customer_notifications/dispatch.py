@@ -40,6 +40,7 @@ N = NotificationType
 MAX_IDLE_S: Final = 60.0
 """The worker looks again at least this often, whatever the next deadline says."""
 AFTER_ERROR_S: Final = 1.0
+_STOP_RECHECK_S: Final = 1.0
 
 
 class Dispatcher:
@@ -170,6 +171,7 @@ class NotificationWorker:
         self.dispatcher = dispatcher
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._stopping = False
 
     async def run_once(self) -> int:
         """The daily run if due, then one batch of the outbox; messages handled."""
@@ -188,15 +190,23 @@ class NotificationWorker:
         self._wake.set()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        # The flag ends the loop even when a library swallows the cancel (a wait_for racing
+        # with its own result loses the cancel on Python 3.11, and SMTP and HTTP clients await
+        # inside wait_for): seen as a server shutdown hanging for a minute after a send.
+        self._stopping = True
+        self._wake.set()
+        task, self._task = self._task, None
+        if task is None:
+            return
+        while not task.done():
+            task.cancel()  # again, should the last one have been swallowed
+            await asyncio.wait({task}, timeout=_STOP_RECHECK_S)
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
     async def _run(self) -> None:
         clock = self.service.clock
-        while True:
+        while not self._stopping:
             self._wake.clear()
             try:
                 handled = await self.run_once()

@@ -25,6 +25,7 @@ HEADLINES: Final[dict[NotificationType, str]] = {
     N.COMPLETED: "Your appointment is complete",
     N.RESCHEDULED: "Your appointment has moved",
     N.CANCELED: "Your appointment is canceled",
+    N.RUNNING_LATE: "Your technician is running late",
 }
 
 SMS_SEGMENT: Final = 160

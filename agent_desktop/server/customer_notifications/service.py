@@ -120,11 +120,7 @@ class BookingService:
             end=end,
             technician=before.technician if request.technician is None else request.technician,
             status=new_status,
-            eta=(
-                self.eta.estimate(before, request.distance_km, now)
-                if new_status is BookingStatus.TRAVELING and notifies is N.TRAVELING
-                else before.eta
-            ),
+            eta=self._eta(before, new_status, notifies, request.distance_km, now),
             completed_at=now if new_status is BookingStatus.COMPLETED else before.completed_at,
         )
         with self.store.transaction():
@@ -133,6 +129,12 @@ class BookingService:
             reminder_sent = record.told_start is not None
             if notifies is not None and triggers.allowed(notifies, reminder_sent):
                 self.queue(after, notifies, now)
+            if (
+                before.status is BookingStatus.TRAVELING
+                and new_status is BookingStatus.TRAVELING
+                and triggers.became_late(after.start, before.eta, after.eta, self.config)
+            ):
+                self.queue(after, N.RUNNING_LATE, now)
             if (
                 moved
                 and new_status is BookingStatus.SCHEDULED
@@ -150,6 +152,18 @@ class BookingService:
                     told_start=record.told_start,
                 )
         return after
+
+    def _eta(
+        self, before: Booking, status_now: BookingStatus, notifies: NotificationType | None,
+        distance_km: float | None, now: float,
+    ) -> float | None:  # fmt: skip
+        """Estimated when the technician sets off, and again on each new distance while on
+        the way (an ETA tick); otherwise unchanged."""
+        setting_off = status_now is BookingStatus.TRAVELING and notifies is N.TRAVELING
+        on_the_way = status_now is BookingStatus.TRAVELING and distance_km is not None
+        if setting_off or on_the_way:
+            return self.eta.estimate(before, distance_km, now)
+        return before.eta
 
     # --- the daily reminder run ------------------------------------------------------------
 

@@ -28,12 +28,26 @@ RULES: Final[dict[NotificationType, Rule]] = {
     N.COMPLETED: Rule(needs_reminder=False, once_per_booking=True),
     N.RESCHEDULED: Rule(needs_reminder=True, once_per_booking=False),
     N.CANCELED: Rule(needs_reminder=True, once_per_booking=True),
+    N.RUNNING_LATE: Rule(needs_reminder=False, once_per_booking=True),
 }
 
 
 def moved_enough(told_start: float, new_start: float, config: CustomerNotificationsConfig) -> bool:
     """A move counts only when it is MORE than the threshold (exactly 10 minutes does not)."""
     return abs(new_start - told_start) > config.reschedule_threshold_min * 60.0
+
+
+def late(start: float, eta: float | None, config: CustomerNotificationsConfig) -> bool:
+    """An ETA MORE than the margin past the scheduled start (exactly the margin is on time)."""
+    return eta is not None and eta - start > config.running_late_margin_min * 60.0
+
+
+def became_late(
+    start: float, eta_before: float | None, eta_after: float | None,
+    config: CustomerNotificationsConfig,
+) -> bool:  # fmt: skip
+    """The ETA crossed into lateness with this tick: one update, not one per tick."""
+    return late(start, eta_after, config) and not late(start, eta_before, config)
 
 
 def within_reminder_horizon(

@@ -26,6 +26,7 @@ from agent_desktop.server.customer_notifications.config import (
     SmsChannelConfig,
 )
 from agent_desktop.server.customer_notifications.desk import CustomerNotifications
+from agent_desktop.server.customer_notifications.eta import EtaProvider
 from agent_desktop.server.customer_notifications.store import MessageRow
 from tests.support.providers import SmsEndpoint, SmtpHandler, sms_endpoint, smtp_sink
 
@@ -122,12 +123,16 @@ DeskFactory = Callable[..., Desk]
 def make_desk(providers: Providers, tmp_path: Path) -> Iterator[Callable[..., Desk]]:
     opened: list[CustomerNotifications] = []
 
-    def make(*, clock: ManualClock | None = None, db: Path | None = None, **changes: Any) -> Desk:
+    def make(
+        *, clock: ManualClock | None = None, db: Path | None = None,
+        eta: EtaProvider | None = None, **changes: Any,
+    ) -> Desk:  # fmt: skip
         cn = CustomerNotifications(
             notifications_config(providers, **changes),
             clock or ManualClock(MONDAY_0900),
             db_path=db if db is not None else tmp_path / "state.sqlite3",
             portal_base_url="http://portal.test/portal",
+            eta=eta,
         )
         opened.append(cn)
         assert isinstance(cn.clock, ManualClock)
