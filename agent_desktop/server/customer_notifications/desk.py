@@ -116,7 +116,7 @@ class CustomerNotifications:
                 reply = BookingInfo(re=re, booking=self.service.get(booking_id).booking)
             case RunReminders():
                 self._require(role in self.config.dispatcher_roles, "dispatchers", request)
-                run_at, queued = self.service.run_reminders(user)
+                run_at, queued, _ = self.service.run_reminders(user)
                 reply = ReminderRun(re=re, run_at=run_at, queued=queued)
             case ListNotifications():
                 self._require(role in _STAFF, "supervisors and admins", request)

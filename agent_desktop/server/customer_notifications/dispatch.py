@@ -175,7 +175,10 @@ class NotificationWorker:
 
     async def run_once(self) -> int:
         """The daily run if due, then one batch of the outbox; messages handled."""
-        self.service.daily_run_if_due()
+        more = self.service.daily_run_step()
+        while more:
+            await asyncio.sleep(0)  # let the routing engine's traffic through between chunks
+            more = self.service.daily_run_step()
         return await self.dispatcher.dispatch_due()
 
     def next_deadline(self) -> float:

@@ -38,6 +38,8 @@ from agent_desktop.server.customer_notifications.store import (
 
 LAST_RUN: Final = "last_daily_run"
 MAX_BOOKING_S: Final = 30 * 86_400.0
+DAILY_RUN_CHUNK: Final = 500
+"""Bookings per transaction of the daily run; the worker yields to the loop between chunks."""
 PAST_TOLERANCE_S: Final = 86_400.0
 """A new booking may start at most a day in the past (entered late); earlier is a typo."""
 
@@ -167,14 +169,18 @@ class BookingService:
 
     # --- the daily reminder run ------------------------------------------------------------
 
-    def run_reminders(self, by: str = "system", run_at: float | None = None) -> tuple[float, int]:
-        """Queue the reminders of every booking starting within the horizon; (run_at, queued)."""
+    def run_reminders(
+        self, by: str = "system", run_at: float | None = None, *, limit: int | None = None
+    ) -> tuple[float, int, bool]:
+        """Queue the reminders of bookings starting within the horizon, at most `limit` of them
+        per call (each call one transaction); (run_at, queued, finished)."""
         now = self.clock.now()
         run_at = now if run_at is None else run_at
         horizon = self.config.reminder_horizon_days * 86_400.0
         queued = 0
         with self.store.transaction():
-            for record in self.store.reminder_candidates(run_at, run_at + horizon):
+            candidates = self.store.reminder_candidates(run_at, run_at + horizon, limit)
+            for record in candidates:
                 booking = record.booking
                 if not triggers.reminder_due(
                     booking.status, booking.start, record.reminder_start is not None, run_at,
@@ -183,19 +189,22 @@ class BookingService:
                     continue
                 self.store.set_reminder_start(booking.booking_id, booking.start)
                 queued += self.queue(booking, N.REMINDER, now, key=str(booking.start))
-            self.store.set_meta(LAST_RUN, repr(run_at))
+            finished = limit is None or len(candidates) < limit
+            if finished:  # a run cut short by a crash is done again (and skips what it did)
+                self.store.set_meta(LAST_RUN, repr(run_at))
             self.store.audit(now, by, None, "reminder_run", f"run_at={run_at} queued={queued}")
-        return run_at, queued
+        return run_at, queued, finished
 
-    def daily_run_if_due(self) -> int | None:
-        """The scheduled (or missed) daily run when it is due; queued count, or None."""
+    def daily_run_step(self, limit: int = DAILY_RUN_CHUNK) -> bool:
+        """One chunk of the scheduled (or missed) daily run when it is due; True while more
+        chunks remain. Chunks keep a run over 100,000 bookings from stalling the event loop."""
         last = self.store.meta(LAST_RUN)
         run_at = schedule.due_run(
             None if last is None else float(last), self.clock.now(), self.config.daily_run_utc
         )
         if run_at is None:
-            return None
-        return self.run_reminders(run_at=max(run_at, self.clock.now()))[1]
+            return False
+        return not self.run_reminders(run_at=max(run_at, self.clock.now()), limit=limit)[2]
 
     def next_daily_run(self) -> float:
         return schedule.next_run(self.clock.now(), self.config.daily_run_utc)

@@ -277,13 +277,15 @@ class NotificationStore:
         ).fetchone()
         return None if row is None else _booking(row)
 
-    def reminder_candidates(self, after: float, until: float) -> Iterator[BookingRecord]:
+    def reminder_candidates(
+        self, after: float, until: float, limit: int | None = None
+    ) -> list[BookingRecord]:
         rows = self._db.execute(
             f"SELECT {_BOOKING_COLUMNS} FROM cn_booking WHERE status = 'scheduled' "
-            "AND reminder_start IS NULL AND start > ? AND start <= ? ORDER BY start",
-            (after, until),
+            "AND reminder_start IS NULL AND start > ? AND start <= ? ORDER BY start LIMIT ?",
+            (after, until, -1 if limit is None else limit),
         )
-        return (_booking(row) for row in rows.fetchall())
+        return [_booking(row) for row in rows.fetchall()]
 
     def set_reminder_start(self, booking_id: str, start: float) -> None:
         self._db.execute(

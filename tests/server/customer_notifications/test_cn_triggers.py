@@ -399,3 +399,20 @@ async def test_setting_off_already_late_says_so_in_the_traveling_message_only(
     desk.change(booking, status=BookingStatus.TRAVELING)
     await desk.run()
     assert [r.type for r in desk.messages(booking)] == [N.TRAVELING, N.TRAVELING]
+
+
+async def test_a_daily_run_cut_short_is_finished_after_a_restart_without_repeats(
+    make_desk: DeskFactory, providers: Providers
+) -> None:
+    clock = ManualClock(MONDAY_0900)
+    first = make_desk(clock=clock)
+    bookings = [first.book(DAY + n * HOUR) for n in range(5)]
+    clock.set(TEN_UTC)
+    assert first.cn.service.daily_run_step(limit=2)  # more to do ...
+    first.cn.close()  # ... when the server dies
+    second = make_desk(clock=clock)
+    await second.run()  # the run is still due: it finishes, in chunks
+    for booking in bookings:
+        assert states(second.messages(booking)) == [("email", "sent"), ("sms", "sent")]
+    assert not second.cn.service.daily_run_step(limit=2)
+    assert len(providers.sms.requests) == 5
