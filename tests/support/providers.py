@@ -13,6 +13,7 @@ import email
 import email.policy
 import json
 import socket
+import ssl
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP, Envelope, Session
+from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 
 
 def free_port() -> int:
@@ -58,11 +59,39 @@ class SmtpHandler:
             return {str(m["Message-ID"]): m for m in self.received}
 
 
+class PasswordCheck:
+    """aiosmtpd authenticator: one user and password, and who logged in."""
+
+    def __init__(self, user: str, password: str) -> None:
+        self.expected = (user.encode(), password.encode())
+        self.logins: list[str] = []
+
+    def __call__(
+        self, server: SMTP, session: Session, envelope: Envelope, mechanism: str, data: Any
+    ) -> AuthResult:
+        if isinstance(data, LoginPassword) and (data.login, data.password) == self.expected:
+            self.logins.append(data.login.decode())
+            return AuthResult(success=True)
+        return AuthResult(success=False, handled=False)
+
+
 @contextlib.contextmanager
-def smtp_sink() -> Iterator[tuple[SmtpHandler, int]]:
+def smtp_sink(
+    tls: ssl.SSLContext | None = None, auth: PasswordCheck | None = None
+) -> Iterator[tuple[SmtpHandler, int]]:
+    """With `tls`, STARTTLS is required; with `auth`, so is logging in (after STARTTLS)."""
     handler = SmtpHandler()
     port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller = Controller(
+        handler,
+        hostname="127.0.0.1",
+        port=port,
+        tls_context=tls,
+        require_starttls=tls is not None,
+        authenticator=auth,
+        auth_required=auth is not None,
+        auth_require_tls=True,
+    )
     controller.start()
     try:
         yield handler, port

@@ -91,6 +91,7 @@ class EmailChannel:
                 username=config.username,
                 password=password,
                 timeout=config.timeout_s,
+                cert_bundle=config.ca_file,
             )
         except aiosmtplib.SMTPRecipientsRefused as exc:
             codes = [error.code for error in exc.recipients]

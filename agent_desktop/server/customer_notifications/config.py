@@ -34,6 +34,8 @@ class EmailChannelConfig(Struct, frozen=True, kw_only=True):
     """TLS from the first byte (port 465)."""
     username: Annotated[str, msgspec.Meta(min_length=1, max_length=254)] | None = None
     password_env: EnvName = "AGENT_DESKTOP_SMTP_PASSWORD"
+    ca_file: Annotated[str, msgspec.Meta(min_length=1, max_length=4096)] | None = None
+    """PEM bundle to trust for the server's certificate (default: the system's)."""
     sender: Annotated[str, msgspec.Meta(pattern=r"^[^@\s<>]+@[^@\s<>]+$")]
     timeout_s: Positive = 30.0
 

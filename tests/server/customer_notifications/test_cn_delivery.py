@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ssl
+from pathlib import Path
+
 import icalendar
 import pytest
 
@@ -12,6 +15,7 @@ from agent_desktop.protocol.bookings import (
     NotificationReason,
     NotificationType,
 )
+from agent_desktop.server.customer_notifications.config import EmailChannelConfig
 from agent_desktop.server.customer_notifications.render import local_time
 from tests.server.customer_notifications.conftest import (
     DAY,
@@ -22,6 +26,8 @@ from tests.server.customer_notifications.conftest import (
     Providers,
     ada,
 )
+from tests.support.providers import PasswordCheck, smtp_sink
+from tests.wire import self_signed_cert
 
 TEN_UTC = MONDAY_0900 + HOUR
 
@@ -159,7 +165,6 @@ async def test_a_provider_reporting_delivery_marks_the_message_delivered(
 async def test_an_unreachable_smtp_server_is_a_transient_failure(
     make_desk: DeskFactory, providers: Providers
 ) -> None:
-    from agent_desktop.server.customer_notifications.config import EmailChannelConfig
     from tests.support.providers import free_port
 
     nobody = EmailChannelConfig(host="127.0.0.1", port=free_port(), starttls=False, sender="a@b.c")
@@ -170,3 +175,36 @@ async def test_an_unreachable_smtp_server_is_a_transient_failure(
     email = desk.messages(booking, NotificationType.TRAVELING)[0]
     assert (email.state, email.attempts) == (DeliveryState.QUEUED, 1)
     assert email.next_attempt_at == desk.clock.now() + 30
+
+
+async def test_email_goes_over_starttls_with_a_login_whose_password_is_in_the_environment(
+    make_desk: DeskFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cert, key = self_signed_cert(tmp_path / "tls")
+    server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_tls.load_cert_chain(cert, key)
+    check = PasswordCheck("notify", "pa55word")
+    monkeypatch.setenv("NOTIFY_SMTP_PASSWORD", "pa55word")
+    with smtp_sink(tls=server_tls, auth=check) as (sink, port):
+        email = EmailChannelConfig(
+            host="127.0.0.1", port=port, starttls=True, username="notify",
+            password_env="NOTIFY_SMTP_PASSWORD", ca_file=str(cert), sender="s@fieldservice.example",
+        )  # fmt: skip
+        desk = make_desk(email=email)
+        booking = desk.book(3 * HOUR)
+        desk.change(booking, status=BookingStatus.TRAVELING)
+        await desk.run()
+        assert desk.messages(booking)[0].state is DeliveryState.SENT
+        assert len(sink.received) == 1
+        assert check.logins == ["notify"]
+        # A wrong password is refused by the server (535): permanent, and visible.
+        monkeypatch.setenv("NOTIFY_SMTP_PASSWORD", "wrong")
+        other = desk.book(3 * HOUR)
+        desk.change(other, status=BookingStatus.TRAVELING)
+        await desk.run()
+        failed = desk.messages(other)[0]
+        assert (failed.state, failed.reason) == (
+            DeliveryState.FAILED,
+            NotificationReason.PERMANENT_FAILURE,
+        )
+        assert "535" in str(failed.last_error)
