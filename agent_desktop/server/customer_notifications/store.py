@@ -47,7 +47,10 @@ CREATE TABLE IF NOT EXISTS cn_booking (
     told_start REAL,      -- the start the customer was last told (reminder/rescheduled sent)
     created_at REAL NOT NULL
 );
-CREATE INDEX IF NOT EXISTS cn_booking_open ON cn_booking (status, start);
+-- Only bookings still waiting for their reminder: a chunk of the daily run reads the next ones,
+-- not past all those already done.
+CREATE INDEX IF NOT EXISTS cn_booking_unreminded ON cn_booking (start)
+    WHERE status = 'scheduled' AND reminder_start IS NULL;
 CREATE TABLE IF NOT EXISTS cn_phone (
     e164 TEXT NOT NULL,
     booking_id TEXT NOT NULL,
