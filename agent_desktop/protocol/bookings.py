@@ -261,7 +261,9 @@ class SmsHandled(Reply, frozen=True, tag="sms_handled", kw_only=True):
     number: str
     """The sender's number in E.164."""
     action: ShortText
-    """"opted_out", "opted_in" or "received"."""
+    """"opted_out", "opted_in", "routed" (an agent gets it) or "received" (not routed)."""
+    work_id: str | None = None
+    """With "routed": the SMS conversation's work item."""
 
 
 BookingReply = BookingInfo | Notifications | ReminderRun | BookingCodes | SmsHandled

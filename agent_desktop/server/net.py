@@ -50,6 +50,7 @@ from agent_desktop.protocol.messages import (
     Login,
     Logout,
     ServerMessage,
+    ServerReply,
     Welcome,
 )
 from agent_desktop.protocol.model import QueueView
@@ -258,20 +259,32 @@ class Hub:
             await self._logout(link, message)
             return False
         if is_booking_request(message):
-            link.send(self._booking_request(link.principal, message))
+            link.send(self._booking_request(link, link.principal, message))
             return True
         reply, deliveries = self.engine.handle(link.principal, link.conn_id, message)
         link.send(reply)
         self._deliver(deliveries)
         return True
 
-    def _booking_request(self, principal: Principal, message: BookingRequest) -> ServerMessage:
+    def _booking_request(
+        self, link: Link, principal: Principal, message: BookingRequest
+    ) -> ServerMessage:
         """Customer notifications answer their own requests; the routing engine never sees them."""
         if self.customer_notifications is None:
             raise ProtocolError(
                 ErrorCode.INVALID_MESSAGE, "this server has no customer notifications", message.id
             )
-        return self.customer_notifications.handle(principal.role, principal.user, message)
+        return self.customer_notifications.handle(
+            principal.role, principal.user, message, route=lambda r: self._routed(link, r)
+        )
+
+    def _routed(self, link: Link, request: ClientMessage) -> ServerReply:
+        """A routing request made on behalf of a customer-notifications request (an SMS reply
+        becoming a conversation): the engine handles it as if this connection had sent it."""
+        assert link.principal is not None
+        reply, deliveries = self.engine.handle(link.principal, link.conn_id, request)
+        self._deliver(deliveries)
+        return reply
 
     def _hello(self, link: Link, hello: Hello) -> bool:
         version = negotiate(hello.versions)

@@ -103,6 +103,9 @@ class CustomerNotificationsConfig(Struct, frozen=True, kw_only=True):
         default_factory=lambda: [Role.SUPERVISOR, Role.ADMIN]
     )
     """Roles with the dispatcher right (create and change bookings, run reminders)."""
+    sms_reply_queue: Annotated[str, msgspec.Meta(min_length=1, max_length=64)] | None = "sms"
+    """Where a customer's SMS reply (other than STOP/START) goes as a conversation; None: not
+    routed (only acknowledged)."""
     quiet_hours: QuietHours | None = QuietHours()
     retry: RetryPolicy = RetryPolicy()
     portal: PortalConfig = PortalConfig()

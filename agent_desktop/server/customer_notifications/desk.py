@@ -36,6 +36,7 @@ from agent_desktop.server.customer_notifications.channels import (
 )
 from agent_desktop.server.customer_notifications.config import CustomerNotificationsConfig
 from agent_desktop.server.customer_notifications.contact import InvalidContact, e164
+from agent_desktop.server.customer_notifications.conversation import Route, route_reply
 from agent_desktop.server.customer_notifications.dispatch import Dispatcher, NotificationWorker
 from agent_desktop.server.customer_notifications.eta import EtaProvider
 from agent_desktop.server.customer_notifications.portal import PORTAL_PATH, Page, Portal
@@ -99,8 +100,13 @@ class CustomerNotifications:
 
     # --- protocol --------------------------------------------------------------------------
 
-    def handle(self, role: Role, user: str, request: BookingRequest) -> BookingReply:
-        """One request of a logged-in user; refusals raise ProtocolError and change nothing."""
+    def handle(
+        self, role: Role, user: str, request: BookingRequest, route: Route | None = None
+    ) -> BookingReply:
+        """One request of a logged-in user; refusals raise ProtocolError and change nothing.
+
+        `route` hands a routing request to the engine as this user (an SMS reply becomes a
+        conversation); without it, replies are only acknowledged."""
         re = request.id
         match request:
             case CreateBooking():
@@ -137,11 +143,11 @@ class CustomerNotifications:
                 reply = BookingCodes(re=re, codes=[self.portal.change(user, code, action, days)])
             case SmsReceived(from_number=number, text=text):
                 self._require(role in self.config.dispatcher_roles, "dispatchers", request)
-                reply = self._sms(re, user, number, text)
+                reply = self._sms(re, user, number, text, route)
         self.worker.wake()
         return reply
 
-    def _sms(self, re: str, user: str, number: str, text: str) -> SmsHandled:
+    def _sms(self, re: str, user: str, number: str, text: str, route: Route | None) -> SmsHandled:
         try:
             sender = e164(number, self.config.default_region)
         except InvalidContact as exc:
@@ -155,6 +161,10 @@ class CustomerNotifications:
                 self.store.set_sms_stop(sender, now if word in STOP_WORDS else None)
                 for booking_id in self.store.bookings_of_phone(sender):
                     self.store.audit(now, user, booking_id, f"sms_{action}", sender)
+        elif route is not None and self.config.sms_reply_queue is not None:
+            queue = self.config.sms_reply_queue
+            work_id = route_reply(self.store, route, re, queue, sender, text.strip())
+            return SmsHandled(re=re, number=sender, action="routed", work_id=work_id)
         return SmsHandled(re=re, number=sender, action=action)
 
     @staticmethod

@@ -34,8 +34,15 @@ from agent_desktop.protocol.bookings import (
     SmsHandled,
     SmsReceived,
 )
-from agent_desktop.protocol.messages import Error
-from agent_desktop.protocol.vocabulary import ErrorCode
+from agent_desktop.protocol.messages import (
+    AcceptOffer,
+    Error,
+    MessageAdded,
+    OfferAdded,
+    SessionOpened,
+    SetPresence,
+)
+from agent_desktop.protocol.vocabulary import Channel, ErrorCode, Presence
 from agent_desktop.server.config import ServerConfig
 from agent_desktop.server.customer_notifications.config import PortalConfig
 from agent_desktop.server.customer_notifications.render import local_time
@@ -322,3 +329,33 @@ async def test_portal_lookups_are_rate_limited_per_client(server: RunningServer)
         assert (await portal(server, code))[0] == http.HTTPStatus.TOO_MANY_REQUESTS
         server.clock.advance(61)  # type: ignore[attr-defined]  # a ManualClock
         assert (await portal(server, code))[0] == http.HTTPStatus.OK
+
+
+async def test_a_customers_sms_reply_reaches_an_agent_as_a_routed_conversation(
+    server: RunningServer,
+) -> None:
+    async with logged_in(server.url, "sam") as sam, logged_in(server.url, "alice") as alice:
+        booking = await create(sam)
+        await alice.call(SetPresence(id=alice.next_id(), presence=Presence.AVAILABLE))
+        reply = await sam.call(
+            SmsReceived(id=sam.next_id(), from_number="0151 23456789", text="Can you come after 3?")
+        )
+        assert isinstance(reply, SmsHandled)
+        assert reply.action == "routed"
+        offer = (await alice.next_event(OfferAdded)).offer
+        work = offer.work
+        assert (work.work_id, work.channel) == (reply.work_id, Channel.SMS)
+        assert work.customer.name == "Ada"
+        assert work.customer.phone == "+4915123456789"
+        assert booking.booking_id in work.subject
+        assert local_time(booking.start, ada()) in work.subject
+        await alice.call(AcceptOffer(id=alice.next_id(), offer_id=offer.offer_id))
+        session = (await alice.next_event(SessionOpened)).session
+        assert [m.text for m in session.transcript] == ["Can you come after 3?"]
+        again = await sam.call(
+            SmsReceived(id=sam.next_id(), from_number="+4915123456789", text="or 4?")
+        )
+        assert isinstance(again, SmsHandled)
+        assert again.work_id == reply.work_id  # the same conversation, not a new one
+        added = await alice.next_event(MessageAdded)
+        assert (added.session_id, added.message.text) == (session.session_id, "or 4?")
