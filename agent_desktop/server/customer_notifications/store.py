@@ -8,12 +8,10 @@ idempotency key that goes to the provider with every attempt.
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import msgspec
 
@@ -21,190 +19,25 @@ from agent_desktop.protocol.bookings import (
     Booking,
     BookingCode,
     BookingId,
-    BookingStatus,
-    CodeState,
-    Contact,
     DeliveryState,
     NotificationChannel,
-    NotificationEntry,
     NotificationReason,
     NotificationType,
 )
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS cn_booking (
-    id TEXT PRIMARY KEY,
-    account TEXT NOT NULL,
-    work_order_type TEXT NOT NULL,
-    technician TEXT NOT NULL,
-    start REAL NOT NULL,
-    end REAL NOT NULL,
-    status TEXT NOT NULL,
-    contacts BLOB NOT NULL,
-    eta REAL,
-    completed_at REAL,
-    reminder_start REAL,  -- the start a reminder was queued for; NULL: none yet
-    told_start REAL,      -- the start the customer was last told (reminder/rescheduled sent)
-    created_at REAL NOT NULL
-);
--- Only bookings still waiting for their reminder: a chunk of the daily run reads the next ones,
--- not past all those already done.
-CREATE INDEX IF NOT EXISTS cn_booking_unreminded ON cn_booking (start)
-    WHERE status = 'scheduled' AND reminder_start IS NULL;
-CREATE TABLE IF NOT EXISTS cn_phone (
-    e164 TEXT NOT NULL,
-    booking_id TEXT NOT NULL,
-    PRIMARY KEY (e164, booking_id)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS cn_sms_stop (e164 TEXT PRIMARY KEY, at REAL NOT NULL);
-CREATE TABLE IF NOT EXISTS cn_message (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    key TEXT NOT NULL UNIQUE,
-    booking_id TEXT NOT NULL,
-    account TEXT NOT NULL,
-    contact TEXT NOT NULL,
-    contact_index INTEGER NOT NULL,
-    type TEXT NOT NULL,
-    channel TEXT NOT NULL,
-    address TEXT NOT NULL,
-    state TEXT NOT NULL,
-    reason TEXT,
-    attempts INTEGER NOT NULL DEFAULT 0,
-    created_at REAL NOT NULL,
-    next_attempt_at REAL,
-    sent_at REAL,
-    delivered_at REAL,
-    provider_id TEXT,
-    last_error TEXT,
-    told_start REAL
-);
-CREATE INDEX IF NOT EXISTS cn_message_due ON cn_message (state, next_attempt_at);
-CREATE INDEX IF NOT EXISTS cn_message_booking ON cn_message (booking_id, type);
-CREATE TABLE IF NOT EXISTS cn_code (
-    code TEXT PRIMARY KEY,
-    booking_id TEXT NOT NULL,
-    created_at REAL NOT NULL,
-    expires_at REAL NOT NULL,
-    blocked_at REAL
-);
-CREATE INDEX IF NOT EXISTS cn_code_booking ON cn_code (booking_id);
-CREATE TABLE IF NOT EXISTS cn_audit (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    at REAL NOT NULL,
-    by TEXT NOT NULL,
-    booking_id TEXT,
-    action TEXT NOT NULL,
-    detail TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS cn_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-"""
-
-_contacts = msgspec.json.Decoder(list[Contact])
-_json = msgspec.json.Encoder()
-
-
-class BookingRecord(msgspec.Struct, frozen=True, kw_only=True):
-    booking: Booking
-    reminder_start: float | None
-    told_start: float | None
-
-
-class MessageRow(msgspec.Struct, frozen=True, kw_only=True):
-    id: int
-    key: str
-    booking_id: BookingId
-    account: str
-    contact: str
-    contact_index: int
-    type: NotificationType
-    channel: NotificationChannel
-    address: str
-    state: DeliveryState
-    reason: NotificationReason | None
-    attempts: int
-    created_at: float
-    next_attempt_at: float | None
-    sent_at: float | None
-    delivered_at: float | None
-    provider_id: str | None
-    last_error: str | None
-    told_start: float | None
-
-    @property
-    def idempotency_key(self) -> str:
-        """Sent with every attempt: a provider (or mail reader) drops a repeat of the same one.
-
-        Derived from the row alone, so the attempt after a crash carries the same key; only
-        letters, digits, dots and dashes, so it is also a valid Message-ID local part.
-        """
-        digest = hashlib.sha256(self.key.encode()).hexdigest()[:20]
-        return f"cn-{self.id}.{digest}"
-
-    def entry(self) -> NotificationEntry:
-        return NotificationEntry(
-            message_id=self.id,
-            booking_id=self.booking_id,
-            account=self.account,
-            contact=self.contact,
-            type=self.type,
-            channel=self.channel,
-            address=self.address,
-            state=self.state,
-            reason=self.reason,
-            attempts=self.attempts,
-            created_at=self.created_at,
-            next_attempt_at=self.next_attempt_at,
-            sent_at=self.sent_at,
-            delivered_at=self.delivered_at,
-            provider_id=self.provider_id,
-            last_error=self.last_error,
-        )
-
-
-class NewMessage(msgspec.Struct, frozen=True, kw_only=True):
-    key: str
-    booking_id: str
-    account: str
-    contact: str
-    contact_index: int
-    type: NotificationType
-    channel: NotificationChannel
-    address: str
-    state: DeliveryState
-    reason: NotificationReason | None
-    created_at: float
-    next_attempt_at: float | None
-    told_start: float | None = None
-    """Until sent: the start the customer knew when this was queued (what a move is measured
-    from); once sent: the start this message told."""
-
-
-_MESSAGE_COLUMNS = ", ".join(MessageRow.__struct_fields__)
-_BOOKING_COLUMNS = (
-    "id, account, work_order_type, technician, start, end, status, contacts, eta, completed_at, "
-    "reminder_start, told_start"
+from agent_desktop.server.customer_notifications.records import (
+    BOOKING_COLUMNS,
+    MESSAGE_COLUMNS,
+    SCHEMA,
+    BookingRecord,
+    MessageRow,
+    NewMessage,
+    booking_record,
+    code_row,
+    message_row,
 )
 
-
-def _message(row: tuple[Any, ...]) -> MessageRow:
-    return msgspec.convert(dict(zip(MessageRow.__struct_fields__, row, strict=True)), MessageRow)
-
-
-def _booking(row: tuple[Any, ...]) -> BookingRecord:
-    (bid, account, wot, tech, start, end, status, contacts, eta, done, reminder, told) = row
-    booking = Booking(
-        booking_id=BookingId(bid),
-        account=account,
-        work_order_type=wot,
-        technician=tech,
-        start=start,
-        end=end,
-        status=BookingStatus(status),
-        contacts=_contacts.decode(contacts),
-        eta=eta,
-        completed_at=done,
-    )
-    return BookingRecord(booking=booking, reminder_start=reminder, told_start=told)
+__all__ = ["BookingRecord", "MessageRow", "NewMessage", "NotificationStore"]
+_json = msgspec.json.Encoder()
 
 
 class NotificationStore:
@@ -215,7 +48,7 @@ class NotificationStore:
         )
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(_SCHEMA)
+        self._db.executescript(SCHEMA)
 
     def close(self) -> None:
         self._db.close()
@@ -276,19 +109,19 @@ class NotificationStore:
 
     def booking(self, booking_id: str) -> BookingRecord | None:
         row = self._db.execute(
-            f"SELECT {_BOOKING_COLUMNS} FROM cn_booking WHERE id = ?", (booking_id,)
+            f"SELECT {BOOKING_COLUMNS} FROM cn_booking WHERE id = ?", (booking_id,)
         ).fetchone()
-        return None if row is None else _booking(row)
+        return None if row is None else booking_record(row)
 
     def reminder_candidates(
         self, after: float, until: float, limit: int | None = None
     ) -> list[BookingRecord]:
         rows = self._db.execute(
-            f"SELECT {_BOOKING_COLUMNS} FROM cn_booking WHERE status = 'scheduled' "
+            f"SELECT {BOOKING_COLUMNS} FROM cn_booking WHERE status = 'scheduled' "
             "AND reminder_start IS NULL AND start > ? AND start <= ? ORDER BY start LIMIT ?",
             (after, until, -1 if limit is None else limit),
         )
-        return [_booking(row) for row in rows.fetchall()]
+        return [booking_record(row) for row in rows.fetchall()]
 
     def set_reminder_start(self, booking_id: str, start: float) -> None:
         self._db.execute(
@@ -349,17 +182,17 @@ class NotificationStore:
 
     def message(self, message_id: int) -> MessageRow | None:
         row = self._db.execute(
-            f"SELECT {_MESSAGE_COLUMNS} FROM cn_message WHERE id = ?", (message_id,)
+            f"SELECT {MESSAGE_COLUMNS} FROM cn_message WHERE id = ?", (message_id,)
         ).fetchone()
-        return None if row is None else _message(row)
+        return None if row is None else message_row(row)
 
     def due_messages(self, now: float, limit: int) -> list[MessageRow]:
         rows = self._db.execute(
-            f"SELECT {_MESSAGE_COLUMNS} FROM cn_message WHERE state = 'queued' "
+            f"SELECT {MESSAGE_COLUMNS} FROM cn_message WHERE state = 'queued' "
             "AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?",
             (now, limit),
         )
-        return [_message(row) for row in rows]
+        return [message_row(row) for row in rows]
 
     def next_due(self) -> float | None:
         row = self._db.execute(
@@ -369,11 +202,11 @@ class NotificationStore:
 
     def queued_of(self, booking_id: str, kind: NotificationType) -> list[MessageRow]:
         rows = self._db.execute(
-            f"SELECT {_MESSAGE_COLUMNS} FROM cn_message WHERE booking_id = ? AND type = ? "
+            f"SELECT {MESSAGE_COLUMNS} FROM cn_message WHERE booking_id = ? AND type = ? "
             "AND state = 'queued'",
             (booking_id, kind.value),
         )
-        return [_message(row) for row in rows]
+        return [message_row(row) for row in rows]
 
     def update_message(self, message_id: int, **fields: object) -> None:
         names = list(fields)
@@ -406,11 +239,11 @@ class NotificationStore:
             where.append("created_at >= ?")
             params.append(since)
         rows = self._db.execute(
-            f"SELECT {_MESSAGE_COLUMNS} FROM cn_message WHERE {' AND '.join(where)} "
+            f"SELECT {MESSAGE_COLUMNS} FROM cn_message WHERE {' AND '.join(where)} "
             "ORDER BY id DESC LIMIT ?",
             (*params, limit),
         )
-        return [_message(row) for row in rows]
+        return [message_row(row) for row in rows]
 
     # --- portal codes ----------------------------------------------------------------------
 
@@ -426,7 +259,7 @@ class NotificationStore:
             "WHERE code = ?",
             (code,),
         ).fetchone()
-        return None if row is None else _code(row, now)
+        return None if row is None else code_row(row, now)
 
     def codes(self, booking_id: str | None, now: float) -> list[BookingCode]:
         sql = "SELECT code, booking_id, created_at, expires_at, blocked_at FROM cn_code"
@@ -435,7 +268,7 @@ class NotificationStore:
             if booking_id is None
             else self._db.execute(sql + " WHERE booking_id = ? ORDER BY created_at", (booking_id,))
         )
-        return [_code(row, now) for row in rows]
+        return [code_row(row, now) for row in rows]
 
     def update_code(self, code: str, *, expires_at: float, blocked_at: float | None) -> None:
         self._db.execute(
@@ -457,21 +290,3 @@ class NotificationStore:
             (booking_id,),
         )
         return [(float(a), str(b), str(c), str(d)) for a, b, c, d in rows]
-
-
-def _code(row: tuple[Any, ...], now: float) -> BookingCode:
-    code, booking_id, created_at, expires_at, blocked_at = row
-    if blocked_at is not None:
-        state = CodeState.BLOCKED
-    elif expires_at <= now:
-        state = CodeState.EXPIRED
-    else:
-        state = CodeState.ACTIVE
-    return BookingCode(
-        code=code,
-        booking_id=BookingId(booking_id),
-        state=state,
-        created_at=created_at,
-        expires_at=expires_at,
-        blocked_at=blocked_at,
-    )

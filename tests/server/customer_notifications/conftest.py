@@ -119,6 +119,11 @@ def ada(**changes: Any) -> Contact:
 DeskFactory = Callable[..., Desk]
 
 
+def states(rows: list[MessageRow]) -> list[tuple[str, str]]:
+    """(channel, state) of each row, for compact assertions."""
+    return [(str(r.channel), str(r.state)) for r in rows]
+
+
 @pytest.fixture
 def make_desk(providers: Providers, tmp_path: Path) -> Iterator[Callable[..., Desk]]:
     opened: list[CustomerNotifications] = []

@@ -17,7 +17,6 @@ from agent_desktop.protocol.bookings import (
     NotificationType,
 )
 from agent_desktop.server.customer_notifications.render import local_time
-from agent_desktop.server.customer_notifications.store import MessageRow
 from tests.server.customer_notifications.conftest import (
     DAY,
     HOUR,
@@ -26,14 +25,11 @@ from tests.server.customer_notifications.conftest import (
     DeskFactory,
     Providers,
     ada,
+    states,
 )
 
 N = NotificationType
 TEN_UTC = MONDAY_0900 + HOUR
-
-
-def states(rows: list[MessageRow]) -> list[tuple[str, str]]:
-    return [(str(r.channel), str(r.state)) for r in rows]
 
 
 async def remind(desk: Desk) -> None:
@@ -356,49 +352,6 @@ def test_every_change_is_audited(desk: Desk, tmp_path: Path) -> None:
     ]
     assert "technician=Tess->Tom" in audit[1][3]
     assert "status=scheduled->traveling" in audit[2][3]
-
-
-# --- running late: one update when the ETA crosses the margin ---------------------------------
-
-
-class ScriptedEta:
-    """The ETA provider is a boundary (a routing service): the test says what it answers."""
-
-    def __init__(self, *etas: float) -> None:
-        self._etas = list(etas)
-
-    def estimate(self, booking: Booking, distance_km: float | None, now: float) -> float:
-        return self._etas.pop(0)
-
-
-async def test_running_late_goes_once_when_the_eta_passes_the_start_by_more_than_15_minutes(
-    make_desk: DeskFactory, providers: Providers
-) -> None:
-    start = MONDAY_0900 + HOUR
-    desk = make_desk(eta=ScriptedEta(start - 600, start + 900, start + 901, start + 1800))
-    booking = desk.book(HOUR)
-    desk.change(booking, status=BookingStatus.TRAVELING)  # ETA 10 minutes early
-    desk.change(booking, distance_km=9.0)  # exactly 15 minutes late: on time
-    assert desk.messages(booking, N.RUNNING_LATE) == []
-    desk.change(booking, distance_km=9.1)  # 15 minutes and a second
-    later = desk.change(booking, distance_km=20.0)  # later still: no second update
-    await desk.run()
-    assert states(desk.messages(booking, N.RUNNING_LATE)) == [("email", "sent"), ("sms", "sent")]
-    assert later.eta is not None
-    # Rendered when sent: the customer reads the latest estimate.
-    assert local_time(later.eta, ada()) in providers.sms.requests[-1]["text"]
-    assert "running late" in providers.sms.requests[-1]["text"]
-
-
-async def test_setting_off_already_late_says_so_in_the_traveling_message_only(
-    make_desk: DeskFactory,
-) -> None:
-    start = MONDAY_0900 + HOUR
-    desk = make_desk(eta=ScriptedEta(start + 3600))
-    booking = desk.book(HOUR)
-    desk.change(booking, status=BookingStatus.TRAVELING)
-    await desk.run()
-    assert [r.type for r in desk.messages(booking)] == [N.TRAVELING, N.TRAVELING]
 
 
 async def test_a_daily_run_cut_short_is_finished_after_a_restart_without_repeats(
