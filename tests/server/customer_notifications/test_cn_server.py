@@ -219,13 +219,14 @@ async def test_stop_and_start_replies_switch_sms_off_and_on(
         )
         assert isinstance(start, SmsHandled)
         assert start.action == "opted_in"
+        later = await create(sam, start=MONDAY_0900 + 2 * HOUR, end=MONDAY_0900 + 3 * HOUR)
         await sam.call(
             ChangeBooking(
-                id=sam.next_id(), booking_id=booking.booking_id, status=BookingStatus.CANCELED
+                id=sam.next_id(), booking_id=later.booking_id, status=BookingStatus.TRAVELING
             )
         )
-        # canceled needs a reminder first: nothing; the number is simply usable again
-        assert providers.sms.requests == []
+        await eventually(lambda: len(providers.sms.requests) == 1)  # SMS is on again
+        assert providers.sms.requests[0]["to"] == "+4915123456789"
 
 
 # --- the portal page over real HTTP ----------------------------------------------------------
