@@ -64,8 +64,25 @@ class Dispatcher:
             service = self.service
             rows = service.store.due_messages(service.clock.now(), service.config.dispatch_batch)
             for row in rows:
-                await self._one(row)
+                try:
+                    await self._one(row)
+                except Exception as exc:
+                    # A defect (a template error, say) must not hold up every message behind
+                    # this one, nor retry it every second: it fails, visibly, and is logged.
+                    log.exception("customer notifications: message %s could not be sent", row.id)
+                    self._fail_for_good(row, f"internal error: {exc!r}")
             return len(rows)
+
+    def _fail_for_good(self, row: MessageRow, error: str) -> None:
+        store = self.service.store
+        with store.transaction():
+            store.update_message(
+                row.id,
+                state=DeliveryState.FAILED,
+                reason=NotificationReason.PERMANENT_FAILURE,
+                last_error=error[:500],
+                next_attempt_at=None,
+            )
 
     def _withdrawn(
         self, row: MessageRow, record: BookingRecord | None

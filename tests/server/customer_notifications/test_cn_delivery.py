@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import ssl
 from pathlib import Path
+from typing import Any
 
 import icalendar
 import pytest
@@ -208,3 +210,29 @@ async def test_email_goes_over_starttls_with_a_login_whose_password_is_in_the_en
             NotificationReason.PERMANENT_FAILURE,
         )
         assert "535" in str(failed.last_error)
+
+
+async def test_a_message_that_cannot_be_rendered_fails_visibly_and_the_rest_go_on(
+    desk: Desk, providers: Providers, caplog: pytest.LogCaptureFixture
+) -> None:
+    first = desk.book(3 * HOUR)
+    second = desk.book(3 * HOUR)
+    desk.change(first, status=BookingStatus.TRAVELING)
+    desk.change(second, status=BookingStatus.TRAVELING)
+    render = desk.cn.dispatcher.renderer.render
+    broken_for = first.booking_id
+
+    def render_or_break(*args: Any) -> Any:
+        if args[1].booking_id == broken_for:
+            raise ValueError("a template defect")
+        return render(*args)
+
+    desk.cn.dispatcher.renderer.render = render_or_break  # type: ignore[method-assign, assignment]  # a defect
+    with caplog.at_level(logging.ERROR):
+        await desk.run()
+    caplog.clear()  # the defect is logged on purpose here
+    assert [(r.state, r.reason) for r in desk.messages(first)] == [
+        (DeliveryState.FAILED, NotificationReason.PERMANENT_FAILURE)
+    ] * 2
+    assert "a template defect" in str(desk.messages(first)[0].last_error)
+    assert {r.state for r in desk.messages(second)} == {DeliveryState.SENT}
