@@ -218,6 +218,12 @@ class SmsReceived(Request, frozen=True, tag="sms_received", kw_only=True):
     text: Annotated[str, msgspec.Meta(min_length=1, max_length=1600)]
 
 
+class DeliveryReport(Request, frozen=True, tag="delivery_report", kw_only=True):
+    """The provider's gateway: a message it accepted earlier reached the customer's phone."""
+
+    provider_id: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+
+
 BookingRequest = (
     CreateBooking
     | ChangeBooking
@@ -227,6 +233,7 @@ BookingRequest = (
     | ListBookingCodes
     | ChangeBookingCode
     | SmsReceived
+    | DeliveryReport
 )
 
 _BOOKING_REQUESTS: Final = get_args(BookingRequest)

@@ -17,10 +17,13 @@ from agent_desktop.protocol.bookings import (
     ChangeBooking,
     ChangeBookingCode,
     CreateBooking,
+    DeliveryReport,
+    DeliveryState,
     GetBooking,
     ListBookingCodes,
     ListNotifications,
     NotificationChannel,
+    NotificationEntry,
     Notifications,
     ReminderRun,
     RunReminders,
@@ -29,6 +32,7 @@ from agent_desktop.protocol.bookings import (
 )
 from agent_desktop.protocol.codec import ProtocolError
 from agent_desktop.protocol.vocabulary import ErrorCode, Role
+from agent_desktop.server.customer_notifications import delivery
 from agent_desktop.server.customer_notifications.channels import (
     ChannelAdapter,
     EmailChannel,
@@ -141,6 +145,9 @@ class CustomerNotifications:
             case ChangeBookingCode(code=code, action=action, days=days):
                 self._require(role is Role.ADMIN, "admins", request)
                 reply = BookingCodes(re=re, codes=[self.portal.change(user, code, action, days)])
+            case DeliveryReport(provider_id=provider_id):
+                self._require(role in self.config.dispatcher_roles, "dispatchers", request)
+                reply = Notifications(re=re, entries=[self._delivered(provider_id, re)])
             case SmsReceived(from_number=number, text=text):
                 self._require(role in self.config.dispatcher_roles, "dispatchers", request)
                 reply = self._sms(re, user, number, text, route)
@@ -166,6 +173,22 @@ class CustomerNotifications:
             work_id = route_reply(self.store, route, re, queue, sender, text.strip())
             return SmsHandled(re=re, number=sender, action="routed", work_id=work_id)
         return SmsHandled(re=re, number=sender, action=action)
+
+    def _delivered(self, provider_id: str, re: str) -> NotificationEntry:
+        row = self.store.message_by_provider_id(provider_id)
+        if row is None:
+            raise ProtocolError(ErrorCode.INVALID_MESSAGE, "no message with that provider id", re)
+        if row.state is DeliveryState.DELIVERED:
+            return row.entry()  # a provider repeating its report changes nothing
+        try:
+            state = delivery.next_state(row.state, delivery.DeliveryEvent.DELIVERED)
+        except delivery.IllegalDelivery as exc:
+            raise ProtocolError(ErrorCode.INVALID_MESSAGE, str(exc), re) from None
+        with self.store.transaction():
+            self.store.update_message(row.id, state=state, delivered_at=self.clock.now())
+        changed = self.store.message(row.id)
+        assert changed is not None
+        return changed.entry()
 
     @staticmethod
     def _require(allowed: bool, who: str, request: BookingRequest) -> None:

@@ -73,6 +73,8 @@ CREATE TABLE IF NOT EXISTS cn_message (
 );
 CREATE INDEX IF NOT EXISTS cn_message_due ON cn_message (state, next_attempt_at);
 CREATE INDEX IF NOT EXISTS cn_message_booking ON cn_message (booking_id, type);
+CREATE INDEX IF NOT EXISTS cn_message_provider ON cn_message (provider_id)
+    WHERE provider_id IS NOT NULL;
 CREATE TABLE IF NOT EXISTS cn_code (
     code TEXT PRIMARY KEY,
     booking_id TEXT NOT NULL,

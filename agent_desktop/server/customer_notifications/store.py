@@ -194,6 +194,12 @@ class NotificationStore:
         )
         return [message_row(row) for row in rows]
 
+    def message_by_provider_id(self, provider_id: str) -> MessageRow | None:
+        row = self._db.execute(
+            f"SELECT {MESSAGE_COLUMNS} FROM cn_message WHERE provider_id = ?", (provider_id,)
+        ).fetchone()
+        return None if row is None else message_row(row)
+
     def next_due(self) -> float | None:
         row = self._db.execute(
             "SELECT MIN(next_attempt_at) FROM cn_message WHERE state = 'queued'"

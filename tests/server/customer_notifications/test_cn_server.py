@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import http
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 import msgspec
 import pytest
@@ -22,6 +22,7 @@ from agent_desktop.protocol.bookings import (
     CodeState,
     Contact,
     CreateBooking,
+    DeliveryReport,
     DeliveryState,
     GetBooking,
     ListBookingCodes,
@@ -360,3 +361,46 @@ async def test_a_customers_sms_reply_reaches_an_agent_as_a_routed_conversation(
         assert again.work_id == reply.work_id  # the same conversation, not a new one
         added = await alice.next_event(MessageAdded)
         assert (added.session_id, added.message.text) == (session.session_id, "or 4?")
+
+
+async def test_a_later_delivery_report_marks_the_message_delivered_once(
+    server: RunningServer, providers: Providers
+) -> None:
+    async with logged_in(server.url, "sam") as sam:
+        booking = await create(sam, start=MONDAY_0900 + HOUR, end=MONDAY_0900 + 2 * HOUR)
+        await sam.call(
+            ChangeBooking(
+                id=sam.next_id(), booking_id=booking.booking_id, status=BookingStatus.TRAVELING
+            )
+        )
+        await eventually(lambda: len(providers.sms.requests) == 1)
+
+        async def report(provider_id: str) -> Notifications | Error:
+            reply = await sam.request(DeliveryReport(id=sam.next_id(), provider_id=provider_id))
+            assert isinstance(reply, Notifications | Error)
+            return reply
+
+        async def sms_state() -> DeliveryState:
+            log = await sam.call(
+                ListNotifications(id=sam.next_id(), channel=NotificationChannel.SMS)
+            )
+            assert isinstance(log, Notifications)
+            return log.entries[0].state
+
+        await eventually_async(lambda: sms_state(), DeliveryState.SENT)
+        first = await report("sms-1")
+        assert isinstance(first, Notifications)
+        assert first.entries[0].state is DeliveryState.DELIVERED
+        assert first.entries[0].delivered_at == server.clock.now()
+        again = await report("sms-1")
+        assert isinstance(again, Notifications)
+        assert again.entries == first.entries
+        unknown = await report("sms-999")
+        assert isinstance(unknown, Error)
+        assert "no message with that provider id" in unknown.message
+
+
+async def eventually_async(read: Callable[[], Awaitable[object]], expected: object) -> None:
+    async with asyncio.timeout(WAIT_S):
+        while await read() != expected:  # noqa: ASYNC110  # polled through the protocol
+            await asyncio.sleep(0.01)
