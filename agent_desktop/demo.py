@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from agent_desktop.ctl.client import RequestFailed, WireClient, open_session
+from agent_desktop.protocol.channel import traits
 from agent_desktop.protocol.messages import Ack, CreateWork, CustomerMessage, WorkCreated
 from agent_desktop.protocol.vocabulary import Channel, QueueId
 
@@ -102,7 +103,7 @@ async def _arrive(client: WireClient, customer: DemoCustomer) -> None:
             phone=customer.phone,
             subject=customer.subject,
             bot_summary=customer.bot_summary,
-            case_title=customer.subject if customer.channel is Channel.CASE else None,
+            case_title=customer.subject if traits(customer.channel).has_case_record else None,
         ),
         WorkCreated,
     )

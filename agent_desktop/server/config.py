@@ -78,6 +78,10 @@ class QueueConfig(Struct, frozen=True, kw_only=True):
     allow_reject: bool = True
     missed_alerts: bool = True
     reject_alerts: bool = True
+    offer_reroute_grace_s: Seconds | None = None
+    """How long after its timeout an offer to an agent whose link is gone is kept for them.
+    Unset: 0 where a caller waits on the line (voice: rerouted as soon as the link is known
+    gone, or at the timeout), else `Timings.offer_reroute_grace_s`."""
 
 
 class UserConfig(Struct, frozen=True, kw_only=True):
@@ -102,7 +106,8 @@ class Timings(Struct, frozen=True, kw_only=True):
     """Durations of the rules, all configurable; the defaults are the reference system's."""
 
     offer_reroute_grace_s: Seconds = 480.0
-    """An offer a vanished client never picked up is rerouted this long after its timeout."""
+    """An offer a vanished client never picked up is rerouted this long after its timeout
+    (the default for queues that do not set their own; voice queues default to 0)."""
     session_reclaim_s: Seconds = 480.0
     """Sessions of a vanished agent go back to their queue after this long disconnected."""
     presence_restore_window_s: Seconds = 150.0

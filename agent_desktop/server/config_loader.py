@@ -14,6 +14,7 @@ from typing import Any, Final
 
 import msgspec
 
+from agent_desktop.protocol.channel import traits
 from agent_desktop.protocol.vocabulary import Channel, NotificationKind
 from agent_desktop.server.config import Name, ServerConfig, TemplateConfig, TemplateField
 
@@ -216,10 +217,10 @@ def _cross_check(config: ServerConfig) -> tuple[list[PathSegment], str] | None:
         if problem is not None:
             key, reason = problem
             return ["queues", index, key], f"queue {queue.id!r}: {reason}"
-        if queue.channel is Channel.CASE and queue.allow_reject:
+        if not traits(queue.channel).rejectable and queue.allow_reject:
             return (
                 ["queues", index, "channel"],
-                f"queue {queue.id!r}: a case assignment cannot be rejected; "
+                f"queue {queue.id!r}: a {queue.channel.value} assignment cannot be rejected; "
                 "set allow_reject = false",
             )
     queue_ids = {q.id for q in config.queues}
@@ -242,7 +243,7 @@ def _check_queue(
         if toast.kind is not NotificationKind.TOAST:
             return "toast_template", f'template {toast_template!r} is not kind = "toast"'
     fields = config.templates[template].fields
-    if channel is not Channel.CASE and any(f in _CASE_ONLY for f in fields):
+    if not traits(channel).has_case_record and any(f in _CASE_ONLY for f in fields):
         return "template", f"template {template!r} shows case fields on a {channel} queue"
     return None
 

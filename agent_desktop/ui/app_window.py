@@ -34,6 +34,7 @@ from agent_desktop.protocol.vocabulary import (
 )
 from agent_desktop.session.core import AgentCore
 from agent_desktop.session.state import AgentState, LinkStatus
+from agent_desktop.ui.about import add_help_menu
 from agent_desktop.ui.tasks import TaskOwner
 from agent_desktop.ui.theme import app_icon
 from agent_desktop.ui.widgets.alert_bar import AlertBar
@@ -186,6 +187,7 @@ class AppWindow(QMainWindow):
         work.addSeparator()
         for action in self.sessions.switch_actions:
             work.addAction(action)
+        self.about_action = add_help_menu(self, lambda: self.core.settings)
 
     def _wire(self) -> None:
         core, run = self.core, self.tasks.run

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import QApplication
 
 from agent_desktop.clock import Clock, SystemClock
 from agent_desktop.protocol.vocabulary import OfferId
-from agent_desktop.resources import icon_path
 from agent_desktop.session.core import AgentCore
 from agent_desktop.session.credentials import TokenStore
 from agent_desktop.session.settings import Settings
@@ -30,6 +29,7 @@ from agent_desktop.ui.login import LoginDialog
 from agent_desktop.ui.notify.chain import build_offer_notifier
 from agent_desktop.ui.notify.notifier import OfferNotifier
 from agent_desktop.ui.notify.path import PathReport
+from agent_desktop.ui.os_identity import notification_icon
 from agent_desktop.ui.settings_store import SettingsStore
 from agent_desktop.ui.sign_in_problem import sign_in_problem
 from agent_desktop.ui.sound import IncomingSound
@@ -82,7 +82,7 @@ class DesktopApp(QObject):
             self,
             tray=self.tray.tray,
             window=self.window,
-            app_icon=icon_path("app"),
+            app_icon=notification_icon(),
             on_path_reported=self._on_path_reported,
         )
         self.announcer = Announcer(self.core, self.notifier, self.tasks, self.window, sound=sound)

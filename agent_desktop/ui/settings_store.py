@@ -9,21 +9,17 @@ are used, and the user is told why.
 from __future__ import annotations
 
 import contextlib
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QStandardPaths
+from PySide6.QtCore import QByteArray
 
 from agent_desktop.session.settings import Settings, SettingsError
+from agent_desktop.ui import places
 
 
 def config_dir() -> Path:
-    override = os.environ.get("AGENT_DESKTOP_CONFIG_DIR")
-    if override:
-        return Path(override)
-    location = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppConfigLocation)
-    return Path(location or Path.home() / ".config" / "agent-desktop")
+    return places.config_dir()
 
 
 @dataclass(frozen=True)

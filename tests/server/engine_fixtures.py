@@ -192,11 +192,11 @@ class EngineHarness:
         kinds = ("work", "offer", "session", "agent", "alert", "timeline", "meta")
         stored = tuple(tuple(sorted(store.load(k))) for k in kinds)
         return (
-            repr(sorted(engine._work.items())),
-            repr(sorted(engine._offers.items())),
-            repr(sorted(engine._sessions.items())),
-            repr(sorted(engine._agents.items())),
-            repr(sorted(engine._alerts.items())),
+            repr(sorted(engine.works.items.items())),
+            repr(sorted(engine.offers.records.items())),
+            repr(sorted(engine.sessions.records.items())),
+            repr(sorted(engine.presences.agents.items())),
+            repr(sorted(engine.alerts.records.items())),
             stored,
             len(store.audit(0, 10**9)),
         )
@@ -225,7 +225,7 @@ class EngineHarness:
 
     def offer_id(self, name: str) -> OfferId:
         """The pending offer the agent holds (exactly one expected)."""
-        pending = self.engine._pending.get(UserId(name), set())
+        pending = self.engine.offers.pending.get(UserId(name), set())
         assert len(pending) == 1, pending
         return next(iter(pending))
 
@@ -233,7 +233,7 @@ class EngineHarness:
         return self.call(name, AcceptOffer(id=self.rid(), offer_id=offer_id or self.offer_id(name)))
 
     def presence(self, name: str) -> Presence:
-        return self.engine._agents[UserId(name)].presence.presence
+        return self.engine.presences.agents[UserId(name)].presence.presence
 
     def ok(self) -> None:
         assert self.engine.invariant_violations() == []

@@ -44,7 +44,7 @@ def _scenario(path: Path) -> tuple[EngineHarness, dict[str, object]]:
     h = harness(CONFIG, SqliteStore(path), login=["sam", "alice", "bob"])
     accepted = h.create(Channel.CHAT, customer_name="Ann")
     h.accept("alice")
-    session_id = h.engine._work[accepted.work_id].session_id
+    session_id = h.engine.works.items[accepted.work_id].session_id
     assert session_id is not None
     h.call("alice", SendMessage(id=h.rid(), session_id=session_id, text="hi", client_msg_id="c1"))
     h.call("sam", CustomerMessage(id=h.rid(), work_id=accepted.work_id, text="hello"))
@@ -53,7 +53,7 @@ def _scenario(path: Path) -> tuple[EngineHarness, dict[str, object]]:
     pending = h.create(Channel.CHAT, agent=UserId("alice"))
     closed = h.create(Channel.CHAT, agent=UserId("bob"))
     h.accept("bob")
-    closed_session = h.engine._work[closed.work_id].session_id
+    closed_session = h.engine.works.items[closed.work_id].session_id
     assert closed_session is not None
     h.call("bob", CloseSession(id=h.rid(), session_id=closed_session))
     h.call("bob", SetPresence(id=h.rid(), presence=Presence.AWAY))
@@ -76,7 +76,7 @@ def test_restart_after_kill_keeps_every_accepted_item(tmp_path: Path) -> None:
     h = _restart(old, path, after=5)
     assert h.engine.invariant_violations() == []
     assert h.engine.accounting() == before
-    work = h.engine._work
+    work = h.engine.works.items
     assert work[ids["accepted"]].item.state is WorkState.ASSIGNED  # type: ignore[index]
     assert ids["closed"] not in work  # a restart loads only open work; GetWork reads it back
     assert work[ids["waiting"]].item.state is WorkState.QUEUED  # type: ignore[index]
@@ -96,12 +96,12 @@ def test_restart_after_kill_keeps_every_accepted_item(tmp_path: Path) -> None:
         "alice",
         SendMessage(id=h.rid(), session_id=session_id, text="hi", client_msg_id="c1"),  # type: ignore[arg-type]
     )
-    assert len(h.engine._work[ids["accepted"]].transcript) == 2  # type: ignore[index]
+    assert len(h.engine.works.items[ids["accepted"]].transcript) == 2  # type: ignore[index]
     # bob comes back away, as he left it, with his call.
     h.connect("bob")
     assert h.presence("bob") is Presence.AWAY
-    [bob_session] = h.engine._open[UserId("bob")]
-    assert h.engine._sessions[bob_session].call is not None
+    [bob_session] = h.engine.sessions.open[UserId("bob")]
+    assert h.engine.sessions.records[bob_session].call is not None
     h.connect("sam")
     closed = h.call("sam", GetWork(id=h.rid(), work_id=ids["closed"]))  # type: ignore[arg-type]
     assert isinstance(closed, WorkInfo)
@@ -120,7 +120,7 @@ def test_ids_never_repeat_across_restarts(tmp_path: Path) -> None:
     assert item.case is not None
     assert item.case.case_number == "CAS-01001"
     h.connect("carol")
-    assert h.engine._pending[UserId("carol")] == {"O1005", "O1006"}
+    assert h.engine.offers.pending[UserId("carol")] == {"O1005", "O1006"}
 
 
 def test_grace_windows_apply_after_a_restart(tmp_path: Path) -> None:
@@ -129,10 +129,10 @@ def test_grace_windows_apply_after_a_restart(tmp_path: Path) -> None:
     h = _restart(old, path)
     h.connect("sam")
     h.tick(299)
-    assert h.engine._work[ids["accepted"]].item.state is WorkState.ASSIGNED  # type: ignore[index]
+    assert h.engine.works.items[ids["accepted"]].item.state is WorkState.ASSIGNED  # type: ignore[index]
     h.tick(1)
     # alice never came back: her session went back to the queue, nothing is lost.
-    assert h.engine._work[ids["accepted"]].item.state is WorkState.QUEUED  # type: ignore[index]
+    assert h.engine.works.items[ids["accepted"]].item.state is WorkState.QUEUED  # type: ignore[index]
     h.tick(10_000)
     h.connect("carol")
     assert h.engine.invariant_violations() == []
@@ -173,15 +173,15 @@ def test_an_offer_that_expired_while_the_server_was_down_is_held_for_its_agent(
     offer_id = old.offer_id("alice")
     h = _restart(old, path, after=150)  # expired at +120, while nobody could answer
     h.tick()
-    offer = h.engine._offers[offer_id]
+    offer = h.engine.offers.records[offer_id]
     assert (offer.state, offer.held) == (OfferState.PENDING, True)
-    assert h.engine._alerts_of(UserId("alice")) == []
+    assert h.engine.alerts.of(UserId("alice")) == []
     snapshot = h.connect("alice")
     [again] = snapshot.offers
     assert again.offer_id == offer_id
     assert again.expires_at == h.clock.now() + 120
     h.accept("alice", offer_id)
-    assert h.engine._work[item.work_id].item.state is WorkState.ASSIGNED
+    assert h.engine.works.items[item.work_id].item.state is WorkState.ASSIGNED
     h.ok()
 
 
@@ -192,13 +192,13 @@ def test_a_held_offer_is_rerouted_after_the_grace_across_a_restart(tmp_path: Pat
     offer_id = old.offer_id("alice")
     old.disconnect("alice")
     old.tick(120)
-    assert old.engine._offers[offer_id].held
+    assert old.engine.offers.records[offer_id].held
     h = _restart(old, path, after=10)
     h.connect("bob")
     h.tick(49)
-    assert h.engine._work[item.work_id].item.state is WorkState.OFFERED
+    assert h.engine.works.items[item.work_id].item.state is WorkState.OFFERED
     h.tick(1)  # expires_at (+120) + grace (60)
-    ended = h.engine._offers[offer_id]
+    ended = h.engine.offers.records[offer_id]
     assert (ended.state, ended.reason) == (OfferState.WITHDRAWN, Reason.DISCONNECT)
-    assert h.engine._offers[h.offer_id("bob")].work_id == item.work_id
+    assert h.engine.offers.records[h.offer_id("bob")].work_id == item.work_id
     h.ok()

@@ -89,7 +89,7 @@ def test_accept_opens_a_session_once() -> None:
     assert isinstance(h.accept("alice", offer_id), Ack)
     assert h.inbox == {}
     assert h.state() == before
-    assert len(h.engine._open[UserId("alice")]) == 1
+    assert len(h.engine.sessions.open[UserId("alice")]) == 1
     h.ok()
 
 
@@ -122,11 +122,11 @@ def test_missed_offer_is_rerouted_and_the_agent_goes_inactive() -> None:
     assert h.engine.next_deadline() == T0 + 120
     h.clear()
     h.tick(119.9)
-    assert h.engine._offers[offer_id].state is OfferState.PENDING
+    assert h.engine.offers.records[offer_id].state is OfferState.PENDING
     h.tick(0.1)
     [ended] = h.events("alice", OfferEnded)
     assert (ended.state, ended.reason) == (OfferState.MISSED, Reason.DISPLAY_TIMEOUT)
-    info = h.engine._agents[UserId("alice")].presence
+    info = h.engine.presences.agents[UserId("alice")].presence
     assert (info.presence, info.source, info.reason) == (
         Presence.INACTIVE,
         PresenceSource.SYSTEM,
@@ -137,9 +137,9 @@ def test_missed_offer_is_rerouted_and_the_agent_goes_inactive() -> None:
     assert alert.alert.kind is AlertKind.MISSED
     assert alert.alert.work_id == item.work_id
     # Rerouted to bob; alice gets nothing new while inactive.
-    assert h.engine._offers[h.offer_id("bob")].work_id == item.work_id
+    assert h.engine.offers.records[h.offer_id("bob")].work_id == item.work_id
     h.create(Channel.CHAT)
-    assert h.engine._pending[UserId("alice")] == set()
+    assert h.engine.offers.pending[UserId("alice")] == set()
     h.ok()
 
 
@@ -160,11 +160,11 @@ def test_setting_available_after_missing_resumes_work_and_clears_the_alert() -> 
     item = h.create(Channel.CHAT)
     h.tick(120)
     assert h.presence("alice") is Presence.INACTIVE
-    assert h.engine._work[item.work_id].item.state is WorkState.QUEUED
-    [alert] = h.engine._alerts_of(UserId("alice"))
+    assert h.engine.works.items[item.work_id].item.state is WorkState.QUEUED
+    [alert] = h.engine.alerts.of(UserId("alice"))
     h.call("alice", SetPresence(id=h.rid(), presence=Presence.AVAILABLE))
-    assert h.engine._alerts_of(UserId("alice")) == []
-    assert h.engine._work[item.work_id].item.state is WorkState.OFFERED
+    assert h.engine.alerts.of(UserId("alice")) == []
+    assert h.engine.works.items[item.work_id].item.state is WorkState.OFFERED
     assert alert.kind is AlertKind.MISSED
     h.ok()
 
@@ -177,7 +177,7 @@ def test_reject_reroutes_to_someone_else_and_sets_busy_dnd() -> None:
     assert isinstance(h.call("alice", RejectOffer(id=h.rid(), offer_id=offer_id)), Ack)
     [ended] = h.events("alice", OfferEnded)
     assert (ended.state, ended.reason) == (OfferState.REJECTED, Reason.DECLINED_BY_AGENT)
-    info = h.engine._agents[UserId("alice")].presence
+    info = h.engine.presences.agents[UserId("alice")].presence
     assert (info.presence, info.source, info.reason) == (
         Presence.BUSY_DND,
         PresenceSource.SYSTEM,
@@ -185,7 +185,7 @@ def test_reject_reroutes_to_someone_else_and_sets_busy_dnd() -> None:
     )
     [alert] = h.events("alice", AlertRaised)
     assert alert.alert.kind is AlertKind.REJECTED
-    assert h.engine._offers[h.offer_id("bob")].work_id == item.work_id
+    assert h.engine.offers.records[h.offer_id("bob")].work_id == item.work_id
     h.ok()
 
 
@@ -200,7 +200,7 @@ def test_reject_without_alerts_prefers_another_agent_even_if_idle_less() -> None
     item = h.create(Channel.CHAT)
     h.call("alice", RejectOffer(id=h.rid(), offer_id=h.offer_id("alice")))
     assert h.presence("alice") is Presence.AVAILABLE
-    assert h.engine._offers[h.offer_id("bob")].work_id == item.work_id
+    assert h.engine.offers.records[h.offer_id("bob")].work_id == item.work_id
     # Bob rejects too; with everyone having declined, it goes to the idle-longest again.
     h.call("bob", RejectOffer(id=h.rid(), offer_id=h.offer_id("bob")))
     assert h.offer_id("alice") or h.offer_id("bob")
@@ -214,7 +214,7 @@ def test_reject_comes_back_to_the_same_agent_only_when_nobody_else_is_eligible()
     h.call("alice", RejectOffer(id=h.rid(), offer_id=first))
     second = h.offer_id("alice")
     assert second != first
-    assert h.engine._offers[second].work_id == item.work_id
+    assert h.engine.offers.records[second].work_id == item.work_id
 
 
 def test_not_rejectable_offers_refuse_reject() -> None:
@@ -264,7 +264,7 @@ def test_case_offer_opens_item_and_is_assigned_at_timeout_without_penalty() -> N
     assert opened.toast is not None
     assert h.presence("alice") is not Presence.INACTIVE
     assert h.events("alice", AlertRaised) == []
-    assert h.engine._work[item.work_id].item.state is WorkState.ASSIGNED
+    assert h.engine.works.items[item.work_id].item.state is WorkState.ASSIGNED
     # A late accept of the assigned case is simply acknowledged.
     assert isinstance(h.accept("alice", added.offer.offer_id), Ack)
     h.ok()
@@ -280,7 +280,7 @@ def test_auto_accept_queue_opens_the_session_with_a_toast() -> None:
     assert opened.toast.reason is Reason.AUTO_ACCEPT
     assert opened.toast.title == "Work assigned to you"
     assert opened.toast.session_id == opened.session.session_id
-    assert h.engine._work[item.work_id].item.state is WorkState.ASSIGNED
+    assert h.engine.works.items[item.work_id].item.state is WorkState.ASSIGNED
     h.ok()
 
 
@@ -288,7 +288,7 @@ def _fill_sessions(h: EngineHarness, name: str, count: int) -> list[SessionId]:
     """Give `name` `count` open sessions through the auto-accept queue."""
     for _ in range(count):
         h.create(Channel.CHAT, queue_id="chat_vip", agent=UserId(name))
-    return sorted(h.engine._open[UserId(name)])
+    return sorted(h.engine.sessions.open[UserId(name)])
 
 
 def _zero_cost_config() -> object:
@@ -313,22 +313,22 @@ def test_accepting_an_eleventh_session_is_refused_and_rerouted() -> None:
     # bob hands alice a session directly: now she has 10 and a pending offer.
     h.connect("bob")
     h.create(Channel.CHAT, queue_id="chat_vip", agent=UserId("bob"))
-    bob_session = next(iter(h.engine._open[UserId("bob")]))
+    bob_session = next(iter(h.engine.sessions.open[UserId("bob")]))
     h.call("bob", Transfer(id=h.rid(), session_id=bob_session, to_agent=UserId("alice")))
-    assert len(h.engine._open[UserId("alice")]) == MAX_SESSIONS
+    assert len(h.engine.sessions.open[UserId("alice")]) == MAX_SESSIONS
     h.clear()
     reply = h.call("alice", AcceptOffer(id="acc", offer_id=offer_id))
     assert isinstance(reply, Error)
     assert reply.code is ErrorCode.SESSION_LIMIT
     assert reply.re == "acc"
-    assert len(h.engine._open[UserId("alice")]) == MAX_SESSIONS
+    assert len(h.engine.sessions.open[UserId("alice")]) == MAX_SESSIONS
     [alert] = h.events("alice", AlertRaised)
     assert alert.alert.kind is AlertKind.MAX_SESSIONS
-    info = h.engine._agents[UserId("alice")].presence
+    info = h.engine.presences.agents[UserId("alice")].presence
     assert (info.presence, info.reason) == (Presence.BUSY_DND, Reason.QUEUE_LIMIT_EXCEEDED)
-    assert h.engine._offers[offer_id].reason is Reason.QUEUE_LIMIT_EXCEEDED
+    assert h.engine.offers.records[offer_id].reason is Reason.QUEUE_LIMIT_EXCEEDED
     # Not lost: bob (after his transfer) gets it.
-    assert h.engine._offers[h.offer_id("bob")].work_id == item.work_id
+    assert h.engine.offers.records[h.offer_id("bob")].work_id == item.work_id
     h.ok()
 
 
@@ -337,15 +337,15 @@ def test_assignment_straight_to_an_agent_at_the_limit_is_refused_and_queued() ->
     _fill_sessions(h, "alice", MAX_SESSIONS)
     h.clear()
     item = h.create(Channel.CHAT, queue_id="chat_vip", agent=UserId("alice"))
-    assert len(h.engine._open[UserId("alice")]) == MAX_SESSIONS
-    assert h.engine._work[item.work_id].item.state is WorkState.QUEUED
+    assert len(h.engine.sessions.open[UserId("alice")]) == MAX_SESSIONS
+    assert h.engine.works.items[item.work_id].item.state is WorkState.QUEUED
     [alert] = h.events("alice", AlertRaised)
     assert alert.alert.kind is AlertKind.MAX_SESSIONS
     assert h.presence("alice") is Presence.BUSY_DND
     changes = h.events("alice", PresenceChanged)
     assert changes[-1].presence.reason is Reason.QUEUE_LIMIT_EXCEEDED
     h.connect("bob")
-    assert h.engine._work[item.work_id].item.state is WorkState.ASSIGNED
+    assert h.engine.works.items[item.work_id].item.state is WorkState.ASSIGNED
     h.ok()
 
 
@@ -355,7 +355,7 @@ def test_offer_to_a_named_agent_ignores_presence_but_not_connection() -> None:
     h.create(Channel.CHAT, agent=UserId("bob"))
     assert h.offer_id("bob")
     item = h.create(Channel.CHAT, agent=UserId("carol"))  # not connected: routed normally
-    assert h.engine._offers[h.offer_id("alice")].work_id == item.work_id
+    assert h.engine.offers.records[h.offer_id("alice")].work_id == item.work_id
 
 
 def test_wait_time_and_show_timeout_come_from_the_template() -> None:

@@ -171,7 +171,7 @@ class EngineMachine(RuleBasedStateMachine):
     @rule(index=picks, end=st.booleans())
     def customer(self, index: int, end: bool) -> None:
         # Also items that left memory: a closed one is read back from the store and refused.
-        work_id = self._pick(self._ever("W", self.engine._counters.work), index)
+        work_id = self._pick(self._ever("W", self.engine.ledger.counters.work), index)
         if work_id is None:
             return
         if end:
@@ -192,13 +192,13 @@ class EngineMachine(RuleBasedStateMachine):
     @rule(owner=st.integers(0, 4), name=everyone, index=picks, accept=st.integers(0, 3))
     def answer_offer(self, owner: int, name: str, index: int, accept: int) -> None:
         """Mostly the offer's own agent answers a pending offer; sometimes anyone, any offer."""
-        pending = [o for o, r in self.engine._offers.items() if r.state.value == "pending"]
-        anything = self._ever("O", self.engine._counters.offer)
+        pending = [o for o, r in self.engine.offers.records.items() if r.state.value == "pending"]
+        anything = self._ever("O", self.engine.ledger.counters.offer)
         offer_id = self._pick(pending if owner else anything, index)
         if offer_id is None:
             return
         if owner:
-            name = self.engine._offers[offer_id].agent
+            name = self.engine.offers.records[offer_id].agent
         if accept:
             self._send(name, AcceptOffer(id="ao", offer_id=offer_id))
         else:
@@ -212,11 +212,11 @@ class EngineMachine(RuleBasedStateMachine):
         to=st.sampled_from(["chat", "voice", "free", "alice", "bob", "carol", "zed"]),
     )
     def work_a_session(self, owner: int, name: str, index: int, action: int, to: str) -> None:
-        session_id = self._pick(list(self.engine._sessions), index)
+        session_id = self._pick(list(self.engine.sessions.records), index)
         if session_id is None:
             return
         if owner:
-            name = self.engine._sessions[session_id].agent
+            name = self.engine.sessions.records[session_id].agent
         request: Request
         if action <= 2:
             request = SendMessage(
@@ -235,7 +235,7 @@ class EngineMachine(RuleBasedStateMachine):
 
     @rule(name=agents, index=picks)
     def dismiss_alert(self, name: str, index: int) -> None:
-        alert_id = self._pick(self._ever("A", self.engine._counters.alert), index)
+        alert_id = self._pick(self._ever("A", self.engine.ledger.counters.alert), index)
         if alert_id is not None:
             self._send(name, DismissAlert(id="da", alert_id=alert_id))
 
@@ -249,8 +249,8 @@ class EngineMachine(RuleBasedStateMachine):
     def nothing_lost(self) -> None:
         """Every item ever created is counted once, also after closed ones left memory."""
         counts = self.engine.accounting()
-        assert sum(counts.values()) == self.engine._counters.work - 1000
-        in_memory = Counter(w.item.state.value for w in self.engine._work.values())
+        assert sum(counts.values()) == self.engine.ledger.counters.work - 1000
+        in_memory = Counter(w.item.state.value for w in self.engine.works.items.values())
         for state, count in counts.items():
             if state == "closed":
                 assert in_memory[state] <= count
@@ -318,8 +318,8 @@ def test_long_random_walks_keep_the_invariants(seed: int) -> None:
         machine.holds()
         machine.nothing_lost()
     # The walk did real work, not only refusals.
-    assert machine.engine._counters.session > 1010
+    assert machine.engine.ledger.counters.session > 1010
     # ...and closed items left memory along the way (or at restarts) while still counted.
-    created = machine.engine._counters.work - 1000
+    created = machine.engine.ledger.counters.work - 1000
     assert machine.engine.accounting()["closed"] > 0
-    assert len(machine.engine._work) < created
+    assert len(machine.engine.works.items) < created

@@ -30,7 +30,7 @@ from agent_desktop.protocol.vocabulary import (
     WorkState,
 )
 from agent_desktop.server.config import Timings
-from agent_desktop.server.records import (
+from agent_desktop.server.routing.records import (
     KIND_ALERT,
     KIND_ALERT_CLEARED,
     KIND_MESSAGE,
@@ -69,7 +69,7 @@ def _day(h: EngineHarness) -> Day:
     first = h.create(Channel.CHAT, agent=UserId("alice"), customer_name="Ann")
     accepted_offer = h.offer_id("alice")
     h.accept("alice")
-    session = h.engine._work[first.work_id].session_id
+    session = h.engine.works.items[first.work_id].session_id
     assert session is not None
     h.call("alice", SendMessage(id=h.rid(), session_id=session, text="hi", client_msg_id="c1"))
     h.call("sam", CustomerMessage(id=h.rid(), work_id=first.work_id, text="hello"))
@@ -77,10 +77,10 @@ def _day(h: EngineHarness) -> Day:
     second = h.create(Channel.CHAT, agent=UserId("bob"), customer_name="Ben")
     rejected_offer = h.offer_id("bob")
     h.call("bob", RejectOffer(id=h.rid(), offer_id=rejected_offer))
-    [alert] = h.engine._agent_alerts[UserId("bob")]
+    [alert] = h.engine.alerts.shown[UserId("bob")]
     h.call("bob", SetPresence(id=h.rid(), presence=Presence.AVAILABLE))  # clears the alert
     h.accept("alice")
-    session = h.engine._work[second.work_id].session_id
+    session = h.engine.works.items[second.work_id].session_id
     assert session is not None
     h.call("alice", SendMessage(id=h.rid(), session_id=session, text="on it", client_msg_id="c2"))
     h.call("sam", CustomerMessage(id=h.rid(), work_id=second.work_id, text="still here"))
@@ -96,7 +96,7 @@ def _get_work(h: EngineHarness, work_id: WorkId) -> WorkInfo:
 
 def _in_memory(h: EngineHarness) -> tuple[set[str], set[str], set[str]]:
     engine = h.engine
-    return set(engine._work), set(engine._offers), set(engine._alerts)
+    return set(engine.works.items), set(engine.offers.records), set(engine.alerts.records)
 
 
 def test_finished_things_leave_memory_after_the_retention_and_still_answer(
@@ -109,7 +109,7 @@ def test_finished_things_leave_memory_after_the_retention_and_still_answer(
     assert closed_info.work.state is WorkState.CLOSED
     accounting = h.engine.accounting()
     assert accounting == {"queued": 0, "offered": 0, "assigned": 1, "closed": 1}
-    open_offer = h.engine._work[day.open].offer_id
+    open_offer = h.engine.works.items[day.open].offer_id
     assert open_offer is None  # accepted: nothing pending is left
 
     h.tick(RETENTION - 1)
@@ -147,19 +147,19 @@ def test_each_finished_thing_leaves_on_its_own_clock() -> None:
     h = harness(CONFIG, login=["sam", "alice"])
     first = h.create(Channel.CHAT, agent=UserId("alice"))
     h.accept("alice")
-    session = h.engine._work[first.work_id].session_id
+    session = h.engine.works.items[first.work_id].session_id
     assert session is not None
     h.call("alice", CloseSession(id=h.rid(), session_id=session))
     h.tick(RETENTION / 2)
     second = h.create(Channel.CHAT, agent=UserId("alice"))
     h.accept("alice")
-    session = h.engine._work[second.work_id].session_id
+    session = h.engine.works.items[second.work_id].session_id
     assert session is not None
     h.call("alice", CloseSession(id=h.rid(), session_id=session))
     h.tick(RETENTION / 2)
-    assert set(h.engine._work) == {second.work_id}
+    assert set(h.engine.works.items) == {second.work_id}
     h.tick(RETENTION / 2)
-    assert set(h.engine._work) == set()
+    assert set(h.engine.works.items) == set()
     assert h.engine.accounting()["closed"] == 2
     h.ok()
 
@@ -187,7 +187,7 @@ def test_a_message_is_on_disk_when_it_is_acknowledged(tmp_path: Path) -> None:
     old = harness(CONFIG, SqliteStore(path), login=["sam", "alice"])
     item = old.create(Channel.CHAT, agent=UserId("alice"))
     old.accept("alice")
-    session = old.engine._work[item.work_id].session_id
+    session = old.engine.works.items[item.work_id].session_id
     assert session is not None
     for n in range(3):
         request = SendMessage(id=old.rid(), session_id=session, text=f"m{n}", client_msg_id=f"c{n}")
@@ -210,7 +210,7 @@ def test_a_message_is_on_disk_when_it_is_acknowledged(tmp_path: Path) -> None:
     h = harness(CONFIG, SqliteStore(path), clock=ManualClock(old.clock.now()), login=["alice"])
     resend = SendMessage(id=h.rid(), session_id=session, text="m2", client_msg_id="c2")
     assert isinstance(h.call("alice", resend), Ack)
-    assert [m.text for m in h.engine._work[item.work_id].transcript] == ["m0", "m1", "m2"]
+    assert [m.text for m in h.engine.works.items[item.work_id].transcript] == ["m0", "m1", "m2"]
     h.ok()
 
 
@@ -266,7 +266,7 @@ def test_a_file_from_the_previous_version_is_moved_to_the_new_records(tmp_path: 
         assert _get_work(h, day.open).transcript == open_info.transcript
         session = open_info.session_id
         assert session is not None
-        assert h.engine._sessions[session].client_msg_ids == ["c2"]
+        assert h.engine.sessions.records[session].client_msg_ids == ["c2"]
         resend = SendMessage(id=h.rid(), session_id=session, text="on it", client_msg_id="c2")
         assert isinstance(h.call("alice", resend), Ack)
         assert _get_work(h, day.open).transcript == open_info.transcript  # stored once

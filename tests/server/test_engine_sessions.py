@@ -44,7 +44,7 @@ from tests.server.engine_fixtures import EngineHarness, harness, make_config
 def _session(h: EngineHarness, name: str, channel: Channel = Channel.CHAT) -> SessionId:
     item = h.create(channel, agent=UserId(name))
     h.accept(name)
-    session_id = h.engine._work[item.work_id].session_id
+    session_id = h.engine.works.items[item.work_id].session_id
     assert session_id is not None
     return session_id
 
@@ -69,8 +69,8 @@ def test_send_message_is_stored_once_and_delivered() -> None:
     assert isinstance(h.call("alice", retry), Ack)
     assert h.inbox == {}
     assert h.state() == before
-    work_id = h.engine._sessions[session_id].work_id
-    assert [m.text for m in h.engine._work[work_id].transcript] == ["Hello"]
+    work_id = h.engine.sessions.records[session_id].work_id
+    assert [m.text for m in h.engine.works.items[work_id].transcript] == ["Hello"]
 
 
 def test_customer_messages_wait_in_the_offer_and_flow_into_the_session() -> None:
@@ -102,7 +102,7 @@ def test_customer_end_withdraws_a_pending_offer() -> None:
         OfferState.WITHDRAWN,
         Reason.CUSTOMER_LEFT,
     )
-    assert h.engine._work[item.work_id].item.state is WorkState.CLOSED
+    assert h.engine.works.items[item.work_id].item.state is WorkState.CLOSED
     code = h.refused("sam", CustomerEnd(id="e", work_id=item.work_id))
     assert code is ErrorCode.WORK_CLOSED
     code = h.refused("sam", CustomerMessage(id="e", work_id=item.work_id, text="late"))
@@ -116,21 +116,21 @@ def test_customer_end_closes_a_queued_item() -> None:
     h.call("sam", CustomerEnd(id=h.rid(), work_id=item.work_id))
     assert h.engine.accounting() == {"queued": 0, "offered": 0, "assigned": 0, "closed": 1}
     h.connect("alice")
-    assert h.engine._pending.get(UserId("alice"), set()) == set()
+    assert h.engine.offers.pending.get(UserId("alice"), set()) == set()
     h.ok()
 
 
 def test_customer_end_marks_an_open_session_and_the_agent_closes_it() -> None:
     h = harness(login=["sam", "alice"])
     session_id = _session(h, "alice")
-    work_id = h.engine._sessions[session_id].work_id
+    work_id = h.engine.sessions.records[session_id].work_id
     h.clear()
     h.call("sam", CustomerEnd(id=h.rid(), work_id=work_id))
     [updated] = h.events("alice", SessionUpdated)
     assert updated.customer_left
     [added] = h.events("alice", MessageAdded)
     assert added.message.sender is Sender.SYSTEM
-    assert h.engine._work[work_id].item.state is WorkState.ASSIGNED
+    assert h.engine.works.items[work_id].item.state is WorkState.ASSIGNED
     assert isinstance(h.call("sam", CustomerEnd(id=h.rid(), work_id=work_id)), Ack)
     code = h.refused("sam", CustomerMessage(id="x", work_id=work_id, text="?"))
     assert code is ErrorCode.WORK_CLOSED
@@ -138,14 +138,14 @@ def test_customer_end_marks_an_open_session_and_the_agent_closes_it() -> None:
     h.call("alice", CloseSession(id=h.rid(), session_id=session_id))
     [closed] = h.events("alice", SessionClosed)
     assert closed.reason is Reason.CLOSED_BY_AGENT
-    assert h.engine._work[work_id].item.state is WorkState.CLOSED
+    assert h.engine.works.items[work_id].item.state is WorkState.CLOSED
     h.ok()
 
 
 def test_voice_call_controls_follow_the_transition_table() -> None:
     h = harness(login=["sam", "alice"])
     session_id = _session(h, "alice", Channel.VOICE)
-    assert h.engine._sessions[session_id].call == Call(state=CallState.CONNECTED)
+    assert h.engine.sessions.records[session_id].call == Call(state=CallState.CONNECTED)
     steps = [
         (CallAction.MUTE, Call(state=CallState.CONNECTED, muted=True)),
         (CallAction.HOLD, Call(state=CallState.ON_HOLD, muted=True)),
@@ -184,7 +184,7 @@ def test_call_control_on_a_chat_is_the_wrong_channel() -> None:
 def test_transfer_to_a_queue_assigns_to_the_idle_longest_other_agent() -> None:
     h = harness(login=["sam", "alice", "bob"])
     session_id = _session(h, "alice")
-    work_id = h.engine._sessions[session_id].work_id
+    work_id = h.engine.sessions.records[session_id].work_id
     h.call("alice", SendMessage(id=h.rid(), session_id=session_id, text="Hi", client_msg_id="1"))
     h.clear()
     reply = h.call("alice", Transfer(id=h.rid(), session_id=session_id, to_queue=QueueId("chat")))
@@ -221,12 +221,12 @@ def test_escalation_to_an_agent_opens_with_a_toast_and_keeps_the_call() -> None:
 def test_transfer_waits_in_the_queue_and_is_assigned_later() -> None:
     h = harness(login=["sam", "alice"])
     session_id = _session(h, "alice")
-    work_id = h.engine._sessions[session_id].work_id
+    work_id = h.engine.sessions.records[session_id].work_id
     h.call("alice", SetPresence(id=h.rid(), presence=Presence.AWAY))
     h.call("alice", Transfer(id=h.rid(), session_id=session_id, to_queue=QueueId("chat")))
-    assert h.engine._work[work_id].item.state is WorkState.QUEUED
+    assert h.engine.works.items[work_id].item.state is WorkState.QUEUED
     h.connect("bob")
-    assert h.engine._work[work_id].item.state is WorkState.ASSIGNED
+    assert h.engine.works.items[work_id].item.state is WorkState.ASSIGNED
     [opened] = h.events("bob", SessionOpened)
     assert opened.toast is not None
     info = h.call("sam", GetWork(id=h.rid(), work_id=work_id))
@@ -244,7 +244,7 @@ def test_supervisor_may_transfer_and_close_any_session() -> None:
     first = _session(h, "alice")
     second = _session(h, "alice")
     h.call("sam", Transfer(id=h.rid(), session_id=first, to_agent=UserId("bob")))
-    assert first not in h.engine._sessions
+    assert first not in h.engine.sessions.records
     h.clear()
     h.call("sam", CloseSession(id=h.rid(), session_id=second))
     [closed] = h.events("alice", SessionClosed)
@@ -295,27 +295,30 @@ def test_session_refusals() -> None:
 def test_transfer_to_a_full_agent_waits_in_the_queue() -> None:
     h = harness(make_config(capacity=10), login=["sam", "alice", "bob"])
     session_id = _session(h, "alice")
-    work_id = h.engine._sessions[session_id].work_id
+    work_id = h.engine.sessions.records[session_id].work_id
     _session(h, "bob")  # bob is full (capacity 10)
     h.call("alice", SetPresence(id=h.rid(), presence=Presence.AWAY))
     h.call("alice", Transfer(id=h.rid(), session_id=session_id, to_agent=UserId("bob")))
-    assert h.engine._work[work_id].item.state is WorkState.QUEUED
+    assert h.engine.works.items[work_id].item.state is WorkState.QUEUED
     info = h.call("sam", GetWork(id=h.rid(), work_id=work_id))
     assert isinstance(info, WorkInfo)
     assert ("queued", "bob") in [(e.event, e.agent) for e in info.history]
     h.connect("carol")
-    assert h.engine._work[work_id].item.state is WorkState.ASSIGNED
-    assert h.engine._sessions[h.engine._work[work_id].session_id or SessionId("")].agent == "carol"
+    assert h.engine.works.items[work_id].item.state is WorkState.ASSIGNED
+    assert (
+        h.engine.sessions.records[h.engine.works.items[work_id].session_id or SessionId("")].agent
+        == "carol"
+    )
     h.ok()
 
 
 def test_transfer_to_a_disconnected_agent_waits_in_the_queue() -> None:
     h = harness(login=["sam", "alice"])
     session_id = _session(h, "alice")
-    work_id = h.engine._sessions[session_id].work_id
+    work_id = h.engine.sessions.records[session_id].work_id
     h.call("alice", SetPresence(id=h.rid(), presence=Presence.AWAY))
     h.call("alice", Escalate(id=h.rid(), session_id=session_id, to_agent=UserId("carol")))
-    assert h.engine._work[work_id].item.state is WorkState.QUEUED
+    assert h.engine.works.items[work_id].item.state is WorkState.QUEUED
     h.connect("carol")
     [opened] = h.events("carol", SessionOpened)
     assert opened.session.work.work_id == work_id

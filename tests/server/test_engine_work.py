@@ -43,8 +43,8 @@ from agent_desktop.protocol.vocabulary import (
 )
 from agent_desktop.server.config import TemplateField as Field
 from agent_desktop.server.engine import ConnId, Principal
-from agent_desktop.server.engine_render import field_value, normalise_phone, render_fields
-from agent_desktop.server.engine_state import TIMELINE_KEEP
+from agent_desktop.server.routing.presence import TIMELINE_KEEP
+from agent_desktop.server.routing.render import field_value, normalise_phone, render_fields
 from tests.server.engine_fixtures import harness, make_config
 
 T0 = 1_800_000_000.0
@@ -187,7 +187,7 @@ def test_dismiss_alert() -> None:
     h = harness(login=["sam", "alice", "bob"])
     h.create(Channel.CHAT)
     h.tick(120)
-    [alert] = h.engine._alerts_of(UserId("alice"))
+    [alert] = h.engine.alerts.of(UserId("alice"))
     assert h.refused("bob", DismissAlert(id="d", alert_id=alert.alert_id)) is ErrorCode.FORBIDDEN
     code = h.refused("alice", DismissAlert(id="d", alert_id=AlertId("A1")))
     assert code is ErrorCode.UNKNOWN_ALERT
@@ -267,9 +267,9 @@ def test_a_supervisor_may_dismiss_an_agents_alert() -> None:
     h = harness(login=["sam", "alice"])
     h.create(Channel.CHAT)
     h.tick(120)
-    [alert] = h.engine._alerts_of(UserId("alice"))
+    [alert] = h.engine.alerts.of(UserId("alice"))
     assert isinstance(h.call("sam", DismissAlert(id=h.rid(), alert_id=alert.alert_id)), Ack)
-    assert h.engine._alerts_of(UserId("alice")) == []
+    assert h.engine.alerts.of(UserId("alice")) == []
     assert [e.alert_id for e in h.events("alice", AlertCleared)] == [alert.alert_id]
 
 
@@ -292,9 +292,9 @@ def test_dismissing_an_alert_already_resolved_is_acknowledged_once() -> None:
     h = harness(login=["sam", "alice", "bob"])
     h.create(Channel.CHAT)
     h.tick(120)
-    [alert] = h.engine._alerts_of(UserId("alice"))
+    [alert] = h.engine.alerts.of(UserId("alice"))
     h.call("alice", SetPresence(id=h.rid(), presence=Presence.AVAILABLE))
-    assert h.engine._alerts_of(UserId("alice")) == []
+    assert h.engine.alerts.of(UserId("alice")) == []
     h.clear()
     before = h.state()
     assert isinstance(h.call("alice", DismissAlert(id=h.rid(), alert_id=alert.alert_id)), Ack)

@@ -29,7 +29,7 @@ from agent_desktop.protocol.vocabulary import (
     WorkState,
 )
 from agent_desktop.server.config import Timings
-from agent_desktop.server.presence import capacity_presence, follows_capacity
+from agent_desktop.server.routing.presence_table import capacity_presence, follows_capacity
 from tests.server.engine_fixtures import harness, make_config, queue, user
 
 T0 = 1_800_000_000.0
@@ -40,7 +40,9 @@ def test_capacity_presence_rule() -> None:
     assert capacity_presence(0, 100, 0) is Presence.AVAILABLE
     assert capacity_presence(10, 100, 1) is Presence.BUSY
     assert capacity_presence(100, 100, 10) is Presence.BUSY_DND
-    assert capacity_presence(0, 100, 10) is Presence.BUSY_DND  # session limit is full too
+    # Rule 7 is not capacity: at 10 sessions with capacity left the agent stays busy until
+    # work comes in for them (then the max-sessions alert sets busy_dnd).
+    assert capacity_presence(0, 100, 10) is Presence.BUSY
     assert follows_capacity(Presence.AVAILABLE, False)
     assert follows_capacity(Presence.BUSY, False)
     assert follows_capacity(Presence.BUSY_DND, True)
@@ -65,13 +67,13 @@ def test_presence_follows_capacity_free_partly_full() -> None:
     h = harness(make_config(capacity=20), login=["sam", "alice"])
     h.create(Channel.CHAT)
     h.accept("alice")
-    info = h.engine._agents[UserId("alice")].presence
+    info = h.engine.presences.agents[UserId("alice")].presence
     assert (info.presence, info.reason) == (Presence.BUSY, Reason.CAPACITY)
     h.create(Channel.CHAT)
     h.accept("alice")
     assert h.presence("alice") is Presence.BUSY_DND
-    assert h.engine._agents[UserId("alice")].auto_dnd
-    for session_id in sorted(h.engine._open[UserId("alice")]):
+    assert h.engine.presences.agents[UserId("alice")].auto_dnd
+    for session_id in sorted(h.engine.sessions.open[UserId("alice")]):
         h.call("alice", CloseSession(id=h.rid(), session_id=session_id))
     assert h.presence("alice") is Presence.AVAILABLE
     reasons = [c.presence.reason for c in h.events("alice", PresenceChanged)]
@@ -85,7 +87,7 @@ def test_presence_the_agent_chose_stays_while_load_changes() -> None:
     h.create(Channel.CHAT)
     h.accept("alice")
     h.call("alice", SetPresence(id=h.rid(), presence=Presence.BUSY_DND))
-    session_id = next(iter(h.engine._open[UserId("alice")]))
+    session_id = next(iter(h.engine.sessions.open[UserId("alice")]))
     h.call("alice", CloseSession(id=h.rid(), session_id=session_id))
     assert h.presence("alice") is Presence.BUSY_DND
     h.call("alice", SetPresence(id=h.rid(), presence=Presence.AWAY))
@@ -129,14 +131,14 @@ def test_supervisor_resets_presence_and_clears_alerts() -> None:
     h.clear()
     reply = h.call("sam", ResetPresence(id=h.rid(), agent=UserId("alice")))
     assert isinstance(reply, Ack)
-    info = h.engine._agents[UserId("alice")].presence
+    info = h.engine.presences.agents[UserId("alice")].presence
     assert (info.presence, info.source, info.reason, info.previous) == (
         Presence.AVAILABLE,
         PresenceSource.SUPERVISOR,
         Reason.SUPERVISOR,
         Presence.INACTIVE,
     )
-    assert h.engine._alerts_of(UserId("alice")) == []
+    assert h.engine.alerts.of(UserId("alice")) == []
     assert h.offer_id("alice")  # work flows again
     timeline = h.call("sam", GetPresenceTimeline(id=h.rid(), agent=UserId("alice")))
     assert isinstance(timeline, PresenceTimeline)
@@ -172,7 +174,7 @@ def test_vanished_agent_goes_offline_at_once_and_gets_no_work() -> None:
     h = harness(make_config(timings=FAST), login=["sam", "alice", "bob"])
     h.call("alice", SetPresence(id=h.rid(), presence=Presence.BUSY))
     h.disconnect("alice")
-    info = h.engine._agents[UserId("alice")].presence
+    info = h.engine.presences.agents[UserId("alice")].presence
     assert (info.presence, info.source, info.reason) == (
         Presence.OFFLINE,
         PresenceSource.SYSTEM,
@@ -218,21 +220,21 @@ def test_offer_of_a_vanished_agent_is_held_not_missed_then_rerouted_after_grace(
     offer_id = h.offer_id("alice")
     h.disconnect("alice")
     h.tick(120)
-    offer = h.engine._offers[offer_id]
+    offer = h.engine.offers.records[offer_id]
     assert offer.state is OfferState.PENDING
     assert offer.held
-    assert h.engine._agents[UserId("alice")].presence.presence is Presence.OFFLINE
-    assert h.engine._alerts_of(UserId("alice")) == []
+    assert h.engine.presences.agents[UserId("alice")].presence.presence is Presence.OFFLINE
+    assert h.engine.alerts.of(UserId("alice")) == []
     assert h.engine.next_deadline() == T0 + 120 + 60
     h.connect("bob")
-    assert h.engine._work[item.work_id].item.state is WorkState.OFFERED  # still alice's
+    assert h.engine.works.items[item.work_id].item.state is WorkState.OFFERED  # still alice's
     h.tick(60)
-    ended = h.engine._offers[offer_id]
+    ended = h.engine.offers.records[offer_id]
     assert (ended.state, ended.reason) == (OfferState.WITHDRAWN, Reason.DISCONNECT)
     h.connect("alice")
     code = h.refused("alice", AcceptOffer(id="late", offer_id=offer_id))
     assert code is ErrorCode.OFFER_EXPIRED
-    assert h.engine._offers[h.offer_id("bob")].work_id == item.work_id
+    assert h.engine.offers.records[h.offer_id("bob")].work_id == item.work_id
     h.ok()
 
 
@@ -268,7 +270,7 @@ def test_case_offer_of_a_vanished_agent_is_still_assigned_at_timeout() -> None:
     item = h.create(Channel.CASE, subject="Leak")
     h.disconnect("alice")
     h.tick(120)
-    assert h.engine._work[item.work_id].item.state is WorkState.ASSIGNED
+    assert h.engine.works.items[item.work_id].item.state is WorkState.ASSIGNED
     snapshot = h.connect("alice")
     assert [s.work.work_id for s in snapshot.sessions] == [item.work_id]
     assert snapshot.sessions[0].opened_reason is Reason.ASSIGNED_AT_TIMEOUT
@@ -287,11 +289,11 @@ def test_sessions_stay_for_a_returning_agent_and_are_reclaimed_after_the_window(
     assert snapshot.sessions[0].transcript == []
     h.disconnect("alice")
     h.tick(299)
-    assert h.engine._work[kept.work_id].item.state is WorkState.ASSIGNED
+    assert h.engine.works.items[kept.work_id].item.state is WorkState.ASSIGNED
     h.tick(1)
-    assert h.engine._open.get(UserId("alice"), set()) == set()
-    assert h.engine._work[kept.work_id].item.state is WorkState.QUEUED
-    assert h.engine._work[lost.work_id].item.state is WorkState.QUEUED
+    assert h.engine.sessions.open.get(UserId("alice"), set()) == set()
+    assert h.engine.works.items[kept.work_id].item.state is WorkState.QUEUED
+    assert h.engine.works.items[lost.work_id].item.state is WorkState.QUEUED
     h.connect("bob")
     assert h.engine.accounting()["offered"] == 2
     h.ok()
@@ -305,16 +307,16 @@ def test_goodbye_reroutes_offers_at_once_and_keeps_sessions() -> None:
     item = h.create(Channel.CHAT, agent=UserId("alice"))
     offer_id = h.offer_id("alice")
     h.disconnect("alice", goodbye=True)
-    info = h.engine._agents[UserId("alice")].presence
+    info = h.engine.presences.agents[UserId("alice")].presence
     assert (info.presence, info.source, info.reason) == (
         Presence.OFFLINE,
         PresenceSource.AGENT,
         Reason.LOGOUT,
     )
-    offer = h.engine._offers[offer_id]
+    offer = h.engine.offers.records[offer_id]
     assert (offer.state, offer.reason) == (OfferState.WITHDRAWN, Reason.LOGOUT)
-    assert h.engine._offers[h.offer_id("bob")].work_id == item.work_id
-    assert len(h.engine._open[UserId("alice")]) == 1
+    assert h.engine.offers.records[h.offer_id("bob")].work_id == item.work_id
+    assert len(h.engine.sessions.open[UserId("alice")]) == 1
     snapshot = h.connect("alice")
     # A fresh login (available), at once busy because a session is still open.
     assert (snapshot.presence.presence, snapshot.presence.reason) == (
@@ -350,11 +352,11 @@ def test_reclaim_closes_sessions_with_disconnect_reason() -> None:
     h = harness(make_config(timings=FAST), login=["sam", "alice"])
     h.create(Channel.CHAT)
     h.accept("alice")
-    session_id = next(iter(h.engine._open[UserId("alice")]))
+    session_id = next(iter(h.engine.sessions.open[UserId("alice")]))
     h.connect("alice")  # a second connection that stays
     h.disconnect("alice")
     h.tick(1000)
-    assert session_id in h.engine._sessions
+    assert session_id in h.engine.sessions.records
     assert h.events("alice", SessionClosed) == []
 
 
@@ -365,7 +367,7 @@ def test_reclaimed_session_whose_customer_left_is_closed_not_requeued() -> None:
     h.call("sam", CustomerEnd(id=h.rid(), work_id=item.work_id))
     h.disconnect("alice")
     h.tick(300)
-    assert h.engine._work[item.work_id].item.state is WorkState.CLOSED
+    assert h.engine.works.items[item.work_id].item.state is WorkState.CLOSED
     h.ok()
 
 
@@ -383,10 +385,10 @@ def test_case_at_timeout_for_a_vanished_agent_at_the_limit_is_rerouted_and_prese
         h.create(Channel.CHAT, queue_id="chat_vip", agent=UserId("alice"))
     case = h.create(Channel.CASE)
     h.create(Channel.CHAT, queue_id="chat_vip", agent=UserId("alice"))  # the 10th session
-    assert len(h.engine._open[UserId("alice")]) == MAX_SESSIONS
+    assert len(h.engine.sessions.open[UserId("alice")]) == MAX_SESSIONS
     h.disconnect("alice")
     h.tick(120)
     assert h.presence("alice") is Presence.OFFLINE
-    assert h.engine._work[case.work_id].item.state is WorkState.QUEUED
-    assert [a.kind for a in h.engine._alerts_of(UserId("alice"))] == [AlertKind.MAX_SESSIONS]
+    assert h.engine.works.items[case.work_id].item.state is WorkState.QUEUED
+    assert [a.kind for a in h.engine.alerts.of(UserId("alice"))] == [AlertKind.MAX_SESSIONS]
     h.ok()

@@ -104,7 +104,7 @@ def record_presence(desktop: DesktopApp) -> list[Painted]:
 
 
 def alice_connections(server: RunningServer) -> set[ConnId]:
-    return set(server.engine._user_conns.get(ALICE, set()))
+    return set(server.engine.connections.by_user.get(ALICE, set()))
 
 
 async def available(desktop: DesktopApp) -> None:

@@ -14,8 +14,9 @@ from agent_desktop.ui.notify.notice import NoticeResponder
 from agent_desktop.ui.notify.notifier import OfferNotifier
 from agent_desktop.ui.notify.path import PathReport
 from agent_desktop.ui.notify.tray import TrayBalloonAdapter
+from agent_desktop.ui.os_identity import name_toasts, notifier_app_name
 
-APP_NAME = "Agent Desktop"
+APP_NAME = notifier_app_name()
 
 
 def build_offer_notifier(
@@ -33,6 +34,7 @@ def build_offer_notifier(
         desktop_notifier = DesktopNotifier(
             app_name=APP_NAME, app_icon=Icon(path=app_icon) if app_icon else None
         )
+        name_toasts(app_icon)
     return OfferNotifier(
         [
             NativeNoticeAdapter(desktop_notifier, responder),

@@ -18,11 +18,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from agent_desktop.protocol.channel import CHANNEL_TRAITS, traits
 from agent_desktop.protocol.model import CaseRecord, Customer, Session, WorkItem
 from agent_desktop.protocol.vocabulary import (
     CallAction,
     CallState,
-    Channel,
     QueueId,
     SessionId,
     UserId,
@@ -33,7 +33,7 @@ from agent_desktop.ui.widgets.transcript import Transcript
 from agent_desktop.ui.widgets.transfer_dialog import AgentChoice, TransferDialog
 from agent_desktop.ui.widgets.wording import CALL_STATE_LABELS, CHANNEL_LABELS
 
-TEXT_CHANNELS = (Channel.CHAT, Channel.SMS)
+TEXT_CHANNELS = tuple(c for c, t in CHANNEL_TRAITS.items() if t.has_transcript)
 
 
 def _muted(text: str = "") -> QLabel:
@@ -273,11 +273,11 @@ class SessionView(QWidget):
         self.call_panel: CallPanel | None = None
         self.case_panel: CaseRecordPanel | None = None
         self.reply_box: ReplyBox | None = None
-        if self.channel is Channel.VOICE:
+        if traits(self.channel).has_call_controls:
             self.call_panel = CallPanel(self)
             self.call_panel.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
             layout.addWidget(self.call_panel)
-        if self.channel is Channel.CASE:
+        if traits(self.channel).has_case_record:
             self.case_panel = CaseRecordPanel()
             self.case_panel.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
             layout.addWidget(self.case_panel)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from agent_desktop.protocol.vocabulary import Channel
 from agent_desktop.session.policy import NotificationMode
 from agent_desktop.session.settings import Settings, SettingsError
+from agent_desktop.ui.autostart import autostart_checkbox
 from agent_desktop.ui.widgets.wording import CHANNEL_LABELS
 
 MODE_LABELS = {
@@ -89,6 +90,8 @@ class SettingsDialog(QDialog):
         ca_row.addWidget(self.ca_path, 1)
         ca_row.addWidget(self.choose_ca)
         form.addRow("CA certificate", ca_row)
+        self.autostart = autostart_checkbox(self)
+        form.addRow("Login", self.autostart)
         layout.addLayout(form)
         self.ca_chooser: QFileDialog | None = None
 

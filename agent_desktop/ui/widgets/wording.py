@@ -9,6 +9,7 @@ import math
 from datetime import datetime
 from typing import Final
 
+from agent_desktop.protocol.channel import CHANNEL_TRAITS
 from agent_desktop.protocol.model import PresenceChange, PresenceInfo
 from agent_desktop.protocol.vocabulary import (
     CallState,
@@ -37,12 +38,7 @@ CHOOSABLE_PRESENCES: Final = (
 )
 """`inactive` is set by the system only (rule 10), so nobody picks it."""
 
-CHANNEL_LABELS: Final[dict[Channel, str]] = {
-    Channel.CHAT: "Chat",
-    Channel.SMS: "SMS",
-    Channel.VOICE: "Voice call",
-    Channel.CASE: "Case",
-}
+CHANNEL_LABELS: Final[dict[Channel, str]] = {c: t.label for c, t in CHANNEL_TRAITS.items()}
 
 REASON_PHRASES: Final[dict[Reason, str]] = {
     Reason.ACCEPT: "work was accepted",

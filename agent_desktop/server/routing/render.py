@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterable
 from typing import Final
 
+from agent_desktop.protocol.channel import traits
 from agent_desktop.protocol.model import (
     Customer,
     Notification,
@@ -30,7 +31,6 @@ from agent_desktop.server.config import (
 )
 from agent_desktop.server.config import TemplateField as Field
 
-CASE_ACCEPT_LABEL: Final = "Open item"
 ASSIGN_ACCEPT_LABEL: Final = "Open"
 UNKNOWN_CUSTOMER: Final = "Unknown customer"
 
@@ -107,7 +107,7 @@ def rejectable(work: WorkItem, queue: QueueConfig, template: TemplateConfig) -> 
     return (
         queue.allow_reject
         and template.allow_reject
-        and work.channel is not Channel.CASE
+        and traits(work.channel).rejectable
         and not queue.auto_accept
     )
 
@@ -116,13 +116,13 @@ def render_notification(
     work: WorkItem, queue: QueueConfig, template: TemplateConfig, now: float
 ) -> Notification:
     """The decision an agent is asked for (an alert offer)."""
-    is_case = work.channel is Channel.CASE
+    fixed_label = traits(work.channel).accept_label
     can_reject = rejectable(work, queue, template)
     return Notification(
         kind=template.kind,
         title=template.title,
         fields=render_fields(template.fields, work, queue, now),
-        accept_label=CASE_ACCEPT_LABEL if is_case else template.accept_label,
+        accept_label=fixed_label or template.accept_label,
         reject_label=template.reject_label if can_reject else None,
         wait_time_s=template.wait_time_s,
         show_timeout=template.show_timeout,
@@ -139,11 +139,14 @@ def render_toast(
 ) -> Toast:
     """Information for work that opened without a decision (assignment, transfer, escalation)."""
     template = config.templates.get(queue.toast_template) if queue.toast_template else None
+    # The origin names a transfer or an escalation whatever the template says (one toast template
+    # serves both on a queue); the template's title is for work assigned without a decision.
+    origin_title = _TOAST_TITLES.get(work.origin)
     if template is not None:
-        title = template.title
+        title = origin_title or template.title
         fields = render_fields(template.fields, work, queue, now)
     else:
-        title = _TOAST_TITLES.get(work.origin, f"Assigned: {queue.name}")
+        title = origin_title or f"Assigned: {queue.name}"
         fields = render_fields((Field.CUSTOMER_NAME, Field.QUEUE), work, queue, now)
     return Toast(
         title=_clip(title, 100),
@@ -190,7 +193,7 @@ def customer_for(
     email: str | None,
 ) -> Customer:
     """Rule 9: an SMS from a contact's mobile phone is linked to that contact."""
-    if channel is Channel.SMS and phone:
+    if traits(channel).links_contact_by_phone and phone:
         contact = find_contact(config.contacts, phone)
         if contact is not None:
             return Customer(
@@ -212,17 +215,6 @@ def _waited(seconds: float) -> str:
     return f"{minutes} min" if minutes < 60 else f"{minutes // 60} h {minutes % 60} min"
 
 
-_CHANNEL_NOUNS: Final = {
-    Channel.CHAT: "a chat",
-    Channel.SMS: "an SMS",
-    Channel.VOICE: "a call",
-    Channel.CASE: "a case",
-}
-
-
 def work_phrase(work: WorkItem) -> str:
     """How an alert names a work item: "a chat from Ana Lima", "a case for Lima Design"."""
-    noun = _CHANNEL_NOUNS[work.channel]
-    if work.channel is Channel.CASE:
-        return f"{noun} for {work.customer.name}"
-    return f"{noun} from {work.customer.name}"
+    return traits(work.channel).phrase(work.customer.name)

@@ -1,0 +1,165 @@
+"""Agents' presence: the record per agent, its timeline, and every change through the table.
+
+`Presences.apply` is the only place a presence changes; the row comes from `presence_table`.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from agent_desktop.protocol.messages import PresenceChanged
+from agent_desktop.protocol.model import PresenceChange, PresenceInfo
+from agent_desktop.protocol.vocabulary import Presence, PresenceSource, Reason, UserId
+from agent_desktop.server.routing.ledger import Ledger
+from agent_desktop.server.routing.presence_table import (
+    PresenceMove,
+    PresenceTrigger,
+    Target,
+    capacity_presence,
+    presence_move,
+    standing,
+)
+from agent_desktop.server.routing.records import (
+    KIND_AGENT,
+    KIND_TIMELINE,
+    AgentRecord,
+    TimelineRecord,
+    encode_record,
+)
+
+TIMELINE_KEEP: Final = 500
+"""Presence changes kept per agent (the protocol's timeline limit)."""
+
+
+class Presences:
+    def __init__(self, ledger: Ledger) -> None:
+        self.ledger = ledger
+        self.agents: dict[UserId, AgentRecord] = {}
+        self.timeline: dict[UserId, list[tuple[str, PresenceChange]]] = {}
+
+    def __getitem__(self, user: UserId) -> AgentRecord:
+        return self.agent(user)
+
+    def agent(self, user: UserId) -> AgentRecord:
+        """The agent's record; one that never logged in is offline since now."""
+        agent = self.agents.get(user)
+        if agent is None:
+            now = self.ledger.now()
+            agent = AgentRecord(
+                user=user,
+                presence=PresenceInfo(
+                    presence=Presence.OFFLINE,
+                    source=PresenceSource.SYSTEM,
+                    reason=Reason.DISCONNECT,
+                    previous=None,
+                    changed_at=now,
+                ),
+                last_work_at=now,
+                disconnected_at=now,
+            )
+            self.agents[user] = agent
+            self.ledger.mark(KIND_AGENT, user)
+        return agent
+
+    def presence(self, user: UserId) -> Presence:
+        return self.agent(user).presence.presence
+
+    def worked(self, user: UserId) -> None:
+        """An offer, assignment or session close: the agent's idle time starts again."""
+        agent = self.agent(user)
+        agent.last_work_at = self.ledger.now()
+        self.ledger.mark(KIND_AGENT, user)
+
+    def apply(
+        self,
+        user: UserId,
+        trigger: PresenceTrigger,
+        *,
+        chosen: Presence | None = None,
+        by: UserId | None = None,
+    ) -> PresenceMove:
+        """One row of the presence table; raises for an illegal one before anything changes."""
+        agent = self.agent(user)
+        move = presence_move(standing(agent.presence.presence, agent.auto_dnd), trigger, chosen)
+        if move.next is Target.STAYS:
+            return move
+        auto_dnd = False
+        if move.next is Target.CHOSEN:
+            assert chosen is not None  # presence_move checked it
+            target = chosen
+        elif move.next is Target.RESTORED:
+            before = agent.before_disconnect
+            target = before.presence if before is not None else Presence.AVAILABLE
+            auto_dnd = agent.auto_dnd_before_disconnect
+        elif move.next is Target.BY_LOAD:
+            raise ValueError("load-driven presence goes through follow_load")
+        else:
+            target = move.next
+        self._set(agent, target, move, by=by, auto_dnd=auto_dnd)
+        return move
+
+    def follow_load(self, user: UserId, load: int, capacity: int, sessions: int) -> None:
+        """Rule 10: available/busy (or busy_dnd set for full capacity) follow the load."""
+        agent = self.agents.get(user)
+        if agent is None or not self.ledger.connections.is_connected(user):
+            return
+        move = presence_move(
+            standing(agent.presence.presence, agent.auto_dnd), PresenceTrigger.LOAD_CHANGED
+        )
+        if move.next is Target.STAYS:
+            return
+        target = capacity_presence(load, capacity, sessions)
+        if target is not agent.presence.presence:
+            self._set(agent, target, move, auto_dnd=target is Presence.BUSY_DND)
+
+    def _set(
+        self,
+        agent: AgentRecord,
+        presence: Presence,
+        move: PresenceMove,
+        *,
+        by: UserId | None = None,
+        auto_dnd: bool = False,
+    ) -> None:
+        ledger = self.ledger
+        now = ledger.now()
+        info = PresenceInfo(
+            presence=presence,
+            source=move.source,
+            reason=move.reason,
+            previous=agent.presence.presence,
+            changed_at=now,
+        )
+        agent.presence = info
+        agent.auto_dnd = auto_dnd
+        ledger.mark(KIND_AGENT, agent.user)
+        change = PresenceChange(
+            presence=presence,
+            source=move.source,
+            reason=move.reason,
+            previous=info.previous,
+            changed_at=now,
+            by=by,
+        )
+        self._record_timeline(agent.user, change)
+        ledger.audit(
+            "presence",
+            agent=agent.user,
+            presence=presence,
+            previous=info.previous,
+            source=move.source,
+            reason=move.reason,
+            by=by,
+        )
+        ledger.deliver(agent.user, PresenceChanged(presence=info))
+        ledger.changed(agent.user)
+
+    def _record_timeline(self, user: UserId, change: PresenceChange) -> None:
+        key = f"{self.ledger.next('timeline'):012d}"
+        entries = self.timeline.setdefault(user, [])
+        entries.append((key, change))
+        store = self.ledger.store
+        store.put(KIND_TIMELINE, key, encode_record(TimelineRecord(agent=user, change=change)))
+        while len(entries) > TIMELINE_KEEP:
+            old_key, _ = entries.pop(0)
+            store.delete(KIND_TIMELINE, old_key)
