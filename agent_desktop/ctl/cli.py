@@ -32,6 +32,7 @@ from agent_desktop.protocol.messages import (
     GetWork,
     ListAgents,
     ResetPresence,
+    SetPresence,
     Transfer,
     WorkCreated,
     WorkInfo,
@@ -116,6 +117,13 @@ def _parser() -> argparse.ArgumentParser:
     reset.add_argument(
         "--to", default=Presence.AVAILABLE.value, choices=[p.value for p in Presence]
     )
+    reset.add_argument("--custom", help="a custom presence's name (--to must be its base)")
+    choose = presence_commands.add_parser(
+        "set", help="set your own presence (log in as the agent: --user alice)"
+    )
+    choose.set_defaults(handler=_presence_set)
+    choose.add_argument("presence", choices=[p.value for p in Presence])
+    choose.add_argument("--custom", help="a custom presence's name (its base as PRESENCE)")
 
     simulate = commands.add_parser("simulate-agents", help="headless agents for load tests")
     simulate.add_argument("--count", type=int, default=3, help="how many agents (3)")
@@ -256,9 +264,26 @@ async def _agents(args: argparse.Namespace, client: WireClient) -> int:
 
 
 async def _presence_reset(args: argparse.Namespace, client: WireClient) -> int:
-    agent, presence = UserId(args.agent), Presence(args.to)
-    await client.request(lambda rid: ResetPresence(id=rid, agent=agent, presence=presence), Ack)
-    _print(args, {"agent": agent, "presence": presence}, f"{agent} is now {presence}")
+    agent, presence, custom = UserId(args.agent), Presence(args.to), args.custom
+    await client.request(
+        lambda rid: ResetPresence(id=rid, agent=agent, presence=presence, custom=custom), Ack
+    )
+    shown = f"{custom} ({presence})" if custom else presence
+    _print(
+        args, {"agent": agent, "presence": presence, "custom": custom}, f"{agent} is now {shown}"
+    )
+    return 0
+
+
+async def _presence_set(args: argparse.Namespace, client: WireClient) -> int:
+    presence, custom = Presence(args.presence), args.custom
+    await client.request(lambda rid: SetPresence(id=rid, presence=presence, custom=custom), Ack)
+    shown = f"{custom} ({presence})" if custom else presence
+    _print(
+        args,
+        {"agent": args.user, "presence": presence, "custom": custom},
+        f"{args.user} is now {shown}",
+    )
     return 0
 
 

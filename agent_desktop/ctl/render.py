@@ -27,7 +27,8 @@ def render_agents(agents: Sequence[AgentView]) -> str:
         [
             a.agent,
             a.role,
-            f"{a.presence.presence} ({a.presence.source}: {a.presence.reason})",
+            (f"{a.presence.custom}/" if a.presence.custom else "")
+            + f"{a.presence.presence} ({a.presence.source}: {a.presence.reason})",
             "yes" if a.connected else "no",
             str(a.sessions),
             str(a.pending_offers),

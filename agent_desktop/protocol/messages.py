@@ -18,7 +18,9 @@ from agent_desktop.protocol.model import (
     Alert,
     Call,
     ChatMessage,
+    CustomPresence,
     HistoryEntry,
+    Label,
     Offer,
     PresenceChange,
     PresenceInfo,
@@ -86,6 +88,8 @@ class Logout(Request, frozen=True, tag="logout", kw_only=True):
 
 class SetPresence(Request, frozen=True, tag="set_presence", kw_only=True):
     presence: Presence
+    custom: Label | None = None
+    """A custom presence's name; `presence` must then be its base."""
 
 
 class AcceptOffer(Request, frozen=True, tag="accept_offer", kw_only=True):
@@ -134,6 +138,7 @@ class ResetPresence(Request, frozen=True, tag="reset_presence", kw_only=True):
 
     agent: UserId
     presence: Presence = Presence.AVAILABLE
+    custom: Label | None = None
 
 
 class ListAgents(Request, frozen=True, tag="list_agents", kw_only=True):
@@ -278,6 +283,8 @@ class Snapshot(_Message, frozen=True, tag="snapshot", kw_only=True):
     sessions: list[Session]
     alerts: list[Alert]
     server_time: float
+    custom_presences: list[CustomPresence] = []
+    """The admin-defined presences this agent may choose (`set_presence` with `custom`)."""
 
 
 class OfferAdded(_Message, frozen=True, tag="offer_added", kw_only=True):

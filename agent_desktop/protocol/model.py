@@ -140,6 +140,8 @@ class PresenceInfo(Struct, frozen=True):
     reason: Reason
     previous: Presence | None
     changed_at: float
+    custom: Label | None = None
+    """The admin-defined presence chosen ("Lunch"); `presence` is its base, which routing reads."""
 
 
 class PresenceChange(Struct, frozen=True):
@@ -152,6 +154,15 @@ class PresenceChange(Struct, frozen=True):
     changed_at: float
     by: UserId | None = None
     """Who made the change, when a person did (the agent or a supervisor)."""
+    custom: Label | None = None
+
+
+class CustomPresence(Struct, frozen=True):
+    """An admin-defined presence an agent may choose; routing follows `base`."""
+
+    name: Label
+    colour: ShortText
+    base: Presence
 
 
 class Alert(Struct, frozen=True):

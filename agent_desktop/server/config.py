@@ -24,6 +24,8 @@ from agent_desktop.protocol.vocabulary import (
 Label = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.@-]+$")]
 Seconds = Annotated[float, msgspec.Meta(ge=0)]
+Colour = Annotated[str, msgspec.Meta(pattern=r"^#[0-9A-Fa-f]{6}$")]
+"""`#rrggbb`."""
 
 
 class Struct(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
@@ -93,6 +95,16 @@ class UserConfig(Struct, frozen=True, kw_only=True):
     capacity: Annotated[int, msgspec.Meta(ge=0, le=10_000)] = 100
 
 
+class CustomPresenceConfig(Struct, frozen=True, kw_only=True):
+    """An admin-defined presence ("Lunch", "Training"): a name and colour on top of a base
+    presence, which is what routing reads (`allowed_presences` name base presences only)."""
+
+    name: Label
+    base: Presence
+    """Never `inactive` (system-only) or `offline` (a connected agent is never offline)."""
+    colour: Colour = "#808080"
+
+
 class ContactConfig(Struct, frozen=True, kw_only=True):
     id: Name
     name: Label
@@ -126,12 +138,17 @@ class ServerConfig(Struct, frozen=True, kw_only=True):
     queues: list[QueueConfig]
     users: list[UserConfig]
     contacts: list[ContactConfig] = []
+    presences: list[CustomPresenceConfig] = []
+    """Custom presences, in the order a presence selector lists them."""
 
     def queue(self, queue_id: QueueId) -> QueueConfig | None:
         return next((q for q in self.queues if q.id == queue_id), None)
 
     def user(self, user_id: UserId) -> UserConfig | None:
         return next((u for u in self.users if u.id == user_id), None)
+
+    def custom_presence(self, name: str) -> CustomPresenceConfig | None:
+        return next((p for p in self.presences if p.name == name), None)
 
     def contact(self, contact_id: ContactId) -> ContactConfig | None:
         return next((c for c in self.contacts if c.id == contact_id), None)

@@ -15,7 +15,7 @@ from typing import Any, Final
 import msgspec
 
 from agent_desktop.protocol.channel import traits
-from agent_desktop.protocol.vocabulary import Channel, NotificationKind
+from agent_desktop.protocol.vocabulary import Channel, NotificationKind, Presence
 from agent_desktop.server.config import Name, ServerConfig, TemplateConfig, TemplateField
 
 DEMO_RESOURCE: Final = "demo.toml"
@@ -223,11 +223,33 @@ def _cross_check(config: ServerConfig) -> tuple[list[PathSegment], str] | None:
                 f"queue {queue.id!r}: a {queue.channel.value} assignment cannot be rejected; "
                 "set allow_reject = false",
             )
+    presence_problem = _check_presences(config)
+    if presence_problem is not None:
+        return presence_problem
     queue_ids = {q.id for q in config.queues}
     for index, user in enumerate(config.users):
         unknown = [q for q in user.queues if q not in queue_ids]
         if unknown:
             return ["users", index, "queues"], f"user {user.id!r}: unknown queue {unknown[0]!r}"
+    return None
+
+
+SYSTEM_ONLY_BASES: Final = {
+    Presence.INACTIVE: "inactive is set by the system only (missed offers)",
+    Presence.OFFLINE: "a connected agent is never offline",
+}
+
+
+def _check_presences(config: ServerConfig) -> tuple[list[PathSegment], str] | None:
+    seen: set[str] = set()
+    for index, custom in enumerate(config.presences):
+        why = SYSTEM_ONLY_BASES.get(custom.base)
+        if why is not None:
+            return ["presences", index, "base"], f"custom presence {custom.name!r}: {why}"
+        folded = custom.name.casefold()
+        if folded in seen or folded in {p.value for p in Presence}:
+            return ["presences", index, "name"], f"duplicate presence name {custom.name!r}"
+        seen.add(folded)
     return None
 
 

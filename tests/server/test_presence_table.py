@@ -3,6 +3,7 @@ does not have raises and changes nothing."""
 
 from __future__ import annotations
 
+import msgspec
 import pytest
 
 from agent_desktop.protocol.messages import CloseSession, RejectOffer, ResetPresence, SetPresence
@@ -14,6 +15,7 @@ from agent_desktop.protocol.vocabulary import (
     Role,
     UserId,
 )
+from agent_desktop.server.config import CustomPresenceConfig
 from agent_desktop.server.routing import presence as presence_module
 from agent_desktop.server.routing.presence_table import (
     AGENT_CHOOSABLE,
@@ -54,6 +56,9 @@ def _harness() -> EngineHarness:
             user("sam", role=Role.SUPERVISOR),
         ],
     )
+    config = msgspec.structs.replace(
+        config, presences=[CustomPresenceConfig(name="Back office", base=Presence.BUSY)]
+    )
     return harness(config, login=["sam", "alice"])
 
 
@@ -71,6 +76,9 @@ def _reach(h: EngineHarness, where: Standing, sessions: int) -> None:
     if where in CHOSEN:
         _open(h, sessions)
         h.call("alice", SetPresence(id=h.rid(), presence=CHOSEN[where]))
+    elif where is Standing.CUSTOM:  # rule 12: a custom presence over busy
+        _open(h, sessions)
+        h.call("alice", SetPresence(id=h.rid(), presence=Presence.BUSY, custom="Back office"))
     elif where is Standing.INACTIVE:
         _open(h, max(sessions - 1, 0))
         _offer(h)
@@ -80,7 +88,7 @@ def _reach(h: EngineHarness, where: Standing, sessions: int) -> None:
         _open(h, 2, "vip")
         _open(h, max(sessions - 2, 0))
     agent = h.engine.presences.agents[ALICE]
-    assert standing(agent.presence.presence, agent.auto_dnd) is where
+    assert standing(agent.presence.presence, agent.auto_dnd, agent.presence.custom) is where
     assert h.engine.sessions.count(ALICE) == max(sessions, 2 if where is S_FULL else 0)
 
 

@@ -21,4 +21,9 @@ Where each of DESIGN.md's rules lives (rows of the two tables, or a named check)
     (*, logout); `presence_table.capacity_presence`
 11. who sets presence: presence rows (*, agent_chooses / supervisor_resets),
     `agent_requests.AgentRequests.reset_presence`; the audit log: `ledger.Ledger.audit`
+
+Routing depth (issue 11), numbered after the design's rules:
+
+12. custom presences: `Standing.CUSTOM` rows (a deliberate choice: stays at a load change);
+    `lookups.Lookups.presence_choice`; routing reads the base presence only
 """

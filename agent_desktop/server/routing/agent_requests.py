@@ -46,7 +46,7 @@ from agent_desktop.server.routing.connections import Principal
 from agent_desktop.server.routing.flow import WorkFlow
 from agent_desktop.server.routing.lookups import SUPERVISING, Lookups, refuse
 from agent_desktop.server.routing.offer_table import OfferTrigger
-from agent_desktop.server.routing.presence_table import AGENT_CHOOSABLE, PresenceTrigger
+from agent_desktop.server.routing.presence_table import PresenceTrigger
 from agent_desktop.server.routing.records import KIND_SESSION
 from agent_desktop.server.routing.render import work_phrase
 
@@ -72,15 +72,14 @@ class AgentRequests:
     # -- presence and alerts -------------------------------------------------------------------
 
     def set_presence(self, principal: Principal, request: SetPresence) -> ServerReply:
-        if request.presence not in AGENT_CHOOSABLE:
-            raise refuse(
-                ErrorCode.INVALID_PRESENCE,
-                f"{request.presence.value} is set by the system only",
-                request,
-            )
+        self.lookups.presence_choice(request.presence, request.custom, request)
         user = principal.user
         self.flow.presences.apply(
-            user, PresenceTrigger.AGENT_CHOOSES, chosen=request.presence, by=user
+            user,
+            PresenceTrigger.AGENT_CHOOSES,
+            chosen=request.presence,
+            custom=request.custom,
+            by=user,
         )
         self._after_presence_choice(user)
         return Ack(re=RequestId(request.id))
@@ -88,12 +87,7 @@ class AgentRequests:
     def reset_presence(self, principal: Principal, request: ResetPresence) -> ServerReply:
         self.lookups.require_supervisor(principal, request)
         self.lookups.known_agent(request.agent, request)
-        if request.presence not in AGENT_CHOOSABLE:
-            raise refuse(
-                ErrorCode.INVALID_PRESENCE,
-                f"{request.presence.value} is set by the system only",
-                request,
-            )
+        self.lookups.presence_choice(request.presence, request.custom, request)
         if not self.flow.ledger.connections.is_connected(request.agent):
             raise refuse(
                 ErrorCode.INVALID_PRESENCE,
@@ -104,6 +98,7 @@ class AgentRequests:
             request.agent,
             PresenceTrigger.SUPERVISOR_RESETS,
             chosen=request.presence,
+            custom=request.custom,
             by=principal.user,
         )
         self._after_presence_choice(request.agent)

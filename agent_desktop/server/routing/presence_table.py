@@ -34,6 +34,9 @@ class Standing(StrEnum):
     AWAY = "away"
     OFFLINE = "offline"
     INACTIVE = "inactive"
+    CUSTOM = "custom"
+    """An admin-defined presence a person chose (rule 12): its base is what routing reads, and
+    it stays at a change of load like any deliberate choice."""
 
 
 class Target(StrEnum):
@@ -142,7 +145,9 @@ class IllegalPresenceTransition(RuntimeError):
     """A bug in the engine: it tried a change the presence rules do not have."""
 
 
-def standing(presence: Presence, auto_dnd: bool) -> Standing:
+def standing(presence: Presence, auto_dnd: bool, custom: str | None = None) -> Standing:
+    if custom is not None:
+        return Standing.CUSTOM
     if presence is Presence.BUSY_DND and auto_dnd:
         return Standing.BUSY_DND_FULL
     return Standing(presence.value)
@@ -161,9 +166,9 @@ def presence_move(
     return move
 
 
-def follows_capacity(presence: Presence, auto_dnd: bool) -> bool:
+def follows_capacity(presence: Presence, auto_dnd: bool, custom: str | None = None) -> bool:
     """Whether the capacity rule may change the current presence (rule 10)."""
-    move = PRESENCE_TABLE[(standing(presence, auto_dnd), PresenceTrigger.LOAD_CHANGED)]
+    move = PRESENCE_TABLE[(standing(presence, auto_dnd, custom), PresenceTrigger.LOAD_CHANGED)]
     return move.next is not Target.STAYS
 
 

@@ -4,7 +4,7 @@ and the `agent_updated` deltas to watching supervisors."""
 from __future__ import annotations
 
 from agent_desktop.protocol.messages import AgentUpdated, Snapshot
-from agent_desktop.protocol.model import AgentView, Offer, Session
+from agent_desktop.protocol.model import AgentView, CustomPresence, Offer, Session
 from agent_desktop.protocol.vocabulary import UserId
 from agent_desktop.server.routing.alerts import Alerts
 from agent_desktop.server.routing.directory import Directory
@@ -74,6 +74,10 @@ class Views:
             sessions=[self.session(self.sessions[s]) for s in self.sessions.of(user)],
             alerts=self.alerts.of(user),
             server_time=self.ledger.now(),
+            custom_presences=[
+                CustomPresence(name=p.name, colour=p.colour, base=p.base)
+                for p in self.directory.config.presences
+            ],
         )
 
     def agent(self, user: UserId) -> AgentView:
