@@ -29,6 +29,8 @@ from agent_desktop.protocol.messages import (
     CustomerEnd,
     CustomerMessage,
     Escalate,
+    ExtendWrapUp,
+    FinishWrapUp,
     GetWork,
     ListAgents,
     ResetPresence,
@@ -124,6 +126,17 @@ def _parser() -> argparse.ArgumentParser:
     choose.set_defaults(handler=_presence_set)
     choose.add_argument("presence", choices=[p.value for p in Presence])
     choose.add_argument("--custom", help="a custom presence's name (its base as PRESENCE)")
+
+    wrap = commands.add_parser("wrap-up", help="an agent's wrap-up after a close (--user alice)")
+    wrap_commands = wrap.add_subparsers(dest="wrap_command", required=True)
+    wrap.set_defaults(handler=_wrap_up)
+    extend = wrap_commands.add_parser("extend", help="more time to wrap up")
+    extend.add_argument("work_id")
+    extend.add_argument("--seconds", type=float, default=60.0, help="how much more (60)")
+    done = wrap_commands.add_parser("done", help="finish: disposition and note to the history")
+    done.add_argument("work_id")
+    done.add_argument("--disposition", help="one of the queue's disposition codes")
+    done.add_argument("--note", help="a note for the history")
 
     simulate = commands.add_parser("simulate-agents", help="headless agents for load tests")
     simulate.add_argument("--count", type=int, default=3, help="how many agents (3)")
@@ -283,6 +296,28 @@ async def _presence_set(args: argparse.Namespace, client: WireClient) -> int:
         args,
         {"agent": args.user, "presence": presence, "custom": custom},
         f"{args.user} is now {shown}",
+    )
+    return 0
+
+
+async def _wrap_up(args: argparse.Namespace, client: WireClient) -> int:
+    work_id = WorkId(args.work_id)
+    if args.wrap_command == "extend":
+        seconds = float(args.seconds)
+        await client.request(
+            lambda rid: ExtendWrapUp(id=rid, work_id=work_id, seconds=seconds), Ack
+        )
+        _print(args, {"work_id": work_id, "extended_s": seconds}, f"{work_id}: +{seconds:g} s")
+        return 0
+    disposition, note = args.disposition, args.note
+    await client.request(
+        lambda rid: FinishWrapUp(id=rid, work_id=work_id, disposition=disposition, note=note),
+        Ack,
+    )
+    _print(
+        args,
+        {"work_id": work_id, "disposition": disposition, "note": note},
+        f"{work_id}: wrap-up done" + (f" ({disposition})" if disposition else ""),
     )
     return 0
 

@@ -30,6 +30,7 @@ from agent_desktop.protocol.model import (
     Text,
     Toast,
     WorkItem,
+    WrapUp,
 )
 from agent_desktop.protocol.vocabulary import (
     AlertId,
@@ -186,6 +187,24 @@ class GetWork(Request, frozen=True, tag="get_work", kw_only=True):
     work_id: WorkId
 
 
+# --- routing depth (issue 11): wrap-up, next status, penalties, queue statistics -------------
+
+
+class ExtendWrapUp(Request, frozen=True, tag="extend_wrap_up", kw_only=True):
+    """More time to wrap up the closed item: the deadline moves `seconds` later."""
+
+    work_id: WorkId
+    seconds: Annotated[float, msgspec.Meta(gt=0, le=900)] = 60.0
+
+
+class FinishWrapUp(Request, frozen=True, tag="finish_wrap_up", kw_only=True):
+    """Done wrapping up: the disposition (one of the queue's) and a note go into the history."""
+
+    work_id: WorkId
+    disposition: Label | None = None
+    note: Text | None = None
+
+
 ClientMessage = (
     Hello
     | Login
@@ -207,6 +226,8 @@ ClientMessage = (
     | CustomerMessage
     | CustomerEnd
     | GetWork
+    | ExtendWrapUp
+    | FinishWrapUp
 )
 
 
@@ -285,6 +306,8 @@ class Snapshot(_Message, frozen=True, tag="snapshot", kw_only=True):
     server_time: float
     custom_presences: list[CustomPresence] = []
     """The admin-defined presences this agent may choose (`set_presence` with `custom`)."""
+    wrap_ups: list[WrapUp] = []
+    """Closed sessions still in wrap-up, each with its deadline."""
 
 
 class OfferAdded(_Message, frozen=True, tag="offer_added", kw_only=True):
@@ -339,6 +362,18 @@ class AgentUpdated(_Message, frozen=True, tag="agent_updated", kw_only=True):
     agent: AgentView
 
 
+class WrapUpChanged(_Message, frozen=True, tag="wrap_up_changed", kw_only=True):
+    """A wrap-up started (a session closed) or was extended: show the countdown to `ends_at`."""
+
+    wrap_up: WrapUp
+
+
+class WrapUpEnded(_Message, frozen=True, tag="wrap_up_ended", kw_only=True):
+    work_id: WorkId
+    reason: Reason
+    """`wrap_up_done` (the agent said done) or `wrap_up_timeout`."""
+
+
 ServerReply = (
     Welcome
     | LoggedIn
@@ -363,4 +398,10 @@ ServerEvent = (
     | AlertCleared
     | AgentUpdated
 )
-ServerMessage = ServerReply | ServerEvent
+DepthEvent = WrapUpChanged | WrapUpEnded
+"""Events of the routing-depth pieces (issue 11). Kept apart from `ServerEvent` until the
+desktop's session layer handles them (its reducer is exhaustive over `ServerEvent`); the server
+sends them only where configured or asked for (wrap-up time, next status, queue statistics)."""
+PushedEvent = ServerEvent | DepthEvent
+"""Everything the server pushes."""
+ServerMessage = ServerReply | PushedEvent

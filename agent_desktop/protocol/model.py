@@ -157,6 +157,19 @@ class PresenceChange(Struct, frozen=True):
     custom: Label | None = None
 
 
+class WrapUp(Struct, frozen=True):
+    """After-work time of a closed session: the queue's capacity stays reserved until
+    `ends_at` (a countdown), or until the agent says done with a disposition and a note."""
+
+    work_id: WorkId
+    queue: QueueId
+    started_at: float
+    ends_at: float
+    dispositions: list[Label] = []
+    disposition_required: bool = False
+    note_required: bool = False
+
+
 class CustomPresence(Struct, frozen=True):
     """An admin-defined presence an agent may choose; routing follows `base`."""
 
@@ -206,6 +219,8 @@ class AgentView(Struct, frozen=True):
     queues: list[QueueId]
     capacity_used: int
     capacity: int
+    wrap_ups: int = 0
+    """Closed sessions the agent is still wrapping up (their capacity stays used)."""
 
 
 class HistoryEntry(Struct, frozen=True):

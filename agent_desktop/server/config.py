@@ -79,6 +79,13 @@ class QueueConfig(Struct, frozen=True, kw_only=True):
     allow_reject: bool = True
     missed_alerts: bool = True
     reject_alerts: bool = True
+    wrap_up_s: Annotated[float, msgspec.Meta(ge=0, le=3600)] = 0.0
+    """After a session closes, the agent keeps this queue's capacity this long to wrap up
+    (0: no wrap-up)."""
+    dispositions: Annotated[list[Label], msgspec.Meta(max_length=50)] = []
+    """Disposition codes the agent picks from in wrap-up (needs `wrap_up_s` > 0)."""
+    disposition_required: bool = False
+    note_required: bool = False
     offer_reroute_grace_s: Seconds | None = None
     """How long after its timeout an offer to an agent whose link is gone is kept for them.
     Unset: 0 where a caller waits on the line (voice: rerouted as soon as the link is known

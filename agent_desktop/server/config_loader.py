@@ -16,7 +16,13 @@ import msgspec
 
 from agent_desktop.protocol.channel import traits
 from agent_desktop.protocol.vocabulary import Channel, NotificationKind, Presence
-from agent_desktop.server.config import Name, ServerConfig, TemplateConfig, TemplateField
+from agent_desktop.server.config import (
+    Name,
+    QueueConfig,
+    ServerConfig,
+    TemplateConfig,
+    TemplateField,
+)
 
 DEMO_RESOURCE: Final = "demo.toml"
 
@@ -217,6 +223,10 @@ def _cross_check(config: ServerConfig) -> tuple[list[PathSegment], str] | None:
         if problem is not None:
             key, reason = problem
             return ["queues", index, key], f"queue {queue.id!r}: {reason}"
+        wrap_problem = _check_wrap_up(queue)
+        if wrap_problem is not None:
+            key, reason = wrap_problem
+            return ["queues", index, key], f"queue {queue.id!r}: {reason}"
         if not traits(queue.channel).rejectable and queue.allow_reject:
             return (
                 ["queues", index, "channel"],
@@ -231,6 +241,16 @@ def _cross_check(config: ServerConfig) -> tuple[list[PathSegment], str] | None:
         unknown = [q for q in user.queues if q not in queue_ids]
         if unknown:
             return ["users", index, "queues"], f"user {user.id!r}: unknown queue {unknown[0]!r}"
+    return None
+
+
+def _check_wrap_up(queue: QueueConfig) -> tuple[str, str] | None:
+    if queue.disposition_required and not queue.dispositions:
+        return "disposition_required", "a disposition is required but no dispositions are listed"
+    if queue.wrap_up_s == 0:
+        for key in ("dispositions", "disposition_required", "note_required"):
+            if getattr(queue, key):
+                return key, f"{key} is entered in wrap-up; set wrap_up_s > 0"
     return None
 
 

@@ -15,9 +15,8 @@ from tests.ctl.test_ctl import LISTENING, simulate
 
 pytestmark = pytest.mark.integration
 
-EXTRA = """
-"""
-"""Appended to the demo config: the pieces' settings made short enough for a test."""
+CHAT_WRAP_UP = 'template = "chat"\nwrap_up_s = 120\ndispositions = ["Resolved", "Call back"]\n'
+"""Into the demo's chat queue: a wrap-up long enough that the test ends it."""
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +24,7 @@ def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("ctl_depth")
     config = folder / "server.toml"
     demo = files("agent_desktop.server").joinpath("demo.toml").read_text(encoding="utf-8")
-    config.write_text(demo + EXTRA, encoding="utf-8")
+    config.write_text(demo.replace('template = "chat"\n', CHAT_WRAP_UP, 1), encoding="utf-8")
     process = subprocess.Popen(
         [
             sys.executable,
@@ -85,6 +84,56 @@ def online(url: str, name: str) -> None:
         if agent_row(url, name)["connected"]:
             return
     pytest.fail(f"{name} never came online")
+
+
+def history(url: str, work_id: str) -> list[dict[str, Any]]:
+    return list(run(url, "work", "show", work_id)["history"])
+
+
+def test_a_closed_chat_is_wrapped_up_with_a_disposition(url: str) -> None:
+    agent = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "agent_desktop.ctl.cli",
+            "--url",
+            url,
+            "--json",
+            "simulate-agents",
+            "--users",
+            "alice",
+            "--accept",
+            "--close-after",
+            "0.2",
+            "--duration",
+            "8",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        online(url, "alice")
+        work = run(url, "work", "new", "--channel", "chat", "--queue", "chat", "--agent", "alice")
+        for _ in range(100):
+            if "wrap_up_started" in [e["event"] for e in history(url, work["work_id"])]:
+                break
+        assert agent_row(url, "alice")["wrap_ups"] == 1
+        extended = run(url, "wrap-up", "extend", work["work_id"], "--seconds", "30", user="alice")
+        assert extended == {"work_id": work["work_id"], "extended_s": 30.0}
+        done = run(
+            url, "wrap-up", "done", work["work_id"], "--disposition", "Resolved", user="alice"
+        )
+        assert done["disposition"] == "Resolved"
+        last = history(url, work["work_id"])[-1]
+        assert (last["event"], last["detail"], last["reason"]) == (
+            "wrap_up_ended",
+            "Resolved",
+            "wrap_up_done",
+        )
+        assert agent_row(url, "alice")["wrap_ups"] == 0
+    finally:
+        agent.communicate(timeout=30)
 
 
 def test_an_agent_sets_a_custom_presence_and_the_supervisor_sees_it(url: str) -> None:

@@ -26,4 +26,6 @@ Routing depth (issue 11), numbered after the design's rules:
 
 12. custom presences: `Standing.CUSTOM` rows (a deliberate choice: stays at a load change);
     `lookups.Lookups.presence_choice`; routing reads the base presence only
+13. wrap-up: `wrap_ups.WrapUps` (held in `Sessions`, counted by `Router.session_load`);
+    `flow.WorkFlow.finish_work` / `end_wrap_up`; `depth_requests.DepthRequests`
 """

@@ -40,7 +40,6 @@ from agent_desktop.protocol.vocabulary import (
     RequestId,
     Sender,
     UserId,
-    WorkState,
 )
 from agent_desktop.server.routing.connections import Principal
 from agent_desktop.server.routing.flow import WorkFlow
@@ -272,7 +271,5 @@ class AgentRequests:
         flow = self.flow
         session = self.lookups.session_for(principal, request.session_id, request, supervised=True)
         reason = Reason.CLOSED_BY_AGENT if principal.user == session.agent else Reason.SUPERVISOR
-        work = flow.close_session(session, reason)
-        flow.works.update(work, state=WorkState.CLOSED)
-        flow.works.history(work, "closed", agent=principal.user, reason=reason)
+        flow.finish_work(session, reason, principal.user)
         return Ack(re=RequestId(request.id))

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import NewType
 
-from agent_desktop.protocol.messages import ServerEvent
+from agent_desktop.protocol.messages import PushedEvent
 from agent_desktop.protocol.vocabulary import Role, UserId
 
 ConnId = NewType("ConnId", int)
@@ -26,7 +26,7 @@ class Principal:
 class Delivery:
     to: UserId
     """The IO layer sends `message` to every live connection of `to`."""
-    message: ServerEvent
+    message: PushedEvent
 
 
 class Connections:

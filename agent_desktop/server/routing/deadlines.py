@@ -14,6 +14,7 @@ from typing import Final
 EXPIRE: Final = "expire"
 HOLD: Final = "hold"
 RECLAIM: Final = "reclaim"
+WRAP_UP: Final = "wrap_up"
 
 Entry = tuple[float, int, str, str]
 

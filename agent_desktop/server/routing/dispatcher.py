@@ -12,6 +12,8 @@ from agent_desktop.protocol.messages import (
     CustomerMessage,
     DismissAlert,
     Escalate,
+    ExtendWrapUp,
+    FinishWrapUp,
     GetPresenceTimeline,
     GetWork,
     ListAgents,
@@ -27,6 +29,7 @@ from agent_desktop.protocol.messages import (
 from agent_desktop.protocol.vocabulary import ErrorCode, RequestId
 from agent_desktop.server.routing.agent_requests import AgentRequests
 from agent_desktop.server.routing.connections import Principal
+from agent_desktop.server.routing.depth_requests import DepthRequests
 from agent_desktop.server.routing.lookups import refuse
 from agent_desktop.server.routing.work_requests import WorkRequests
 
@@ -35,9 +38,10 @@ READ_ONLY = (SyncClock, GetWork, GetPresenceTimeline)
 
 
 class Dispatcher:
-    def __init__(self, agents: AgentRequests, work: WorkRequests) -> None:
+    def __init__(self, agents: AgentRequests, work: WorkRequests, depth: DepthRequests) -> None:
         self.agents = agents
         self.work = work
+        self.depth = depth
 
     def handle(self, principal: Principal, request: Request) -> ServerReply:
         agents, work = self.agents, self.work
@@ -74,6 +78,15 @@ class Dispatcher:
                 return work.customer_end(principal, request)
             case GetWork():
                 return work.get_work(principal, request)
+        return self._depth(principal, request)
+
+    def _depth(self, principal: Principal, request: Request) -> ServerReply:
+        depth = self.depth
+        match request:
+            case ExtendWrapUp():
+                return depth.extend_wrap_up(principal, request)
+            case FinishWrapUp():
+                return depth.finish_wrap_up(principal, request)
         raise refuse(
             ErrorCode.INVALID_MESSAGE,
             f"{type(request).__name__} is handled by the connection layer, not the engine",

@@ -16,7 +16,12 @@ offer gets no more work, and no alert); the alert is about open sessions only.
 from __future__ import annotations
 
 from agent_desktop.protocol.channel import traits
-from agent_desktop.protocol.messages import OfferAdded, SessionOpened
+from agent_desktop.protocol.messages import (
+    OfferAdded,
+    SessionOpened,
+    WrapUpChanged,
+    WrapUpEnded,
+)
 from agent_desktop.protocol.vocabulary import (
     MAX_SESSIONS,
     AlertKind,
@@ -35,12 +40,18 @@ from agent_desktop.server.routing.offer_table import OfferTrigger
 from agent_desktop.server.routing.offers import Offers
 from agent_desktop.server.routing.presence import Presences
 from agent_desktop.server.routing.presence_table import PresenceTrigger
-from agent_desktop.server.routing.records import OfferRecord, SessionRecord, WorkRecord
+from agent_desktop.server.routing.records import (
+    OfferRecord,
+    SessionRecord,
+    WorkRecord,
+    WrapUpRecord,
+)
 from agent_desktop.server.routing.render import render_notification, render_toast, work_phrase
 from agent_desktop.server.routing.router import Router
 from agent_desktop.server.routing.sessions import Sessions
 from agent_desktop.server.routing.views import Views
 from agent_desktop.server.routing.works import WorkBook
+from agent_desktop.server.routing.wrap_ups import WrapUps
 
 _ASSIGNED_ORIGINS = {Origin.TRANSFER: Reason.TRANSFER, Origin.ESCALATION: Reason.ESCALATION}
 
@@ -161,6 +172,32 @@ class WorkFlow:
         self.presences.worked(session.agent)
         self.follow_load(session.agent)
         return work
+
+    def finish_work(self, session: SessionRecord, reason: Reason, by: UserId) -> WorkRecord:
+        """The session is closed for good: the item closes and its agent wraps up (rule 13)."""
+        work = self.sessions.remove(session, reason)
+        self.works.update(work, state=WorkState.CLOSED)
+        self.works.history(work, "closed", agent=by, reason=reason)
+        queue = self.directory.queues.get(work.item.queue)
+        user = session.agent
+        if queue is not None and queue.wrap_up_s > 0:
+            record = self.sessions.wrap_ups.start(work.item.work_id, user, queue)
+            self.works.history(work, "wrap_up_started", f"{queue.wrap_up_s:g} s", agent=user)
+            self.deadlines.schedule(record.ends_at, deadlines.WRAP_UP, record.work_id)
+            self.ledger.deliver(user, WrapUpChanged(wrap_up=WrapUps.view(record, queue)))
+        self.presences.worked(user)
+        self.follow_load(user)
+        return work
+
+    def end_wrap_up(self, record: WrapUpRecord, reason: Reason, detail: str = "") -> None:
+        """Done or timed out: the capacity is free again (rule 13)."""
+        self.sessions.wrap_ups.remove(record)
+        work = self.works.revive(record.work_id)
+        if work is not None:
+            self.works.history(work, "wrap_up_ended", detail, agent=record.agent, reason=reason)
+        self.ledger.deliver(record.agent, WrapUpEnded(work_id=record.work_id, reason=reason))
+        self.presences.worked(record.agent)
+        self.follow_load(record.agent)
 
     def session_limit(self, user: UserId, work: WorkRecord, offer: OfferRecord | None) -> None:
         """Rule 7: work that would be an 11th session is refused and rerouted, never lost."""

@@ -33,6 +33,7 @@ from agent_desktop.server.routing.records import (
     KIND_TIMELINE,
     KIND_WORK,
     KIND_WORK_CLOSED,
+    KIND_WRAP_UP,
     META_COUNTERS,
     AgentRecord,
     AlertRecord,
@@ -42,6 +43,7 @@ from agent_desktop.server.routing.records import (
     SessionRecord,
     TimelineRecord,
     WorkRecord,
+    WrapUpRecord,
     decode_record,
     encode_record,
     encode_session,
@@ -91,6 +93,11 @@ class Persistence:
                 continue
             flow.alerts.records[alert.alert.alert_id] = alert
             flow.alerts.shown.setdefault(alert.agent, {})[alert.alert.alert_id] = alert.alert
+        for _, data in store.load(KIND_WRAP_UP):
+            wrap_up = decode_record(data, WrapUpRecord)
+            if wrap_up.queue in flow.directory.queues and wrap_up.agent in flow.directory.users:
+                flow.sessions.wrap_ups.add(wrap_up)
+                flow.deadlines.schedule(wrap_up.ends_at, deadlines.WRAP_UP, wrap_up.work_id)
         for key, data in sorted(store.load(KIND_TIMELINE)):
             entry = decode_record(data, TimelineRecord)
             flow.presences.timeline.setdefault(entry.agent, []).append((key, entry.change))
@@ -193,6 +200,8 @@ class Persistence:
         record: msgspec.Struct | None
         if kind == KIND_AGENT:
             record = flow.presences.agents.get(UserId(key))
+        elif kind == KIND_WRAP_UP:
+            record = flow.sessions.wrap_ups.records.get(WorkId(key))
         elif kind == KIND_META:
             record = flow.ledger.counters
         else:

@@ -31,6 +31,7 @@ from agent_desktop.protocol.model import (
 from agent_desktop.protocol.vocabulary import (
     OfferId,
     OfferState,
+    QueueId,
     Reason,
     SessionId,
     UserId,
@@ -102,6 +103,17 @@ class AgentRecord(msgspec.Struct, kw_only=True):
     auto_dnd_before_disconnect: bool = False
 
 
+class WrapUpRecord(msgspec.Struct, kw_only=True):
+    """A closed session's wrap-up: the queue's capacity stays reserved until `ends_at`."""
+
+    work_id: WorkId
+    agent: UserId
+    queue: QueueId
+    cost: int
+    started_at: float
+    ends_at: float
+
+
 class AlertRecord(msgspec.Struct, kw_only=True):
     agent: UserId
     alert: Alert
@@ -142,6 +154,8 @@ KIND_ALERT: Final = "alert"
 """Alerts still shown to their agent."""
 KIND_ALERT_CLEARED: Final = "alert_cleared"
 KIND_TIMELINE: Final = "timeline"
+KIND_WRAP_UP: Final = "wrap_up"
+"""Wrap-ups still running; an ended one is deleted (the work item's history tells the rest)."""
 KIND_META: Final = "meta"
 META_COUNTERS: Final = "counters"
 

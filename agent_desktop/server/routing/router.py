@@ -66,8 +66,10 @@ class Router:
         return queue.capacity_cost if queue is not None else 0
 
     def session_load(self, user: UserId) -> int:
+        """Open sessions plus wrap-ups (rule 13: a wrap-up keeps its queue's capacity)."""
         sessions = self.sessions
-        return sum(self.cost(sessions[s].work_id) for s in sessions.open.get(user, ()))
+        open_load = sum(self.cost(sessions[s].work_id) for s in sessions.open.get(user, ()))
+        return open_load + sessions.wrap_ups.load(user)
 
     def load_with_offers(self, user: UserId) -> int:
         offers = self.offers

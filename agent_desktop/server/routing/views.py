@@ -15,6 +15,7 @@ from agent_desktop.server.routing.records import OfferRecord, SessionRecord
 from agent_desktop.server.routing.router import Router
 from agent_desktop.server.routing.sessions import Sessions
 from agent_desktop.server.routing.works import WorkBook
+from agent_desktop.server.routing.wrap_ups import WrapUps
 
 
 class Views:
@@ -74,6 +75,10 @@ class Views:
             sessions=[self.session(self.sessions[s]) for s in self.sessions.of(user)],
             alerts=self.alerts.of(user),
             server_time=self.ledger.now(),
+            wrap_ups=[
+                WrapUps.view(r, self.directory.queues[r.queue])
+                for r in self.sessions.wrap_ups.of(user)
+            ],
             custom_presences=[
                 CustomPresence(name=p.name, colour=p.colour, base=p.base)
                 for p in self.directory.config.presences
@@ -94,6 +99,7 @@ class Views:
             queues=self.directory.user_queues(user),
             capacity_used=self.router.load_with_offers(user),
             capacity=config.capacity,
+            wrap_ups=self.sessions.wrap_ups.count(user),
         )
 
     def agent_rows(self, users: tuple[UserId, ...]) -> list[AgentView]:
