@@ -25,6 +25,7 @@ from agent_desktop.ctl.simulate import SimulationPlan, run_simulation
 from agent_desktop.protocol.messages import (
     Ack,
     Agents,
+    ClearPenalty,
     CreateWork,
     CustomerEnd,
     CustomerMessage,
@@ -126,6 +127,12 @@ def _parser() -> argparse.ArgumentParser:
     choose.set_defaults(handler=_presence_set)
     choose.add_argument("presence", choices=[p.value for p in Presence])
     choose.add_argument("--custom", help="a custom presence's name (its base as PRESENCE)")
+
+    penalty = commands.add_parser("penalty", help="repeat-miss penalties (supervisor)")
+    penalty_commands = penalty.add_subparsers(dest="penalty_command", required=True)
+    clear = penalty_commands.add_parser("clear", help="let an agent be routed again now")
+    clear.set_defaults(handler=_penalty_clear)
+    clear.add_argument("agent")
 
     wrap = commands.add_parser("wrap-up", help="an agent's wrap-up after a close (--user alice)")
     wrap_commands = wrap.add_subparsers(dest="wrap_command", required=True)
@@ -297,6 +304,13 @@ async def _presence_set(args: argparse.Namespace, client: WireClient) -> int:
         {"agent": args.user, "presence": presence, "custom": custom},
         f"{args.user} is now {shown}",
     )
+    return 0
+
+
+async def _penalty_clear(args: argparse.Namespace, client: WireClient) -> int:
+    agent = UserId(args.agent)
+    await client.request(lambda rid: ClearPenalty(id=rid, agent=agent), Ack)
+    _print(args, {"agent": agent, "penalty_cleared": True}, f"{agent}: no penalty")
     return 0
 
 

@@ -33,11 +33,15 @@ def render_agents(agents: Sequence[AgentView]) -> str:
             str(a.sessions),
             str(a.pending_offers),
             ",".join(a.alerts) or "-",
+            (f"until {_clock(a.penalty_until)}" if a.penalty_until is not None else "-"),
             f"{a.capacity_used}/{a.capacity}",
         ]
         for a in agents
     ]
-    headers = ["AGENT", "ROLE", "PRESENCE", "CONNECTED", "SESSIONS", "OFFERS", "ALERTS", "CAPACITY"]
+    headers = [
+        *("AGENT", "ROLE", "PRESENCE", "CONNECTED", "SESSIONS", "OFFERS", "ALERTS", "PENALTY"),
+        "CAPACITY",
+    ]
     return table(headers, rows)
 
 

@@ -205,6 +205,12 @@ class FinishWrapUp(Request, frozen=True, tag="finish_wrap_up", kw_only=True):
     note: Text | None = None
 
 
+class ClearPenalty(Request, frozen=True, tag="clear_penalty", kw_only=True):
+    """Supervisor only: end an agent's repeat-miss penalty now (`reset_presence` does too)."""
+
+    agent: UserId
+
+
 ClientMessage = (
     Hello
     | Login
@@ -228,6 +234,7 @@ ClientMessage = (
     | GetWork
     | ExtendWrapUp
     | FinishWrapUp
+    | ClearPenalty
 )
 
 
@@ -308,6 +315,8 @@ class Snapshot(_Message, frozen=True, tag="snapshot", kw_only=True):
     """The admin-defined presences this agent may choose (`set_presence` with `custom`)."""
     wrap_ups: list[WrapUp] = []
     """Closed sessions still in wrap-up, each with its deadline."""
+    penalty_until: float | None = None
+    """Out of queue routing until then for repeated missed offers."""
 
 
 class OfferAdded(_Message, frozen=True, tag="offer_added", kw_only=True):

@@ -221,6 +221,8 @@ class AgentView(Struct, frozen=True):
     capacity: int
     wrap_ups: int = 0
     """Closed sessions the agent is still wrapping up (their capacity stays used)."""
+    penalty_until: float | None = None
+    """Out of queue routing until then for repeated missed offers; `clear_penalty` ends it."""
 
 
 class HistoryEntry(Struct, frozen=True):

@@ -139,8 +139,18 @@ class Timings(Struct, frozen=True, kw_only=True):
     they finish; they stay on disk (GetWork and the audit log still answer for them)."""
 
 
+class RepeatMisses(Struct, frozen=True, kw_only=True):
+    """Rule 14: after `count` missed offers within `window_s`, the agent is out of queue routing
+    for `penalty_s` (a stuck client must not burn every customer's wait). `count` 0: off."""
+
+    count: Annotated[int, msgspec.Meta(ge=0, le=100)] = 0
+    window_s: Annotated[float, msgspec.Meta(gt=0, le=86_400)] = 600.0
+    penalty_s: Annotated[float, msgspec.Meta(gt=0, le=86_400)] = 300.0
+
+
 class ServerConfig(Struct, frozen=True, kw_only=True):
     timings: Timings = Timings()
+    repeat_misses: RepeatMisses = RepeatMisses()
     templates: dict[Name, TemplateConfig]
     queues: list[QueueConfig]
     users: list[UserConfig]

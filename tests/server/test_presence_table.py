@@ -15,7 +15,7 @@ from agent_desktop.protocol.vocabulary import (
     Role,
     UserId,
 )
-from agent_desktop.server.config import CustomPresenceConfig
+from agent_desktop.server.config import CustomPresenceConfig, RepeatMisses
 from agent_desktop.server.routing import presence as presence_module
 from agent_desktop.server.routing.presence_table import (
     AGENT_CHOOSABLE,
@@ -44,7 +44,7 @@ CHOSEN = {
 }
 
 
-def _harness() -> EngineHarness:
+def _harness(repeat_misses: int = 0) -> EngineHarness:
     config = make_config(
         queues=[
             queue("free", Channel.CHAT, capacity_cost=0),
@@ -57,7 +57,9 @@ def _harness() -> EngineHarness:
         ],
     )
     config = msgspec.structs.replace(
-        config, presences=[CustomPresenceConfig(name="Back office", base=Presence.BUSY)]
+        config,
+        presences=[CustomPresenceConfig(name="Back office", base=Presence.BUSY)],
+        repeat_misses=RepeatMisses(count=repeat_misses),
     )
     return harness(config, login=["sam", "alice"])
 
@@ -110,7 +112,7 @@ def _fire(h: EngineHarness, trigger: PresenceTrigger, where: Standing) -> Presen
             chosen = Presence.AWAY if where is not Standing.AWAY else Presence.BUSY
             h.call("sam", ResetPresence(id=h.rid(), agent=ALICE, presence=chosen))
             return chosen
-        case PresenceTrigger.MISSED:
+        case PresenceTrigger.MISSED | PresenceTrigger.REPEAT_MISSES:
             _offer(h)
             h.tick(WAIT)
         case PresenceTrigger.REJECTED:
@@ -149,7 +151,9 @@ ROWS = [row for row in PRESENCE_TABLE if row[1] not in ARRIVALS]
 @pytest.mark.parametrize("row", ROWS, ids=lambda r: f"{r[0].value}-{r[1].value}")
 def test_each_row_happens_as_the_table_says(row: Row, moves: list[Row]) -> None:
     where, trigger = row
-    h = _harness()
+    # Rule 14: the miss that makes `count` (reaching Inactive takes one miss of its own).
+    repeat = trigger is PresenceTrigger.REPEAT_MISSES
+    h = _harness((2 if where is Standing.INACTIVE else 1) if repeat else 0)
     at_limit = trigger is PresenceTrigger.SESSION_LIMIT
     _reach(h, where, MAX_SESSIONS if at_limit else 0)
     before = h.engine.presences.agents[ALICE].presence
@@ -193,7 +197,7 @@ def test_login_and_reconnect_rows() -> None:
 
 def test_only_a_missed_offer_makes_an_agent_inactive() -> None:
     makes_inactive = {t for (_, t), m in PRESENCE_TABLE.items() if m.next is Presence.INACTIVE}
-    assert makes_inactive == {PresenceTrigger.MISSED}
+    assert makes_inactive == {PresenceTrigger.MISSED, PresenceTrigger.REPEAT_MISSES}
     assert Presence.INACTIVE not in AGENT_CHOOSABLE
 
 

@@ -28,4 +28,5 @@ Routing depth (issue 11), numbered after the design's rules:
     `lookups.Lookups.presence_choice`; routing reads the base presence only
 13. wrap-up: `wrap_ups.WrapUps` (held in `Sessions`, counted by `Router.session_load`);
     `flow.WorkFlow.finish_work` / `end_wrap_up`; `depth_requests.DepthRequests`
+14. repeat misses: presence rows (*, repeat_misses); `penalties.Penalties`; `Router._may_route`
 """

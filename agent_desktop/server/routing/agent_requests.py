@@ -93,6 +93,7 @@ class AgentRequests:
                 f"{request.agent} is not connected; presence is set when they log in",
                 request,
             )
+        self.flow.penalties.clear(request.agent)  # rule 14: a reset lifts the penalty
         self.flow.presences.apply(
             request.agent,
             PresenceTrigger.SUPERVISOR_RESETS,
@@ -111,7 +112,10 @@ class AgentRequests:
         """
         flow = self.flow
         if flow.presences.presence(user) in flow.directory.allowed_presences(user):
-            flow.alerts.clear_all(user)
+            for alert in flow.alerts.of(user):
+                # The penalty's alert stays while the penalty does (rule 14).
+                if alert.kind is not AlertKind.REPEAT_MISSES or not flow.penalties.active(user):
+                    flow.alerts.clear(alert.alert_id)
 
     def dismiss(self, principal: Principal, request: DismissAlert) -> ServerReply:
         record = self.flow.alerts.find(request.alert_id)

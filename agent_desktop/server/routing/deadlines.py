@@ -15,6 +15,7 @@ EXPIRE: Final = "expire"
 HOLD: Final = "hold"
 RECLAIM: Final = "reclaim"
 WRAP_UP: Final = "wrap_up"
+PENALTY: Final = "penalty"
 
 Entry = tuple[float, int, str, str]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from agent_desktop.protocol.messages import (
     Ack,
+    ClearPenalty,
     ExtendWrapUp,
     FinishWrapUp,
     Request,
@@ -24,6 +25,14 @@ class DepthRequests:
     def __init__(self, flow: WorkFlow, lookups: Lookups) -> None:
         self.flow = flow
         self.lookups = lookups
+
+    # -- repeat misses (rule 14) ---------------------------------------------------------------
+
+    def clear_penalty(self, principal: Principal, request: ClearPenalty) -> ServerReply:
+        self.lookups.require_supervisor(principal, request)
+        self.lookups.known_agent(request.agent, request)
+        self.flow.penalties.clear(request.agent)  # none to clear: acknowledged, no change
+        return Ack(re=RequestId(request.id))
 
     # -- wrap-up (rule 13) ---------------------------------------------------------------------
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from agent_desktop.protocol.messages import (
     AcceptOffer,
     CallControl,
+    ClearPenalty,
     ClockReading,
     CloseSession,
     CreateWork,
@@ -87,6 +88,8 @@ class Dispatcher:
                 return depth.extend_wrap_up(principal, request)
             case FinishWrapUp():
                 return depth.finish_wrap_up(principal, request)
+            case ClearPenalty():
+                return depth.clear_penalty(principal, request)
         raise refuse(
             ErrorCode.INVALID_MESSAGE,
             f"{type(request).__name__} is handled by the connection layer, not the engine",

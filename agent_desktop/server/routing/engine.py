@@ -188,6 +188,8 @@ class Engine:
                 flow.held_offer_lapsed(self.offers[OfferId(key)])
             elif kind == deadlines.RECLAIM:
                 flow.reclaim_sessions(UserId(key))
+            elif kind == deadlines.PENALTY:
+                flow.penalties.clear(UserId(key))
             elif kind == deadlines.WRAP_UP:
                 record = self.sessions.wrap_ups.records[WorkId(key)]
                 flow.end_wrap_up(record, Reason.WRAP_UP_TIMEOUT)
@@ -208,6 +210,9 @@ class Engine:
         if kind == deadlines.WRAP_UP:
             wrap_up = self.sessions.wrap_ups.records.get(WorkId(key))
             return wrap_up is not None and wrap_up.ends_at == at
+        if kind == deadlines.PENALTY:
+            penalised = self.presences.agents.get(UserId(key))
+            return penalised is not None and penalised.penalty_until == at
         if kind == deadlines.RECLAIM:
             agent = self.presences.agents.get(UserId(key))
             return (

@@ -38,6 +38,7 @@ from agent_desktop.server.routing.directory import Directory
 from agent_desktop.server.routing.ledger import Ledger
 from agent_desktop.server.routing.offer_table import OfferTrigger
 from agent_desktop.server.routing.offers import Offers
+from agent_desktop.server.routing.penalties import Penalties
 from agent_desktop.server.routing.presence import Presences
 from agent_desktop.server.routing.presence_table import PresenceTrigger
 from agent_desktop.server.routing.records import (
@@ -85,6 +86,7 @@ class WorkFlow:
         self.router = router
         self.views = views
         self.deadlines = deadlines
+        self.penalties = Penalties(ledger, presences, alerts, deadlines)
 
     def dispatch(self) -> None:
         self.router.dispatch(self.route)
@@ -237,6 +239,8 @@ class WorkFlow:
         else:
             self.offers.move(offer, OfferTrigger.TIMEOUT)
             self.router.enqueue(work, avoid=user)
+            if self.penalties.missed(user, work_phrase(work.item), work.item.work_id):
+                return  # rule 14 in place of rule 2's row and alert
             if queue.missed_alerts:
                 self.presences.apply(user, PresenceTrigger.MISSED)
                 self.alerts.raise_alert(

@@ -85,6 +85,8 @@ class Persistence:
             agent = decode_record(data, AgentRecord)
             if agent.user in flow.directory.users:
                 flow.presences.agents[agent.user] = agent
+                if agent.penalty_until is not None:
+                    flow.deadlines.schedule(agent.penalty_until, deadlines.PENALTY, agent.user)
         for key, data in list(store.load(KIND_ALERT)):
             alert = decode_record(data, AlertRecord)
             if alert.cleared:  # stored by a version that kept cleared alerts with the shown ones

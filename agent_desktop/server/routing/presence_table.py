@@ -71,6 +71,8 @@ class PresenceTrigger(StrEnum):
     """Work came in for an agent with 10 open sessions."""
     LOAD_CHANGED = "load_changed"
     """A session opened or closed, or the agent logged in."""
+    REPEAT_MISSES = "repeat_misses"
+    """A missed offer that made `[repeat_misses] count` within the window (rule 14)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +128,11 @@ def _rows() -> dict[tuple[Standing, PresenceTrigger], PresenceMove]:
         # rule 2: a missed offer makes the agent inactive (the only way to become inactive).
         rows[(standing, T.MISSED)] = PresenceMove(
             Presence.INACTIVE, _SYSTEM, Reason.DISPLAY_TIMEOUT, 2
+        )
+        # rule 14: the miss that makes too many in the window: inactive, and out of routing
+        # for the penalty time (this row takes the place of the plain missed row).
+        rows[(standing, T.REPEAT_MISSES)] = PresenceMove(
+            Presence.INACTIVE, _SYSTEM, Reason.REPEAT_MISSES, 14
         )
         # rule 3: a reject makes the agent do-not-disturb.
         rows[(standing, T.REJECTED)] = PresenceMove(

@@ -101,6 +101,10 @@ class AgentRecord(msgspec.Struct, kw_only=True):
     disconnected_at: float | None = None
     before_disconnect: PresenceInfo | None = None
     auto_dnd_before_disconnect: bool = False
+    misses: list[float] = msgspec.field(default_factory=list)
+    """When the agent missed offers, within the repeat-miss window (rule 14)."""
+    penalty_until: float | None = None
+    """Out of queue routing until then for repeated misses (rule 14); None: no penalty."""
 
 
 class WrapUpRecord(msgspec.Struct, kw_only=True):

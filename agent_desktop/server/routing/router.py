@@ -87,10 +87,12 @@ class Router:
         return self.fits(user, queue) and self.engaged(user) < MAX_SESSIONS
 
     def _may_route(self, user: UserId, queue: QueueConfig) -> bool:
+        agent = self.presences.agents.get(user)
         return (
-            user in self.presences.agents
+            agent is not None
+            and agent.penalty_until is None  # rule 14: out of routing for repeated misses
             and self.ledger.connections.is_connected(user)
-            and self.presences.presence(user) in queue.allowed_presences
+            and agent.presence.presence in queue.allowed_presences
         )
 
     def eligible(self, user: UserId, queue: QueueConfig) -> bool:

@@ -75,6 +75,7 @@ class Views:
             sessions=[self.session(self.sessions[s]) for s in self.sessions.of(user)],
             alerts=self.alerts.of(user),
             server_time=self.ledger.now(),
+            penalty_until=self.presences.agent(user).penalty_until,
             wrap_ups=[
                 WrapUps.view(r, self.directory.queues[r.queue])
                 for r in self.sessions.wrap_ups.of(user)
@@ -100,6 +101,7 @@ class Views:
             capacity_used=self.router.load_with_offers(user),
             capacity=config.capacity,
             wrap_ups=self.sessions.wrap_ups.count(user),
+            penalty_until=self.presences.agent(user).penalty_until,
         )
 
     def agent_rows(self, users: tuple[UserId, ...]) -> list[AgentView]:
