@@ -35,6 +35,7 @@ from agent_desktop.protocol.messages import (
     GetWork,
     ListAgents,
     ResetPresence,
+    SetNextPresence,
     SetPresence,
     Transfer,
     WorkCreated,
@@ -127,6 +128,13 @@ def _parser() -> argparse.ArgumentParser:
     choose.set_defaults(handler=_presence_set)
     choose.add_argument("presence", choices=[p.value for p in Presence])
     choose.add_argument("--custom", help="a custom presence's name (its base as PRESENCE)")
+    upcoming = presence_commands.add_parser(
+        "next", help="your presence once your last session and wrap-up end (--user alice)"
+    )
+    upcoming.set_defaults(handler=_presence_next)
+    upcoming.add_argument("presence", nargs="?", choices=[p.value for p in Presence])
+    upcoming.add_argument("--custom", help="a custom presence's name (its base as PRESENCE)")
+    upcoming.add_argument("--cancel", action="store_true", help="cancel your next status")
 
     penalty = commands.add_parser("penalty", help="repeat-miss penalties (supervisor)")
     penalty_commands = penalty.add_subparsers(dest="penalty_command", required=True)
@@ -332,6 +340,22 @@ async def _wrap_up(args: argparse.Namespace, client: WireClient) -> int:
         args,
         {"work_id": work_id, "disposition": disposition, "note": note},
         f"{work_id}: wrap-up done" + (f" ({disposition})" if disposition else ""),
+    )
+    return 0
+
+
+async def _presence_next(args: argparse.Namespace, client: WireClient) -> int:
+    if args.cancel == (args.presence is not None):
+        sys.stderr.write("name a PRESENCE, or --cancel\n")
+        return 2
+    presence = None if args.cancel else Presence(args.presence)
+    custom = args.custom
+    await client.request(lambda rid: SetNextPresence(id=rid, presence=presence, custom=custom), Ack)
+    shown = "cancelled" if presence is None else (f"{custom} ({presence})" if custom else presence)
+    _print(
+        args,
+        {"agent": args.user, "next_presence": presence, "custom": custom},
+        f"{args.user} next: {shown}",
     )
     return 0
 

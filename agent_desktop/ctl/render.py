@@ -28,7 +28,12 @@ def render_agents(agents: Sequence[AgentView]) -> str:
             a.agent,
             a.role,
             (f"{a.presence.custom}/" if a.presence.custom else "")
-            + f"{a.presence.presence} ({a.presence.source}: {a.presence.reason})",
+            + f"{a.presence.presence} ({a.presence.source}: {a.presence.reason})"
+            + (
+                f" -> {a.next_presence.custom or a.next_presence.presence}"
+                if a.next_presence
+                else ""
+            ),
             "yes" if a.connected else "no",
             str(a.sessions),
             str(a.pending_offers),

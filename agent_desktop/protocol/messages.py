@@ -21,6 +21,7 @@ from agent_desktop.protocol.model import (
     CustomPresence,
     HistoryEntry,
     Label,
+    NextPresence,
     Offer,
     PresenceChange,
     PresenceInfo,
@@ -205,6 +206,14 @@ class FinishWrapUp(Request, frozen=True, tag="finish_wrap_up", kw_only=True):
     note: Text | None = None
 
 
+class SetNextPresence(Request, frozen=True, tag="set_next_presence", kw_only=True):
+    """Take this presence when the last open session and wrap-up end ("Away after these
+    sessions"); applied at once when nothing is open. `presence` None cancels it."""
+
+    presence: Presence | None
+    custom: Label | None = None
+
+
 class ClearPenalty(Request, frozen=True, tag="clear_penalty", kw_only=True):
     """Supervisor only: end an agent's repeat-miss penalty now (`reset_presence` does too)."""
 
@@ -235,6 +244,7 @@ ClientMessage = (
     | ExtendWrapUp
     | FinishWrapUp
     | ClearPenalty
+    | SetNextPresence
 )
 
 
@@ -317,6 +327,8 @@ class Snapshot(_Message, frozen=True, tag="snapshot", kw_only=True):
     """Closed sessions still in wrap-up, each with its deadline."""
     penalty_until: float | None = None
     """Out of queue routing until then for repeated missed offers."""
+    next_presence: NextPresence | None = None
+    """The presence chosen for when the last session and wrap-up end."""
 
 
 class OfferAdded(_Message, frozen=True, tag="offer_added", kw_only=True):
@@ -407,7 +419,16 @@ ServerEvent = (
     | AlertCleared
     | AgentUpdated
 )
-DepthEvent = WrapUpChanged | WrapUpEnded
+
+
+class NextPresenceChanged(_Message, frozen=True, tag="next_presence_changed", kw_only=True):
+    """The next status was set, cancelled, or applied (then `next_presence` is None and a
+    `presence_changed` with reason `next_status` follows)."""
+
+    next_presence: NextPresence | None
+
+
+DepthEvent = WrapUpChanged | WrapUpEnded | NextPresenceChanged
 """Events of the routing-depth pieces (issue 11). Kept apart from `ServerEvent` until the
 desktop's session layer handles them (its reducer is exhaustive over `ServerEvent`); the server
 sends them only where configured or asked for (wrap-up time, next status, queue statistics)."""

@@ -170,6 +170,14 @@ class WrapUp(Struct, frozen=True):
     note_required: bool = False
 
 
+class NextPresence(Struct, frozen=True):
+    """The presence the agent takes when their last session (and wrap-up) ends."""
+
+    presence: Presence
+    custom: Label | None = None
+    set_at: float = 0.0
+
+
 class CustomPresence(Struct, frozen=True):
     """An admin-defined presence an agent may choose; routing follows `base`."""
 
@@ -223,6 +231,8 @@ class AgentView(Struct, frozen=True):
     """Closed sessions the agent is still wrapping up (their capacity stays used)."""
     penalty_until: float | None = None
     """Out of queue routing until then for repeated missed offers; `clear_penalty` ends it."""
+    next_presence: NextPresence | None = None
+    """What the agent becomes when their last session and wrap-up end."""
 
 
 class HistoryEntry(Struct, frozen=True):

@@ -108,6 +108,24 @@ def test_a_penalised_agent_is_seen_and_cleared(url: str) -> None:
         agent.communicate(timeout=30)
 
 
+def test_an_agent_sets_and_cancels_a_next_status(url: str) -> None:
+    agent = simulate(url, "carol", "accept", 8)
+    try:
+        online(url, "carol")
+        run(url, "work", "new", "--channel", "voice", "--queue", "voice", "--agent", "carol")
+        for _ in range(100):
+            if agent_row(url, "carol")["sessions"]:
+                break
+        said = run(url, "presence", "next", "away", "--custom", "Lunch", user="carol")
+        assert said == {"agent": "carol", "next_presence": "away", "custom": "Lunch"}
+        upcoming = agent_row(url, "carol")["next_presence"]
+        assert (upcoming["presence"], upcoming["custom"]) == ("away", "Lunch")
+        run(url, "presence", "next", "--cancel", user="carol")
+        assert agent_row(url, "carol")["next_presence"] is None
+    finally:
+        agent.communicate(timeout=30)
+
+
 def history(url: str, work_id: str) -> list[dict[str, Any]]:
     return list(run(url, "work", "show", work_id)["history"])
 

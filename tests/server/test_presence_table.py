@@ -6,7 +6,13 @@ from __future__ import annotations
 import msgspec
 import pytest
 
-from agent_desktop.protocol.messages import CloseSession, RejectOffer, ResetPresence, SetPresence
+from agent_desktop.protocol.messages import (
+    CloseSession,
+    RejectOffer,
+    ResetPresence,
+    SetNextPresence,
+    SetPresence,
+)
 from agent_desktop.protocol.vocabulary import (
     MAX_SESSIONS,
     Channel,
@@ -50,9 +56,10 @@ def _harness(repeat_misses: int = 0) -> EngineHarness:
             queue("free", Channel.CHAT, capacity_cost=0),
             queue("free_vip", Channel.CHAT, capacity_cost=0, auto_accept=True),
             queue("vip", Channel.CHAT, capacity_cost=10, auto_accept=True),
+            queue("big", Channel.CHAT, capacity_cost=CAPACITY, auto_accept=True),
         ],
         users=[
-            user("alice", ["free", "free_vip", "vip"], capacity=CAPACITY),
+            user("alice", ["free", "free_vip", "vip", "big"], capacity=CAPACITY),
             user("sam", role=Role.SUPERVISOR),
         ],
     )
@@ -145,7 +152,9 @@ def moves(monkeypatch: pytest.MonkeyPatch) -> list[Row]:
 
 
 ARRIVALS = {PresenceTrigger.LOGIN, PresenceTrigger.RECONNECT}
-ROWS = [row for row in PRESENCE_TABLE if row[1] not in ARRIVALS]
+OWN_TEST = {PresenceTrigger.NEXT_STATUS}
+ROWS = [row for row in PRESENCE_TABLE if row[1] not in ARRIVALS | OWN_TEST]
+NEXT_ROWS = [row for row in PRESENCE_TABLE if row[1] is PresenceTrigger.NEXT_STATUS]
 
 
 @pytest.mark.parametrize("row", ROWS, ids=lambda r: f"{r[0].value}-{r[1].value}")
@@ -176,6 +185,32 @@ def test_each_row_happens_as_the_table_says(row: Row, moves: list[Row]) -> None:
         target = chosen if move.next is Target.CHOSEN else move.next
         assert (info.presence, info.reason, info.source) == (target, move.reason, move.source)
         assert info.previous is before.presence
+    h.ok()
+
+
+@pytest.mark.parametrize("row", NEXT_ROWS, ids=lambda r: r[0].value)
+def test_each_next_status_row_happens_as_the_table_says(row: Row, moves: list[Row]) -> None:
+    """Rule 15: set with nothing open, it applies at once from the standing; a full agent
+    reaches it when the one session that filled the capacity closes."""
+    where, _ = row
+    h = _harness()
+    chosen = Presence.AWAY if where is not Standing.AWAY else Presence.BUSY
+    if where is S_FULL:
+        _open(h, 1, "big")
+    else:
+        _reach(h, where, 0)
+    before = h.engine.presences.agents[ALICE].presence
+    moves.clear()
+    h.call("alice", SetNextPresence(id=h.rid(), presence=chosen))
+    if where is S_FULL:
+        session_id = h.engine.sessions.of(ALICE)[0]
+        h.call("alice", CloseSession(id=h.rid(), session_id=session_id))
+    assert row in moves, moves
+    move = PRESENCE_TABLE[row]
+    info = h.engine.presences.agents[ALICE].presence
+    assert (info.presence, info.reason, info.source) == (chosen, move.reason, move.source)
+    assert info.previous is before.presence
+    assert h.engine.presences.agents[ALICE].next_presence is None
     h.ok()
 
 

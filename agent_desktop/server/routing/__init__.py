@@ -29,4 +29,6 @@ Routing depth (issue 11), numbered after the design's rules:
 13. wrap-up: `wrap_ups.WrapUps` (held in `Sessions`, counted by `Router.session_load`);
     `flow.WorkFlow.finish_work` / `end_wrap_up`; `depth_requests.DepthRequests`
 14. repeat misses: presence rows (*, repeat_misses); `penalties.Penalties`; `Router._may_route`
+15. next status: presence rows (*, next_status); `flow.WorkFlow.take_next_presence` (checked
+    before the capacity rule in `follow_load`)
 """

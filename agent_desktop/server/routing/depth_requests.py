@@ -10,8 +10,10 @@ from agent_desktop.protocol.messages import (
     FinishWrapUp,
     Request,
     ServerReply,
+    SetNextPresence,
     WrapUpChanged,
 )
+from agent_desktop.protocol.model import NextPresence
 from agent_desktop.protocol.vocabulary import ErrorCode, Reason, RequestId, WorkId
 from agent_desktop.server.routing import deadlines
 from agent_desktop.server.routing.connections import Principal
@@ -25,6 +27,25 @@ class DepthRequests:
     def __init__(self, flow: WorkFlow, lookups: Lookups) -> None:
         self.flow = flow
         self.lookups = lookups
+
+    # -- next status (rule 15) -----------------------------------------------------------------
+
+    def set_next_presence(self, principal: Principal, request: SetNextPresence) -> ServerReply:
+        flow = self.flow
+        user = principal.user
+        if request.presence is None:
+            if request.custom is not None:
+                raise refuse(ErrorCode.INVALID_PRESENCE, "a custom name needs its base", request)
+            if flow.presences.agent(user).next_presence is not None:
+                flow.set_next_presence(user, None)
+            return Ack(re=RequestId(request.id))
+        self.lookups.presence_choice(request.presence, request.custom, request)
+        chosen = NextPresence(
+            presence=request.presence, custom=request.custom, set_at=flow.ledger.now()
+        )
+        flow.set_next_presence(user, chosen)
+        flow.take_next_presence(user)  # nothing open: at once
+        return Ack(re=RequestId(request.id))
 
     # -- repeat misses (rule 14) ---------------------------------------------------------------
 

@@ -23,6 +23,7 @@ from agent_desktop.protocol.messages import (
     ResetPresence,
     SendMessage,
     ServerReply,
+    SetNextPresence,
     SetPresence,
     SyncClock,
     Transfer,
@@ -90,6 +91,8 @@ class Dispatcher:
                 return depth.finish_wrap_up(principal, request)
             case ClearPenalty():
                 return depth.clear_penalty(principal, request)
+            case SetNextPresence():
+                return depth.set_next_presence(principal, request)
         raise refuse(
             ErrorCode.INVALID_MESSAGE,
             f"{type(request).__name__} is handled by the connection layer, not the engine",

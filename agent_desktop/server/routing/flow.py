@@ -17,11 +17,13 @@ from __future__ import annotations
 
 from agent_desktop.protocol.channel import traits
 from agent_desktop.protocol.messages import (
+    NextPresenceChanged,
     OfferAdded,
     SessionOpened,
     WrapUpChanged,
     WrapUpEnded,
 )
+from agent_desktop.protocol.model import NextPresence
 from agent_desktop.protocol.vocabulary import (
     MAX_SESSIONS,
     AlertKind,
@@ -42,6 +44,7 @@ from agent_desktop.server.routing.penalties import Penalties
 from agent_desktop.server.routing.presence import Presences
 from agent_desktop.server.routing.presence_table import PresenceTrigger
 from agent_desktop.server.routing.records import (
+    KIND_AGENT,
     OfferRecord,
     SessionRecord,
     WorkRecord,
@@ -92,13 +95,43 @@ class WorkFlow:
         self.router.dispatch(self.route)
 
     def follow_load(self, user: UserId) -> None:
-        """Rule 10 after a change of load."""
+        """Rule 10 after a change of load, or rule 15 when it is the end of the agent's work."""
+        if self.take_next_presence(user):
+            return
         self.presences.follow_load(
             user,
             self.router.session_load(user),
             self.directory.capacity(user),
             self.sessions.count(user),
         )
+
+    def take_next_presence(self, user: UserId) -> bool:
+        """Rule 15: nothing open and nothing to wrap up: the next status applies (connected
+        agents only; a vanished one keeps it for their return)."""
+        agent = self.presences.agents.get(user)
+        if agent is None or agent.next_presence is None:
+            return False
+        if self.sessions.count(user) or self.sessions.wrap_ups.count(user):
+            return False
+        if not self.ledger.connections.is_connected(user):
+            return False
+        chosen = agent.next_presence
+        self.set_next_presence(user, None)
+        self.presences.apply(
+            user,
+            PresenceTrigger.NEXT_STATUS,
+            chosen=chosen.presence,
+            custom=chosen.custom,
+            by=user,
+        )
+        return True
+
+    def set_next_presence(self, user: UserId, chosen: NextPresence | None) -> None:
+        agent = self.presences.agent(user)
+        agent.next_presence = chosen
+        self.ledger.mark(KIND_AGENT, user)
+        self.ledger.changed(user)
+        self.ledger.deliver(user, NextPresenceChanged(next_presence=chosen))
 
     # -- giving work ---------------------------------------------------------------------------
 

@@ -71,6 +71,8 @@ class PresenceTrigger(StrEnum):
     """Work came in for an agent with 10 open sessions."""
     LOAD_CHANGED = "load_changed"
     """A session opened or closed, or the agent logged in."""
+    NEXT_STATUS = "next_status"
+    """The agent's last session and wrap-up ended with a next status set (rule 15)."""
     REPEAT_MISSES = "repeat_misses"
     """A missed offer that made `[repeat_misses] count` within the window (rule 14)."""
 
@@ -128,6 +130,11 @@ def _rows() -> dict[tuple[Standing, PresenceTrigger], PresenceMove]:
         # rule 2: a missed offer makes the agent inactive (the only way to become inactive).
         rows[(standing, T.MISSED)] = PresenceMove(
             Presence.INACTIVE, _SYSTEM, Reason.DISPLAY_TIMEOUT, 2
+        )
+        # rule 15: the presence the agent picked for when their last session (and wrap-up)
+        # ended; a choice of theirs, made earlier.
+        rows[(standing, T.NEXT_STATUS)] = PresenceMove(
+            Target.CHOSEN, PresenceSource.AGENT, Reason.NEXT_STATUS, 15
         )
         # rule 14: the miss that makes too many in the window: inactive, and out of routing
         # for the penalty time (this row takes the place of the plain missed row).

@@ -23,6 +23,7 @@ from agent_desktop.protocol.model import (
     Call,
     ChatMessage,
     HistoryEntry,
+    NextPresence,
     Notification,
     PresenceChange,
     PresenceInfo,
@@ -103,6 +104,8 @@ class AgentRecord(msgspec.Struct, kw_only=True):
     auto_dnd_before_disconnect: bool = False
     misses: list[float] = msgspec.field(default_factory=list)
     """When the agent missed offers, within the repeat-miss window (rule 14)."""
+    next_presence: NextPresence | None = None
+    """Rule 15: the presence to take when the last session and wrap-up end."""
     penalty_until: float | None = None
     """Out of queue routing until then for repeated misses (rule 14); None: no penalty."""
 

@@ -76,6 +76,7 @@ class Views:
             alerts=self.alerts.of(user),
             server_time=self.ledger.now(),
             penalty_until=self.presences.agent(user).penalty_until,
+            next_presence=self.presences.agent(user).next_presence,
             wrap_ups=[
                 WrapUps.view(r, self.directory.queues[r.queue])
                 for r in self.sessions.wrap_ups.of(user)
@@ -102,6 +103,7 @@ class Views:
             capacity=config.capacity,
             wrap_ups=self.sessions.wrap_ups.count(user),
             penalty_until=self.presences.agent(user).penalty_until,
+            next_presence=self.presences.agent(user).next_presence,
         )
 
     def agent_rows(self, users: tuple[UserId, ...]) -> list[AgentView]:
