@@ -20,7 +20,7 @@ from typing import Any
 import msgspec
 
 from agent_desktop.ctl.client import RequestFailed, WireClient, open_session
-from agent_desktop.ctl.render import render_agents, render_work
+from agent_desktop.ctl.render import render_agents, render_queues, render_work
 from agent_desktop.ctl.simulate import SimulationPlan, run_simulation
 from agent_desktop.protocol.messages import (
     Ack,
@@ -34,6 +34,8 @@ from agent_desktop.protocol.messages import (
     FinishWrapUp,
     GetWork,
     ListAgents,
+    ListQueues,
+    Queues,
     ResetPresence,
     SetNextPresence,
     SetPresence,
@@ -112,6 +114,11 @@ def _parser() -> argparse.ArgumentParser:
         "agents", help="every agent: presence, sessions, offers, connection"
     )
     agents.set_defaults(handler=_agents)
+
+    queues = commands.add_parser(
+        "queues", help="every queue: waiting, longest and estimated wait, agents, offers"
+    )
+    queues.set_defaults(handler=_queues)
 
     presence = commands.add_parser("presence", help="supervisor presence actions")
     presence_commands = presence.add_subparsers(dest="presence_command", required=True)
@@ -288,6 +295,21 @@ async def _customer(args: argparse.Namespace, client: WireClient) -> int:
 async def _agents(args: argparse.Namespace, client: WireClient) -> int:
     reply = await client.request(lambda rid: ListAgents(id=rid), Agents)
     _print(args, reply.agents, render_agents(reply.agents))
+    return 0
+
+
+async def _queues(args: argparse.Namespace, client: WireClient) -> int:
+    reply = await client.request(lambda rid: ListQueues(id=rid), Queues)
+    rows = [
+        msgspec.to_builtins(q)
+        | {
+            "longest_wait_s": None
+            if q.oldest_waiting_since is None
+            else round(reply.server_time - q.oldest_waiting_since, 1)
+        }
+        for q in reply.queues
+    ]
+    _print(args, rows, render_queues(rows))
     return 0
 
 

@@ -13,6 +13,44 @@ from typing import Annotated
 
 import msgspec
 
+# Re-exported (`X as X`): the routing-depth messages belong to the protocol like the others.
+from agent_desktop.protocol.depth_messages import (
+    ClearPenalty as ClearPenalty,
+)
+from agent_desktop.protocol.depth_messages import (
+    DepthEvent as DepthEvent,
+)
+from agent_desktop.protocol.depth_messages import (
+    ExtendWrapUp as ExtendWrapUp,
+)
+from agent_desktop.protocol.depth_messages import (
+    FinishWrapUp as FinishWrapUp,
+)
+from agent_desktop.protocol.depth_messages import (
+    ListQueues as ListQueues,
+)
+from agent_desktop.protocol.depth_messages import (
+    NextPresenceChanged as NextPresenceChanged,
+)
+from agent_desktop.protocol.depth_messages import (
+    Queues as Queues,
+)
+from agent_desktop.protocol.depth_messages import (
+    QueueUpdated as QueueUpdated,
+)
+from agent_desktop.protocol.depth_messages import (
+    SetNextPresence as SetNextPresence,
+)
+from agent_desktop.protocol.depth_messages import (
+    WrapUpChanged as WrapUpChanged,
+)
+from agent_desktop.protocol.depth_messages import (
+    WrapUpEnded as WrapUpEnded,
+)
+from agent_desktop.protocol.envelope import Reply as Reply
+from agent_desktop.protocol.envelope import ReqId as ReqId
+from agent_desktop.protocol.envelope import Request as Request
+from agent_desktop.protocol.envelope import _Message as _Message
 from agent_desktop.protocol.model import (
     AgentView,
     Alert,
@@ -48,19 +86,6 @@ from agent_desktop.protocol.vocabulary import (
     UserId,
     WorkId,
 )
-
-ReqId = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
-
-
-class _Message(
-    msgspec.Struct, frozen=True, forbid_unknown_fields=True, tag_field="type", kw_only=True
-):
-    pass
-
-
-class Request(_Message, frozen=True, kw_only=True):
-    id: ReqId
-
 
 # --- client -> server ----------------------------------------------------------------------
 
@@ -188,38 +213,6 @@ class GetWork(Request, frozen=True, tag="get_work", kw_only=True):
     work_id: WorkId
 
 
-# --- routing depth (issue 11): wrap-up, next status, penalties, queue statistics -------------
-
-
-class ExtendWrapUp(Request, frozen=True, tag="extend_wrap_up", kw_only=True):
-    """More time to wrap up the closed item: the deadline moves `seconds` later."""
-
-    work_id: WorkId
-    seconds: Annotated[float, msgspec.Meta(gt=0, le=900)] = 60.0
-
-
-class FinishWrapUp(Request, frozen=True, tag="finish_wrap_up", kw_only=True):
-    """Done wrapping up: the disposition (one of the queue's) and a note go into the history."""
-
-    work_id: WorkId
-    disposition: Label | None = None
-    note: Text | None = None
-
-
-class SetNextPresence(Request, frozen=True, tag="set_next_presence", kw_only=True):
-    """Take this presence when the last open session and wrap-up end ("Away after these
-    sessions"); applied at once when nothing is open. `presence` None cancels it."""
-
-    presence: Presence | None
-    custom: Label | None = None
-
-
-class ClearPenalty(Request, frozen=True, tag="clear_penalty", kw_only=True):
-    """Supervisor only: end an agent's repeat-miss penalty now (`reset_presence` does too)."""
-
-    agent: UserId
-
-
 ClientMessage = (
     Hello
     | Login
@@ -245,14 +238,11 @@ ClientMessage = (
     | FinishWrapUp
     | ClearPenalty
     | SetNextPresence
+    | ListQueues
 )
 
 
 # --- server -> client: replies ---------------------------------------------------------------
-
-
-class Reply(_Message, frozen=True, kw_only=True):
-    re: str
 
 
 class Welcome(Reply, frozen=True, tag="welcome", kw_only=True):
@@ -268,7 +258,7 @@ class LoggedIn(Reply, frozen=True, tag="logged_in", kw_only=True):
     token: str
     token_expires_at: float
     server_time: float
-    queues: list[QueueView] = []
+    queues: list[QueueView] = msgspec.field(default_factory=list)
     """Every queue, for choosing where to transfer or escalate."""
 
 
@@ -308,6 +298,10 @@ class WorkInfo(Reply, frozen=True, tag="work_info", kw_only=True):
     agent: UserId | None = None
     offer_id: OfferId | None = None
     session_id: SessionId | None = None
+    queue_position: int | None = None
+    """While queued: 1 = the next item of its queue to be routed."""
+    estimated_wait_s: float | None = None
+    """While queued: the queue's estimate for that position (None: nobody staffs it now)."""
 
 
 # --- server -> client: events ----------------------------------------------------------------
@@ -321,9 +315,9 @@ class Snapshot(_Message, frozen=True, tag="snapshot", kw_only=True):
     sessions: list[Session]
     alerts: list[Alert]
     server_time: float
-    custom_presences: list[CustomPresence] = []
+    custom_presences: list[CustomPresence] = msgspec.field(default_factory=list)
     """The admin-defined presences this agent may choose (`set_presence` with `custom`)."""
-    wrap_ups: list[WrapUp] = []
+    wrap_ups: list[WrapUp] = msgspec.field(default_factory=list)
     """Closed sessions still in wrap-up, each with its deadline."""
     penalty_until: float | None = None
     """Out of queue routing until then for repeated missed offers."""
@@ -383,18 +377,6 @@ class AgentUpdated(_Message, frozen=True, tag="agent_updated", kw_only=True):
     agent: AgentView
 
 
-class WrapUpChanged(_Message, frozen=True, tag="wrap_up_changed", kw_only=True):
-    """A wrap-up started (a session closed) or was extended: show the countdown to `ends_at`."""
-
-    wrap_up: WrapUp
-
-
-class WrapUpEnded(_Message, frozen=True, tag="wrap_up_ended", kw_only=True):
-    work_id: WorkId
-    reason: Reason
-    """`wrap_up_done` (the agent said done) or `wrap_up_timeout`."""
-
-
 ServerReply = (
     Welcome
     | LoggedIn
@@ -405,6 +387,7 @@ ServerReply = (
     | ClockReading
     | WorkCreated
     | WorkInfo
+    | Queues
 )
 ServerEvent = (
     Snapshot
@@ -421,17 +404,6 @@ ServerEvent = (
 )
 
 
-class NextPresenceChanged(_Message, frozen=True, tag="next_presence_changed", kw_only=True):
-    """The next status was set, cancelled, or applied (then `next_presence` is None and a
-    `presence_changed` with reason `next_status` follows)."""
-
-    next_presence: NextPresence | None
-
-
-DepthEvent = WrapUpChanged | WrapUpEnded | NextPresenceChanged
-"""Events of the routing-depth pieces (issue 11). Kept apart from `ServerEvent` until the
-desktop's session layer handles them (its reducer is exhaustive over `ServerEvent`); the server
-sends them only where configured or asked for (wrap-up time, next status, queue statistics)."""
 PushedEvent = ServerEvent | DepthEvent
 """Everything the server pushes."""
 ServerMessage = ServerReply | PushedEvent

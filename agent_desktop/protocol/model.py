@@ -213,6 +213,28 @@ class QueueView(Struct, frozen=True):
     channel: Channel
 
 
+class QueueStats(Struct, frozen=True):
+    """One row of the supervisor's queue table (`list_queues`, `queue_updated`).
+
+    `estimated_wait_s` is what a new arrival would wait (see docs/protocol.md for the
+    estimator); None when no agent of the queue is in a presence that takes its work."""
+
+    queue: QueueId
+    name: ShortText
+    channel: Channel
+    waiting: int
+    oldest_waiting_since: float | None
+    """Arrival of the item waiting longest; its wait is the current time minus this."""
+    estimated_wait_s: float | None
+    average_handle_s: float
+    agents_available: int
+    agents_busy: int
+    agents_away: int
+    offers_in_flight: int
+    missed_last_hour: int
+    rejected_last_hour: int
+
+
 class AgentView(Struct, frozen=True):
     """One row of the supervisor's live table."""
 

@@ -86,6 +86,8 @@ class QueueConfig(Struct, frozen=True, kw_only=True):
     """Disposition codes the agent picks from in wrap-up (needs `wrap_up_s` > 0)."""
     disposition_required: bool = False
     note_required: bool = False
+    expected_handle_s: Annotated[float, msgspec.Meta(gt=0, le=86_400)] = 300.0
+    """The handle time the wait estimate assumes until the queue has handled items."""
     offer_reroute_grace_s: Seconds | None = None
     """How long after its timeout an offer to an agent whose link is gone is kept for them.
     Unset: 0 where a caller waits on the line (voice: rerouted as soon as the link is known

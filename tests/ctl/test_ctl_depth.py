@@ -126,6 +126,36 @@ def test_an_agent_sets_and_cancels_a_next_status(url: str) -> None:
         agent.communicate(timeout=30)
 
 
+def test_queues_and_a_waiting_items_position(url: str) -> None:
+    first = run(url, "work", "new", "--channel", "sms", "--queue", "sms", "--customer", "Ana")
+    second = run(url, "work", "new", "--channel", "sms", "--queue", "sms", "--customer", "Ben")
+    shown = run(url, "work", "show", second["work_id"])
+    assert (
+        shown["queue_position"] == run(url, "work", "show", first["work_id"])["queue_position"] + 1
+    )
+    assert shown["estimated_wait_s"] is None  # nobody on the sms queue is logged in
+    sms = {q["queue"]: q for q in run(url, "queues")}["sms"]
+    assert sms["waiting"] >= 2
+    assert sms["longest_wait_s"] >= 0
+    assert sms["estimated_wait_s"] is None
+    human = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "agent_desktop.ctl.cli",
+            "--url",
+            url,
+            "--password",
+            "demo",
+            "queues",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert human.stdout.splitlines()[0].split()[:3] == ["QUEUE", "WAITING", "LONGEST"]
+
+
 def history(url: str, work_id: str) -> list[dict[str, Any]]:
     return list(run(url, "work", "show", work_id)["history"])
 

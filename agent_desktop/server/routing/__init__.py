@@ -31,4 +31,6 @@ Routing depth (issue 11), numbered after the design's rules:
 14. repeat misses: presence rows (*, repeat_misses); `penalties.Penalties`; `Router._may_route`
 15. next status: presence rows (*, next_status); `flow.WorkFlow.take_next_presence` (checked
     before the capacity rule in `follow_load`)
+16. queue position, estimated wait, queue statistics: `queue_stats.QueueStatistics` (the
+    estimator is documented there); `QueueIndex.position`
 """

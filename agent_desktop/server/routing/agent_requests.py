@@ -172,6 +172,7 @@ class AgentRequests:
         user = principal.user
         flow.offers.move(offer, OfferTrigger.REJECT)
         flow.router.enqueue(work, avoid=user)
+        flow.queue_stats.offer_ended(work.item.queue, missed=False)
         if queue.reject_alerts:
             flow.presences.apply(user, PresenceTrigger.REJECTED)
             flow.alerts.raise_alert(

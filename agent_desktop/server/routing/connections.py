@@ -35,6 +35,8 @@ class Connections:
         self.by_user: dict[UserId, set[ConnId]] = {}
         self.subscribers: set[UserId] = set()
         """Supervisors who asked for the agent list and get `agent_updated` deltas."""
+        self.queue_watchers: set[UserId] = set()
+        """Supervisors who asked for the queue statistics and get `queue_updated` deltas."""
 
     def is_connected(self, user: UserId) -> bool:
         return user in self.by_user
@@ -61,6 +63,7 @@ class Connections:
             return None
         self.by_user.pop(user, None)
         self.subscribers.discard(user)
+        self.queue_watchers.discard(user)
         return user
 
     def watching(self) -> Iterator[UserId]:

@@ -16,6 +16,7 @@ HOLD: Final = "hold"
 RECLAIM: Final = "reclaim"
 WRAP_UP: Final = "wrap_up"
 PENALTY: Final = "penalty"
+STATS: Final = "stats"
 
 Entry = tuple[float, int, str, str]
 

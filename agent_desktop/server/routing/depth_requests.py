@@ -8,6 +8,8 @@ from agent_desktop.protocol.messages import (
     ClearPenalty,
     ExtendWrapUp,
     FinishWrapUp,
+    ListQueues,
+    Queues,
     Request,
     ServerReply,
     SetNextPresence,
@@ -46,6 +48,15 @@ class DepthRequests:
         flow.set_next_presence(user, chosen)
         flow.take_next_presence(user)  # nothing open: at once
         return Ack(re=RequestId(request.id))
+
+    # -- queue statistics (rule 16) ------------------------------------------------------------
+
+    def list_queues(self, principal: Principal, request: ListQueues) -> ServerReply:
+        self.lookups.require_supervisor(principal, request)
+        flow = self.flow
+        flow.ledger.connections.queue_watchers.add(principal.user)
+        rows = flow.queue_stats.rows()
+        return Queues(re=RequestId(request.id), queues=rows, server_time=flow.ledger.now())
 
     # -- repeat misses (rule 14) ---------------------------------------------------------------
 

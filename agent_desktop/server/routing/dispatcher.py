@@ -18,6 +18,7 @@ from agent_desktop.protocol.messages import (
     GetPresenceTimeline,
     GetWork,
     ListAgents,
+    ListQueues,
     RejectOffer,
     Request,
     ResetPresence,
@@ -35,7 +36,7 @@ from agent_desktop.server.routing.depth_requests import DepthRequests
 from agent_desktop.server.routing.lookups import refuse
 from agent_desktop.server.routing.work_requests import WorkRequests
 
-READ_ONLY = (SyncClock, GetWork, GetPresenceTimeline)
+READ_ONLY = (SyncClock, GetWork, GetPresenceTimeline, ListQueues)
 """Requests a supervisor makes that are not audited (they change nothing)."""
 
 
@@ -93,6 +94,8 @@ class Dispatcher:
                 return depth.clear_penalty(principal, request)
             case SetNextPresence():
                 return depth.set_next_presence(principal, request)
+            case ListQueues():
+                return depth.list_queues(principal, request)
         raise refuse(
             ErrorCode.INVALID_MESSAGE,
             f"{type(request).__name__} is handled by the connection layer, not the engine",

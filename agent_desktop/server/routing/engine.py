@@ -37,6 +37,7 @@ from agent_desktop.protocol.vocabulary import (
     ErrorCode,
     OfferId,
     OfferState,
+    QueueId,
     Reason,
     UserId,
     WorkId,
@@ -173,6 +174,7 @@ class Engine:
 
     def _finish(self) -> list[Delivery]:
         self.router.settle()
+        self.flow.queue_stats.publish()  # before the rows: it reads who changed, they reset it
         self.views.publish()
         self.persistence.flush()
         self.persistence.evict()
@@ -188,6 +190,8 @@ class Engine:
                 flow.held_offer_lapsed(self.offers[OfferId(key)])
             elif kind == deadlines.RECLAIM:
                 flow.reclaim_sessions(UserId(key))
+            elif kind == deadlines.STATS:
+                flow.queue_stats.touch(QueueId(key))
             elif kind == deadlines.PENALTY:
                 flow.penalties.clear(UserId(key))
             elif kind == deadlines.WRAP_UP:
@@ -210,6 +214,8 @@ class Engine:
         if kind == deadlines.WRAP_UP:
             wrap_up = self.sessions.wrap_ups.records.get(WorkId(key))
             return wrap_up is not None and wrap_up.ends_at == at
+        if kind == deadlines.STATS:
+            return True  # a missed or rejected offer's hour is over: the row changes
         if kind == deadlines.PENALTY:
             penalised = self.presences.agents.get(UserId(key))
             return penalised is not None and penalised.penalty_until == at

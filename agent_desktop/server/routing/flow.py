@@ -43,6 +43,7 @@ from agent_desktop.server.routing.offers import Offers
 from agent_desktop.server.routing.penalties import Penalties
 from agent_desktop.server.routing.presence import Presences
 from agent_desktop.server.routing.presence_table import PresenceTrigger
+from agent_desktop.server.routing.queue_stats import QueueStatistics
 from agent_desktop.server.routing.records import (
     KIND_AGENT,
     OfferRecord,
@@ -90,6 +91,9 @@ class WorkFlow:
         self.views = views
         self.deadlines = deadlines
         self.penalties = Penalties(ledger, presences, alerts, deadlines)
+        self.queue_stats = QueueStatistics(
+            ledger, directory, presences, works, offers, router.index, deadlines
+        )
 
     def dispatch(self) -> None:
         self.router.dispatch(self.route)
@@ -211,6 +215,7 @@ class WorkFlow:
     def finish_work(self, session: SessionRecord, reason: Reason, by: UserId) -> WorkRecord:
         """The session is closed for good: the item closes and its agent wraps up (rule 13)."""
         work = self.sessions.remove(session, reason)
+        self.queue_stats.handled(work.item.queue, self.ledger.now() - session.opened_at)
         self.works.update(work, state=WorkState.CLOSED)
         self.works.history(work, "closed", agent=by, reason=reason)
         queue = self.directory.queues.get(work.item.queue)
@@ -272,6 +277,7 @@ class WorkFlow:
         else:
             self.offers.move(offer, OfferTrigger.TIMEOUT)
             self.router.enqueue(work, avoid=user)
+            self.queue_stats.offer_ended(work.item.queue, missed=True)
             if self.penalties.missed(user, work_phrase(work.item), work.item.work_id):
                 return  # rule 14 in place of rule 2's row and alert
             if queue.missed_alerts:
