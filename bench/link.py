@@ -1,45 +1,34 @@
 """A lean protocol connection that stamps every frame with the moment it arrived.
 
-`agent_desktop.ctl.client.WireClient` queues events without a time; a latency benchmark needs
-the arrival time taken before decoding, and thousands of agents need one reader task each
-and nothing more (no client-side pings: the server's heartbeat keeps the link honest).
+A latency benchmark needs the arrival time taken before decoding (the protocol client's
+`on_frame` hook), and thousands of agents need one reader task each and nothing more (no
+client-side pings: the server's heartbeat keeps the link honest).
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import itertools
 import time
-from collections.abc import Callable
-from typing import TypeVar
+from collections.abc import Awaitable, Callable
+from typing import Final, TypeVar, cast, get_args
 
-from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import ConnectionClosed
-from websockets.typing import Subprotocol
-
-from agent_desktop.protocol.codec import (
-    MAX_FRAME_BYTES,
-    PROTOCOL_VERSION,
-    SUBPROTOCOL,
-    decode_server,
-    encode_text,
-)
+from agent_desktop.protocol.client import ProtocolClient
+from agent_desktop.protocol.client import Refused as _ProtocolRefused
+from agent_desktop.protocol.codec import MAX_FRAME_BYTES
 from agent_desktop.protocol.messages import (
+    Agents,
     ClientMessage,
     Error,
-    Hello,
     LoggedIn,
-    Login,
     Reply,
     ServerEvent,
     ServerMessage,
-    Welcome,
 )
 
 R = TypeVar("R", bound=Reply)
+T = TypeVar("T")
 EventHandler = Callable[[ServerEvent, float], None]
 """Called with each pushed event and its arrival time (time.time(), taken before decoding)."""
+_EVENT_TYPES: Final = get_args(ServerEvent)
 
 
 class Refused(Exception):
@@ -49,15 +38,17 @@ class Refused(Exception):
 
 
 class Link:
-    def __init__(self, ws: ClientConnection, on_event: EventHandler | None) -> None:
-        self.ws = ws
+    def __init__(self, client: ProtocolClient, on_event: EventHandler | None) -> None:
+        self.client = client
+        self.ws = client.ws
         self.on_event = on_event
-        self._ids = itertools.count(1)
-        self._pending: dict[str, asyncio.Future[tuple[ServerMessage, float]]] = {}
-        self._sends: set[asyncio.Task[None]] = set()
         self.unclaimed_errors: list[Error] = []
         """Refusals of fire-and-forget requests (`send_nowait`)."""
-        self._reader = asyncio.get_running_loop().create_task(self._read())
+        self._frame_at = 0.0
+        self._reply_at: dict[str, float] = {}
+        client.on_frame = self._stamp
+        client.on_message = self._note_reply_time
+        client.on_push = self._pushed
 
     @classmethod
     async def open(
@@ -70,19 +61,13 @@ class Link:
         max_size: int | None = MAX_FRAME_BYTES,
     ) -> tuple[Link, LoggedIn]:
         """Connect, hello, login. `max_size=None` lifts the frame limit (accounting only)."""
-        ws = await connect(
-            url,
-            subprotocols=[Subprotocol(SUBPROTOCOL)],
-            max_size=max_size,
-            ping_interval=None,
-            open_timeout=60,
+        client = await ProtocolClient.connect(
+            url, max_frame_bytes=max_size, ping_interval=None, open_timeout=60, id_prefix="b"
         )
-        link = cls(ws, on_event)
+        link = cls(client, on_event)
         try:
-            await link.request(lambda rid: Hello(id=rid, versions=[PROTOCOL_VERSION]), Welcome)
-            logged_in = await link.request(
-                lambda rid: Login(id=rid, user=user, password=password), LoggedIn
-            )
+            await link._refusal_raised(client.hello())
+            logged_in = await link._refusal_raised(client.login(user, password=password))
         except BaseException:
             await link.close()
             raise
@@ -96,55 +81,42 @@ class Link:
         self, build: Callable[[str], ClientMessage], expect: type[R]
     ) -> tuple[R, float]:
         """The reply and the moment it arrived."""
-        request_id = f"b{next(self._ids)}"
-        future: asyncio.Future[tuple[ServerMessage, float]] = (
-            asyncio.get_running_loop().create_future()
-        )
-        self._pending[request_id] = future
+        message = build(self.client.next_id())
+        self._reply_at[message.id] = 0.0
         try:
-            await self.ws.send(encode_text(build(request_id)))
-            reply, at = await future
+            reply = await self._refusal_raised(self.client.request(message, expect))
+            return reply, self._reply_at[message.id]
         finally:
-            self._pending.pop(request_id, None)
-        if isinstance(reply, Error):
-            raise Refused(reply)
-        if not isinstance(reply, expect):
-            raise TypeError(f"expected {expect.__name__}, got {type(reply).__name__}")
-        return reply, at
+            self._reply_at.pop(message.id, None)
+
+    async def list_agents(self) -> Agents:
+        """Supervisor: the whole agent list, every page of it."""
+        return await self._refusal_raised(self.client.list_agents())
 
     def send_nowait(self, message: ClientMessage) -> None:
         """Fire and forget (a refusal lands in `unclaimed_errors`): for load generation."""
-        task = asyncio.get_running_loop().create_task(self._send_quietly(encode_text(message)))
-        self._sends.add(task)
-        task.add_done_callback(self._sends.discard)
+        self.client.send_nowait(message)
 
-    async def _send_quietly(self, frame: str) -> None:
-        # A request sent as the link closes is simply not sent; nobody waits for it.
-        with contextlib.suppress(ConnectionClosed):
-            await self.ws.send(frame)
-
-    async def _read(self) -> None:
+    async def _refusal_raised(self, pending: Awaitable[T]) -> T:
         try:
-            async for frame in self.ws:
-                at = time.time()
-                message = decode_server(frame)
-                re = getattr(message, "re", None)
-                if re is not None:
-                    future = self._pending.get(re)
-                    if future is not None and not future.done():
-                        future.set_result((message, at))
-                    elif isinstance(message, Error):
-                        self.unclaimed_errors.append(message)
-                elif self.on_event is not None and not isinstance(message, Error):
-                    self.on_event(message, at)  # type: ignore[arg-type]  # replies have `re`
-        except ConnectionClosed:
-            pass
-        finally:
-            for future in self._pending.values():
-                if not future.done():
-                    future.set_exception(ConnectionError("the server closed the connection"))
+            return await pending
+        except _ProtocolRefused as exc:
+            raise Refused(exc.error) from None
+
+    def _stamp(self, frame: str | bytes) -> None:
+        self._frame_at = time.time()
+
+    def _note_reply_time(self, message: ServerMessage) -> None:
+        re = getattr(message, "re", None)
+        if re is not None and re in self._reply_at:
+            self._reply_at[re] = self._frame_at
+
+    def _pushed(self, message: ServerMessage) -> None:
+        if isinstance(message, Error):
+            if message.re is not None:
+                self.unclaimed_errors.append(message)
+        elif self.on_event is not None and isinstance(message, _EVENT_TYPES):
+            self.on_event(cast(ServerEvent, message), self._frame_at)
 
     async def close(self) -> None:
-        await asyncio.gather(*self._sends)
-        await self.ws.close()
-        await self._reader
+        await self.client.close()

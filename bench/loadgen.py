@@ -26,11 +26,9 @@ from agent_desktop.protocol.codec import encode
 from agent_desktop.protocol.messages import (
     AcceptOffer,
     Ack,
-    Agents,
     CloseSession,
     CreateWork,
     GetWork,
-    ListAgents,
     OfferAdded,
     OfferEnded,
     ServerEvent,
@@ -88,8 +86,9 @@ class LoadResult(msgspec.Struct, frozen=True):
     """Every created item by its final WorkState, from GetWork."""
     unaccounted: int
     agent_violations: list[str]
-    """From the supervisor's ListAgents: agents over capacity or over MAX_SESSIONS."""
+    """From the supervisor's agent list: agents over capacity or over MAX_SESSIONS."""
     list_agents_bytes: int
+    """The whole agent list as one `agents` reply would be; it travels in pages."""
     loadgen_cpu_s: float
     loadgen_busy_steady: float
     """The load generator's CPU / wall time in the steady phase: near 1.0 means it was the
@@ -219,9 +218,9 @@ async def _stream(plan: LoadPlan, tester: Link) -> tuple[list[WorkId], int]:
 
 
 async def _account(url: str, work_ids: list[WorkId]) -> tuple[dict[str, int], int, list[str], int]:
-    supervisor, _ = await Link.open(url, SUPERVISOR, PASSWORD, max_size=None)
+    supervisor, _ = await Link.open(url, SUPERVISOR, PASSWORD)
     try:
-        agents = await supervisor.request(lambda rid: ListAgents(id=rid), Agents)
+        agents = await supervisor.list_agents()
         size = len(encode(agents))
         violations = [
             f"{view.agent}: {view.sessions} sessions, {view.capacity_used}/{view.capacity} capacity"

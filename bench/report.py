@@ -9,7 +9,6 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from agent_desktop.protocol.codec import MAX_FRAME_BYTES
 from bench.app_footprint import WEB_RUNTIME_FLOOR_MIB
 from bench.results import BenchResults
 from bench.routing import RoutingRun
@@ -95,8 +94,7 @@ def _run_result(run: RoutingRun) -> str:
         f" {run.server_idle_cpu_per_s * 100:.1f}% of a core); RSS connected "
         f"{run.server_rss_connected_mib:.0f} MiB, peak {run.server_peak_rss_mib:.0f} MiB; "
         f"logins {load.login_s:.1f} s ({run.server_login_cpu_ms_per_agent:.1f} ms server CPU "
-        f"per agent); ListAgents reply {load.list_agents_bytes / 1024:,.0f} KiB"
-        f"{' (OVER the 1 MiB frame limit)' if load.list_agents_bytes > MAX_FRAME_BYTES else ''}; "
+        f"per agent); agent list {load.list_agents_bytes / 1024:,.0f} KiB (in pages); "
         f"load generator {load.loadgen_busy_steady * 100:.0f}% busy; "
         f"accounting {_accounting(run)}"
     )

@@ -13,7 +13,14 @@ CLIENT_ONLY = ("PySide6", "qasync", "desktop_notifier")
 @pytest.mark.parametrize(
     ("package", "forbidden"),
     [
-        ("agent_desktop.protocol", (*CLIENT_ONLY, "websockets", "agent_desktop.server")),
+        (
+            "agent_desktop.protocol",
+            (*CLIENT_ONLY, "agent_desktop.server", "agent_desktop.session", "agent_desktop.ui"),
+        ),
+        # The messages and their codec are plain data: only the protocol's client speaks
+        # websockets.
+        ("agent_desktop.protocol.codec", ("websockets",)),
+        ("agent_desktop.protocol.schema", ("websockets",)),
         ("agent_desktop.session", (*CLIENT_ONLY, "agent_desktop.server", "agent_desktop.ui")),
         ("agent_desktop.server", (*CLIENT_ONLY, "agent_desktop.session", "agent_desktop.ui")),
         ("agent_desktop.ctl.cli", (*CLIENT_ONLY, "agent_desktop.ui")),

@@ -10,7 +10,6 @@ It speaks the real protocol over a real websocket, so a test reads like what a c
 from __future__ import annotations
 
 import asyncio
-import itertools
 import os
 import ssl
 import subprocess
@@ -21,16 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, TypeVar, cast, get_args
 
-from websockets.asyncio.client import ClientConnection, connect
-from websockets.typing import Subprotocol
+from websockets.asyncio.client import ClientConnection
 
-from agent_desktop.protocol.codec import (
-    MAX_FRAME_BYTES,
-    PROTOCOL_VERSION,
-    SUBPROTOCOL,
-    decode_server,
-    encode_text,
-)
+from agent_desktop.protocol.client import ProtocolClient
+from agent_desktop.protocol.codec import PROTOCOL_VERSION, ProtocolError
 from agent_desktop.protocol.messages import (
     ClientMessage,
     Error,
@@ -51,6 +44,7 @@ WAIT_S: Final = 5.0
 
 _EVENT_TYPES: Final = get_args(PushedEvent)
 E = TypeVar("E")
+Arrival = ServerMessage | ProtocolError
 
 
 class WireError(AssertionError):
@@ -62,24 +56,51 @@ class WireError(AssertionError):
 
 
 class WireClient:
-    def __init__(self, ws: ClientConnection) -> None:
-        self.ws = ws
+    """The protocol client, read the way a test reads: one message at a time, in order.
+
+    Everything the server sends that no `request` waits for (events, replies to raw frames)
+    queues up for `receive`; a frame that does not decode raises from `receive` too.
+    """
+
+    def __init__(self, client: ProtocolClient) -> None:
+        self.client = client
+        self.ws: ClientConnection = client.ws
         self.events: list[PushedEvent] = []
         """Pushed events received so far and not yet taken by `next_event`."""
         self.snapshot: Snapshot | None = None
         self.logged_in: LoggedIn | None = None
-        self._ids = itertools.count(1)
+        self._arrivals: asyncio.Queue[Arrival] = asyncio.Queue()
+        client.on_push = self._arrivals.put_nowait
+        client.on_invalid = self._arrivals.put_nowait
 
     def next_id(self) -> str:
-        return f"t{next(self._ids)}"
+        return self.client.next_id()
 
     async def send_raw(self, frame: str | bytes) -> None:
         await self.ws.send(frame)
 
     async def receive(self, wait_s: float = WAIT_S) -> ServerMessage:
+        """The next message nobody waits for; `ConnectionClosed` once the server has closed."""
         async with asyncio.timeout(wait_s):
-            frame = await self.ws.recv()
-        return decode_server(frame)
+            arrival = await self._next_arrival()
+        if isinstance(arrival, ProtocolError):
+            raise arrival
+        return arrival
+
+    async def _next_arrival(self) -> Arrival:
+        getter = asyncio.ensure_future(self._arrivals.get())
+        try:
+            await asyncio.wait({getter, self.client.ended}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            if not getter.done():
+                getter.cancel()
+        if getter.done() and not getter.cancelled():
+            return getter.result()
+        if not self._arrivals.empty():
+            return self._arrivals.get_nowait()
+        closed = self.client.closed_exc
+        assert closed is not None
+        raise closed
 
     async def reply(self, re: str | None = None, wait_s: float = WAIT_S) -> ServerReply:
         """The next reply (to `re` when given), keeping pushed events for later."""
@@ -95,8 +116,8 @@ class WireClient:
 
     async def request(self, message: ClientMessage) -> ServerReply:
         """Send a request and return its reply, which may be an `Error`."""
-        await self.ws.send(encode_text(message))
-        return await self.reply(message.id)
+        async with asyncio.timeout(WAIT_S):
+            return await self.client.exchange(message)
 
     async def call(self, message: ClientMessage) -> ServerReply:
         """Like `request`, but an `Error` reply fails the test."""
@@ -136,7 +157,7 @@ class WireClient:
         return reply
 
     async def close(self) -> None:
-        await self.ws.close()
+        await self.client.close()
 
 
 @asynccontextmanager
@@ -144,15 +165,18 @@ async def connected(
     url: str, *, ssl_context: ssl.SSLContext | None = None, subprotocol: bool = True
 ) -> AsyncIterator[WireClient]:
     """A raw connection: nothing sent yet."""
-    async with connect(
+    client = await ProtocolClient.connect(
         url,
-        ssl=ssl_context,
-        subprotocols=[Subprotocol(SUBPROTOCOL)] if subprotocol else None,
-        max_size=MAX_FRAME_BYTES,
+        ssl_context=ssl_context,
+        subprotocol=subprotocol,
         open_timeout=WAIT_S,
         close_timeout=1,
-    ) as ws:
-        yield WireClient(ws)
+        id_prefix="t",
+    )
+    try:
+        yield WireClient(client)
+    finally:
+        await client.close()
 
 
 @asynccontextmanager

@@ -20,15 +20,14 @@ from agent_desktop.ctl.depth import add_depth_commands
 from agent_desktop.ctl.output import print_result
 from agent_desktop.ctl.render import render_agents, render_work
 from agent_desktop.ctl.simulate import SimulationPlan, run_simulation
+from agent_desktop.protocol.client import ConnectionLost, ssl_context_for
 from agent_desktop.protocol.messages import (
     Ack,
-    Agents,
     CreateWork,
     CustomerEnd,
     CustomerMessage,
     Escalate,
     GetWork,
-    ListAgents,
     ResetPresence,
     Transfer,
     WorkCreated,
@@ -149,12 +148,10 @@ _print = print_result
 
 
 def _ssl_context(args: argparse.Namespace) -> ssl.SSLContext | None:
-    if not str(args.url).startswith("wss://"):
-        return None
-    context = ssl.create_default_context()
-    if args.ca:
-        context.load_verify_locations(args.ca)
-    return context
+    try:
+        return ssl_context_for(str(args.url), args.ca or None)
+    except ValueError as exc:  # an unusable --ca: exit 2 like any other unreachable server
+        raise OSError(str(exc)) from exc
 
 
 async def _with_client(
@@ -246,7 +243,7 @@ async def _customer(args: argparse.Namespace, client: WireClient) -> int:
 
 
 async def _agents(args: argparse.Namespace, client: WireClient) -> int:
-    reply = await client.request(lambda rid: ListAgents(id=rid), Agents)
+    reply = await client.list_agents()
     _print(args, reply.agents, render_agents(reply.agents))
     return 0
 
@@ -315,6 +312,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except RequestFailed as exc:
         sys.stderr.write(f"refused: {exc.message} ({exc.code})\n")
         return 1
+    except ConnectionLost as exc:
+        sys.stderr.write(f"lost the connection to {args.url}: {exc.reason}\n")
+        return 2
     except (OSError, ConnectionError, TimeoutError) as exc:
         sys.stderr.write(f"cannot reach {args.url}: {exc}\n")
         return 2

@@ -1,42 +1,34 @@
 """A plain request/reply client of the protocol, for the tester CLI and scripted agents.
 
 It does what a script needs and no more: hello, login, requests that wait for their reply, and a
-queue of pushed events. The desktop app's core (`agent_desktop.session`) is the full client, with
-reconnects and state; this one fails loudly instead.
+queue of pushed events, over the protocol's one client. The desktop app's core
+(`agent_desktop.session`) is the full client, with reconnects and state; this one fails loudly
+instead.
 """
 
 from __future__ import annotations
 
 import asyncio
-import itertools
 import ssl
-from collections.abc import Callable
-from typing import TypeVar
+from collections.abc import Awaitable, Callable
+from typing import Final, TypeVar, cast, get_args
 
-from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import ConnectionClosed
-
-from agent_desktop.protocol.codec import (
-    MAX_FRAME_BYTES,
-    PROTOCOL_VERSION,
-    SUBPROTOCOL,
-    decode_server,
-    encode_text,
-)
+from agent_desktop.protocol.client import ProtocolClient, Refused
 from agent_desktop.protocol.messages import (
+    Agents,
     ClientMessage,
     Error,
-    Hello,
     LoggedIn,
-    Login,
     Reply,
     ServerEvent,
     ServerMessage,
-    Welcome,
 )
 from agent_desktop.protocol.vocabulary import ErrorCode
 
 R = TypeVar("R", bound=Reply)
+T = TypeVar("T")
+_EVENT_TYPES: Final = get_args(ServerEvent)
+CLIENT_NAME: Final = "agent-desktop-ctl"
 
 
 class RequestFailed(Exception):
@@ -49,29 +41,17 @@ class RequestFailed(Exception):
 
 
 class WireClient:
-    def __init__(self, websocket: ClientConnection) -> None:
-        self._ws = websocket
-        self._ids = itertools.count(1)
-        self._pending: dict[str, asyncio.Future[ServerMessage]] = {}
+    def __init__(self, client: ProtocolClient) -> None:
+        self.protocol = client
         self.events: asyncio.Queue[ServerEvent] = asyncio.Queue()
         self.server_time_offset = 0.0
-        self._reader = asyncio.get_running_loop().create_task(self._read())
+        client.on_push = self._pushed
 
     @classmethod
     async def open(cls, url: str, *, ssl_context: ssl.SSLContext | None = None) -> WireClient:
-        websocket = await connect(
-            url,
-            subprotocols=[SUBPROTOCOL],  # type: ignore[list-item]  # websockets wants a NewType
-            max_size=MAX_FRAME_BYTES,
-            ssl=ssl_context,
-            open_timeout=10,
-        )
-        client = cls(websocket)
+        client = cls(await ProtocolClient.connect(url, ssl_context=ssl_context))
         try:
-            await client.request(
-                lambda rid: Hello(id=rid, versions=[PROTOCOL_VERSION], client="agent-desktop-ctl"),
-                Welcome,
-            )
+            await client._refusals_raised(client.protocol.hello(CLIENT_NAME))
         except BaseException:
             await client.close()
             raise
@@ -80,57 +60,38 @@ class WireClient:
     async def login(
         self, user: str, *, password: str | None = None, token: str | None = None
     ) -> LoggedIn:
-        return await self.request(
-            lambda rid: Login(id=rid, user=user, password=password, token=token), LoggedIn
+        return await self._refusals_raised(
+            self.protocol.login(user, password=password, token=token)
         )
 
     async def request(self, build: Callable[[str], ClientMessage], expect: type[R]) -> R:
         """Send the request `build(id)` and wait for the reply that names that id."""
-        request_id = f"r{next(self._ids)}"
-        future: asyncio.Future[ServerMessage] = asyncio.get_running_loop().create_future()
-        self._pending[request_id] = future
-        try:
-            await self._ws.send(encode_text(build(request_id)))
-            reply = await future
-        finally:
-            self._pending.pop(request_id, None)
-        if isinstance(reply, Error):
-            raise RequestFailed(reply.code, reply.message)
-        if not isinstance(reply, expect):
-            raise RequestFailed(
-                ErrorCode.INVALID_MESSAGE, f"expected {expect.__name__}, got {type(reply).__name__}"
-            )
-        return reply
+        message = build(self.protocol.next_id())
+        return await self._refusals_raised(self.protocol.request(message, expect))
+
+    async def list_agents(self) -> Agents:
+        """Supervisor: the whole agent list, every page of it."""
+        return await self._refusals_raised(self.protocol.list_agents())
 
     async def next_event(self, within_s: float = 10.0) -> ServerEvent:
         return await asyncio.wait_for(self.events.get(), within_s)
 
-    async def _read(self) -> None:
+    async def _refusals_raised(self, reply: Awaitable[T]) -> T:
         try:
-            async for frame in self._ws:
-                message = decode_server(frame)
-                re = getattr(message, "re", None)
-                if re is not None:
-                    future = self._pending.get(re)
-                    if future is not None and not future.done():
-                        future.set_result(message)
-                elif isinstance(message, Error):
-                    # An error about a frame without an id: nothing waits for it by id.
-                    for future in self._pending.values():
-                        if not future.done():
-                            future.set_result(message)
-                else:
-                    self.events.put_nowait(message)  # type: ignore[arg-type]  # a ServerEvent
-        except ConnectionClosed:
-            pass
-        finally:
-            for future in self._pending.values():
-                if not future.done():
-                    future.set_exception(ConnectionError("the server closed the connection"))
+            return await reply
+        except Refused as exc:
+            raise RequestFailed(exc.code, exc.message) from None
+
+    def _pushed(self, message: ServerMessage) -> None:
+        if isinstance(message, _EVENT_TYPES):
+            self.events.put_nowait(cast(ServerEvent, message))
+        elif isinstance(message, Error) and message.re is None:
+            # An error about a frame without an id: nothing waits for it by id, so every
+            # request still waiting learns of it rather than waiting forever.
+            self.protocol.fail_pending(RequestFailed(message.code, message.message))
 
     async def close(self) -> None:
-        await self._ws.close()
-        await self._reader
+        await self.protocol.close()
 
     async def __aenter__(self) -> WireClient:
         return self

@@ -168,8 +168,21 @@ class ResetPresence(Request, frozen=True, tag="reset_presence", kw_only=True):
     custom: Label | None = None
 
 
+AGENT_PAGE_DEFAULT = 250
+"""Rows in an `agents` page when `list_agents` names no `limit`."""
+AGENT_PAGE_MAX = 1000
+"""The most rows one `agents` page carries: ~330 bytes a row keeps a page far below 1 MiB."""
+
+
 class ListAgents(Request, frozen=True, tag="list_agents", kw_only=True):
-    """Supervisor only. Also subscribes this connection to `agent_updated` events."""
+    """Supervisor only: one page of the agent list, sorted by agent id.
+
+    Also subscribes this connection to `agent_updated` events. The first page has no `after`;
+    the next one names the `next` of the page before, until a page comes with `next` null.
+    """
+
+    after: UserId | None = None
+    limit: Annotated[int, msgspec.Meta(ge=1, le=AGENT_PAGE_MAX)] = AGENT_PAGE_DEFAULT
 
 
 class GetPresenceTimeline(Request, frozen=True, tag="get_presence_timeline", kw_only=True):
@@ -275,7 +288,11 @@ class Error(_Message, frozen=True, tag="error", kw_only=True):
 
 
 class Agents(Reply, frozen=True, tag="agents", kw_only=True):
+    """A page of the agent list, sorted by agent id."""
+
     agents: list[AgentView]
+    next: UserId | None = None
+    """Set when more rows follow: send it as `after` for the next page."""
 
 
 class PresenceTimeline(Reply, frozen=True, tag="presence_timeline", kw_only=True):

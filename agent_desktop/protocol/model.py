@@ -192,6 +192,9 @@ class Alert(Struct, frozen=True):
     message: ShortText
     raised_at: float
     work_id: WorkId | None = None
+    reason: Reason | None = None
+    """Set where the kind alone does not say why: a `missed` alert with reason
+    `repeat_misses` is the repeat-miss penalty's (rule 14), not a plain miss."""
 
 
 class Toast(Struct, frozen=True):

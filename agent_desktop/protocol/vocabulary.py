@@ -112,7 +112,6 @@ class AlertKind(StrEnum):
     MISSED = "missed"
     REJECTED = "rejected"
     MAX_SESSIONS = "max_sessions"
-    REPEAT_MISSES = "repeat_misses"
 
 
 class Sender(StrEnum):

@@ -85,7 +85,9 @@ class QueueConfig(Struct, frozen=True, kw_only=True):
     dispositions: Annotated[list[Label], msgspec.Meta(max_length=50)] = []
     """Disposition codes the agent picks from in wrap-up (needs `wrap_up_s` > 0)."""
     disposition_required: bool = False
+    """Wrap-up's "done" needs one of `dispositions`."""
     note_required: bool = False
+    """Wrap-up's "done" needs a note."""
     expected_handle_s: Annotated[float, msgspec.Meta(gt=0, le=86_400)] = 300.0
     """The handle time the wait estimate assumes until the queue has handled items."""
     offer_reroute_grace_s: Seconds | None = None
@@ -109,9 +111,11 @@ class CustomPresenceConfig(Struct, frozen=True, kw_only=True):
     presence, which is what routing reads (`allowed_presences` name base presences only)."""
 
     name: Label
+    """What agents choose and supervisors see ("Lunch"); unique, not a built-in presence."""
     base: Presence
-    """Never `inactive` (system-only) or `offline` (a connected agent is never offline)."""
+    """The presence routing reads: never `inactive` (system-only) or `offline`."""
     colour: Colour = "#808080"
+    """`#rrggbb`, how the app shows it."""
 
 
 class ContactConfig(Struct, frozen=True, kw_only=True):
@@ -146,8 +150,11 @@ class RepeatMisses(Struct, frozen=True, kw_only=True):
     for `penalty_s` (a stuck client must not burn every customer's wait). `count` 0: off."""
 
     count: Annotated[int, msgspec.Meta(ge=0, le=100)] = 0
+    """This many missed offers within `window_s` start the penalty; 0: never."""
     window_s: Annotated[float, msgspec.Meta(gt=0, le=86_400)] = 600.0
+    """How far back missed offers count."""
     penalty_s: Annotated[float, msgspec.Meta(gt=0, le=86_400)] = 300.0
+    """How long the agent gets no queue work (a supervisor can clear it sooner)."""
 
 
 class ServerConfig(Struct, frozen=True, kw_only=True):

@@ -21,11 +21,17 @@ Public API:
   `call_control`/`hold`/`resume`/`mute`/`unmute`/`end_call`, `transfer`, `escalate`,
   `close_session`, `dismiss_alert`, `respond_to_alert`, `dismiss_toast`, `list_agents`,
   `presence_timeline`, `sync_clock`).
-- `AgentState` and its parts (`state`): `Connection`/`LinkStatus`, `Identity`, `PendingOffer`,
-  `ShownAlert` (`ClientAlertKind`, `AlertAction`), `ShownToast`, `OutgoingMessage`.
-- `apply` / `next_deadline` (`reducer`): the pure transition, events in `events`, effects
-  (`OfferArrived`, `OfferLeft`, `ToastArrived`, `AlertArrived`) in `effects`; `StateStore`
-  (`store`) holds the state and its observers; `Link` (`link`) is one websocket connection.
+- `AgentState` and its parts (`state`): `Connection`/`LinkStatus`, `Identity`, `PendingOffer`
+  (with `answer: AnswerStatus | None`: an accept waiting for the link or on the wire),
+  `ShownAlert` (`ClientAlertKind`, `AlertAction`), `ShownToast` (keyed by `ToastId`),
+  `OutgoingMessage`.
+- `step` / `apply` / `next_deadline` (`reducer`): the pure transition, events in `events`,
+  effects in `effects`: notifications (`OfferArrived`, `OfferLeft`, `ToastArrived`,
+  `AlertArrived`) and commands (send, settle an intent, timers). The rules split by subject:
+  `outbox` (what is sent when), `alerts` (which server alerts are still true). `StateStore`
+  (`store`) holds the state, its observers and performs notifications and timers; `Sender`
+  (`sender`) performs the sending; `Connector` (`connector`) keeps the link; `Link` (`link`)
+  is one websocket connection.
 - `decide`, `NotificationMode`, `NotificationDecision` (`policy`): the notification policy.
 - `Settings`, `SettingsError` (`settings`); `TokenStore` (`credentials`); `Backoff` (`backoff`).
 - Errors (`errors`): `RequestError` (code + message), `NotConnectedError`, `LinkLostError`,
@@ -53,12 +59,13 @@ from agent_desktop.session.errors import (
     RequestError,
 )
 from agent_desktop.session.policy import NotificationDecision, NotificationMode, decide
-from agent_desktop.session.reducer import apply, next_deadline
+from agent_desktop.session.reducer import apply, next_deadline, step
 from agent_desktop.session.responder import Answer, AutoResponder
 from agent_desktop.session.settings import Settings, SettingsError
 from agent_desktop.session.state import (
     AgentState,
     AlertAction,
+    AnswerStatus,
     ClientAlertKind,
     Connection,
     Identity,
@@ -68,6 +75,7 @@ from agent_desktop.session.state import (
     PendingOffer,
     ShownAlert,
     ShownToast,
+    ToastId,
 )
 
 __all__ = [
@@ -77,6 +85,7 @@ __all__ = [
     "AlertArrived",
     "Announcement",
     "Answer",
+    "AnswerStatus",
     "AuthFailedError",
     "AutoResponder",
     "Backoff",
@@ -102,8 +111,10 @@ __all__ = [
     "ShownAlert",
     "ShownToast",
     "ToastArrived",
+    "ToastId",
     "TokenStore",
     "apply",
     "decide",
     "next_deadline",
+    "step",
 ]

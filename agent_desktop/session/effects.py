@@ -1,15 +1,26 @@
-"""What the reducer asks the shell to do besides showing the new state: notify the user.
+"""What the reducer asks the shell to do besides showing the new state. Effects are data.
 
-Effects are data. The shell (`AgentCore`) pairs each with a `NotificationDecision` from the
-notification policy and hands both to the UI, which decides *how* to show them.
+Two kinds:
+
+- Notifications (`OfferArrived`, `OfferLeft`, `ToastArrived`, `AlertArrived`): the shell pairs
+  each with a `NotificationDecision` from the policy and hands both to the UI as an
+  `Announcement`; the UI decides *how* to show them.
+- Commands (`SendAccept`, `SendChat`, `SendDismiss`, `AcceptDropped`, `AcceptConfirmed`,
+  `StartTimer`, `CancelTimer`, `Connect`): the shell performs them (send on the link, settle a
+  waiting intent, arm a loop timer, open a connection) and reports what happened as events.
+  Which request goes out when, which timer runs and when to reconnect is decided by the
+  reducer alone.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from agent_desktop.protocol.vocabulary import OfferId, OfferState, Reason
-from agent_desktop.session.state import PendingOffer, ShownAlert, ShownToast
+from agent_desktop.session.state import OutgoingMessage, PendingOffer, ShownAlert, ShownToast
+
+# --- notifications ---------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,4 +52,84 @@ class AlertArrived:
     alert: ShownAlert
 
 
-Effect = OfferArrived | OfferLeft | ToastArrived | AlertArrived
+Notification = OfferArrived | OfferLeft | ToastArrived | AlertArrived
+
+# --- commands --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SendAccept:
+    """Send `accept_offer` for this offer; report the reply as `AcceptAnswered`, a lost link as
+    `AcceptUnsent`."""
+
+    offer_id: OfferId
+
+
+@dataclass(frozen=True, slots=True)
+class SendChat:
+    """Send this chat message; report `MessageAcked`, `MessageRefused` or `MessageUnsent`."""
+
+    message: OutgoingMessage
+
+
+@dataclass(frozen=True, slots=True)
+class SendDismiss:
+    """Tell the server to drop an alert that is no longer true (best effort: a refusal or a
+    lost link changes nothing; the next snapshot would bring it back to be judged again)."""
+
+    alert_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class AcceptDropped:
+    """A queued accept will never be sent (the deadline passed offline): tell whoever waits."""
+
+    offer_id: OfferId
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class AcceptConfirmed:
+    """A resync shows the session of an offer whose accept lost its reply: it worked."""
+
+    offer_id: OfferId
+
+
+class Timer(StrEnum):
+    DEADLINE = "deadline"
+    """Fires `Tick` at the next offer expiry or toast dismissal."""
+    RETRY = "retry"
+    """Fires `RetryDue` when the backoff pause before the next connection attempt is over."""
+
+
+@dataclass(frozen=True, slots=True)
+class StartTimer:
+    """(Re)arm `timer` to fire at local clock time `at`."""
+
+    at: float
+    timer: Timer = Timer.DEADLINE
+
+
+@dataclass(frozen=True, slots=True)
+class CancelTimer:
+    """Nothing is due for `timer` any more: stop it."""
+
+    timer: Timer = Timer.DEADLINE
+
+
+@dataclass(frozen=True, slots=True)
+class Connect:
+    """Open a new connection now (the pause after a drop is over, or the agent asked)."""
+
+
+Command = (
+    SendAccept
+    | SendChat
+    | SendDismiss
+    | AcceptDropped
+    | AcceptConfirmed
+    | StartTimer
+    | CancelTimer
+    | Connect
+)
+Effect = Notification | Command

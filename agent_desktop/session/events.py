@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from agent_desktop.protocol.messages import ServerEvent
 from agent_desktop.protocol.model import AgentView
-from agent_desktop.protocol.vocabulary import ErrorCode
+from agent_desktop.protocol.vocabulary import ErrorCode, OfferId
 from agent_desktop.session.state import Connection, Identity, OutgoingMessage, ShownToast
 
 
@@ -32,6 +32,12 @@ class Tick:
 
 
 @dataclass(frozen=True, slots=True)
+class RetryDue:
+    """The pause before the next connection attempt is over (its timer fired, or the agent
+    asked to reconnect now)."""
+
+
+@dataclass(frozen=True, slots=True)
 class MessageQueued:
     message: OutgoingMessage
 
@@ -46,6 +52,36 @@ class MessageRefused:
     client_msg_id: str
     code: ErrorCode
     error: str
+
+
+@dataclass(frozen=True, slots=True)
+class MessageUnsent:
+    """The link was lost before the message's ack: it goes back to the queue."""
+
+    client_msg_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class AcceptPressed:
+    """The agent accepted (or opened) an offer: sent now if online, else when the link is back."""
+
+    offer_id: OfferId
+
+
+@dataclass(frozen=True, slots=True)
+class AcceptAnswered:
+    """The server's reply to an accept: `code` None for the ack, else the refusal."""
+
+    offer_id: OfferId
+    code: ErrorCode | None = None
+    error: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class AcceptUnsent:
+    """The link was lost before the accept's reply: send it again after the resume."""
+
+    offer_id: OfferId
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,10 +124,15 @@ CoreEvent = (
     | SignedIn
     | ClockSynced
     | Tick
+    | RetryDue
     | MessageQueued
     | MessageAcked
     | MessageRefused
+    | MessageUnsent
     | MessageDiscarded
+    | AcceptPressed
+    | AcceptAnswered
+    | AcceptUnsent
     | AgentsListed
     | AlertRemoved
     | ToastDismissed

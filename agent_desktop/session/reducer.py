@@ -1,4 +1,9 @@
-"""The core's one state transition: `apply(state, event, now) -> (state, effects)`.
+"""The core's one state transition: `step(state, event, now) -> (state, effects)`.
+
+`apply` is the rule for each event; `step` adds what follows from any change: what to send now
+(`outbox.pump`), which queued accepts are settled, which server alerts are no longer true
+(`alerts.drop_untrue`), and the timer for the next local deadline.
+The shell performs the effects; it decides nothing itself.
 
 Pure: no IO, no clock reads (`now` is the local wall time, from the injected clock). Every event
 type is matched and `assert_never` lets mypy prove none is forgotten.
@@ -27,14 +32,23 @@ from agent_desktop.protocol.messages import (
 )
 from agent_desktop.protocol.model import AgentView, ChatMessage, Offer, Session
 from agent_desktop.protocol.vocabulary import ErrorCode, SessionId
+from agent_desktop.session import outbox as sending
+from agent_desktop.session.alerts import drop_untrue
 from agent_desktop.session.effects import (
     AlertArrived,
+    CancelTimer,
+    Connect,
     Effect,
     OfferArrived,
     OfferLeft,
+    StartTimer,
+    Timer,
     ToastArrived,
 )
 from agent_desktop.session.events import (
+    AcceptAnswered,
+    AcceptPressed,
+    AcceptUnsent,
     AgentsListed,
     AlertRemoved,
     ClockSynced,
@@ -45,6 +59,8 @@ from agent_desktop.session.events import (
     MessageDiscarded,
     MessageQueued,
     MessageRefused,
+    MessageUnsent,
+    RetryDue,
     SignedIn,
     SignedOut,
     Tick,
@@ -66,6 +82,37 @@ from agent_desktop.session.state import (
 Result = tuple[AgentState, list[Effect]]
 _SessionChange = Callable[[Session], Session]
 _OutboxFilter = Callable[[OutgoingMessage], bool]
+
+
+def step(state: AgentState, event: CoreEvent, now: float) -> Result:
+    """`apply`, then drop untrue alerts, send what is due, settle dropped accepts and (re)arm
+    the timer."""
+    after, effects = apply(state, event, now)
+    checked = drop_untrue(state, after)
+    if checked is not after:
+        shown = {a.alert_id for a in checked.alerts}
+        effects = [
+            e for e in effects if not isinstance(e, AlertArrived) or e.alert.alert_id in shown
+        ]
+        after = checked
+    after, sends = sending.pump(after)
+    effects.extend(sends)
+    effects.extend(sending.settle_answers(state, after, now))
+    deadline = next_deadline(after)
+    # A Tick means the armed timer fired (or a test moved the clock): arm it again.
+    if isinstance(event, Tick) or deadline != next_deadline(state):
+        effects.append(CancelTimer() if deadline is None else StartTimer(deadline))
+    retry = _retry_at(after.connection)
+    if retry != _retry_at(state.connection):
+        effects.append(
+            CancelTimer(Timer.RETRY) if retry is None else StartTimer(retry, Timer.RETRY)
+        )
+    return after, effects
+
+
+def _retry_at(connection: Connection) -> float | None:
+    """When the next connection attempt is due; None while connected or attempting."""
+    return connection.retry_at if connection.status is LinkStatus.RECONNECTING else None
 
 
 def apply(state: AgentState, event: CoreEvent, now: float) -> Result:
@@ -124,6 +171,11 @@ def apply(state: AgentState, event: CoreEvent, now: float) -> Result:
             return _expire(replace(state, clock_offset=offset, offers=offers), now)
         case Tick():
             return _expire(state, now)
+        case RetryDue():
+            if _retry_at(state.connection) is None:
+                return state, []  # an attempt is already under way (or none is wanted)
+            attempting = replace(state.connection, retry_at=None)
+            return replace(state, connection=attempting), [Connect()]
         case MessageQueued(message=message):
             return replace(state, outbox=(*state.outbox, message)), []
         case MessageAcked(client_msg_id=cid) | MessageDiscarded(client_msg_id=cid):
@@ -133,6 +185,14 @@ def apply(state: AgentState, event: CoreEvent, now: float) -> Result:
         case MessageRefused(client_msg_id=cid, code=code, error=error):
             outbox = _fail_where(state.outbox, lambda m: m.client_msg_id == cid, code, error)
             return replace(state, outbox=outbox), []
+        case MessageUnsent(client_msg_id=cid):
+            return sending.message_unsent(state, cid), []
+        case AcceptPressed(offer_id=offer_id):
+            return sending.accept_pressed(state, offer_id), []
+        case AcceptAnswered(offer_id=offer_id, code=code):
+            return sending.accept_answered(state, offer_id, refused=code is not None), []
+        case AcceptUnsent(offer_id=offer_id):
+            return sending.accept_unsent(state, offer_id)
         case ToastDismissed(toast=shown):
             toasts = tuple(t for t in state.toasts if t != shown)
             return replace(state, toasts=toasts), []
@@ -247,7 +307,7 @@ def _fail_where(
 ) -> tuple[OutgoingMessage, ...]:
     return tuple(
         replace(m, status=OutboxStatus.FAILED, error_code=code, error=error)
-        if m.status is OutboxStatus.QUEUED and which(m)
+        if m.status is not OutboxStatus.FAILED and which(m)
         else m
         for m in outbox
     )
@@ -259,8 +319,12 @@ def _fail_where(
 def _resync(state: AgentState, snapshot: Snapshot, now: float) -> Result:
     """The server's snapshot is the truth after (re)login: offers, sessions, presence, alerts."""
     effects: list[Effect] = []
-    known = {o.offer_id for o in state.offers}
-    offers = tuple(p for p in (_pending(state, o) for o in snapshot.offers) if p.deadline > now)
+    known = {o.offer_id: o for o in state.offers}
+    offers = tuple(
+        replace(p, answer=known[p.offer_id].answer if p.offer_id in known else None)
+        for p in (_pending(state, o) for o in snapshot.offers)
+        if p.deadline > now
+    )
     kept = {o.offer_id for o in offers}
     effects.extend(
         OfferLeft(o.offer_id, None, None) for o in state.offers if o.offer_id not in kept
@@ -307,6 +371,8 @@ def _link_changed(state: AgentState, connection: Connection, now: float) -> Resu
         effects.append(AlertArrived(alert))
     elif connection.status in (LinkStatus.ONLINE, LinkStatus.OFFLINE, LinkStatus.AUTH_FAILED):
         alerts = tuple(a for a in alerts if a.alert_id != CONNECTION_LOST_ALERT)
+    if connection.status is not LinkStatus.ONLINE:
+        state = sending.link_down(state)
     return replace(state, connection=connection, alerts=alerts), effects
 
 

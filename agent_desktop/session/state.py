@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import NewType
 
 from agent_desktop.protocol.model import (
     AgentView,
@@ -71,6 +72,17 @@ class Identity:
         return self.role in (Role.SUPERVISOR, Role.ADMIN)
 
 
+class AnswerStatus(StrEnum):
+    """Where the agent's accept of an offer is (the offer id is its idempotency key: the server
+    applies an accept of one offer once, however often it is sent)."""
+
+    WAITING_FOR_LINK = "waiting_for_link"
+    """Pressed while the link was down: sent once it is back, if the offer's deadline allows
+    ("Accepting… reconnecting"); dropped with a reason at the deadline."""
+    SENDING = "sending"
+    """Sent; the server's reply is on its way ("Accepting…")."""
+
+
 @dataclass(frozen=True, slots=True)
 class PendingOffer:
     """An offer waiting for the agent, with its deadline on the local clock."""
@@ -78,6 +90,18 @@ class PendingOffer:
     offer: Offer
     deadline: float
     """`expires_at` minus the clock offset: when the offer leaves the desktop, locally."""
+    answer: AnswerStatus | None = None
+    """The agent's accept, once pressed; None while the offer waits for a decision."""
+
+    @property
+    def accepting(self) -> bool:
+        """An accept was pressed: show "Accepting…" instead of the buttons."""
+        return self.answer is not None
+
+    @property
+    def waiting_for_link(self) -> bool:
+        """The accept waits for the connection: show "Accepting… reconnecting"."""
+        return self.answer is AnswerStatus.WAITING_FOR_LINK
 
     @property
     def offer_id(self) -> OfferId:
@@ -144,16 +168,28 @@ class ShownAlert:
         )
 
 
+ToastId = NewType("ToastId", str)
+"""The key of a shown toast: its own kind of id, never passed off as an `OfferId`."""
+
+
 @dataclass(frozen=True, slots=True)
 class ShownToast:
     toast: Toast
     until: float
     """Local clock time at which the toast dismisses itself."""
 
+    @property
+    def toast_id(self) -> ToastId:
+        """Stable and unique on this desktop: one session gets at most one toast an instant
+        (the wire's toast carries no id of its own)."""
+        return ToastId(f"toast:{self.toast.session_id}:{self.until!r}")
+
 
 class OutboxStatus(StrEnum):
     QUEUED = "queued"
     """Typed but not yet acknowledged; resent with the same client_msg_id after a resume."""
+    SENDING = "sending"
+    """On the wire, waiting for the server's ack (one at a time, so the order typed holds)."""
     FAILED = "failed"
     """Reported as not sent (the session closed, or the server refused it)."""
 
@@ -186,6 +222,9 @@ class AgentState:
     """server time - local time, measured at welcome, login and SyncClock."""
     credentials_notice: str | None = None
     """Why the token is not kept (no safe keyring), shown once to the user."""
+    dismissals: tuple[str, ...] = ()
+    """Server alerts dropped here because they are no longer true (`alerts.drop_untrue`): the
+    server is told to drop them too, once online."""
 
     @property
     def online(self) -> bool:
@@ -203,6 +242,9 @@ class AgentState:
 
     def session(self, session_id: SessionId) -> Session | None:
         return next((s for s in self.sessions if s.session_id == session_id), None)
+
+    def toast(self, toast_id: ToastId) -> ShownToast | None:
+        return next((t for t in self.toasts if t.toast_id == toast_id), None)
 
     def alert(self, alert_id: str) -> ShownAlert | None:
         return next((a for a in self.alerts if a.alert_id == alert_id), None)

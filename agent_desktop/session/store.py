@@ -1,8 +1,9 @@
-"""The one place the agent's state lives: apply events, tell observers, run the local timer.
+"""The one place the agent's state lives: apply events, tell observers, perform effects.
 
 `StateStore` is the thin shell around the pure reducer: it keeps the current `AgentState`,
-calls observers after each change, turns effects into `Announcement`s (with the notification
-policy's decision), and arms one loop timer for the next local deadline.
+calls observers after each change, turns notification effects into `Announcement`s (with the
+notification policy's decision), arms the loop timer the reducer asks for, and hands every
+other command (send this, settle that intent) to the core's performer.
 """
 
 from __future__ import annotations
@@ -17,14 +18,18 @@ from agent_desktop.clock import Clock
 from agent_desktop.protocol.vocabulary import Channel, NotificationKind
 from agent_desktop.session.effects import (
     AlertArrived,
-    Effect,
+    CancelTimer,
+    Command,
+    Notification,
     OfferArrived,
     OfferLeft,
+    StartTimer,
+    Timer,
     ToastArrived,
 )
-from agent_desktop.session.events import CoreEvent, Tick
+from agent_desktop.session.events import CoreEvent, RetryDue, Tick
 from agent_desktop.session.policy import NotificationDecision, decide
-from agent_desktop.session.reducer import apply, next_deadline
+from agent_desktop.session.reducer import step
 from agent_desktop.session.settings import Settings
 from agent_desktop.session.state import AgentState
 
@@ -32,13 +37,14 @@ log = logging.getLogger(__name__)
 
 StateListener = Callable[[AgentState], None]
 AnnouncementListener = Callable[["Announcement"], None]
+Performer = Callable[[Command], None]
 
 
 @dataclass(frozen=True, slots=True)
 class Announcement:
     """An effect of the reducer plus, for offers and toasts, how the policy says to notify."""
 
-    effect: Effect
+    effect: Notification
     decision: NotificationDecision | None
 
 
@@ -50,8 +56,9 @@ class StateStore:
         self._state = AgentState()
         self._listeners: list[StateListener] = []
         self._announcement_listeners: list[AnnouncementListener] = []
-        self._timer: asyncio.TimerHandle | None = None
-        self._timer_deadline: float | None = None
+        self._timers: dict[Timer, asyncio.TimerHandle] = {}
+        self.perform: Performer = _unperformed
+        """Performs the commands that are not timers (sending, settling intents): the core."""
 
     @property
     def state(self) -> AgentState:
@@ -77,25 +84,36 @@ class StateStore:
             unsubscribe()
 
     def dispatch(self, event: CoreEvent) -> None:
-        state, effects = apply(self._state, event, self.clock.now())
+        state, effects = step(self._state, event, self.clock.now())
         changed = state != self._state
         self._state = state
         if changed:
             for listener in list(self._listeners):
                 _safely(listener, state)
         for effect in effects:
-            announcement = Announcement(effect, self._decide(effect))
-            for announce in list(self._announcement_listeners):
-                _safely(announce, announcement)
-        self._arm_timer()
+            match effect:
+                case StartTimer(at=at, timer=timer):
+                    self._start_timer(timer, at)
+                case CancelTimer(timer=timer):
+                    self._stop(timer)
+                case OfferArrived() | OfferLeft() | ToastArrived() | AlertArrived():
+                    announcement = Announcement(effect, self._decide(effect))
+                    for announce in list(self._announcement_listeners):
+                        _safely(announce, announcement)
+                case _:
+                    self.perform(effect)
 
     def stop_timer(self) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-        self._timer = None
-        self._timer_deadline = None
+        """Stop every timer (the core is done)."""
+        for timer in list(self._timers):
+            self._stop(timer)
 
-    def _decide(self, effect: Effect) -> NotificationDecision | None:
+    def _stop(self, timer: Timer) -> None:
+        handle = self._timers.pop(timer, None)
+        if handle is not None:
+            handle.cancel()
+
+    def _decide(self, effect: Notification) -> NotificationDecision | None:
         channel: Channel | None
         match effect:
             case OfferArrived(offer=pending):
@@ -116,22 +134,19 @@ class StateStore:
             repeat_sound=self.settings.repeat_sound,
         )
 
-    def _arm_timer(self) -> None:
-        # The loop timer only wakes us; what expires is decided by Tick on the injected clock.
-        deadline = next_deadline(self._state)
-        if deadline == self._timer_deadline:
-            return
-        self.stop_timer()
-        if deadline is None:
-            return
-        self._timer_deadline = deadline
-        delay = max(0.0, deadline - self.clock.now())
-        self._timer = asyncio.get_running_loop().call_later(delay, self._on_timer)
+    def _start_timer(self, timer: Timer, at: float) -> None:
+        # The loop timer only wakes us; what is due is decided by the reducer on the clock.
+        self._stop(timer)
+        delay = max(0.0, at - self.clock.now())
+        self._timers[timer] = asyncio.get_running_loop().call_later(delay, self._fire, timer)
 
-    def _on_timer(self) -> None:
-        self._timer = None
-        self._timer_deadline = None
-        self.dispatch(Tick())
+    def _fire(self, timer: Timer) -> None:
+        self._timers.pop(timer, None)
+        self.dispatch(Tick() if timer is Timer.DEADLINE else RetryDue())
+
+
+def _unperformed(command: Command) -> None:
+    log.warning("no performer for %r: nothing was sent", command)
 
 
 def _safely(listener: Callable[[Any], None], value: Any) -> None:

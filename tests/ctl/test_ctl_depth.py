@@ -100,7 +100,7 @@ def test_a_penalised_agent_is_seen_and_cleared(url: str) -> None:
             bob = agent_row(url, "bob")
             if bob["penalty_until"] is not None:
                 break
-        assert "repeat_misses" in bob["alerts"]
+        assert "missed" in bob["alerts"]
         assert bob["presence"]["reason"] == "repeat_misses"
         assert run(url, "penalty", "clear", "bob") == {"agent": "bob", "penalty_cleared": True}
         assert agent_row(url, "bob")["penalty_until"] is None

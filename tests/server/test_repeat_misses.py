@@ -47,15 +47,19 @@ def miss(h: EngineHarness) -> None:
     h.tick(WAIT)
 
 
-def kinds(h: EngineHarness) -> list[AlertKind]:
-    return [a.alert.kind for a in h.events("alice", AlertRaised)]
+def kinds(h: EngineHarness) -> list[tuple[AlertKind, Reason | None]]:
+    return [(a.alert.kind, a.alert.reason) for a in h.events("alice", AlertRaised)]
+
+
+PENALTY = (AlertKind.MISSED, Reason.REPEAT_MISSES)
 
 
 def test_the_nth_miss_in_the_window_takes_the_agent_out_of_routing_for_the_penalty() -> None:
     h = harness(config(), login=["sam", "alice"])
     for _ in range(3):
         miss(h)
-    assert kinds(h) == [AlertKind.MISSED, AlertKind.MISSED, AlertKind.REPEAT_MISSES]
+    plain = (AlertKind.MISSED, None)
+    assert kinds(h) == [plain, plain, PENALTY]
     info = h.events("alice", PresenceChanged)[-1].presence
     assert (info.presence, info.reason) == (Presence.INACTIVE, Reason.REPEAT_MISSES)
     penalty_until = h.clock.now() + RULE.penalty_s
@@ -65,7 +69,7 @@ def test_the_nth_miss_in_the_window_takes_the_agent_out_of_routing_for_the_penal
     offers = len(h.events("alice", OfferAdded))
     h.create(Channel.CHAT)
     assert len(h.events("alice", OfferAdded)) == offers
-    assert [a.kind for a in h.engine.alerts.of(ALICE)] == [AlertKind.REPEAT_MISSES]
+    assert [(a.kind, a.reason) for a in h.engine.alerts.of(ALICE)] == [PENALTY]
     h.ok()
     h.tick(RULE.penalty_s - 1)
     assert len(h.events("alice", OfferAdded)) == offers
@@ -83,7 +87,7 @@ def test_misses_older_than_the_window_do_not_count() -> None:
     h.tick(RULE.window_s)
     miss(h)
     miss(h)
-    assert AlertKind.REPEAT_MISSES not in kinds(h)
+    assert PENALTY not in kinds(h)
     assert h.engine.presences.agents[ALICE].penalty_until is None
 
 
@@ -91,7 +95,7 @@ def test_off_by_default() -> None:
     h = harness(make_config(agents=["alice"]), login=["sam", "alice"])
     for _ in range(5):
         miss(h)
-    assert set(kinds(h)) == {AlertKind.MISSED}
+    assert set(kinds(h)) == {(AlertKind.MISSED, None)}
 
 
 def test_the_supervisor_sees_and_clears_the_penalty() -> None:
@@ -109,7 +113,7 @@ def test_the_supervisor_sees_and_clears_the_penalty() -> None:
     listed = h.call("sam", ListAgents(id=h.rid()))
     assert isinstance(listed, Agents)
     assert next(a for a in listed.agents if a.agent == ALICE).penalty_until is None
-    assert AlertKind.REPEAT_MISSES not in [a.kind for a in h.engine.alerts.of(ALICE)]
+    assert Reason.REPEAT_MISSES not in [a.reason for a in h.engine.alerts.of(ALICE)]
     h.ok()
 
 
@@ -143,7 +147,7 @@ async def test_repeat_misses_over_real_sockets(demo_config: ServerConfig) -> Non
         )
         await alice.next_event(OfferAdded)
         alert = (await alice.next_event(AlertRaised)).alert
-        assert alert.kind is AlertKind.REPEAT_MISSES
+        assert (alert.kind, alert.reason) == PENALTY
         while True:
             row = (await sam.next_event(AgentUpdated)).agent
             if row.agent == ALICE and row.penalty_until is not None:

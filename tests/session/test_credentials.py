@@ -1,7 +1,7 @@
 """The token store's refusal rules, with in-process keyring backends.
 
 `MemoryKeyring` is a double at the OS boundary (a real Secret Service is exercised in
-test_core_integration.py); the `fail`, `null` and plaintext backends are keyring's own.
+test_connector.py); the `fail`, `null` and plaintext backends are keyring's own.
 """
 
 from __future__ import annotations

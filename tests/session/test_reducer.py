@@ -17,7 +17,6 @@ from agent_desktop.protocol.messages import (
     SessionClosed,
     SessionOpened,
     SessionUpdated,
-    Snapshot,
 )
 from agent_desktop.protocol.model import Call
 from agent_desktop.protocol.vocabulary import (
@@ -33,18 +32,19 @@ from agent_desktop.protocol.vocabulary import (
     SessionId,
     UserId,
 )
-from agent_desktop.session.effects import AlertArrived, OfferArrived, OfferLeft, ToastArrived
+from agent_desktop.session.effects import (
+    AlertArrived,
+    OfferArrived,
+    OfferLeft,
+    ToastArrived,
+)
 from agent_desktop.session.events import (
     AgentsListed,
     AlertRemoved,
     ClockSynced,
-    CoreEvent,
     CredentialsNoticed,
     LinkChanged,
-    MessageAcked,
-    MessageDiscarded,
     MessageQueued,
-    MessageRefused,
     SignedIn,
     SignedOut,
     Tick,
@@ -60,7 +60,6 @@ from agent_desktop.session.state import (
     Identity,
     LinkStatus,
     OutboxStatus,
-    OutgoingMessage,
 )
 from tests.session.factories import (
     T0,
@@ -72,38 +71,7 @@ from tests.session.factories import (
     session,
     toast,
 )
-
-ONLINE = Connection(LinkStatus.ONLINE)
-ALICE = Identity(UserId("alice"), Role.AGENT, "Alice")
-
-
-def run(state: AgentState, *events: CoreEvent, now: float = T0) -> AgentState:
-    for event in events:
-        state, _ = apply(state, event, now)
-    return state
-
-
-def online() -> AgentState:
-    return AgentState(connection=ONLINE, identity=ALICE, presence=presence())
-
-
-def snapshot(**parts: object) -> Snapshot:
-    defaults: dict[str, object] = {
-        "presence": presence(),
-        "offers": [],
-        "sessions": [],
-        "alerts": [],
-        "server_time": T0,
-    }
-    defaults.update(parts)
-    return Snapshot(**defaults)  # type: ignore[arg-type]  # test helper: keyword parts
-
-
-def queued(cid: str, session_id: str = "s1", text: str = "hi") -> OutgoingMessage:
-    return OutgoingMessage(
-        client_msg_id=cid, session_id=SessionId(session_id), text=text, typed_at=T0
-    )
-
+from tests.session.reducer_helpers import ALICE, ONLINE, online, queued, run, snapshot
 
 # --- offers ----------------------------------------------------------------------------------
 
@@ -265,39 +233,6 @@ def test_session_closed_fails_its_unsent_messages() -> None:
     assert by_id["c1"].status is OutboxStatus.FAILED
     assert by_id["c1"].error_code is ErrorCode.UNKNOWN_SESSION
     assert by_id["c2"].status is OutboxStatus.QUEUED
-
-
-# --- outbox ----------------------------------------------------------------------------------
-
-
-def test_message_echo_with_client_msg_id_empties_the_outbox() -> None:
-    state = run(online(), SessionOpened(session=session()), MessageQueued(queued("c1")))
-    assert state.unsent(SessionId("s1")) == (queued("c1"),)
-    echo = MessageAdded(
-        session_id=SessionId("s1"),
-        message=message("m1", "hi", sender=Sender.AGENT, client_msg_id="c1"),
-    )
-    state = run(state, echo)
-    assert state.outbox == ()
-    assert state.sessions[0].transcript[-1].client_msg_id == "c1"
-
-
-def test_a_message_delivered_twice_shows_once() -> None:
-    state = run(online(), SessionOpened(session=session(transcript=3)))
-    repeat = MessageAdded(session_id=SessionId("s1"), message=message("m2", "earlier"))
-    assert run(state, repeat).sessions[0].transcript == state.sessions[0].transcript
-    fresh = MessageAdded(session_id=SessionId("s1"), message=message("m9", "new"))
-    assert [m.msg_id for m in run(state, fresh).sessions[0].transcript][-1] == "m9"
-
-
-def test_ack_refusal_and_discard() -> None:
-    state = run(online(), MessageQueued(queued("c1")), MessageQueued(queued("c2")))
-    state = run(state, MessageAcked("c1"))
-    assert [m.client_msg_id for m in state.outbox] == ["c2"]
-    state = run(state, MessageRefused("c2", ErrorCode.WORK_CLOSED, "the customer left"))
-    assert state.outbox[0].status is OutboxStatus.FAILED
-    assert state.outbox[0].error == "the customer left"
-    assert run(state, MessageDiscarded("c2")).outbox == ()
 
 
 # --- snapshot (resync after login or resume) -------------------------------------------------

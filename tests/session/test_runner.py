@@ -1,9 +1,16 @@
-"""The headless runner's command line (its end-to-end run is in test_core_integration.py)."""
+"""The headless runner (`python -m agent_desktop.session`): its command line, and a real run
+that accepts an offer from the real server."""
+
+import asyncio
 
 import pytest
 
-from agent_desktop.session.__main__ import main, parse_args
+from agent_desktop.protocol.messages import AgentUpdated, ListAgents
+from agent_desktop.server.runner import RunningServer
+from agent_desktop.session.__main__ import main, parse_args, run
 from agent_desktop.session.responder import Answer
+from tests.session.live import WAIT_S, create_work
+from tests.wire import WireClient
 
 
 def test_answers_default_to_accept_and_are_exclusive() -> None:
@@ -23,3 +30,20 @@ def test_a_bad_url_or_no_password_is_refused_before_connecting(
     assert "server_url" in capsys.readouterr().err
     assert main(["--url", "ws://127.0.0.1:1", "--user", "bob"]) == 2
     assert "AGENT_DESKTOP_PASSWORD" in capsys.readouterr().err
+
+
+@pytest.mark.integration
+async def test_headless_runner_accepts_its_offers(server: RunningServer, sam: WireClient) -> None:
+    await sam.call(ListAgents(id=sam.next_id()))
+    args = parse_args(
+        ["--url", server.url, "--user", "bob", "--password", "demo", "--accept", "--duration", "3"]
+    )
+    runner = asyncio.create_task(run(args))
+    try:
+        await create_work(sam, agent=None)
+        while True:
+            update = await sam.next_event(AgentUpdated, WAIT_S)
+            if update.agent.agent == "bob" and update.agent.sessions == 1:
+                break
+    finally:
+        assert await runner == 0

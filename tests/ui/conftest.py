@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 
@@ -31,6 +32,18 @@ def pytest_asyncio_loop_factories(
         return loop
 
     return {"qasync": qt_loop}
+
+
+@pytest.fixture(autouse=True)
+def qt_garbage_dies_on_the_qt_thread() -> Iterator[None]:
+    """Collect a test's cyclic garbage here, on the Qt thread, once the test is done.
+
+    Left to the cyclic GC, a widget or timer from an earlier test dies whenever a collection
+    happens to run: in a later test that may be on a server or D-Bus thread, and Qt warns
+    ("Timers cannot be stopped from another thread"), which fails that later test.
+    """
+    yield
+    gc.collect()
 
 
 @pytest.fixture

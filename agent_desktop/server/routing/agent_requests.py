@@ -114,7 +114,8 @@ class AgentRequests:
         if flow.presences.presence(user) in flow.directory.allowed_presences(user):
             for alert in flow.alerts.of(user):
                 # The penalty's alert stays while the penalty does (rule 14).
-                if alert.kind is not AlertKind.REPEAT_MISSES or not flow.penalties.active(user):
+                penalty = alert.reason is Reason.REPEAT_MISSES
+                if not penalty or not flow.penalties.active(user):
                     flow.alerts.clear(alert.alert_id)
 
     def dismiss(self, principal: Principal, request: DismissAlert) -> ServerReply:

@@ -22,6 +22,8 @@ class Directory:
             u for u, c in self.users.items() if c.role is Role.AGENT or c.queues
         )
         """Who appears in the supervisor's table: agents, and anyone who takes work."""
+        self.listed_by_id: tuple[UserId, ...] = tuple(sorted(self.listed_users))
+        """The same, in the order the table is paged (`list_agents` with `after`)."""
         self._workers = frozenset(self.listed_users)
 
     def takes_work(self, user: UserId) -> bool:

@@ -1,13 +1,15 @@
 """Repeat misses (rule 14): after `[repeat_misses] count` missed offers within `window_s`, the
 agent is `inactive` (reason `repeat_misses`) and out of queue routing for `penalty_s`, with its
-own alert. The penalty ends at its deadline, or when a supervisor clears it (`clear_penalty`,
-or `reset_presence`). The agent setting themselves Available does not end it: a client that
-misses every offer would otherwise keep burning customers' wait time.
+own alert (kind `missed`, reason `repeat_misses`: a kind of its own would be new to every
+client's exhaustive handling of alert kinds). The penalty ends at its deadline, or when a
+supervisor clears it (`clear_penalty`, or `reset_presence`). The agent setting themselves
+Available does not end it: a client that misses every offer would otherwise keep burning
+customers' wait time.
 """
 
 from __future__ import annotations
 
-from agent_desktop.protocol.vocabulary import AlertKind, UserId, WorkId
+from agent_desktop.protocol.vocabulary import AlertKind, Reason, UserId, WorkId
 from agent_desktop.server.routing import deadlines
 from agent_desktop.server.routing.alerts import Alerts
 from agent_desktop.server.routing.deadlines import Deadlines
@@ -49,10 +51,11 @@ class Penalties:
         minutes = max(1, round(rule.penalty_s / 60))
         self.alerts.raise_alert(
             user,
-            AlertKind.REPEAT_MISSES,
+            AlertKind.MISSED,
             f"You missed {what}, your {rule.count}th missed offer in {rule.window_s / 60:g} "
             f"minutes, so you get no new work for {minutes} min. A supervisor can lift this.",
             work_id,
+            reason=Reason.REPEAT_MISSES,
         )
         return True
 
@@ -67,5 +70,5 @@ class Penalties:
         self.ledger.mark(KIND_AGENT, user)
         self.ledger.changed(user)
         for alert in self.alerts.of(user):
-            if alert.kind is AlertKind.REPEAT_MISSES:
+            if alert.reason is Reason.REPEAT_MISSES:
                 self.alerts.clear(alert.alert_id)

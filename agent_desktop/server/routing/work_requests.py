@@ -30,6 +30,7 @@ from agent_desktop.protocol.vocabulary import (
     WorkId,
     WorkState,
 )
+from agent_desktop.server.routing.agent_page import agent_page
 from agent_desktop.server.routing.connections import Principal
 from agent_desktop.server.routing.flow import WorkFlow
 from agent_desktop.server.routing.lookups import Lookups, refuse
@@ -48,8 +49,9 @@ class WorkRequests:
         self.lookups.require_supervisor(principal, request)
         flow = self.flow
         flow.ledger.connections.subscribers.add(principal.user)
-        rows = flow.views.agent_rows(flow.directory.listed_users)
-        return Agents(re=RequestId(request.id), agents=rows)
+        page, after = agent_page(flow.directory.listed_by_id, request.after, request.limit)
+        rows = flow.views.agent_rows(tuple(page))
+        return Agents(re=RequestId(request.id), agents=rows, next=after)
 
     def create_work(self, principal: Principal, request: CreateWork) -> ServerReply:
         self.lookups.require_supervisor(principal, request)
