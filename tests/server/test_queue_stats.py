@@ -25,6 +25,7 @@ from agent_desktop.protocol.vocabulary import (
     WorkId,
 )
 from agent_desktop.server.config import ServerConfig
+from agent_desktop.server.routing.queue_stats import COALESCE_S
 from agent_desktop.server.runner import running_server
 from tests.server.engine_fixtures import EngineHarness, harness, make_config, queue, user
 from tests.wire import logged_in
@@ -78,7 +79,25 @@ def test_position_and_estimate_follow_the_queue_and_handle_times() -> None:
 
 
 def row(h: EngineHarness, queue_id: str = "chat") -> QueueStats:
+    """The latest row sam was sent, once the coalescing second has passed."""
+    h.tick(COALESCE_S)
     return [u.queue for u in h.events("sam", QueueUpdated) if u.queue.queue == queue_id][-1]
+
+
+def test_changes_go_out_at_once_then_at_most_once_a_second() -> None:
+    h = harness(config(), login=["sam", "alice"])
+    h.call("sam", ListQueues(id=h.rid()))
+    h.create(Channel.SMS)
+    sent = [u.queue.waiting for u in h.events("sam", QueueUpdated) if u.queue.queue == "sms"]
+    assert sent == [0]  # at once: offered to alice, nothing waits
+    h.call("alice", SetPresence(id=h.rid(), presence=Presence.AWAY))
+    h.create(Channel.SMS)
+    h.create(Channel.SMS)
+    assert len(h.events("sam", QueueUpdated)) == 1  # within the second: held back
+    h.tick(COALESCE_S)
+    sms = [u.queue for u in h.events("sam", QueueUpdated) if u.queue.queue == "sms"]
+    assert [q.waiting for q in sms] == [0, 2]  # one row with both changes
+    assert h.engine.next_deadline() is not None
 
 
 def test_the_supervisor_gets_rows_then_deltas() -> None:

@@ -190,8 +190,10 @@ class Engine:
                 flow.held_offer_lapsed(self.offers[OfferId(key)])
             elif kind == deadlines.RECLAIM:
                 flow.reclaim_sessions(UserId(key))
-            elif kind == deadlines.STATS:
+            elif kind == deadlines.STATS_HOUR:
                 flow.queue_stats.touch(QueueId(key))
+            elif kind == deadlines.STATS:
+                flow.queue_stats.flush_time_came()
             elif kind == deadlines.PENALTY:
                 flow.penalties.clear(UserId(key))
             elif kind == deadlines.WRAP_UP:
@@ -214,8 +216,10 @@ class Engine:
         if kind == deadlines.WRAP_UP:
             wrap_up = self.sessions.wrap_ups.records.get(WorkId(key))
             return wrap_up is not None and wrap_up.ends_at == at
-        if kind == deadlines.STATS:
+        if kind == deadlines.STATS_HOUR:
             return True  # a missed or rejected offer's hour is over: the row changes
+        if kind == deadlines.STATS:
+            return self.flow.queue_stats.flush_due(at)
         if kind == deadlines.PENALTY:
             penalised = self.presences.agents.get(UserId(key))
             return penalised is not None and penalised.penalty_until == at

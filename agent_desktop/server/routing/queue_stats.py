@@ -11,11 +11,13 @@ agent: no estimate (None), since nobody will take the item until someone changes
 
 Agents are counted by their presence: available; busy (`busy`, `busy_dnd`); away (`away`,
 `inactive`). Offline agents are not counted. Missed and rejected offers count for an hour.
+Changes go out at once, then at most once a second (`COALESCE_S`) while they keep coming, each
+row built once per flush.
 """
 
 from __future__ import annotations
 
-from collections import deque
+from collections import Counter, deque
 from typing import Final
 
 from agent_desktop.protocol.messages import QueueUpdated
@@ -34,6 +36,8 @@ from agent_desktop.server.routing.works import WorkBook
 
 HANDLE_SAMPLES: Final = 20
 HOUR: Final = 3600.0
+COALESCE_S: Final = 1.0
+"""At most one `queue_updated` per queue this often: a busy queue changes on every call."""
 _BUSY: Final = frozenset({Presence.BUSY, Presence.BUSY_DND})
 _AWAY: Final = frozenset({Presence.AWAY, Presence.INACTIVE})
 
@@ -64,6 +68,10 @@ class QueueStatistics:
         self.missed: dict[QueueId, deque[float]] = {}
         self.rejected: dict[QueueId, deque[float]] = {}
         self.touched: set[QueueId] = set()
+        """Queues changed in this call beside what the ledger says (handle times, offers)."""
+        self.pending: set[QueueId] = set()
+        """Changed queues whose rows go out at `flush_at`."""
+        self.flush_at: float | None = None
         self.published: dict[QueueId, QueueStats] = {}
 
     # -- what happened -------------------------------------------------------------------------
@@ -78,7 +86,7 @@ class QueueStatistics:
         now = self.ledger.now()
         (self.missed if missed else self.rejected).setdefault(queue_id, deque()).append(now)
         self.touched.add(queue_id)
-        self.deadlines.schedule(now + HOUR, deadlines.STATS, queue_id)
+        self.deadlines.schedule(now + HOUR, deadlines.STATS_HOUR, queue_id)
 
     def touch(self, queue_id: QueueId) -> None:
         self.touched.add(queue_id)
@@ -89,24 +97,29 @@ class QueueStatistics:
         samples = self.handle_times.get(QueueId(queue.id))
         return sum(samples) / len(samples) if samples else queue.expected_handle_s
 
-    def slots(self, queue: QueueConfig) -> int:
-        total = 0
-        for user in self.staff[QueueId(queue.id)]:
+    def staffing(self, queue: QueueConfig) -> tuple[int, Counter[Presence], int]:
+        """One pass over the queue's agents: (slots, connected agents per presence, pending
+        offers of this queue)."""
+        queue_id = QueueId(queue.id)
+        slots, offers = 0, 0
+        presences: Counter[Presence] = Counter()
+        connections = self.ledger.connections
+        cost = queue.capacity_cost
+        for user in self.staff[queue_id]:
             agent = self.presences.agents.get(user)
-            if (
-                agent is None
-                or agent.penalty_until is not None
-                or not self.ledger.connections.is_connected(user)
-                or agent.presence.presence not in queue.allowed_presences
-            ):
+            if agent is None or not connections.is_connected(user):
                 continue
-            cost = queue.capacity_cost
-            per_agent = self.directory.capacity(user) // cost if cost else MAX_SESSIONS
-            total += min(MAX_SESSIONS, per_agent)
-        return total
+            presence = agent.presence.presence
+            presences[presence] += 1
+            for offer_id in self.offers.pending.get(user, ()):
+                offers += int(self.works[self.offers[offer_id].work_id].item.queue == queue_id)
+            if agent.penalty_until is None and presence in queue.allowed_presences:
+                per_agent = self.directory.capacity(user) // cost if cost else MAX_SESSIONS
+                slots += min(MAX_SESSIONS, per_agent)
+        return slots, presences, offers
 
-    def estimate(self, queue: QueueConfig, position: int) -> float | None:
-        slots = self.slots(queue)
+    def estimate(self, queue: QueueConfig, position: int, slots: int | None = None) -> float | None:
+        slots = self.staffing(queue)[0] if slots is None else slots
         if slots == 0:
             return None
         return round(self.average_handle(queue) * position / slots, 1)
@@ -129,37 +142,27 @@ class QueueStatistics:
     def view(self, queue_id: QueueId) -> QueueStats:
         queue = self.directory.queues[queue_id]
         index = self.index[queue_id]
-        head = index.head()
-        presences = [
-            self.presences.agents[u].presence.presence
-            for u in self.staff[queue_id]
-            if u in self.presences.agents and self.ledger.connections.is_connected(u)
-        ]
-        in_flight = sum(
-            1
-            for u in self.staff[queue_id]
-            for o in self.offers.pending.get(u, ())
-            if self.works[self.offers[o].work_id].item.queue == queue_id
-        )
+        slots, presences, in_flight = self.staffing(queue)
         return QueueStats(
             queue=queue_id,
             name=queue.name,
             channel=queue.channel,
             waiting=index.item_count(),
-            oldest_waiting_since=None if head is None else self._oldest(index),
-            estimated_wait_s=self.estimate(queue, index.item_count() + 1),
+            oldest_waiting_since=self._oldest(index),
+            estimated_wait_s=self.estimate(queue, index.item_count() + 1, slots),
             average_handle_s=round(self.average_handle(queue), 1),
-            agents_available=sum(1 for p in presences if p is Presence.AVAILABLE),
-            agents_busy=sum(1 for p in presences if p in _BUSY),
-            agents_away=sum(1 for p in presences if p in _AWAY),
+            agents_available=presences[Presence.AVAILABLE],
+            agents_busy=sum(presences[p] for p in _BUSY),
+            agents_away=sum(presences[p] for p in _AWAY),
             offers_in_flight=in_flight,
             missed_last_hour=self._recent(self.missed, queue_id),
             rejected_last_hour=self._recent(self.rejected, queue_id),
         )
 
-    def _oldest(self, index: QueueIndex) -> float:
+    def _oldest(self, index: QueueIndex) -> float | None:
         """The longest-waiting item's arrival (priority orders the queue, not age)."""
-        return min(self.works[w].item.created_at for w in index.waiting())
+        waiting = index.waiting()
+        return min(self.works[w].item.created_at for w in waiting) if waiting else None
 
     def rows(self) -> list[QueueStats]:
         views = [self.view(q) for q in self.directory.queues]
@@ -167,11 +170,14 @@ class QueueStatistics:
         return views
 
     def publish(self) -> None:
-        """`queue_updated` to every watching supervisor for each queue whose row changed."""
+        """Note the queues this call changed; at most every `COALESCE_S`, `queue_updated` to
+        every watching supervisor for each of them whose row changed. A row costs a pass over
+        the queue's agents, so it is built once per flush, not once per call."""
         ledger = self.ledger
         touched, self.touched = self.touched, set()
-        watchers = ledger.connections.queue_watchers
-        if not watchers:
+        if not ledger.connections.queue_watchers:
+            self.pending.clear()
+            self.flush_at = None
             return
         for user in ledger.touched:
             touched.update(self.directory.user_queues(user))
@@ -180,6 +186,32 @@ class QueueStatistics:
                 work = self.works.items.get(WorkId(key))
                 if work is not None and work.item.queue in self.index:
                     touched.add(work.item.queue)
+        self.pending |= touched
+        if not self.pending:
+            return
+        now = ledger.now()
+        if self.flush_at is None:
+            # Quiet until now: out at once, and the next flush no sooner than COALESCE_S.
+            self.flush_at = now
+        elif now < self.flush_at:
+            return  # the deadline at `flush_at` sends them
+        self._flush()
+        self.flush_at = now + COALESCE_S
+        self.deadlines.schedule(self.flush_at, deadlines.STATS, "")
+
+    def flush_due(self, at: float) -> bool:
+        return self.flush_at == at
+
+    def flush_time_came(self) -> None:
+        """The quiet period after a flush is over: what is pending goes out at the end of this
+        call (`publish`); with nothing pending the next change goes out at once."""
+        if not self.pending:
+            self.flush_at = None
+
+    def _flush(self) -> None:
+        ledger = self.ledger
+        watchers = ledger.connections.queue_watchers
+        touched, self.pending = self.pending, set()
         for queue_id in sorted(touched):
             view = self.view(queue_id)
             if self.published.get(queue_id) == view:
