@@ -3,13 +3,16 @@ and queue statistics. `messages` puts them into its unions; see docs/protocol.md
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Final
 
 import msgspec
 
 from agent_desktop.protocol.envelope import Message, Reply, Request
-from agent_desktop.protocol.model import Label, NextPresence, QueueStats, Text, WrapUp
+from agent_desktop.protocol.model import Label, NextPresence, QueueStats, WrapUp
 from agent_desktop.protocol.vocabulary import Presence, Reason, UserId, WorkId
+
+NOTE_MAX: Final = 396
+"""A wrap-up note's limit: with a disposition (100) and " - " it fits a history line (500)."""
 
 # --- client -> server ----------------------------------------------------------------------
 
@@ -26,7 +29,7 @@ class FinishWrapUp(Request, frozen=True, tag="finish_wrap_up", kw_only=True):
 
     work_id: WorkId
     disposition: Label | None = None
-    note: Text | None = None
+    note: Annotated[str, msgspec.Meta(max_length=NOTE_MAX)] | None = None
 
 
 class SetNextPresence(Request, frozen=True, tag="set_next_presence", kw_only=True):

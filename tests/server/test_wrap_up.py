@@ -3,6 +3,7 @@ disposition codes, a note, "extend" and "done", all in the work item's history."
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,8 @@ import msgspec
 import pytest
 
 from agent_desktop.clock import ManualClock
+from agent_desktop.protocol.codec import ProtocolError, decode_client, decode_server, encode_text
+from agent_desktop.protocol.depth_messages import NOTE_MAX
 from agent_desktop.protocol.messages import (
     AcceptOffer,
     Ack,
@@ -145,6 +148,21 @@ def test_a_done_that_misses_what_the_queue_requires_is_refused(
     work_id, _ = served(h)
     done = FinishWrapUp(id=h.rid(), work_id=work_id, disposition=disposition, note=note)
     assert h.refused("alice", done) is code
+
+
+def test_the_longest_disposition_and_note_fit_the_history_line() -> None:
+    longest = "x" * 100
+    h = harness(config(dispositions=[longest]), login=["sam", "alice"])
+    work_id, _ = served(h)
+    note = "n" * NOTE_MAX
+    h.call("alice", FinishWrapUp(id=h.rid(), work_id=work_id, disposition=longest, note=note))
+    info = h.call("sam", GetWork(id=h.rid(), work_id=work_id))
+    decoded = decode_server(encode_text(info))  # a client can read the history back
+    assert isinstance(decoded, WorkInfo)
+    assert decoded.history[-1].detail == f"{longest} - {note}"
+    too_long = {"type": "finish_wrap_up", "id": "r", "work_id": work_id, "note": note + "n"}
+    with pytest.raises(ProtocolError):
+        decode_client(json.dumps(too_long))
 
 
 def test_only_the_agent_wraps_up_and_only_a_running_wrap_up() -> None:

@@ -84,7 +84,10 @@ class QueueStatistics:
     def offer_ended(self, queue_id: QueueId, *, missed: bool) -> None:
         """A missed or rejected offer: counted for an hour (a deadline re-publishes then)."""
         now = self.ledger.now()
-        (self.missed if missed else self.rejected).setdefault(queue_id, deque()).append(now)
+        seen = (self.missed if missed else self.rejected).setdefault(queue_id, deque())
+        while seen and seen[0] <= now - HOUR:  # also pruned when nobody watches
+            seen.popleft()
+        seen.append(now)
         self.touched.add(queue_id)
         self.deadlines.schedule(now + HOUR, deadlines.STATS_HOUR, queue_id)
 
