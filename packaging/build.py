@@ -9,10 +9,29 @@ import with `desktop_notifier.resources`).
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def os_options(work: Path) -> list[str]:
+    """The icon and bundle id each OS shows (Linux takes its icons from the package instead)."""
+    from agent_desktop.identity import APP_ID, EXECUTABLE
+
+    icons = work / "icons"
+    if sys.platform == "win32":
+        render_icons(icons)
+        return [f"--icon={icons / f'{EXECUTABLE}.ico'}"]
+    if sys.platform == "darwin":
+        render_icons(icons)
+        return [f"--icon={icons / f'{EXECUTABLE}.icns'}", f"--osx-bundle-identifier={APP_ID}"]
+    return []
+
+
+def render_icons(folder: Path) -> None:
+    subprocess.run([sys.executable, str(ROOT / "packaging" / "icons.py"), str(folder)], check=True)
 
 
 def build(dist: Path, work: Path) -> Path:
@@ -20,6 +39,7 @@ def build(dist: Path, work: Path) -> Path:
 
     PyInstaller.__main__.run(
         [
+            *os_options(work),
             str(ROOT / "packaging" / "entry.py"),
             "--name=agent-desktop",
             f"--paths={ROOT}",  # an editable install is invisible to the analysis

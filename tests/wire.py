@@ -162,13 +162,19 @@ class WireClient:
 
 @asynccontextmanager
 async def connected(
-    url: str, *, ssl_context: ssl.SSLContext | None = None, subprotocol: bool = True
+    url: str,
+    *,
+    ssl_context: ssl.SSLContext | None = None,
+    subprotocol: bool = True,
+    source: str | None = None,
 ) -> AsyncIterator[WireClient]:
-    """A raw connection: nothing sent yet."""
+    """A raw connection: nothing sent yet. `source` binds the client's end to that loopback
+    address (any of 127.0.0.0/8 works on Linux), so tests can be "another machine"."""
     client = await ProtocolClient.connect(
         url,
         ssl_context=ssl_context,
         subprotocol=subprotocol,
+        local_address=source,
         open_timeout=WAIT_S,
         close_timeout=1,
         id_prefix="t",
@@ -187,18 +193,24 @@ async def logged_in(
     *,
     token: str | None = None,
     ssl_context: ssl.SSLContext | None = None,
+    source: str | None = None,
 ) -> AsyncIterator[WireClient]:
     """Connected, negotiated and logged in; `client.snapshot` holds what the desktop shows."""
-    async with connected(url, ssl_context=ssl_context) as client:
+    async with connected(url, ssl_context=ssl_context, source=source) as client:
         await client.hello()
         await client.login(user, password, token=token)
         yield client
 
 
-async def http_get(port: int, path: str) -> tuple[int, dict[str, str], bytes]:
+async def http_get(
+    port: int, path: str, headers: dict[str, str] | None = None
+) -> tuple[int, dict[str, str], bytes]:
     """A plain HTTP/1.1 GET, as a load balancer's health probe sends it."""
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode())
+    extra = "".join(f"{name}: {value}\r\n" for name, value in (headers or {}).items())
+    writer.write(
+        f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{extra}Connection: close\r\n\r\n".encode()
+    )
     await writer.drain()
     async with asyncio.timeout(5):
         raw = await reader.read()

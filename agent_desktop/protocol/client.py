@@ -174,10 +174,13 @@ class ProtocolClient:
         close_timeout: float = 2.0,
         subprotocol: bool = True,
         id_prefix: str = "r",
+        local_address: str | None = None,
     ) -> ProtocolClient:
-        """Open the websocket (nothing sent yet). `max_frame_bytes=None` lifts the limit."""
+        """Open the websocket (nothing sent yet). `max_frame_bytes=None` lifts the limit;
+        `local_address` binds our end of the TCP connection (tests: another loopback source)."""
         ws = await connect(
             url,
+            local_addr=(local_address, 0) if local_address is not None else None,
             subprotocols=[Subprotocol(SUBPROTOCOL)] if subprotocol else None,
             ssl=ssl_context,
             open_timeout=open_timeout,

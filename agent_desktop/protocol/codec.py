@@ -1,7 +1,9 @@
 """Encoding and validated decoding of frames, for both sides.
 
 Decoding is the edge: a frame either becomes one typed message or raises `ProtocolError`, and
-nothing downstream ever sees unvalidated data.
+nothing downstream ever sees unvalidated data. *Whatever* goes wrong while decoding (bad JSON,
+a wrong field, nesting deep enough to exhaust the parser's recursion, anything else the parser
+raises) is `invalid_message`: a bad frame is never a server failure.
 """
 
 from __future__ import annotations
@@ -20,6 +22,10 @@ MAX_MESSAGE_BYTES: Final = 64 * 1024
 MAX_FRAME_BYTES: Final = 1024 * 1024
 """Hard websocket limit: a frame larger than this closes the connection (code 1009)."""
 SUBPROTOCOL: Final = "agent-desktop.v1"
+CLOSE_TOKEN_EXPIRED: Final = 4001
+"""WebSocket close code: the login's token expired; resume is refused, log in with a password."""
+CLOSE_SIGNED_OUT: Final = 4002
+"""WebSocket close code: the account signed out everywhere from another connection."""
 
 
 class ProtocolError(Exception):
@@ -51,7 +57,7 @@ def _request_id_of(frame: bytes) -> str | None:
     """Best effort: the `id` of a frame that failed validation, so the error can name it."""
     try:
         raw = _any_decoder.decode(frame)
-    except msgspec.DecodeError:
+    except Exception:  # the frame is bad in some other way too; the error just has no id
         return None
     if isinstance(raw, dict):
         value = raw.get("id")
@@ -77,6 +83,13 @@ def decode_client(frame: str | bytes) -> ClientMessage:
         raise ProtocolError(ErrorCode.INVALID_MESSAGE, str(exc), _request_id_of(data)) from None
     except msgspec.DecodeError as exc:
         raise ProtocolError(ErrorCode.INVALID_MESSAGE, f"not JSON: {exc}") from None
+    except RecursionError:
+        raise ProtocolError(ErrorCode.INVALID_MESSAGE, "JSON nested too deeply") from None
+    except Exception as exc:
+        # The parser failing in a way nobody foresaw is still a bad frame, not a bad server.
+        raise ProtocolError(
+            ErrorCode.INVALID_MESSAGE, f"undecodable frame ({type(exc).__name__})"
+        ) from None
 
 
 def decode_server(frame: str | bytes) -> ServerMessage:
@@ -84,6 +97,10 @@ def decode_server(frame: str | bytes) -> ServerMessage:
         return cast(ServerMessage, _server_decoder.decode(_as_bytes(frame)))
     except (msgspec.ValidationError, msgspec.DecodeError) as exc:
         raise ProtocolError(ErrorCode.INVALID_MESSAGE, f"bad server frame: {exc}") from None
+    except Exception as exc:  # RecursionError and the like: still just a bad frame
+        raise ProtocolError(
+            ErrorCode.INVALID_MESSAGE, f"undecodable server frame ({type(exc).__name__})"
+        ) from None
 
 
 def negotiate(offered: list[int]) -> int | None:

@@ -13,7 +13,8 @@ from agent_desktop.protocol.vocabulary import ErrorCode
 
 WHEN_SENT: Final[Mapping[ErrorCode, str]] = {
     ErrorCode.INVALID_MESSAGE: (
-        "The frame is not JSON, not UTF-8, of an unknown `type`, misses a field or has one of the "
+        "The frame is not JSON (nested too deeply included), a binary frame, of an unknown "
+        "`type`, misses a field or has one of the "
         "wrong type or out of range (then `re` is null when no `id` could be read). Also for a "
         "request that contradicts itself: `login` with both a password and a token, or neither; "
         "a second `login` on a logged-in connection; `transfer`/`escalate` naming no target or "
@@ -31,7 +32,8 @@ WHEN_SENT: Final[Mapping[ErrorCode, str]] = {
     ErrorCode.NOT_NEGOTIATED: "Any request other than `hello` before a successful `hello`.",
     ErrorCode.AUTH_FAILED: (
         "`login` with an unknown user, a wrong password, or a token that is unknown, revoked or "
-        "belongs to another user; also while the user is locked out after repeated failures."
+        "belongs to another user; also while the name is locked out at that address, or the "
+        "address is, after repeated failures (the message says when to try again)."
     ),
     ErrorCode.TOKEN_EXPIRED: "`login` with a token past its expiry: log in with the password.",
     ErrorCode.NOT_LOGGED_IN: (

@@ -111,6 +111,10 @@ class Logout(Request, frozen=True, tag="logout", kw_only=True):
     """
 
     revoke_token: bool = True
+    everywhere: bool = False
+    """Sign out everywhere: revoke every token of the account and close its other connections.
+    Plain logout revokes only this connection's tokens (the one issued at its login and the one
+    it resumed with); other devices stay signed in."""
 
 
 class SetPresence(Request, frozen=True, tag="set_presence", kw_only=True):

@@ -1,4 +1,4 @@
-"""Who is on the other end of a connection: password hashes, resume tokens, brute-force guard.
+"""Who is on the other end of a connection: password hashes, resume tokens, login.
 
 Passwords are only ever stored as scrypt hashes. Tokens are random and stored only as their
 SHA-256, so a copy of the database does not let anyone log in.
@@ -11,7 +11,8 @@ import base64
 import hashlib
 import hmac
 import secrets
-from collections import deque
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from enum import Enum
 from typing import Final, Literal
@@ -21,8 +22,9 @@ import msgspec
 from agent_desktop.clock import Clock
 from agent_desktop.protocol.codec import ProtocolError
 from agent_desktop.protocol.messages import Login
-from agent_desktop.protocol.vocabulary import ErrorCode, UserId
+from agent_desktop.protocol.vocabulary import ErrorCode, Role, UserId
 from agent_desktop.server.config import ServerConfig, UserConfig
+from agent_desktop.server.login_guard import LoginGuard
 from agent_desktop.server.store import Store
 
 _SCRYPT_N: Final = 2**14
@@ -147,58 +149,14 @@ class TokenBook:
             self._store.delete(TOKEN_KIND, key)
             self._store.commit()
 
-
-# --- brute force -----------------------------------------------------------------------------
-
-
-class LoginGuard:
-    """After `limit` failed logins for one user name within `window` s, refuse it for `lockout` s.
-
-    Counted per name, known or not, so the guard itself tells nothing about who exists.
-    """
-
-    def __init__(
-        self, clock: Clock, *, limit: int = 5, window: float = 60.0, lockout: float = 60.0
-    ) -> None:
-        self._clock = clock
-        self._limit = limit
-        self._window = window
-        self._lockout = lockout
-        self._failures: dict[str, deque[float]] = {}
-        self._locked_until: dict[str, float] = {}
-
-    def locked_for(self, user: str) -> float:
-        """Seconds left before `user` may try again; 0 when not locked."""
-        until = self._locked_until.get(user)
-        if until is None:
-            return 0.0
-        left = until - self._clock.monotonic()
-        if left <= 0:
-            del self._locked_until[user]
-            return 0.0
-        return left
-
-    def failed(self, user: str) -> None:
-        now = self._clock.monotonic()
-        self._forget_old(now)
-        recent = self._failures.setdefault(user, deque())
-        recent.append(now)
-        while recent and recent[0] <= now - self._window:
-            recent.popleft()
-        if len(recent) >= self._limit:
-            self._locked_until[user] = now + self._lockout
-            recent.clear()
-
-    def succeeded(self, user: str) -> None:
-        self._failures.pop(user, None)
-
-    def _forget_old(self, now: float) -> None:
-        # Bounded memory under a spray of made-up names.
-        if len(self._failures) > 10_000:
-            for name in [
-                n for n, q in self._failures.items() if not q or q[-1] <= now - self._window
-            ]:
-                del self._failures[name]
+    def revoke_all(self, user: UserId) -> int:
+        """Sign out everywhere: every token of `user` stops working. Returns how many."""
+        keys = [key for key, record in self._tokens.items() if record.user == user]
+        for key in keys:
+            del self._tokens[key]
+            self._store.delete(TOKEN_KIND, key)
+        self._store.commit()
+        return len(keys)
 
 
 # --- login -----------------------------------------------------------------------------------
@@ -213,6 +171,13 @@ class LoginResult:
     token_expires_at: float
 
 
+MAX_CONCURRENT_CHECKS: Final = 4
+"""Password checks running at once, server-wide: each holds a thread and ~16 MiB for scrypt."""
+CHECKS_PER_SOURCE: Final = 2
+"""Password logins of one source address checked at once; the others wait their turn, so the
+guard counts each source's attempts (almost) one after the other."""
+
+
 class Authenticator:
     """Turns a `login` request into a user and a fresh token, or a `ProtocolError`."""
 
@@ -220,15 +185,15 @@ class Authenticator:
         self._users = {u.id: u for u in config.users}
         self.tokens = tokens
         self.guard = LoginGuard(clock)
+        self._checks = asyncio.Semaphore(MAX_CONCURRENT_CHECKS)
+        self._source_turns: dict[str, tuple[asyncio.Semaphore, int]] = {}
 
-    async def login(self, request: Login) -> LoginResult:
-        locked = self.guard.locked_for(request.user)
-        if locked > 0:
-            raise ProtocolError(
-                ErrorCode.AUTH_FAILED,
-                f"too many failed logins for {request.user!r}; try again in {locked:.0f} s",
-                request.id,
-            )
+    async def login(self, request: Login, source: str) -> LoginResult:
+        """`source` is the client's address: password failures count against it (and the name).
+
+        A token resume is never refused by the password guard: a guesser typing wrong passwords
+        under an agent's name must not keep that agent from reconnecting.
+        """
         user = self._users.get(UserId(request.user))
         if request.token is not None:
             if request.password is not None:
@@ -237,20 +202,52 @@ class Authenticator:
                 )
             ok = self._check_token(request, user)
         elif request.password is not None:
-            stored = user.password_hash if user is not None else _DUMMY_HASH
-            # scrypt takes ~50 ms of CPU: keep it off the event loop.
-            matches = await asyncio.to_thread(verify_password, request.password, stored)
-            ok = matches and user is not None
+            ok = await self._check_password(request, request.password, user, source)
         else:
             raise ProtocolError(ErrorCode.INVALID_MESSAGE, "give a password or a token", request.id)
         if not ok or user is None:
-            self.guard.failed(request.user)
             raise ProtocolError(ErrorCode.AUTH_FAILED, _AUTH_FAILED, request.id)
-        self.guard.succeeded(request.user)
         # A resume also gets a fresh token; the old one stays valid until it expires, so a
         # client that lost the reply (link dropped mid-login) can still resume with it.
         token, expires_at = self.tokens.issue(UserId(user.id))
         return LoginResult(user=user, token=token, token_expires_at=expires_at)
+
+    async def _check_password(
+        self, request: Login, password: str, user: UserConfig | None, source: str
+    ) -> bool:
+        async with self._source_turn(source):
+            # Counted before the slow check: parallel guesses see each other's attempts.
+            attempt = self.guard.admit(request.user, source)
+            if isinstance(attempt, float):
+                raise ProtocolError(
+                    ErrorCode.AUTH_FAILED,
+                    f"too many failed logins for {request.user!r} from this address; "
+                    f"try again in {attempt:.0f} s",
+                    request.id,
+                )
+            stored = user.password_hash if user is not None else _DUMMY_HASH
+            async with self._checks:
+                # scrypt takes ~50 ms of CPU: keep it off the event loop.
+                matches = await asyncio.to_thread(verify_password, password, stored)
+        if matches and user is not None:
+            self.guard.succeeded(attempt)
+            return True
+        self.guard.failed(attempt)
+        return False
+
+    @asynccontextmanager
+    async def _source_turn(self, source: str) -> AsyncIterator[None]:
+        turn, waiting = self._source_turns.get(source, (asyncio.Semaphore(CHECKS_PER_SOURCE), 0))
+        self._source_turns[source] = (turn, waiting + 1)
+        try:
+            async with turn:
+                yield
+        finally:
+            turn, waiting = self._source_turns[source]
+            if waiting == 1:
+                del self._source_turns[source]
+            else:
+                self._source_turns[source] = (turn, waiting - 1)
 
     def _check_token(self, request: Login, user: UserConfig | None) -> bool:
         assert request.token is not None
@@ -260,3 +257,11 @@ class Authenticator:
                 ErrorCode.TOKEN_EXPIRED, "the session token has expired; log in again", request.id
             )
         return user is not None and owner == user.id
+
+    def role_of(self, token: str) -> Role | None:
+        """The role of a valid (issued, unexpired, unrevoked) token's user; None otherwise."""
+        owner = self.tokens.check(token)
+        if owner is None or owner is TokenStatus.EXPIRED:
+            return None
+        user = self._users.get(owner)
+        return user.role if user is not None else None

@@ -5,25 +5,22 @@ a logged-in principal. Each connection has one outbox drained by one writer task
 of a connection leave in exactly the order the engine produced them, and a slow or dead client
 never holds up delivery to anyone else.
 
-Frames: JSON belongs in text frames, but a binary frame holding UTF-8 JSON is read the same way
-(some client libraries only send bytes); anything else is `invalid_message`. Replies are always
-text frames. Over 64 KiB is `message_too_large` and the connection stays; over 1 MiB websockets
-itself closes the connection with 1009.
+Frames: every request is JSON in a text frame, as docs/protocol.md says; a binary frame is
+refused with `invalid_message` (and the connection stays), so no second way in goes untested.
+Replies are always text frames. Over 64 KiB is `message_too_large` and the connection stays;
+over 1 MiB websockets itself closes the connection with 1009.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import http
 import itertools
-import json
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from typing import Final
 
 from websockets.asyncio.server import ServerConnection
-from websockets.datastructures import Headers
 from websockets.exceptions import ConnectionClosed
 from websockets.frames import CloseCode
 from websockets.http11 import Request as HttpRequest
@@ -33,6 +30,7 @@ from websockets.typing import Subprotocol
 from agent_desktop import __version__
 from agent_desktop.clock import Clock
 from agent_desktop.protocol.codec import (
+    CLOSE_SIGNED_OUT,
     PROTOCOL_VERSION,
     SUBPROTOCOL,
     ProtocolError,
@@ -48,7 +46,6 @@ from agent_desktop.protocol.messages import (
     LoggedIn,
     Login,
     Logout,
-    ServerMessage,
     Welcome,
 )
 from agent_desktop.protocol.model import QueueView
@@ -61,13 +58,13 @@ from agent_desktop.protocol.vocabulary import (
     WorkState,
 )
 from agent_desktop.server.auth import Authenticator
+from agent_desktop.server.connection import Link
 from agent_desktop.server.engine import ConnId, Delivery, Engine, Principal
+from agent_desktop.server.health import answer_health, http_response
 
 log = logging.getLogger(__name__)
 
 SERVER_NAME: Final = f"agent-desktop-server/{__version__}"
-MAX_OUTBOX: Final = 5_000
-"""Frames queued for one client before it counts as stuck and is disconnected."""
 _RETRY_AFTER_FAILED_TICK: Final = 1.0
 
 
@@ -76,59 +73,6 @@ def select_subprotocol(
 ) -> Subprotocol | None:
     """Speak `agent-desktop.v1` when offered; a client that offers nothing is welcome too."""
     return Subprotocol(SUBPROTOCOL) if SUBPROTOCOL in offered else None
-
-
-class Link:
-    """One websocket connection: who is on it (once logged in) and what waits to be sent."""
-
-    def __init__(self, conn_id: ConnId, ws: ServerConnection) -> None:
-        self.conn_id = conn_id
-        self.ws = ws
-        self.negotiated = False
-        self.principal: Principal | None = None
-        self.tokens: set[str] = set()
-        self.said_goodbye = False
-        self._outbox: asyncio.Queue[str | None] = asyncio.Queue()
-        self._writer = asyncio.create_task(self._write(), name=f"writer-{conn_id}")
-        self._closer: asyncio.Task[None] | None = None
-
-    def post(self, frame: str) -> None:
-        if self._closer is not None:
-            return
-        if self._outbox.qsize() >= MAX_OUTBOX:
-            # A client that stopped reading must not make the server hold its events forever:
-            # drop it; the engine's grace rules apply and it resyncs from the next snapshot.
-            log.warning("connection %s is not reading; disconnecting it", self.conn_id)
-            self._writer.cancel()
-            self._closer = asyncio.create_task(
-                self.ws.close(CloseCode.TRY_AGAIN_LATER, "not reading"), name="close-stuck"
-            )
-            return
-        self._outbox.put_nowait(frame)
-
-    def send(self, message: ServerMessage) -> None:
-        self.post(encode_text(message))
-
-    async def flush_and_close(self, code: CloseCode = CloseCode.NORMAL_CLOSURE) -> None:
-        """Send what is queued, then close: the last reply (logout ack, version error) arrives."""
-        self._outbox.put_nowait(None)
-        with contextlib.suppress(asyncio.CancelledError):
-            await asyncio.shield(self._writer)
-        await self.ws.close(code)
-
-    async def stop(self) -> None:
-        self._writer.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._writer
-        if self._closer is not None:
-            await self._closer
-
-    async def _write(self) -> None:
-        while (frame := await self._outbox.get()) is not None:
-            try:
-                await self.ws.send(frame)
-            except ConnectionClosed:
-                return
 
 
 class Hub:
@@ -155,10 +99,11 @@ class Hub:
         """`GET /health` answers plain JSON; any other non-websocket request is a 404."""
         path = request.path.split("?", 1)[0]
         if path == "/health":
-            body = json.dumps(self.health()).encode()
-            return _http_response(http.HTTPStatus.OK, body, "application/json")
+            return answer_health(request, SERVER_NAME, self.health, self.auth.role_of)
         if request.headers.get("Upgrade", "").lower() != "websocket":
-            return _http_response(http.HTTPStatus.NOT_FOUND, b"not found\n", "text/plain")
+            return http_response(
+                http.HTTPStatus.NOT_FOUND, b"not found\n", "text/plain", SERVER_NAME
+            )
         return None
 
     def health(self) -> dict[str, object]:
@@ -275,10 +220,11 @@ class Hub:
                 "already logged in on this connection; open another one for another user",
                 RequestId(login.id),
             )
-        result = await self.auth.login(login)
+        result = await self.auth.login(login, source=link.source)
         principal = Principal(user=UserId(result.user.id), role=result.user.role)
         snapshot, deliveries = self.engine.connect(principal, link.conn_id)
         link.principal = principal
+        link.expire_after(result.token_expires_at - self.clock.now())
         link.tokens.add(result.token)
         if login.token is not None:
             link.tokens.add(login.token)
@@ -300,15 +246,26 @@ class Hub:
 
     async def _logout(self, link: Link, logout: Logout) -> None:
         assert link.principal is not None
-        if logout.revoke_token:
+        if logout.everywhere:
+            self.auth.tokens.revoke_all(link.principal.user)
+        elif logout.revoke_token:
             for token in link.tokens:
                 self.auth.tokens.revoke(token)
-        link.said_goodbye = True
-        self._unregister(link)
-        deliveries = self.engine.disconnect(link.conn_id, goodbye=True)
+        others = [o for o in self._links.get(link.principal.user, ()) if o is not link]
+        deliveries = self._say_goodbye(link)
+        if logout.everywhere:
+            for other in others:
+                deliveries += self._say_goodbye(other)
+                other.close_now(CLOSE_SIGNED_OUT, "signed out everywhere")
         link.send(Ack(re=RequestId(logout.id)))
         self._deliver(deliveries)
         await link.flush_and_close()
+
+    def _say_goodbye(self, link: Link) -> list[Delivery]:
+        """This link leaves on purpose: the engine reroutes its offers without a grace period."""
+        link.said_goodbye = True
+        self._unregister(link)
+        return self.engine.disconnect(link.conn_id, goodbye=True)
 
     # --- fan-out -------------------------------------------------------------------------------
 
@@ -380,24 +337,8 @@ class Hub:
 
 
 def _decode(frame: str | bytes) -> ClientMessage:
-    """Binary frames are accepted when they hold UTF-8 JSON; replies are always text frames."""
     if isinstance(frame, bytes):
-        try:
-            frame = frame.decode("utf-8")
-        except UnicodeDecodeError:
-            raise ProtocolError(
-                ErrorCode.INVALID_MESSAGE, "binary frame is not UTF-8 JSON"
-            ) from None
+        raise ProtocolError(
+            ErrorCode.INVALID_MESSAGE, "binary frame refused: send each message as a text frame"
+        )
     return decode_client(frame)
-
-
-def _http_response(status: http.HTTPStatus, body: bytes, content_type: str) -> Response:
-    headers = Headers(
-        [
-            ("Content-Type", content_type),
-            ("Content-Length", str(len(body))),
-            ("Connection", "close"),
-            ("Server", SERVER_NAME),
-        ]
-    )
-    return Response(status.value, status.phrase, headers, body)

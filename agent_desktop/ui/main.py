@@ -21,7 +21,9 @@ from agent_desktop import __version__
 from agent_desktop.demo import DEMO_AGENT, EmbeddedServer
 from agent_desktop.session.settings import SettingsError
 from agent_desktop.ui.desktop import DesktopApp, StartOptions
+from agent_desktop.ui.diagnostics import start_diagnostics
 from agent_desktop.ui.instance import SingleInstance
+from agent_desktop.ui.os_identity import announce_identity
 from agent_desktop.ui.settings_store import SettingsStore
 from agent_desktop.ui.theme import ThemeFollower, app_icon
 
@@ -61,12 +63,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     # websockets logs every connection at INFO and every frame (passwords too) at DEBUG.
     logging.getLogger("websockets").setLevel(logging.WARNING)
+    start_diagnostics()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("Agent Desktop")
     app.setOrganizationName("Agent Desktop")
     app.setApplicationVersion(__version__)
     app.setWindowIcon(app_icon())
+    announce_identity(app)
     app.setQuitOnLastWindowClosed(False)  # the tray keeps it alive; Quit ends it
     ThemeFollower(app)
 
@@ -81,6 +85,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.demo:
         demo = EmbeddedServer(Path(tempfile.mkdtemp(prefix="agent-desktop-demo-")))
         url = demo.start()
+        logging.getLogger(__name__).info("demo: the reference server listens on %s", url)
         user, password = DEMO_AGENT
         # The demo keeps its own settings: it must not overwrite the agent's real server.
         store = SettingsStore(store.folder / "demo")

@@ -14,13 +14,13 @@ from agent_desktop.protocol.vocabulary import ErrorCode, UserId
 from agent_desktop.server.auth import (
     TOKEN_KIND,
     Authenticator,
-    LoginGuard,
     TokenBook,
     TokenStatus,
     hash_password,
     verify_password,
 )
 from agent_desktop.server.config import ServerConfig
+from agent_desktop.server.login_guard import Attempt, LoginGuard
 from agent_desktop.server.store import MemoryStore, SqliteStore
 
 ALICE = UserId("alice")
@@ -109,28 +109,66 @@ def test_tokens_survive_a_restart(tmp_path: Path) -> None:
     reopened.close()
 
 
-def test_guard_locks_after_five_failures_within_a_minute_and_unlocks_later() -> None:
+def fail(guard: LoginGuard, user: str, source: str = "10.0.0.1") -> None:
+    attempt = guard.admit(user, source)
+    assert isinstance(attempt, Attempt), attempt
+    guard.failed(attempt)
+
+
+def test_guard_locks_a_name_at_one_address_after_five_failures_and_unlocks_later() -> None:
     clock = ManualClock()
     guard = LoginGuard(clock)
-    for _ in range(4):
-        guard.failed("bob")
+    for _ in range(5):
+        fail(guard, "bob")
         clock.advance(10)
-    assert guard.locked_for("bob") == 0
-    guard.failed("bob")
-    assert guard.locked_for("bob") == pytest.approx(60)
-    assert guard.locked_for("carol") == 0
+    assert guard.admit("bob", "10.0.0.1") == pytest.approx(60)
+    assert guard.locked_for("bob", "10.0.0.1") == pytest.approx(60)
+    assert isinstance(guard.admit("bob", "10.0.0.2"), Attempt)  # bob at his own machine
+    assert isinstance(guard.admit("carol", "10.0.0.1"), Attempt)
     clock.advance(60)
-    assert guard.locked_for("bob") == 0
+    assert guard.locked_for("bob", "10.0.0.1") == 0
+    assert isinstance(guard.admit("bob", "10.0.0.1"), Attempt)
+
+
+def test_guard_counts_an_attempt_before_it_is_checked() -> None:
+    guard = LoginGuard(ManualClock())
+    in_flight = [guard.admit("sam", "10.0.0.1") for _ in range(5)]
+    assert all(isinstance(a, Attempt) for a in in_flight)
+    assert isinstance(guard.admit("sam", "10.0.0.1"), float)
+
+
+def test_guard_lockouts_grow_for_a_guesser_that_comes_back() -> None:
+    clock = ManualClock()
+    guard = LoginGuard(clock)
+    waits = []
+    for _ in range(4):
+        for _ in range(5):
+            fail(guard, "bob")
+        wait = guard.admit("bob", "10.0.0.1")
+        assert isinstance(wait, float)
+        waits.append(wait)
+        clock.advance(wait)
+    assert waits == [60, 120, 240, 480]
 
 
 def test_guard_forgets_failures_older_than_the_window() -> None:
     clock = ManualClock()
     guard = LoginGuard(clock)
     for _ in range(4):
-        guard.failed("bob")
+        fail(guard, "bob")
     clock.advance(61)
-    guard.failed("bob")
-    assert guard.locked_for("bob") == 0
+    fail(guard, "bob")
+    assert guard.locked_for("bob", "10.0.0.1") == 0
+
+
+def test_guard_limits_one_address_over_many_names_and_one_name_over_many_addresses() -> None:
+    guard = LoginGuard(ManualClock())
+    for index in range(20):
+        fail(guard, f"user{index}", "10.0.0.9")
+    assert isinstance(guard.admit("someone-else", "10.0.0.9"), float)
+    for index in range(50):
+        fail(guard, "dave", f"10.1.0.{index}")
+    assert isinstance(guard.admit("dave", "10.2.0.1"), float)
 
 
 async def test_expired_token_login_says_token_expired(demo_config: ServerConfig) -> None:
@@ -140,7 +178,7 @@ async def test_expired_token_login_says_token_expired(demo_config: ServerConfig)
     token, _ = book.issue(ALICE)
     clock.advance(61)
     with pytest.raises(ProtocolError) as refused:
-        await auth.login(Login(id="r", user="alice", token=token))
+        await auth.login(Login(id="r", user="alice", token=token), source="10.0.0.1")
     assert refused.value.code is ErrorCode.TOKEN_EXPIRED
     assert refused.value.re == "r"
 
@@ -149,7 +187,7 @@ async def test_login_with_password_issues_a_token(demo_config: ServerConfig) -> 
     clock = ManualClock()
     book = TokenBook(MemoryStore(), clock, ttl=60)
     result = await Authenticator(demo_config, book, clock).login(
-        Login(id="r", user="carol", password="demo")
+        Login(id="r", user="carol", password="demo"), source="10.0.0.1"
     )
     assert result.user.id == "carol"
     assert book.check(result.token) == "carol"
@@ -163,5 +201,5 @@ async def test_login_needs_exactly_one_credential(demo_config: ServerConfig) -> 
         Login(id="r", user="carol", password="demo", token="t"),
     ):
         with pytest.raises(ProtocolError) as refused:
-            await auth.login(login)
+            await auth.login(login, source="10.0.0.1")
         assert refused.value.code is ErrorCode.INVALID_MESSAGE

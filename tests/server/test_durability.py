@@ -94,7 +94,9 @@ async def test_sessions_and_work_survive_kill_9_and_the_agent_resumes_with_her_t
             assert await work_state(sam, accepted_work) is WorkState.ASSIGNED
             assert await work_state(sam, queued_work) is WorkState.QUEUED
 
-            _, _, body = await http_get(second.port, "/health")
+            assert sam.logged_in is not None
+            bearer = {"Authorization": f"Bearer {sam.logged_in.token}"}
+            _, _, body = await http_get(second.port, "/health", headers=bearer)
             assert json.loads(body)["queued_items"] == 1
 
             agents = await sam.call(ListAgents(id=sam.next_id()))

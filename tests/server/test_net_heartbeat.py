@@ -14,7 +14,7 @@ from agent_desktop.protocol.messages import Agents, AgentUpdated, ListAgents
 from agent_desktop.protocol.vocabulary import Presence
 from agent_desktop.server.config import ServerConfig
 from agent_desktop.server.runner import RunningServer, running_server
-from tests.wire import http_get, logged_in
+from tests.wire import WireClient, http_get, logged_in
 
 HEARTBEAT_S = 0.2
 
@@ -29,8 +29,10 @@ async def fast_heartbeat_server(demo_config: ServerConfig) -> AsyncIterator[Runn
         yield server
 
 
-async def connected_agents(server: RunningServer) -> int:
-    _, _, body = await http_get(server.port, "/health")
+async def connected_agents(server: RunningServer, supervisor: WireClient) -> int:
+    assert supervisor.logged_in is not None
+    bearer = {"Authorization": f"Bearer {supervisor.logged_in.token}"}
+    _, _, body = await http_get(server.port, "/health", headers=bearer)
     count = json.loads(body)["connected_agents"]
     assert isinstance(count, int)
     return count
@@ -46,7 +48,7 @@ async def test_a_client_that_stops_answering_pings_is_marked_offline(
         async with logged_in(server.url, "alice") as alice:
             # Answering pings keeps the link up across several heartbeats.
             await asyncio.sleep(HEARTBEAT_S * 4)
-            assert await connected_agents(server) == 1
+            assert await connected_agents(server, sam) == 1
 
             # The machine freezes: the socket stays open but nothing is read, so no pong.
             # (ws.transport is public in websockets' asyncio connection.)
@@ -59,6 +61,6 @@ async def test_a_client_that_stops_answering_pings_is_marked_offline(
                         break
             noticed_after = time.monotonic() - frozen_at
             assert update.agent.presence.presence is Presence.OFFLINE
-            assert await connected_agents(server) == 0
+            assert await connected_agents(server, sam) == 0
             # interval + timeout (+ the short close wait), with slack for a loaded 2-core machine.
             assert noticed_after < 2 * HEARTBEAT_S + HEARTBEAT_S / 4 + 0.4, noticed_after

@@ -1,0 +1,99 @@
+"""One websocket connection of the server: who is on it, what waits to be sent, when it ends.
+
+Each connection has one outbox drained by one writer task, so its frames leave in exactly the
+order the engine produced them, and a slow or dead client never holds up anyone else.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Final
+
+from websockets.asyncio.server import ServerConnection
+from websockets.exceptions import ConnectionClosed
+from websockets.frames import CloseCode
+
+from agent_desktop.protocol.codec import CLOSE_TOKEN_EXPIRED, encode_text
+from agent_desktop.protocol.messages import ServerMessage
+from agent_desktop.server.engine import ConnId, Principal
+
+log = logging.getLogger(__name__)
+
+MAX_OUTBOX: Final = 5_000
+"""Frames queued for one client before it counts as stuck and is disconnected."""
+
+
+class Link:
+    """One websocket connection: who is on it (once logged in) and what waits to be sent."""
+
+    def __init__(self, conn_id: ConnId, ws: ServerConnection) -> None:
+        self.conn_id = conn_id
+        self.ws = ws
+        self.negotiated = False
+        self.principal: Principal | None = None
+        self.tokens: set[str] = set()
+        self.said_goodbye = False
+        peer = ws.remote_address
+        self.source = str(peer[0]) if peer else "unknown"
+        """The client's IP address, as the login guard counts it."""
+        self._outbox: asyncio.Queue[str | None] = asyncio.Queue()
+        self._writer = asyncio.create_task(self._write(), name=f"writer-{conn_id}")
+        self._closer: asyncio.Task[None] | None = None
+        self._expiry: asyncio.TimerHandle | None = None
+
+    def expire_after(self, seconds: float) -> None:
+        """Close the connection when its login's token expires: a signed-in link must not
+        outlive its credentials. The client's resume is then refused and it asks for a password."""
+        self._expiry = asyncio.get_running_loop().call_later(
+            max(0.0, seconds),
+            self.close_now,
+            CLOSE_TOKEN_EXPIRED,
+            "session token expired; log in again",
+        )
+
+    def close_now(self, code: int, reason: str) -> None:
+        """Close from the server's side with a code and reason the client can show."""
+        if self._closer is None:
+            self._closer = asyncio.create_task(self.ws.close(code, reason), name="close-link")
+
+    def post(self, frame: str) -> None:
+        if self._closer is not None:
+            return
+        if self._outbox.qsize() >= MAX_OUTBOX:
+            # A client that stopped reading must not make the server hold its events forever:
+            # drop it; the engine's grace rules apply and it resyncs from the next snapshot.
+            log.warning("connection %s is not reading; disconnecting it", self.conn_id)
+            self._writer.cancel()
+            self._closer = asyncio.create_task(
+                self.ws.close(CloseCode.TRY_AGAIN_LATER, "not reading"), name="close-stuck"
+            )
+            return
+        self._outbox.put_nowait(frame)
+
+    def send(self, message: ServerMessage) -> None:
+        self.post(encode_text(message))
+
+    async def flush_and_close(self, code: CloseCode = CloseCode.NORMAL_CLOSURE) -> None:
+        """Send what is queued, then close: the last reply (logout ack, version error) arrives."""
+        self._outbox.put_nowait(None)
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.shield(self._writer)
+        await self.ws.close(code)
+
+    async def stop(self) -> None:
+        if self._expiry is not None:
+            self._expiry.cancel()
+        self._writer.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._writer
+        if self._closer is not None:
+            await self._closer
+
+    async def _write(self) -> None:
+        while (frame := await self._outbox.get()) is not None:
+            try:
+                await self.ws.send(frame)
+            except ConnectionClosed:
+                return

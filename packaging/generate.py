@@ -1,0 +1,212 @@
+# ruff: noqa: E501  (Inno Setup entries are one line each; they cannot be wrapped)
+"""Write the desktop metadata every installer needs from one source: `agent_desktop.identity`.
+
+    python packaging/generate.py           # rewrite the generated files
+    python packaging/generate.py --check   # exit 1 and name the files that are out of date
+
+The desktop entry, the AppStream metainfo, the Inno Setup script and the macOS Info.plist all
+repeat the app's name, ids and version; written by hand they drift apart, and a mismatch is
+silent (notifications grouped under the wrong app, an upgrade installed beside the old one).
+The generated files are committed so each installer's build reads plain files; a test runs
+`--check`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import plistlib
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from agent_desktop import identity as app
+
+HERE = Path(__file__).resolve().parent
+DEFAULT = ' type="default"'
+SCREENSHOTS = (
+    ("screenshot-offer.png", "An incoming chat offer with its desktop notification"),
+    ("screenshot-session.png", "A chat session with the customer's details"),
+    ("screenshot-supervisor.png", "The supervisor's live view of the team"),
+)
+DESCRIPTION = (
+    "Agent Desktop receives work from a contact-center routing server: chats, SMS, voice calls "
+    "and cases. Each offer arrives as a desktop notification with Accept and Reject buttons and "
+    "with its countdown in the app; accepted work opens as a session tab.",
+    "Supervisors see their team live and can reset an agent's presence. The app starts at "
+    "login if you choose, keeps your login token in the system keyring and reconnects by "
+    "itself after sleep or a network change.",
+)
+
+
+def desktop_entry() -> str:
+    return "\n".join(
+        [
+            "[Desktop Entry]",
+            "Type=Application",
+            "Version=1.4",
+            f"Name={app.APP_NAME}",
+            "GenericName=Contact center agent desktop",
+            f"Comment={app.SUMMARY}",
+            f"Exec={app.EXECUTABLE}",
+            f"TryExec={app.EXECUTABLE}",
+            f"Icon={app.APP_ID}",
+            "Terminal=false",
+            "Categories=Office;",
+            "Keywords=contact center;agent;chat;notifications;",
+            "StartupNotify=true",
+            "X-GNOME-UsesNotifications=true",
+            "",
+        ]
+    )
+
+
+def metainfo() -> str:
+    paragraphs = "\n".join(f"    <p>{escape(text)}</p>" for text in DESCRIPTION)
+    screenshots = "\n".join(
+        f"    <screenshot{DEFAULT if index == 0 else ''}>\n"
+        f"      <caption>{escape(caption)}</caption>\n"
+        f"      <image>{app.HOMEPAGE}/screenshots/{name}</image>\n"
+        "    </screenshot>"
+        for index, (name, caption) in enumerate(SCREENSHOTS)
+    )
+    releases = "\n".join(
+        f'    <release version="{version}" date="{date}"/>' for version, date in app.RELEASES
+    )
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<component type="desktop-application">
+  <id>{app.APP_ID}</id>
+  <metadata_license>CC0-1.0</metadata_license>
+  <project_license>{app.LICENSE}</project_license>
+  <name>{escape(app.APP_NAME)}</name>
+  <summary>Desktop client for contact-center agents</summary>
+  <developer id="{app.APP_ID.rsplit(".", 1)[0]}">
+    <name>{escape(app.PUBLISHER)}</name>
+  </developer>
+  <description>
+{paragraphs}
+  </description>
+  <launchable type="desktop-id">{app.APP_ID}.desktop</launchable>
+  <url type="homepage">{app.HOMEPAGE}</url>
+  <provides>
+    <binary>{app.EXECUTABLE}</binary>
+  </provides>
+  <screenshots>
+{screenshots}
+  </screenshots>
+  <releases>
+{releases}
+  </releases>
+  <content_rating type="oars-1.1"/>
+</component>
+"""
+
+
+def info_plist() -> str:
+    """The macOS bundle's Info.plist; notifications need the bundle id and a signed bundle."""
+    plist = {
+        "CFBundleDevelopmentRegion": "en",
+        "CFBundleDisplayName": app.APP_NAME,
+        "CFBundleExecutable": app.EXECUTABLE,
+        "CFBundleIconFile": f"{app.EXECUTABLE}.icns",
+        "CFBundleIdentifier": app.APP_ID,
+        "CFBundleInfoDictionaryVersion": "6.0",
+        "CFBundleName": app.APP_NAME,
+        "CFBundlePackageType": "APPL",
+        "CFBundleShortVersionString": app.VERSION,
+        "CFBundleVersion": app.VERSION,
+        "LSApplicationCategoryType": "public.app-category.business",
+        "LSMinimumSystemVersion": "11.0",
+        "NSHighResolutionCapable": True,
+        "NSHumanReadableCopyright": f"{app.PUBLISHER}, {app.LICENSE} license",
+        # Offers need a decision: shown as alerts (they stay, with buttons), not banners.
+        "NSUserNotificationAlertStyle": "alert",
+    }
+    return plistlib.dumps(plist, sort_keys=True).decode()
+
+
+def inno_script() -> str:
+    """Per-user Windows installer (no admin): the Start-menu shortcut carries the AUMID."""
+    return f"""; Generated by packaging/generate.py from agent_desktop/identity.py: do not edit.
+; Build: iscc packaging\\windows\\agent-desktop.iss (after packaging\\build.py), see packaging\\README.md
+
+#define SourceDir "..\\..\\dist\\{app.EXECUTABLE}"
+
+[Setup]
+AppId={{{{{app.WINDOWS_INSTALLER_GUID}}}
+AppName={app.APP_NAME}
+AppVersion={app.VERSION}
+AppVerName={app.APP_NAME} {app.VERSION}
+AppPublisher={app.PUBLISHER}
+AppPublisherURL={app.HOMEPAGE}
+DefaultDirName={{autopf}}\\{app.APP_NAME}
+DefaultGroupName={app.APP_NAME}
+DisableProgramGroupPage=yes
+PrivilegesRequired=lowest
+PrivilegesRequiredOverridesAllowed=dialog
+OutputDir=..\\..\\dist
+OutputBaseFilename={app.EXECUTABLE}-{app.VERSION}-windows-setup
+SetupIconFile=..\\..\\dist\\icons\\{app.EXECUTABLE}.ico
+UninstallDisplayIcon={{app}}\\{app.EXECUTABLE}.exe
+Compression=lzma2
+SolidCompression=yes
+WizardStyle=modern
+CloseApplications=yes
+ArchitecturesAllowed=x64compatible
+ArchitecturesInstallIn64BitMode=x64compatible
+
+[Files]
+Source: "{{#SourceDir}}\\*"; DestDir: "{{app}}"; Flags: ignoreversion recursesubdirs createallsubdirs
+
+[Icons]
+; The AppUserModelID ties toasts to this shortcut: without it Windows drops them.
+Name: "{{autoprograms}}\\{app.APP_NAME}"; Filename: "{{app}}\\{app.EXECUTABLE}.exe"; AppUserModelID: "{app.APP_ID}"
+
+[Registry]
+; Autostart is the user's choice in Settings (the app writes this value); remove it with the app.
+Root: HKCU; Subkey: "Software\\Microsoft\\Windows\\CurrentVersion\\Run"; ValueType: none; ValueName: "{app.APP_NAME}"; Flags: uninsdeletevalue dontcreatekey
+Root: HKCU; Subkey: "Software\\Classes\\AppUserModelId\\{app.APP_ID}"; Flags: uninsdeletekey dontcreatekey
+
+[Run]
+Filename: "{{app}}\\{app.EXECUTABLE}.exe"; Description: "Start {app.APP_NAME}"; Flags: nowait postinstall skipifsilent
+"""
+
+
+def outputs() -> dict[Path, str]:
+    return {
+        HERE / "linux" / f"{app.APP_ID}.desktop": desktop_entry(),
+        HERE / "linux" / f"{app.APP_ID}.metainfo.xml": metainfo(),
+        HERE / "macos" / "Info.plist": info_plist(),
+        HERE / "windows" / f"{app.EXECUTABLE}.iss": inno_script(),
+    }
+
+
+def stale() -> list[Path]:
+    """Generated files whose content differs from what identity.py says now."""
+    return [
+        path
+        for path, text in outputs().items()
+        if not path.exists() or path.read_text(encoding="utf-8") != text
+    ]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="only report out-of-date files")
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    if args.check:
+        out_of_date = stale()
+        for path in out_of_date:
+            print(f"out of date: {path.relative_to(HERE.parent)}", file=sys.stderr)
+        if out_of_date:
+            print("run: python packaging/generate.py", file=sys.stderr)
+        return 1 if out_of_date else 0
+    for path, text in outputs().items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8", newline="\n")
+        print(f"wrote {path.relative_to(HERE.parent)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
