@@ -16,6 +16,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import msgspec
 
@@ -33,6 +34,9 @@ from bench.population import PASSWORD, QUEUE, SUPERVISOR, Population, agent_name
 from bench.qt_loop import run_on_qt_loop
 from bench.server_process import server_process
 from bench.stats import Summary, summarize
+
+if TYPE_CHECKING:  # the UI (and Qt) is imported only when the benchmark runs
+    from agent_desktop.ui.notify.notice import NoticeKey
 
 _PER_SAMPLE_TIMEOUT_S = 10.0
 
@@ -64,10 +68,10 @@ class _Responder:
     def on_reject(self, offer_id: OfferId) -> None:
         pass
 
-    def on_open(self, offer_id: OfferId) -> None:
+    def on_open(self, key: NoticeKey) -> None:
         pass
 
-    def on_dismissed(self, offer_id: OfferId) -> None:
+    def on_dismissed(self, key: NoticeKey) -> None:
         pass
 
 

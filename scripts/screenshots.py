@@ -31,8 +31,9 @@ from agent_desktop.protocol.messages import (
 from agent_desktop.protocol.vocabulary import Channel, Presence, QueueId, UserId
 from agent_desktop.session.settings import Settings
 from agent_desktop.ui.desktop import DesktopApp, StartOptions
+from agent_desktop.ui.leave_dialog import Leaving
 from agent_desktop.ui.settings_store import SettingsStore
-from agent_desktop.ui.theme import ThemeFollower
+from agent_desktop.ui.theme import ThemeFollower, apply_theme
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 WIDTH, HEIGHT = 1280, 800
@@ -47,7 +48,15 @@ async def run(*command: str) -> None:
     await process.wait()
 
 
+SCALED = os.environ.get("QT_SCALE_FACTOR") == "2"
+"""The second pass (see `scripts/screenshots`): 200 % scaling, only the session is kept."""
+
+
 async def capture(name: str) -> None:
+    if SCALED:
+        if name != "screenshot-session.png":
+            return
+        name = "screenshot-200-percent.png"
     target = DOCS / name
     await run("import", "-window", "root", str(target))
     print(f"wrote {target}")
@@ -107,11 +116,11 @@ async def take(app: QApplication, folder: Path) -> None:
         await capture("screenshot-offer.png")
 
         offer = alice.core.state.offers[0]
-        await alice.core.accept(offer.offer_id)
+        alice.window.active_changed.emit(True)  # the agent came back to answer in the app
+        alice.window.accept_offer(offer.offer_id)  # its session comes to the front
         state = await alice.core.wait_for(lambda s: len(s.sessions) == 2)
         session = next(s for s in state.sessions if s.work.work_id == chat)
         await settle()
-        alice.window.show_session(session.session_id)
         await alice.core.send_message(
             session.session_id, "Sorry about that, Ana! Let me look up order 5521."
         )
@@ -125,6 +134,27 @@ async def take(app: QApplication, folder: Path) -> None:
         await work(Channel.SMS, "sms", None, "Appointment", phone="+1 555-010-0199")
         await settle(2.0)
         await capture("screenshot-session.png")
+
+        # High contrast, as the OS preference (or AGENT_DESKTOP_THEME) chooses it.
+        os.environ["AGENT_DESKTOP_THEME"] = "high_contrast"
+        apply_theme(app)
+        await settle()
+        await capture("screenshot-high-contrast.png")
+        del os.environ["AGENT_DESKTOP_THEME"]
+        apply_theme(app)
+
+        alice.window.show_shortcuts()
+        await settle()
+        await capture("screenshot-shortcuts.png")
+        assert alice.window.shortcuts_sheet is not None
+        alice.window.shortcuts_sheet.reject()
+
+        alice.leaving.ask(Leaving.QUIT)  # Ctrl+Q with two sessions and an offer waiting
+        await settle()
+        await capture("screenshot-quit.png")
+        assert alice.leaving.dialog is not None
+        alice.leaving.dialog.reject()
+        await settle(0.3)
 
         await bob_wire.request(lambda rid: SetPresence(id=rid, presence=Presence.AVAILABLE), Ack)
         sam = DesktopApp(
@@ -140,6 +170,7 @@ async def take(app: QApplication, folder: Path) -> None:
         await run("dunstctl", "close-all")  # alice's notifications are not sam's
         sam.window.setGeometry(0, 0, WIDTH, HEIGHT)
         sam.window.pages.setCurrentWidget(sam.window.team)
+        await settle(0.3)  # the table is painted a frame after the state arrives
         sam.window.team.select_agent(UserId("alice"))
         await settle(2.0)
         await capture("screenshot-supervisor.png")

@@ -12,7 +12,7 @@ from typing import Annotated, Final, NewType, TypeGuard, get_args
 
 import msgspec
 
-from agent_desktop.protocol.base import Reply, Request
+from agent_desktop.protocol.envelope import Reply, Request
 from agent_desktop.protocol.model import ShortText
 
 BookingId = NewType("BookingId", str)

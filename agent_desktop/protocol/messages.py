@@ -13,17 +13,55 @@ from typing import Annotated
 
 import msgspec
 
-# Re-exported: Request and Reply were defined here before the domains got modules of their own.
-from agent_desktop.protocol.base import Message
-from agent_desktop.protocol.base import Reply as Reply
-from agent_desktop.protocol.base import Request as Request
 from agent_desktop.protocol.bookings import BookingReply, BookingRequest
+
+# Re-exported (`X as X`): the routing-depth messages belong to the protocol like the others.
+from agent_desktop.protocol.depth_messages import (
+    ClearPenalty as ClearPenalty,
+)
+from agent_desktop.protocol.depth_messages import (
+    DepthEvent as DepthEvent,
+)
+from agent_desktop.protocol.depth_messages import (
+    ExtendWrapUp as ExtendWrapUp,
+)
+from agent_desktop.protocol.depth_messages import (
+    FinishWrapUp as FinishWrapUp,
+)
+from agent_desktop.protocol.depth_messages import (
+    ListQueues as ListQueues,
+)
+from agent_desktop.protocol.depth_messages import (
+    NextPresenceChanged as NextPresenceChanged,
+)
+from agent_desktop.protocol.depth_messages import (
+    Queues as Queues,
+)
+from agent_desktop.protocol.depth_messages import (
+    QueueUpdated as QueueUpdated,
+)
+from agent_desktop.protocol.depth_messages import (
+    SetNextPresence as SetNextPresence,
+)
+from agent_desktop.protocol.depth_messages import (
+    WrapUpChanged as WrapUpChanged,
+)
+from agent_desktop.protocol.depth_messages import (
+    WrapUpEnded as WrapUpEnded,
+)
+from agent_desktop.protocol.envelope import Reply as Reply
+from agent_desktop.protocol.envelope import ReqId as ReqId
+from agent_desktop.protocol.envelope import Request as Request
+from agent_desktop.protocol.envelope import _Message as _Message
 from agent_desktop.protocol.model import (
     AgentView,
     Alert,
     Call,
     ChatMessage,
+    CustomPresence,
     HistoryEntry,
+    Label,
+    NextPresence,
     Offer,
     PresenceChange,
     PresenceInfo,
@@ -33,6 +71,7 @@ from agent_desktop.protocol.model import (
     Text,
     Toast,
     WorkItem,
+    WrapUp,
 )
 from agent_desktop.protocol.vocabulary import (
     AlertId,
@@ -82,6 +121,8 @@ class Logout(Request, frozen=True, tag="logout", kw_only=True):
 
 class SetPresence(Request, frozen=True, tag="set_presence", kw_only=True):
     presence: Presence
+    custom: Label | None = None
+    """A custom presence's name; `presence` must then be its base."""
 
 
 class AcceptOffer(Request, frozen=True, tag="accept_offer", kw_only=True):
@@ -130,6 +171,7 @@ class ResetPresence(Request, frozen=True, tag="reset_presence", kw_only=True):
 
     agent: UserId
     presence: Presence = Presence.AVAILABLE
+    custom: Label | None = None
 
 
 AGENT_PAGE_DEFAULT = 250
@@ -212,6 +254,11 @@ ClientMessage = (
     | CustomerEnd
     | GetWork
     | BookingRequest
+    | ExtendWrapUp
+    | FinishWrapUp
+    | ClearPenalty
+    | SetNextPresence
+    | ListQueues
 )
 
 
@@ -231,7 +278,7 @@ class LoggedIn(Reply, frozen=True, tag="logged_in", kw_only=True):
     token: str
     token_expires_at: float
     server_time: float
-    queues: list[QueueView] = []  # noqa: RUF012  # msgspec copies a default; ruff cannot see the Struct base
+    queues: list[QueueView] = msgspec.field(default_factory=list)
     """Every queue, for choosing where to transfer or escalate."""
 
 
@@ -239,7 +286,7 @@ class Ack(Reply, frozen=True, tag="ack", kw_only=True):
     pass
 
 
-class Error(Message, frozen=True, tag="error", kw_only=True):
+class Error(_Message, frozen=True, tag="error", kw_only=True):
     """The request named by `re` changed nothing. `re` is None when the frame had no id."""
 
     re: str | None
@@ -275,12 +322,16 @@ class WorkInfo(Reply, frozen=True, tag="work_info", kw_only=True):
     agent: UserId | None = None
     offer_id: OfferId | None = None
     session_id: SessionId | None = None
+    queue_position: int | None = None
+    """While queued: 1 = the next item of its queue to be routed."""
+    estimated_wait_s: float | None = None
+    """While queued: the queue's estimate for that position (None: nobody staffs it now)."""
 
 
 # --- server -> client: events ----------------------------------------------------------------
 
 
-class Snapshot(Message, frozen=True, tag="snapshot", kw_only=True):
+class Snapshot(_Message, frozen=True, tag="snapshot", kw_only=True):
     """Everything the agent's desktop shows, sent after login and after every resume."""
 
     presence: PresenceInfo
@@ -288,25 +339,33 @@ class Snapshot(Message, frozen=True, tag="snapshot", kw_only=True):
     sessions: list[Session]
     alerts: list[Alert]
     server_time: float
+    custom_presences: list[CustomPresence] = msgspec.field(default_factory=list)
+    """The admin-defined presences this agent may choose (`set_presence` with `custom`)."""
+    wrap_ups: list[WrapUp] = msgspec.field(default_factory=list)
+    """Closed sessions still in wrap-up, each with its deadline."""
+    penalty_until: float | None = None
+    """Out of queue routing until then for repeated missed offers."""
+    next_presence: NextPresence | None = None
+    """The presence chosen for when the last session and wrap-up end."""
 
 
-class OfferAdded(Message, frozen=True, tag="offer_added", kw_only=True):
+class OfferAdded(_Message, frozen=True, tag="offer_added", kw_only=True):
     offer: Offer
 
 
-class OfferEnded(Message, frozen=True, tag="offer_ended", kw_only=True):
+class OfferEnded(_Message, frozen=True, tag="offer_ended", kw_only=True):
     offer_id: OfferId
     state: OfferState
     reason: Reason
 
 
-class SessionOpened(Message, frozen=True, tag="session_opened", kw_only=True):
+class SessionOpened(_Message, frozen=True, tag="session_opened", kw_only=True):
     session: Session
     toast: Toast | None = None
     """Set for assignments, transfers and escalations, which open without a decision."""
 
 
-class SessionUpdated(Message, frozen=True, tag="session_updated", kw_only=True):
+class SessionUpdated(_Message, frozen=True, tag="session_updated", kw_only=True):
     """Call state or customer-left changed; the transcript travels in `message_added`."""
 
     session_id: SessionId
@@ -314,29 +373,29 @@ class SessionUpdated(Message, frozen=True, tag="session_updated", kw_only=True):
     customer_left: bool
 
 
-class MessageAdded(Message, frozen=True, tag="message_added", kw_only=True):
+class MessageAdded(_Message, frozen=True, tag="message_added", kw_only=True):
     session_id: SessionId
     message: ChatMessage
 
 
-class SessionClosed(Message, frozen=True, tag="session_closed", kw_only=True):
+class SessionClosed(_Message, frozen=True, tag="session_closed", kw_only=True):
     session_id: SessionId
     reason: Reason
 
 
-class PresenceChanged(Message, frozen=True, tag="presence_changed", kw_only=True):
+class PresenceChanged(_Message, frozen=True, tag="presence_changed", kw_only=True):
     presence: PresenceInfo
 
 
-class AlertRaised(Message, frozen=True, tag="alert_raised", kw_only=True):
+class AlertRaised(_Message, frozen=True, tag="alert_raised", kw_only=True):
     alert: Alert
 
 
-class AlertCleared(Message, frozen=True, tag="alert_cleared", kw_only=True):
+class AlertCleared(_Message, frozen=True, tag="alert_cleared", kw_only=True):
     alert_id: AlertId
 
 
-class AgentUpdated(Message, frozen=True, tag="agent_updated", kw_only=True):
+class AgentUpdated(_Message, frozen=True, tag="agent_updated", kw_only=True):
     """Pushed to supervisors who listed agents, whenever a row of their table changes."""
 
     agent: AgentView
@@ -353,6 +412,7 @@ ServerReply = (
     | WorkCreated
     | WorkInfo
     | BookingReply
+    | Queues
 )
 ServerEvent = (
     Snapshot
@@ -367,4 +427,8 @@ ServerEvent = (
     | AlertCleared
     | AgentUpdated
 )
-ServerMessage = ServerReply | ServerEvent
+
+
+PushedEvent = ServerEvent | DepthEvent
+"""Everything the server pushes."""
+ServerMessage = ServerReply | PushedEvent

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QMainWindow,
+    QMenu,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -171,5 +172,8 @@ def add_help_menu(window: QMainWindow, settings: Callable[[], Settings]) -> QAct
         dialog.open()
 
     action.triggered.connect(show)
-    window.menuBar().addMenu("&Help").addAction(action)
+    # Beside Help ▸ Keyboard shortcuts when the window has a Help menu already.
+    help_menus = [m for m in window.menuBar().findChildren(QMenu) if m.title() == "&Help"]
+    help_menu = help_menus[0] if help_menus else window.menuBar().addMenu("&Help")
+    help_menu.addAction(action)
     return action

@@ -10,12 +10,14 @@ from __future__ import annotations
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
-from agent_desktop.protocol.model import Notification
+from agent_desktop.protocol.model import Toast
 from agent_desktop.protocol.vocabulary import NotificationKind, OfferId
 from agent_desktop.session.core import AgentCore, Announcement
 from agent_desktop.session.effects import AlertArrived, OfferArrived, OfferLeft, ToastArrived
-from agent_desktop.ui.notify.notice import Notice
+from agent_desktop.session.state import PendingOffer, ShownToast
+from agent_desktop.ui.notify.notice import Notice, OfferKey, ToastKey
 from agent_desktop.ui.notify.notifier import OfferNotifier
+from agent_desktop.ui.screen_reader import ScreenReader
 from agent_desktop.ui.sound import IncomingSound
 from agent_desktop.ui.tasks import TaskOwner
 
@@ -23,24 +25,43 @@ REPEAT_SOUND_MS = 4000
 """How often an unanswered offer rings again when the agent asked for it."""
 
 
-def _lines(notification: Notification) -> tuple[str, ...]:
-    return tuple(f"{field.label}: {field.value}" for field in notification.fields)
+def _titled(title: str, customer: str) -> str:
+    """The customer in the title: two offers side by side (or listed by dunst) differ."""
+    if not customer or customer in title:
+        return title
+    return f"{title} — {customer}"
 
 
-def offer_notice(offer_id: OfferId, notification: Notification, timeout_s: float) -> Notice:
+def offer_notice(pending: PendingOffer, now: float) -> Notice:
     """The OS notification for an offer: template title and fields, never the countdown."""
+    notification = pending.offer.notification
     return Notice(
-        offer_id=offer_id,
-        title=notification.title,
-        lines=_lines(notification),
+        key=OfferKey(pending.offer_id),
+        title=_titled(notification.title, pending.offer.work.customer.name),
+        lines=tuple(f"{field.label}: {field.value}" for field in notification.fields),
         kind=NotificationKind.ALERT,
-        timeout_s=timeout_s,
+        timeout_s=pending.remaining(now),
         accept_label=notification.accept_label,
         reject_label=notification.reject_label,
     )
 
 
+def toast_notice(shown: ShownToast, customer: str) -> Notice:
+    toast: Toast = shown.toast
+    return Notice(
+        key=ToastKey.of(shown),
+        title=_titled(toast.title, customer),
+        lines=tuple(f"{f.label}: {f.value}" for f in toast.fields),
+        kind=NotificationKind.TOAST,
+        timeout_s=toast.dismiss_after_s,
+        accept_label=None,
+        reject_label=None,
+    )
+
+
 class Announcer:
+    """Turns the core's announcements into notices, sounds and taskbar flashes."""
+
     def __init__(
         self,
         core: AgentCore,
@@ -49,44 +70,42 @@ class Announcer:
         window: QWidget,
         *,
         sound: IncomingSound | None = None,
+        screen_reader: ScreenReader | None = None,
     ) -> None:
         self.core = core
+        self._screen_reader = screen_reader or ScreenReader(window)
         self._notifier = notifier
         self._tasks = tasks
         self._window = window
         self._sound = sound or IncomingSound()
-        self._ringing: dict[OfferId, QTimer] = {}
-        """Offers whose sound repeats until they are answered or gone."""
+        self._ring_for: set[OfferId] = set()
+        """Offers whose arrival asked to ring until answered; pruned to the pending ones."""
+        self._ring = QTimer(window)
+        self._ring.setInterval(REPEAT_SOUND_MS)
+        self._ring.timeout.connect(self._ring_again)
 
     def announce(self, announcement: Announcement) -> None:
         decision = announcement.decision
         match announcement.effect:
             case OfferArrived(offer=pending):
+                notice = offer_notice(pending, self.core.clock.now())
+                self._screen_reader.announce(notice.title, urgent=True)
                 if decision is not None and decision.os_notification:
-                    notice = offer_notice(
-                        pending.offer_id,
-                        pending.offer.notification,
-                        pending.remaining(self.core.clock.now()),
-                    )
                     self._tasks.run("Show notification", self._notifier.show(notice))
             case ToastArrived(toast=shown):
+                self._screen_reader.announce(shown.toast.title)
                 if decision is not None and decision.os_notification:
-                    toast = shown.toast
-                    notice = Notice(
-                        offer_id=OfferId(f"toast:{toast.session_id}"),
-                        title=toast.title,
-                        lines=tuple(f"{f.label}: {f.value}" for f in toast.fields),
-                        kind=NotificationKind.TOAST,
-                        timeout_s=toast.dismiss_after_s,
-                        accept_label=None,
-                        reject_label=None,
-                    )
+                    session = self.core.state.session(shown.toast.session_id)
+                    customer = session.work.customer.name if session is not None else ""
+                    notice = toast_notice(shown, customer)
                     self._tasks.run("Show notification", self._notifier.show(notice))
-            case OfferLeft(offer_id=offer_id):
-                self._stop_ringing(offer_id)
-                self._tasks.run("Withdraw notification", self._notifier.withdraw(offer_id))
+            case OfferLeft():
+                self._prune_ringing()
+                self.reconcile()
                 return
-            case AlertArrived():
+            case AlertArrived(alert=alert):
+                if alert.message:
+                    self._screen_reader.announce(alert.message, urgent=True)
                 QApplication.alert(self._window, 0)
                 return
         if decision is None:
@@ -94,25 +113,29 @@ class Announcer:
         if decision.sound:
             self._sound.play()
         if decision.repeat_sound and isinstance(announcement.effect, OfferArrived):
-            self._ring(announcement.effect.offer.offer_id)
+            self._ring_for.add(announcement.effect.offer.offer_id)
+            self._ring.start()
         if decision.flash:
             # On Windows a window may not steal focus: flash the taskbar, raise on click.
             QApplication.alert(self._window, 0)
 
-    def _ring(self, offer_id: OfferId) -> None:
-        """Repeat the sound until the offer leaves ("repeat until answered")."""
-        timer = QTimer(self._window)
-        timer.setInterval(REPEAT_SOUND_MS)
-        timer.timeout.connect(self._sound.play)
-        timer.start()
-        self._ringing[offer_id] = timer
+    def reconcile(self) -> None:
+        """Take away every notice whose offer or toast has left the core's state."""
+        if self._notifier.has_stale():
+            self._tasks.run("Withdraw notification", self._notifier.reconcile())
 
-    def _stop_ringing(self, offer_id: OfferId) -> None:
-        timer = self._ringing.pop(offer_id, None)
-        if timer is not None:
-            timer.stop()
-            timer.deleteLater()
+    def _prune_ringing(self) -> None:
+        pending = {o.offer_id for o in self.core.state.offers}
+        self._ring_for &= pending
+        if not self._ring_for:
+            self._ring.stop()
+
+    def _ring_again(self) -> None:
+        """Repeat the sound until the offer leaves ("repeat until answered")."""
+        self._prune_ringing()
+        if self._ring_for:
+            self._sound.play()
 
     def close(self) -> None:
-        for offer_id in list(self._ringing):
-            self._stop_ringing(offer_id)
+        self._ring_for.clear()
+        self._ring.stop()

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -24,17 +24,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from agent_desktop.protocol.model import QueueView
 from agent_desktop.protocol.vocabulary import (
     CallAction,
     OfferId,
     Presence,
-    QueueId,
     SessionId,
     UserId,
+    WorkId,
 )
 from agent_desktop.session.core import AgentCore
 from agent_desktop.session.state import AgentState, LinkStatus
 from agent_desktop.ui.about import add_help_menu
+from agent_desktop.ui.menus import ShortcutsSheet, install_menus, shortcut_rows
 from agent_desktop.ui.tasks import TaskOwner
 from agent_desktop.ui.theme import app_icon
 from agent_desktop.ui.widgets.alert_bar import AlertBar
@@ -42,6 +44,7 @@ from agent_desktop.ui.widgets.offer_card import OfferList
 from agent_desktop.ui.widgets.presence_selector import PresenceSelector
 from agent_desktop.ui.widgets.presence_timeline import PresenceTimeline
 from agent_desktop.ui.widgets.session_tabs import SessionTabs
+from agent_desktop.ui.widgets.session_view import SessionView
 from agent_desktop.ui.widgets.status_bar import StatusBarWidget
 from agent_desktop.ui.widgets.supervisor_view import SupervisorView
 from agent_desktop.ui.widgets.toast_stack import ToastStack
@@ -54,12 +57,14 @@ class AppWindow(QMainWindow):
 
     Signals:
         settings_requested(): open the settings dialog.
+        sign_in_requested(): the agent chose Sign in… (after cancelling the dialog).
         sign_out_requested(): the agent chose Sign out.
         quit_requested(): the window was closed or Quit chosen.
         active_changed(bool): the window gained or lost focus (for the notification policy).
     """
 
     settings_requested = Signal()
+    sign_in_requested = Signal()
     sign_out_requested = Signal()
     quit_requested = Signal()
     active_changed = Signal(bool)
@@ -77,8 +82,13 @@ class AppWindow(QMainWindow):
         self.tasks = tasks
         self._now = now or core.clock.now
         self._state: AgentState | None = None
-        self._targets: tuple[tuple[str, ...], tuple[tuple[UserId, str], ...]] = ((), ())
-        self.setWindowTitle("Agent Desktop")
+        self.sign_in_tried = True
+        """False until a sign-in reached the server: "Not signed in" rather than "failed"."""
+        self._bring_forward: set[WorkId] = set()
+        """Work the agent accepted here: its session comes to the front when it opens."""
+        self._targets: tuple[tuple[QueueView, ...], tuple[tuple[UserId, str], ...]] = ((), ())
+        self._title = "Agent Desktop"
+        self.setWindowTitle(self._title)
         self.setWindowIcon(app_icon())
         self.resize(1180, 760)
         self.setMinimumSize(760, 520)
@@ -103,6 +113,7 @@ class AppWindow(QMainWindow):
         header.addWidget(self.who)
         header.addStretch(1)
         header.addWidget(self.presence)
+        header.addSpacing(12)  # the explanation's text must not run into the button
         header.addWidget(self.why_button)
         header.addWidget(self.settings_button)
 
@@ -151,7 +162,15 @@ class AppWindow(QMainWindow):
         status_bar.addPermanentWidget(self.status, 1)
         self.setStatusBar(status_bar)
 
-        self._actions()
+        self.sign_in_action: QAction
+        self.sign_out_action: QAction
+        self.quit_action: QAction
+        self.settings_action: QAction
+        self.shortcuts_action: QAction
+        self.presence_actions: dict[Presence, QAction]
+        self.shortcuts_sheet: ShortcutsSheet | None = None
+        install_menus(self)
+        self.about_action = add_help_menu(self, lambda: self.core.settings)
         self._wire()
         self._clock = QTimer(self)
         self._clock.setInterval(1000)
@@ -160,40 +179,9 @@ class AppWindow(QMainWindow):
 
     # --- building ----------------------------------------------------------------------------
 
-    def _actions(self) -> None:
-        for action in (
-            self.offers.accept_newest_action,
-            self.offers.reject_newest_action,
-            *self.sessions.switch_actions,
-        ):
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-            self.addAction(action)
-        self.sign_out_action = QAction("Sign out", self)
-        self.sign_out_action.triggered.connect(self.sign_out_requested)
-        self.quit_action = QAction("Quit", self)
-        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        self.quit_action.triggered.connect(self.quit_requested)
-        self.settings_action = QAction("Settings…", self)
-        self.settings_action.setShortcut(QKeySequence.StandardKey.Preferences)
-        self.settings_action.triggered.connect(self.settings_requested)
-        menu = self.menuBar().addMenu("&Agent Desktop")
-        menu.addAction(self.settings_action)
-        menu.addAction(self.sign_out_action)
-        menu.addSeparator()
-        menu.addAction(self.quit_action)
-        work = self.menuBar().addMenu("&Work")
-        work.addAction(self.offers.accept_newest_action)
-        work.addAction(self.offers.reject_newest_action)
-        work.addSeparator()
-        for action in self.sessions.switch_actions:
-            work.addAction(action)
-        self.about_action = add_help_menu(self, lambda: self.core.settings)
-
     def _wire(self) -> None:
         core, run = self.core, self.tasks.run
-        self.offers.accept_requested.connect(
-            lambda offer_id: run("Accept", core.accept(OfferId(offer_id)))
-        )
+        self.offers.accept_requested.connect(lambda offer_id: self.accept_offer(OfferId(offer_id)))
         self.offers.reject_requested.connect(
             lambda offer_id: run("Reject", core.reject(OfferId(offer_id)))
         )
@@ -207,6 +195,7 @@ class AppWindow(QMainWindow):
             lambda alert_id: run("Dismiss alert", core.dismiss_alert(alert_id))
         )
         self.alert_bar.reconnect_requested.connect(core.reconnect_now)
+        self.alert_bar.show_sessions_requested.connect(self.show_current_session)
         self.sessions.message_submitted.connect(
             lambda session_id, text: run(
                 "Send message", core.send_message(SessionId(session_id), text)
@@ -225,10 +214,17 @@ class AppWindow(QMainWindow):
                 core.escalate(SessionId(session_id), to_queue=queue, to_agent=agent),
             )
         )
+        self.sessions.close_current_action.triggered.connect(self._close_current_session)
         self.sessions.close_requested.connect(
             lambda session_id: run("Close session", core.close_session(SessionId(session_id)))
         )
         self.toasts.open_session_requested.connect(self.show_session)
+        self.offers.keyboard_released.connect(self._return_keyboard)
+        self.sessions.unread_changed.connect(lambda _count: self._show_title())
+        self.alert_bar.keyboard_released.connect(self._return_keyboard)
+        self.toasts.keyboard_released.connect(self._return_keyboard)
+        # Closed here, gone everywhere: the core forgets it, so its OS notification goes too.
+        self.toasts.toast_closed.connect(lambda shown: self.core.dismiss_toast(shown))
         self.team.reset_presence_requested.connect(
             lambda agent, presence: run(
                 "Reset presence", core.reset_presence(UserId(agent), presence)
@@ -237,6 +233,32 @@ class AppWindow(QMainWindow):
         self.why_button.clicked.connect(self.show_timeline)
         self.settings_button.clicked.connect(self.settings_requested)
         self.pages.currentChanged.connect(self._on_page_changed)
+
+    def accept_offer(self, offer_id: OfferId) -> None:
+        """Accept (the card, Ctrl+Return or the OS notification), then work on it at once.
+
+        The session the accept opens comes to the front as the current tab with the keyboard
+        in its reply box (or call controls): an answered call must not leave the agent looking
+        at someone else's chat.
+        """
+        pending = self.core.state.offer(offer_id)
+        if pending is not None:
+            self._bring_forward.add(pending.offer.work.work_id)
+        self.tasks.run("Accept", self._accept(offer_id))
+
+    async def _accept(self, offer_id: OfferId) -> None:
+        pending = self.core.state.offer(offer_id)
+        try:
+            await self.core.accept(offer_id)
+        except Exception:
+            if pending is not None:  # refused: no session will come to bring forward
+                self._bring_forward.discard(pending.offer.work.work_id)
+            raise
+
+    def _close_current_session(self) -> None:
+        current = self.sessions.current_session()
+        if current is not None:
+            self.tasks.run("Close session", self.core.close_session(current))
 
     def _call_action(self, session_id: str, action: CallAction) -> None:
         self.tasks.run(
@@ -250,7 +272,8 @@ class AppWindow(QMainWindow):
         now = self._now()
         if state.identity is not None:
             self.who.setText(state.identity.display_name)
-            self.setWindowTitle(f"Agent Desktop — {state.identity.display_name}")
+            self._title = f"Agent Desktop — {state.identity.display_name}"
+            self._show_title()
             if state.identity.supervises and self.pages.indexOf(self.team) < 0:
                 self.pages.insertTab(1, self.team, TEAM_TAB)
         self.alert_bar.show_state(state.alerts)
@@ -259,9 +282,16 @@ class AppWindow(QMainWindow):
         self.no_offers.setVisible(not state.offers)
         self.toasts.show_state(state.toasts)
         self.sessions.show_state(state.sessions, state.outbox)
+        for session in state.sessions:
+            if session.work.work_id in self._bring_forward:
+                self._bring_forward.discard(session.work.work_id)
+                self.show_session(session.session_id)
         self._transfer_targets(state)
         self.team.show_state(state.agents)
-        self.status.show_state(state.connection, now)
+        self.status.show_state(state.connection, now, tried=self.sign_in_tried)
+        self.sign_in_action.setEnabled(state.connection.status is not LinkStatus.ONLINE)
+        for action in self.presence_actions.values():  # as the presence picker: online only
+            action.setEnabled(state.online and state.presence is not None)
         if (
             state.identity is not None
             and state.identity.supervises
@@ -273,17 +303,19 @@ class AppWindow(QMainWindow):
 
     def _transfer_targets(self, state: AgentState) -> None:
         known = state.identity.queues if state.identity is not None else ()
-        queues = sorted({q.queue for q in known} | {s.work.queue for s in state.sessions})
+        queues = sorted(known, key=lambda q: q.name.casefold())
         agents = [(a.agent, a.display_name) for a in state.agents or ()]
+        # The dialog itself keeps the session's channel and adds its queue if unlisted.
         targets = (tuple(queues), tuple(agents))
         if targets != self._targets:  # the transfer dialogs only need rebuilding on change
             self._targets = targets
-            self.sessions.set_transfer_targets([QueueId(q) for q in queues], agents)
+            self.sessions.set_transfer_targets(queues, agents)
 
     def _tick(self) -> None:
         now = self._now()
         self.offers.update_clock(now)
         if self._state is not None:
+            self.sessions.update_clock(now + self._state.clock_offset)
             self.no_offers.setVisible(not self.offers.cards())
             if self._state.connection.status is LinkStatus.RECONNECTING:
                 self.status.show_state(self._state.connection, now)
@@ -305,6 +337,36 @@ class AppWindow(QMainWindow):
     def show_session(self, session_id: str) -> None:
         self.pages.setCurrentIndex(0)
         self.sessions.show_session(SessionId(session_id))
+
+    def _show_title(self) -> None:
+        """The taskbar shows the title: unread sessions are counted there too."""
+        unread = self.sessions.unread_count()
+        title = f"({unread}) {self._title}" if unread else self._title
+        if self.windowTitle() != title:
+            self.setWindowTitle(title)
+
+    def _return_keyboard(self) -> None:
+        """An answered card (resolved alert, closed toast) had the keyboard: back to the work
+        in front, never onto a button (the next card's Accept included) where text would act."""
+        view = self.sessions.tabs.currentWidget()
+        if isinstance(view, SessionView) and self.sessions.isVisible():
+            view.focus_work()
+        else:
+            self.incoming.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def show_current_session(self) -> None:
+        """The Work page with the keyboard in the session shown (or the first one)."""
+        current = self.sessions.current_session()
+        if current is None and self._state is not None and self._state.sessions:
+            current = self._state.sessions[0].session_id
+        if current is not None:
+            self.show_session(current)
+
+    def show_shortcuts(self) -> None:
+        """Help ▸ Keyboard shortcuts."""
+        if self.shortcuts_sheet is None:
+            self.shortcuts_sheet = ShortcutsSheet(shortcut_rows(self), self)
+        self.shortcuts_sheet.open()
 
     def show_timeline(self) -> None:
         self.pages.setCurrentWidget(self.timeline)

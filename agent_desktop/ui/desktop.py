@@ -14,7 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QTimer
-from PySide6.QtNetwork import QNetworkInformation
 from PySide6.QtWidgets import QApplication
 
 from agent_desktop.clock import Clock, SystemClock
@@ -25,15 +24,20 @@ from agent_desktop.session.settings import Settings
 from agent_desktop.session.state import AgentState, LinkStatus
 from agent_desktop.ui.announcer import Announcer
 from agent_desktop.ui.app_window import AppWindow
+from agent_desktop.ui.leave_dialog import LeaveGuard, Leaving
 from agent_desktop.ui.login import LoginDialog
+from agent_desktop.ui.message_notices import MessageNotices
 from agent_desktop.ui.notify.chain import build_offer_notifier
+from agent_desktop.ui.notify.notice import NoticeKey, OfferKey, is_live
 from agent_desktop.ui.notify.notifier import OfferNotifier
 from agent_desktop.ui.notify.path import PathReport
 from agent_desktop.ui.os_identity import notification_icon
-from agent_desktop.ui.settings_store import SettingsStore
+from agent_desktop.ui.screen_reader import ScreenReader
+from agent_desktop.ui.settings_store import Preferences, SettingsStore
 from agent_desktop.ui.sign_in_problem import sign_in_problem
 from agent_desktop.ui.sound import IncomingSound
 from agent_desktop.ui.tasks import TaskOwner
+from agent_desktop.ui.wake_watch import WakeWatch
 from agent_desktop.ui.widgets.settings_dialog import SettingsDialog
 from agent_desktop.ui.widgets.tray import TrayIcon
 
@@ -41,8 +45,7 @@ log = logging.getLogger(__name__)
 
 FRAME_MS = 16
 """Renders are coalesced to about one per frame (60 Hz)."""
-SLEEP_GAP_S = 10.0
-"""A wall-clock jump this much beyond the monotonic clock means the machine slept."""
+FIRST_SIGN_IN = "Enter your password to sign in."
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,7 @@ class DesktopApp(QObject):
         self.tasks = TaskOwner(self._refused)
         self.core = self._make_core(options.settings, options.password)
         self.window = AppWindow(self.core, self.tasks, now=self.clock.now)
+        self.window.sign_in_tried = options.password is not None
         self.tray = TrayIcon(self)
         self.notification_report: PathReport | None = None
         self.notifier = notifier or build_offer_notifier(
@@ -84,10 +88,27 @@ class DesktopApp(QObject):
             window=self.window,
             app_icon=notification_icon(),
             on_path_reported=self._on_path_reported,
+            is_live=lambda key: is_live(self.core.state, key),
         )
-        self.announcer = Announcer(self.core, self.notifier, self.tasks, self.window, sound=sound)
+        self.screen_reader = ScreenReader(self.window)
+        self.announcer = Announcer(
+            self.core,
+            self.notifier,
+            self.tasks,
+            self.window,
+            sound=sound,
+            screen_reader=self.screen_reader,
+        )
+        self.messages = MessageNotices(
+            self.notifier,
+            self.tasks,
+            enabled=store.load_preferences().message_notices,
+            screen_reader=self.screen_reader,
+        )
         self._unsubscribe = self._attach(self.core)
         self._login: LoginDialog | None = None
+        self.leaving = LeaveGuard(self.window, lambda: self.core.state, self._leave)
+        """Quit and Sign out ask first when work is open."""
         self._settings_dialog: SettingsDialog | None = None
         # A sign-in with a typed (or given) password that has not reached the server yet: if
         # the link fails, the agent hears why in the sign-in dialog instead of endless retries.
@@ -100,28 +121,27 @@ class DesktopApp(QObject):
         self._paint.setSingleShot(True)
         self._paint.setInterval(FRAME_MS)
         self._paint.timeout.connect(self._paint_latest)
-        self._wall = self.clock.now()
-        self._mono = self.clock.monotonic()
-        self._sleep_watch = QTimer(self)
-        self._sleep_watch.setInterval(2000)
-        self._sleep_watch.timeout.connect(self._check_for_sleep)
+        self.wake_watch = WakeWatch(self.clock, self)
         self._wire()
 
     # --- NoticeResponder: answers pressed on a desktop notification ----------------------------
 
     def on_accept(self, offer_id: OfferId) -> None:
-        self.tasks.run("Accept", self.core.accept(offer_id))
         self.bring_to_front()
+        self.window.accept_offer(offer_id)
 
     def on_reject(self, offer_id: OfferId) -> None:
         self.tasks.run("Reject", self.core.reject(offer_id))
 
-    def on_open(self, offer_id: OfferId) -> None:
-        """Body click: the window comes to front with the offer shown in the app."""
+    def on_open(self, key: NoticeKey) -> None:
+        """Body click: the window comes to front with the offer (or toast's session) shown."""
         self.bring_to_front()
-        self.window.show_offer(offer_id)
+        if isinstance(key, OfferKey):
+            self.window.show_offer(key.offer_id)
+        else:  # a toast or a customer's message: its session
+            self.window.show_session(key.session_id)
 
-    def on_dismissed(self, offer_id: OfferId) -> None:
+    def on_dismissed(self, key: NoticeKey) -> None:
         """Closing the notification answers nothing: the offer stays in the app until expiry."""
 
     def _attach(self, core: AgentCore) -> list[Callable[[], None]]:
@@ -141,19 +161,19 @@ class DesktopApp(QObject):
 
     def _wire(self) -> None:
         window = self.window
-        window.quit_requested.connect(self.quit)
-        window.sign_out_requested.connect(lambda: self.tasks.run("Sign out", self.sign_out()))
+        window.quit_requested.connect(lambda: self.leaving.ask(Leaving.QUIT))
+        window.sign_out_requested.connect(lambda: self.leaving.ask(Leaving.SIGN_OUT))
         window.settings_requested.connect(self.open_settings)
-        window.active_changed.connect(lambda active: self.core.set_window_active(active))
+        window.sign_in_requested.connect(lambda: self.ask_for_password(None, note=FIRST_SIGN_IN))
+        window.active_changed.connect(self._on_active_changed)
         self.tray.presence_chosen.connect(
             lambda presence: self.tasks.run("Set presence", self.core.set_presence(presence))
         )
         self.tray.show_requested.connect(self.bring_to_front)
-        self.tray.quit_requested.connect(self.quit)
-        if QNetworkInformation.loadDefaultBackend():
-            info = QNetworkInformation.instance()
-            if info is not None:
-                info.reachabilityChanged.connect(self._on_network_changed)
+        self.tray.quit_requested.connect(lambda: self.leaving.ask(Leaving.QUIT))
+        self.wake_watch.reconnect_needed.connect(
+            lambda: self.tasks.run("Reconnect", self.core.force_reconnect())
+        )
 
     # --- lifecycle ---------------------------------------------------------------------------
 
@@ -168,19 +188,26 @@ class DesktopApp(QObject):
             self.window.show_message(self.options.settings_problem, 15000)
         self.tasks.run("Notification self-test", self.notifier.start())
         if not self.settings.user:
-            self.ask_for_password("Sign in to start receiving work.")
+            self.ask_for_password(None, note="Sign in to start receiving work.")
         else:
             await self.core.start()
-        self._sleep_watch.start()
+        self.wake_watch.start()
         await self.quit_event.wait()
         await self._shut_down()
         return 0
 
     def quit(self) -> None:
+        """Quit now, without asking (the agent confirmed, or a test or the OS asked)."""
         self.quit_event.set()
 
+    def _leave(self, leaving: Leaving) -> None:
+        if leaving is Leaving.QUIT:
+            self.quit()
+        else:
+            self.tasks.run("Sign out", self.sign_out())
+
     async def _shut_down(self) -> None:
-        self._sleep_watch.stop()
+        self.wake_watch.stop()
         self.store.save_geometry(self.window.saveGeometry())
         for unsubscribe in self._unsubscribe:
             unsubscribe()
@@ -196,12 +223,15 @@ class DesktopApp(QObject):
 
     async def sign_out(self) -> None:
         await self.core.logout()
-        self.ask_for_password("You signed out.")
+        self.ask_for_password(None, note="You signed out. Enter your password to sign in again.")
 
     # --- sign in -----------------------------------------------------------------------------
 
     def _render(self, state: AgentState) -> None:
         self._watch_first_sign_in(state)
+        # Not coalesced: a notice leaves the desktop the moment its offer is no longer pending.
+        self.announcer.reconcile()
+        self.messages.show_state(state)
         # Bursts of events (a busy chat, a resync) are coalesced: the window paints the newest
         # state at most once per frame instead of once per message.
         self._latest = state
@@ -222,13 +252,18 @@ class DesktopApp(QObject):
         self.window.show_state(state)
         self.tray.show_state(state.shown_presence, self.window.sessions.unread_count())
         if state.connection.status is LinkStatus.AUTH_FAILED and self._login is None:
-            self.ask_for_password(state.connection.detail)
+            if self.window.sign_in_tried:
+                self.ask_for_password(state.connection.detail)
+            else:  # no token and no password yet: nothing failed, the agent signs in
+                self.ask_for_password(None, note=FIRST_SIGN_IN)
         if state.credentials_notice and state.credentials_notice != self._notice_shown:
             self._notice_shown = state.credentials_notice
             self.window.show_message(state.credentials_notice, 15000)
 
     def _watch_first_sign_in(self, state: AgentState) -> None:
         status = state.connection.status
+        if status in (LinkStatus.CONNECTING, LinkStatus.ONLINE, LinkStatus.RECONNECTING):
+            self.window.sign_in_tried = True
         if status is LinkStatus.ONLINE or status is LinkStatus.AUTH_FAILED:
             self._first_sign_in = False
         elif self._first_sign_in and status is LinkStatus.RECONNECTING:
@@ -241,11 +276,17 @@ class DesktopApp(QObject):
         await self.core.close()
         self.ask_for_password(problem)
 
-    def ask_for_password(self, problem: str | None) -> None:
+    def ask_for_password(self, problem: str | None, *, note: str | None = None) -> None:
+        """The sign-in dialog with why the last try failed (`problem`) or what to do (`note`)."""
         if self._login is not None:
-            self._login.show_problem(problem)
+            if note is not None:
+                self._login.show_note(note)
+            else:
+                self._login.show_problem(problem)
             return
         dialog = LoginDialog(self.settings, problem, self.window)
+        if note is not None:
+            dialog.show_note(note)
         dialog.submitted.connect(self._signed_in)
         dialog.rejected.connect(self._login_cancelled)
         dialog.settings_requested.connect(self.open_settings)
@@ -254,13 +295,14 @@ class DesktopApp(QObject):
 
     def _signed_in(self, settings: Settings, password: str) -> None:
         self._login = None
+        self.window.sign_in_tried = True
         self._first_sign_in = True
         self.tasks.run("Sign in", self._restart(settings, password))
 
     def _login_cancelled(self) -> None:
         self._login = None
         if self.core.state.connection.status is not LinkStatus.ONLINE:
-            self.window.show_message("Not signed in. Use Agent Desktop ▸ Sign out to try again.")
+            self.window.show_message("Not signed in. Choose Agent Desktop ▸ Sign in… to sign in.")
 
     async def _restart(self, settings: Settings, password: str) -> None:
         if settings != self.settings:
@@ -288,7 +330,8 @@ class DesktopApp(QObject):
     def open_settings(self) -> None:
         # Over the sign-in dialog when it is open (it is modal): a CA is added from there.
         parent = self._login if self._login is not None else self.window
-        dialog = SettingsDialog(self.settings, parent)
+        dialog = SettingsDialog(self.settings, parent, self.store.load_preferences())
+        dialog.preferences_accepted.connect(self._preferences_changed)
         if self.notification_report is not None:
             dialog.set_self_test_result(self.notification_report.reason)
         dialog.settings_accepted.connect(self._settings_changed)
@@ -309,28 +352,26 @@ class DesktopApp(QObject):
         if self._login is not None:
             self._login.set_settings(settings)
         elif moved:
-            self.ask_for_password("Sign in to use the new server, user or CA certificate.")
+            self.ask_for_password(
+                None, note="Sign in to use the new server, user or CA certificate."
+            )
+
+    def _preferences_changed(self, preferences: Preferences) -> None:
+        self.store.save_preferences(preferences)
+        self.messages.enabled = preferences.message_notices
 
     def _on_path_reported(self, report: PathReport) -> None:
         self.notification_report = report
-        self.window.status.set_notification_path(_short_path(report))
+        self.window.status.set_notification_path(report.short_text)
         self.window.status.notification_path.setToolTip(report.reason)
         if report.fallback:
             self.window.show_message(report.reason, 15000)
 
-    # --- sleep, network, focus ---------------------------------------------------------------
+    # --- focus -------------------------------------------------------------------------------
 
-    def _check_for_sleep(self) -> None:
-        wall, mono = self.clock.now(), self.clock.monotonic()
-        jumped = (wall - self._wall) - (mono - self._mono)
-        self._wall, self._mono = wall, mono
-        if jumped > SLEEP_GAP_S:
-            log.info("the machine slept for about %.0f s: reconnecting", jumped)
-            self.tasks.run("Reconnect", self.core.force_reconnect())
-
-    def _on_network_changed(self, _reachability: QNetworkInformation.Reachability) -> None:
-        # Any change may have killed the link silently: drop it and resume on a fresh one.
-        self.tasks.run("Reconnect", self.core.force_reconnect())
+    def _on_active_changed(self, active: bool) -> None:
+        self.core.set_window_active(active)
+        self.messages.set_window_active(active)
 
     def bring_to_front(self) -> None:
         if self.window.isMinimized():
@@ -352,9 +393,3 @@ def _use_settings(core: AgentCore, settings: Settings) -> None:
 def _link_identity(settings: Settings) -> tuple[str, str, str | None]:
     """What the core's connection is built from: a change needs a new core (and a sign-in)."""
     return settings.server_url, settings.user, settings.ca_path
-
-
-def _short_path(report: PathReport) -> str:
-    words = {"native": "Desktop notifications", "tray": "Tray notifications", "in_app": "In-app"}
-    suffix = "" if report.buttons or report.path.value != "native" else " (no buttons)"
-    return f"{words.get(report.path.value, report.path.value)}{suffix}"

@@ -21,6 +21,15 @@ from agent_desktop.session.settings import Settings, SettingsError
 from agent_desktop.ui.theme import app_icon
 
 
+def as_sentence(text: str) -> str:
+    """A capital first letter and a full stop, whoever wrote it."""
+    text = text.strip()
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text[-1] in ".!?" else text + "."
+
+
 class LoginDialog(QDialog):
     """Signals:
     submitted(Settings, str): valid server and user (as settings) and the typed password.
@@ -80,8 +89,21 @@ class LoginDialog(QDialog):
         self.user.setText(settings.user)
 
     def show_problem(self, problem: str | None) -> None:
-        self.error.setText(problem or "")
-        self.error.setVisible(bool(problem))
+        """Why the last try failed, in the error colour, as a sentence (servers send
+        "unknown user or wrong password")."""
+        self._show(as_sentence(problem) if problem else problem, "danger")
+
+    def show_note(self, note: str) -> None:
+        """What to do when nothing has failed (the first sign-in), in a calm colour."""
+        self._show(note, "info")
+
+    def _show(self, text: str | None, severity: str) -> None:
+        self.error.setText(text or "")
+        self.error.setVisible(bool(text))
+        if self.error.property("severity") != severity:
+            self.error.setProperty("severity", severity)
+            self.error.style().unpolish(self.error)
+            self.error.style().polish(self.error)
 
     def accept(self) -> None:
         if not self.user.text().strip():

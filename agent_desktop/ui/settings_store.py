@@ -9,7 +9,8 @@ are used, and the user is told why.
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass
+import json
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray
@@ -19,7 +20,16 @@ from agent_desktop.ui import places
 
 
 def config_dir() -> Path:
+    """The OS's usual settings folder (see `places`), never doubled as Qt's was."""
     return places.config_dir()
+
+
+@dataclass(frozen=True)
+class Preferences:
+    """The app's own settings, next to the core's `Settings` (the core never reads them)."""
+
+    message_notices: bool = True
+    """Notify new customer messages while the app is not in focus."""
 
 
 @dataclass(frozen=True)
@@ -34,6 +44,7 @@ class SettingsStore:
         self.folder = folder or config_dir()
         self.settings_file = self.folder / "settings.json"
         self.geometry_file = self.folder / "window.geometry"
+        self.preferences_file = self.folder / "preferences.json"
 
     def load(self) -> LoadedSettings:
         try:
@@ -51,6 +62,21 @@ class SettingsStore:
         temporary = self.settings_file.with_suffix(".tmp")
         settings.save(temporary)
         temporary.replace(self.settings_file)  # atomic: a crash never leaves half a file
+
+    def load_preferences(self) -> Preferences:
+        """The saved preferences; the defaults when there are none or they cannot be read."""
+        try:
+            data = json.loads(self.preferences_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return Preferences()
+        value = data.get("message_notices") if isinstance(data, dict) else None
+        return Preferences(message_notices=value if isinstance(value, bool) else True)
+
+    def save_preferences(self, preferences: Preferences) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        temporary = self.preferences_file.with_suffix(".tmp")
+        temporary.write_text(json.dumps(asdict(preferences), indent=2), encoding="utf-8")
+        temporary.replace(self.preferences_file)
 
     def load_geometry(self) -> QByteArray | None:
         try:

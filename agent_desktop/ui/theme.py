@@ -1,11 +1,14 @@
-"""The app's look: follows the OS light/dark scheme, one stylesheet, presence colours, icons.
+"""The app's look: follows the OS light/dark scheme and its high-contrast preference, one
+stylesheet, presence colours, icons.
 
 Widgets only set object names and dynamic properties (`severity`, `sender`, `presence`); every
-colour lives here, so both schemes stay readable and consistent.
+colour lives here, so all schemes stay readable and consistent. `AGENT_DESKTOP_THEME`
+(`light`, `dark`, `high_contrast`) overrides the OS, for agents whose desktop does not say.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
@@ -21,6 +24,7 @@ from agent_desktop.resources import channel_icon_path, icon_path
 class Scheme(StrEnum):
     LIGHT = "light"
     DARK = "dark"
+    HIGH_CONTRAST = "high_contrast"
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +89,28 @@ DARK: Final = Palette(
     agent_bubble_text="#ffffff",
 )
 
+# High contrast: white on black with yellow for what acts, every text pair at 7:1 or more
+# (WCAG AAA), borders that are seen, not hinted.
+HIGH_CONTRAST: Final = Palette(
+    window="#000000",
+    surface="#000000",
+    border="#ffffff",
+    text="#ffffff",
+    muted="#e0e0e0",
+    accent="#ffd400",
+    accent_text="#000000",
+    danger="#ff9d9d",
+    warning_bg="#000000",
+    warning_text="#ffd400",
+    danger_bg="#000000",
+    danger_text="#ff9d9d",
+    info_bg="#000000",
+    info_text="#8fd7ff",
+    customer_bubble="#1a1a1a",
+    agent_bubble="#ffd400",
+    agent_bubble_text="#000000",
+)
+
 PRESENCE_COLOURS: Final[dict[Presence, str]] = {
     Presence.AVAILABLE: "#16a34a",
     Presence.BUSY: "#d97706",
@@ -96,14 +122,20 @@ PRESENCE_COLOURS: Final[dict[Presence, str]] = {
 
 
 def palette_for(scheme: Scheme) -> Palette:
-    return DARK if scheme is Scheme.DARK else LIGHT
+    return {Scheme.LIGHT: LIGHT, Scheme.DARK: DARK, Scheme.HIGH_CONTRAST: HIGH_CONTRAST}[scheme]
 
 
 def current_scheme() -> Scheme:
     """The OS scheme; when the platform does not say (offscreen, old desktops), the palette does."""
+    chosen = os.environ.get("AGENT_DESKTOP_THEME", "")
+    if chosen in {s.value for s in Scheme}:
+        return Scheme(chosen)
     if QGuiApplication.instance() is None:
         return Scheme.LIGHT
-    scheme = QGuiApplication.styleHints().colorScheme()
+    hints = QGuiApplication.styleHints()
+    if hints.accessibility().contrastPreference() == Qt.ContrastPreference.HighContrast:
+        return Scheme.HIGH_CONTRAST
+    scheme = hints.colorScheme()
     if scheme == Qt.ColorScheme.Dark:
         return Scheme.DARK
     if scheme == Qt.ColorScheme.Light:
@@ -157,6 +189,15 @@ QPushButton[primary="true"] {{
     background: {p.accent}; color: {p.accent_text}; border-color: {p.accent}; font-weight: 600;
 }}
 QPushButton[danger="true"] {{ color: {p.danger}; }}
+/* A disabled button must look disabled whatever its role (an ended call's "End call", a
+   "Reset presence" with no agent selected), and keyboard focus must show on every button,
+   the blue primary ones included (a 2 px ring; the padding shrinks so nothing moves). */
+QPushButton[primary="true"]:disabled {{
+    background: {p.surface}; color: {p.muted}; border-color: {p.border};
+}}
+QPushButton[danger="true"]:disabled {{ color: {p.muted}; }}
+QPushButton:focus {{ border: 2px solid {p.accent}; padding: 4px 13px; }}
+QPushButton[primary="true"]:focus {{ border: 2px solid {p.text}; }}
 
 QListView#transcript {{ background: {p.window}; border: none; }}
 QPlainTextEdit#replyBox {{
@@ -172,6 +213,19 @@ QTableView {{
 QTabWidget::pane {{ border: 1px solid {p.border}; border-radius: 6px; top: -1px; }}
 QStatusBar QLabel {{ color: {p.muted}; }}
 {presence_rules}
+{_high_contrast_rules(p) if scheme is Scheme.HIGH_CONTRAST else ""}"""
+
+
+def _high_contrast_rules(p: Palette) -> str:
+    """Alerts, cards and fields share the black background: outline them instead."""
+    return f"""
+QFrame#alertRow, QFrame#offerCard, QFrame#toast, QFrame#customerPanel, QFrame#caseRecord,
+QFrame#callPanel, QFrame#botSummary {{ border: 2px solid {p.border}; }}
+QFrame#alertRow[severity="warning"] {{ border-color: {p.warning_text}; }}
+QFrame#alertRow[severity="danger"] {{ border-color: {p.danger_text}; }}
+QFrame#alertRow[severity="info"] {{ border-color: {p.info_text}; }}
+QLineEdit, QComboBox {{ border: 1px solid {p.border}; }}
+QLineEdit:focus, QComboBox:focus, QPlainTextEdit#replyBox:focus {{ border: 2px solid {p.accent}; }}
 """
 
 
@@ -220,9 +274,11 @@ class ThemeFollower(QObject):
         self._app = app
         self.scheme = apply_theme(app)
         app.setWindowIcon(app_icon())
-        QGuiApplication.styleHints().colorSchemeChanged.connect(self._on_scheme_changed)
+        hints = QGuiApplication.styleHints()
+        hints.colorSchemeChanged.connect(self._on_scheme_changed)
+        hints.accessibility().contrastPreferenceChanged.connect(self._on_scheme_changed)
 
-    def _on_scheme_changed(self, _scheme: Qt.ColorScheme) -> None:
+    def _on_scheme_changed(self, _changed: object) -> None:
         scheme = current_scheme()
         if scheme is not self.scheme:
             self.scheme = apply_theme(self._app, scheme)

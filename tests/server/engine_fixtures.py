@@ -19,8 +19,8 @@ from agent_desktop.protocol.messages import (
     AcceptOffer,
     Ack,
     CreateWork,
+    PushedEvent,
     Request,
-    ServerEvent,
     ServerReply,
     Snapshot,
     WorkCreated,
@@ -47,7 +47,7 @@ from agent_desktop.server.config import TemplateField as Field
 from agent_desktop.server.engine import ConnId, Delivery, Engine, Principal
 from agent_desktop.server.store import MemoryStore, Store
 
-E = TypeVar("E", bound=ServerEvent)
+E = TypeVar("E", bound=PushedEvent)
 
 HASH = "scrypt$not-checked-by-the-engine"
 
@@ -141,7 +141,7 @@ class EngineHarness:
     clock: ManualClock
     store: Store
     config: ServerConfig
-    inbox: dict[UserId, list[ServerEvent]] = field(default_factory=dict)
+    inbox: dict[UserId, list[PushedEvent]] = field(default_factory=dict)
     conns: dict[UserId, list[ConnId]] = field(default_factory=dict)
     _conn_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _req_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))

@@ -25,6 +25,9 @@ from dbus_fast.annotations import DBusSignature, DBusStr, DBusUInt32
 from dbus_fast.constants import RequestNameReply
 from dbus_fast.service import ServiceInterface, dbus_method, dbus_signal
 
+from agent_desktop.protocol.vocabulary import OfferId
+from agent_desktop.ui.notify.notice import NoticeKey, OfferKey
+
 BUS_NAME = "org.freedesktop.Notifications"
 OBJECT_PATH = "/org/freedesktop/Notifications"
 
@@ -164,6 +167,11 @@ class NotificationService(ServiceInterface):
         self.ActionInvoked(notification_id, action_key)
         self.close(notification_id, CLOSED_DISMISSED)
 
+    def invoke(self, notification_id: int, action_key: str) -> None:
+        """The user pressed a button and the notification stays up, as the spec allows (it
+        leaves closing after an action to the daemon; resident notifications stay)."""
+        self.ActionInvoked(notification_id, action_key)
+
     def close(self, notification_id: int, reason: int) -> None:
         self.open_ids.discard(notification_id)
         self.NotificationClosed(notification_id, reason)
@@ -256,6 +264,8 @@ def private_session_bus() -> Iterator[str]:
 class RecordingResponder:
     """The app's side of a notice: records each answer as (what, offer id), in order.
 
+    A body click or dismissal of a toast's notice is recorded with the toast's session id.
+
     A real `NoticeResponder` implementation (no mocking library), with an awaitable for the
     next answer so tests wait on the event itself rather than on time.
     """
@@ -264,17 +274,17 @@ class RecordingResponder:
         self.answers: list[tuple[str, str]] = []
         self._changed = asyncio.Event()
 
-    def on_accept(self, offer_id: str) -> None:
+    def on_accept(self, offer_id: OfferId) -> None:
         self._record("accept", offer_id)
 
-    def on_reject(self, offer_id: str) -> None:
+    def on_reject(self, offer_id: OfferId) -> None:
         self._record("reject", offer_id)
 
-    def on_open(self, offer_id: str) -> None:
-        self._record("open", offer_id)
+    def on_open(self, key: NoticeKey) -> None:
+        self._record("open", _key_id(key))
 
-    def on_dismissed(self, offer_id: str) -> None:
-        self._record("dismissed", offer_id)
+    def on_dismissed(self, key: NoticeKey) -> None:
+        self._record("dismissed", _key_id(key))
 
     async def wait_for(self, count: int, timeout_s: float = 5.0) -> list[tuple[str, str]]:
         """The answers once there are at least `count` of them."""
@@ -287,6 +297,10 @@ class RecordingResponder:
     def _record(self, what: str, offer_id: str) -> None:
         self.answers.append((what, offer_id))
         self._changed.set()
+
+
+def _key_id(key: NoticeKey) -> str:
+    return key.offer_id if isinstance(key, OfferKey) else key.session_id
 
 
 @contextmanager

@@ -69,7 +69,7 @@ async def test_offer_accept_session_messages_and_close(
         assert card.reject_button.text() == "Reject"
         await eventually(lambda: bool(notification_service.calls), "a desktop notification")
         notified = notification_service.last
-        assert notified.title == "Incoming chat"
+        assert notified.title == "Incoming chat — Ana Lima"
         assert "Ana Lima" in notified.body
         assert set(notified.buttons.values()) >= {"Accept", "Reject"}
 

@@ -161,7 +161,7 @@ async def test_a_network_change_reconnects_and_resyncs_before_showing_available(
         await assert_resumes_on_a_new_connection(
             server,
             desktop,
-            lambda: desktop._on_network_changed(QNetworkInformation.Reachability.Online),
+            lambda: desktop.wake_watch.on_network_changed(QNetworkInformation.Reachability.Online),
         )
 
 
@@ -172,7 +172,7 @@ async def test_a_small_clock_correction_is_not_taken_for_sleep(
     async with app_with_clock(server.url, tmp_path, clock) as desktop:
         before = alice_connections(server)
         clock.sleep(3)  # NTP nudged the wall clock
-        desktop._check_for_sleep()
+        desktop.wake_watch.check_for_sleep()
         await asyncio.sleep(0.2)  # give a wrongly started reconnect the time to show
         assert alice_connections(server) == before
         assert desktop.core.state.connection.status is LinkStatus.ONLINE

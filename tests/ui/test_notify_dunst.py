@@ -15,6 +15,7 @@ from agent_desktop.ui.notify import (
     OfferNotifier,
     build_offer_notifier,
 )
+from agent_desktop.ui.notify.notice import OfferKey
 from tests.support.notification_service import (
     BUS_NAME,
     Dunst,
@@ -55,7 +56,7 @@ async def notifier(dunst: Dunst, responder: RecordingResponder) -> AsyncIterator
 
 def chat_offer(offer_id: str) -> Notice:
     return Notice(
-        offer_id=OfferId(offer_id),
+        key=OfferKey(OfferId(offer_id)),
         title="Incoming chat",
         lines=("Customer: Ann Lee",),
         kind=NotificationKind.ALERT,
@@ -81,13 +82,15 @@ async def test_dunst_shows_accept_and_reject_and_accept_reaches_the_app(
     menu = dunst.menu_file.read_text()
     assert "#Accept (Incoming chat)" in menu
     assert "#Reject (Incoming chat)" in menu
+    assert "#Show in app (Incoming chat)" in menu, "the body click is named, not blank"
+    assert "# (" not in menu
 
 
 async def test_dunst_withdraw_removes_it_and_a_body_click_opens_the_app(
     dunst: Dunst, notifier: OfferNotifier, responder: RecordingResponder
 ) -> None:
     await notifier.show(chat_offer("offer-2"))
-    await notifier.withdraw(OfferId("offer-2"))
+    await notifier.withdraw(OfferKey(OfferId("offer-2")))
     assert await dunst.ctl("count", "displayed") == "0"
 
     await notifier.show(chat_offer("offer-3"))

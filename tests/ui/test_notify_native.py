@@ -14,6 +14,7 @@ from agent_desktop.ui.notify import (
     OfferNotifier,
     build_offer_notifier,
 )
+from agent_desktop.ui.notify.notice import OfferKey
 from tests.support.notification_service import (
     CLOSED_DISMISSED,
     CLOSED_EXPIRED,
@@ -24,7 +25,7 @@ from tests.support.notification_service import (
 
 def chat_offer(offer_id: str = "offer-1", timeout_s: float = 120) -> Notice:
     return Notice(
-        offer_id=OfferId(offer_id),
+        key=OfferKey(OfferId(offer_id)),
         title="Incoming chat",
         lines=("Customer: Ann Lee", "Queue: chat"),
         kind=NotificationKind.ALERT,
@@ -34,7 +35,7 @@ def chat_offer(offer_id: str = "offer-1", timeout_s: float = 120) -> Notice:
 
 def case_offer(offer_id: str = "offer-case") -> Notice:
     return Notice(
-        offer_id=OfferId(offer_id),
+        key=OfferKey(OfferId(offer_id)),
         title="Case assigned",
         lines=("Case: Broken router", "Customer: Bo Chen"),
         kind=NotificationKind.ALERT,
@@ -46,7 +47,7 @@ def case_offer(offer_id: str = "offer-case") -> Notice:
 
 def transfer_toast(offer_id: str = "offer-toast") -> Notice:
     return Notice(
-        offer_id=OfferId(offer_id),
+        key=OfferKey(OfferId(offer_id)),
         title="Chat transferred to you",
         lines=("Customer: Cy Diaz",),
         kind=NotificationKind.TOAST,
@@ -179,24 +180,28 @@ async def test_withdraw_closes_the_notification(
     await notifier.show(chat_offer("offer-6"))
     shown = notification_service.last.notification_id
 
-    await notifier.withdraw(OfferId("offer-6"))
+    await notifier.withdraw(OfferKey(OfferId("offer-6")))
 
     assert notification_service.closed_by_call == [shown]
     assert notification_service.open_ids == set()
 
 
-async def test_withdrawing_an_answered_offer_closes_nothing_more(
+async def test_withdrawing_an_answered_notice_the_daemon_kept_closes_it(
     notifier: OfferNotifier,
     notification_service: NotificationService,
     responder: RecordingResponder,
 ) -> None:
+    """A daemon may leave a notification up after a button press (desktop-notifier then
+    forgets its id): the withdrawal still takes it off the desktop."""
     await notifier.show(chat_offer("offer-8"))
-    notification_service.press(notification_service.last.notification_id, ACCEPT_ACTION)
+    shown = notification_service.last.notification_id
+    notification_service.invoke(shown, ACCEPT_ACTION)
     await responder.wait_for(1)
 
-    await notifier.withdraw(OfferId("offer-8"))
+    await notifier.withdraw(OfferKey(OfferId("offer-8")))
 
-    assert notification_service.closed_by_call == []
+    assert notification_service.open_ids == set()
+    assert notification_service.closed_by_call == [shown]
 
 
 async def test_withdrawing_after_the_os_expired_it_is_harmless(
@@ -210,7 +215,7 @@ async def test_withdrawing_after_the_os_expired_it_is_harmless(
     # A signal round trip: once this later notice is shown, the close above has been seen.
     await notifier.show(chat_offer("offer-10"))
 
-    await notifier.withdraw(OfferId("offer-9"))
+    await notifier.withdraw(OfferKey(OfferId("offer-9")))
 
     assert responder.answers == [], "an expiry is not the agent dismissing it"
 

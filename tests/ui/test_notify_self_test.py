@@ -19,6 +19,7 @@ from agent_desktop.ui.notify import (
     PathReport,
     build_offer_notifier,
 )
+from agent_desktop.ui.notify.notice import OfferKey
 from tests.support.notification_service import (
     NotificationService,
     RecordingResponder,
@@ -28,7 +29,7 @@ from tests.support.notification_service import (
 
 def offer(offer_id: str) -> Notice:
     return Notice(
-        offer_id=OfferId(offer_id),
+        key=OfferKey(OfferId(offer_id)),
         title="Incoming SMS",
         lines=("From: +44 7700 900123",),
         kind=NotificationKind.ALERT,

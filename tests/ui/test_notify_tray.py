@@ -7,12 +7,13 @@ from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
 from agent_desktop.protocol.vocabulary import NotificationKind, OfferId
 from agent_desktop.ui.notify import Notice, NotificationPath, TrayBalloonAdapter
+from agent_desktop.ui.notify.notice import OfferKey
 from tests.support.notification_service import RecordingResponder
 
 
 def chat_offer(offer_id: str) -> Notice:
     return Notice(
-        OfferId(offer_id), "Incoming chat", ("Customer: Eve",), NotificationKind.ALERT, 30
+        OfferKey(OfferId(offer_id)), "Incoming chat", ("Customer: Eve",), NotificationKind.ALERT, 30
     )
 
 
@@ -50,7 +51,7 @@ async def test_a_withdrawn_balloon_opens_nothing(qapp: QApplication) -> None:
     tray = tray_icon()
     adapter = TrayBalloonAdapter(tray, responder)
     await adapter.show(chat_offer("chat-3"))
-    await adapter.withdraw(OfferId("chat-3"))
+    await adapter.withdraw(OfferKey(OfferId("chat-3")))
 
     tray.messageClicked.emit()
 

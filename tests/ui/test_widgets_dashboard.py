@@ -22,6 +22,7 @@ from agent_desktop.session.state import (
     LinkStatus,
     ShownAlert,
 )
+from agent_desktop.ui.settings_store import Preferences
 from agent_desktop.ui.widgets.alert_bar import AlertBar
 from agent_desktop.ui.widgets.presence_selector import PresenceSelector
 from agent_desktop.ui.widgets.presence_timeline import PresenceTimeline
@@ -113,7 +114,7 @@ def test_presence_selector_emits_only_on_the_agents_choice(qtbot: QtBot) -> None
             presence(Presence.BUSY_DND, PresenceSource.SUPERVISOR, Reason.SUPERVISOR)
         )
     assert selector.combo.currentText() == "Do not disturb"
-    assert selector.explanation.text() == "set by a supervisor: reset by a supervisor"
+    assert selector.explanation.text() == "reset by a supervisor", "said once, not twice"
     with qtbot.waitSignal(selector.presence_chosen) as chosen:
         selector.combo.activated.emit(selector.presences().index(Presence.AVAILABLE))
     assert chosen.args == [Presence.AVAILABLE]
@@ -266,6 +267,16 @@ def test_settings_dialog_returns_the_edited_settings(qtbot: QtBot) -> None:
         sound=False,
         channel_sound={Channel.VOICE: False},
     )
+
+
+def test_settings_dialog_turns_message_notifications_off(qtbot: QtBot) -> None:
+    dialog = SettingsDialog(Settings(user="alice"), None, Preferences(message_notices=True))
+    qtbot.addWidget(dialog)
+    assert dialog.message_notices.isChecked()
+    dialog.message_notices.setChecked(False)
+    with qtbot.waitSignal(dialog.preferences_accepted) as accepted:
+        dialog.accept()
+    assert accepted.args == [Preferences(message_notices=False)]
 
 
 def test_settings_dialog_refuses_an_invalid_server(qtbot: QtBot) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMainWindow, QVBoxLayout, QWidget
@@ -9,6 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from agent_desktop.protocol.model import TemplateField
 from agent_desktop.protocol.vocabulary import Channel, OfferId, SessionId
+from agent_desktop.session.state import AnswerStatus
 from agent_desktop.ui.widgets.offer_card import OfferCard, OfferList
 from agent_desktop.ui.widgets.session_tabs import SessionTabs
 from tests.ui.test_widgets_samples import NOW, offer, pending, session
@@ -187,3 +190,25 @@ def test_ctrl_enter_in_the_reply_box_accepts_and_sends_nothing(qtbot: QtBot) -> 
         QTest.keyClick(view.reply_box, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert accepted.args == ["o1"]
     assert view.reply_box.toPlainText() == "half a thought"
+
+
+def test_an_accept_waiting_for_the_link_says_so_and_cannot_be_pressed_twice(qtbot: QtBot) -> None:
+    """Issue 10 item 3: an accept pressed during an outage is queued by the core; the card says
+    "Accepting… reconnecting" until the server answers, and offers no contradicting button."""
+    widget = offer_list(qtbot)
+    widget.show_state([pending(offer())], NOW)
+    card = visible_card(widget, "o1")
+    assert card.accept_button.isEnabled()
+    assert not card.answer_status.isVisibleTo(card)
+
+    waiting = replace(pending(offer()), answer=AnswerStatus.WAITING_FOR_LINK)
+    widget.show_state([waiting], NOW)
+    card = visible_card(widget, "o1")
+    assert card.answer_status.text() == "Accepting… reconnecting"
+    assert card.answer_status.isVisibleTo(card)
+    assert not card.accept_button.isEnabled()
+    assert card.reject_button is not None
+    assert not card.reject_button.isEnabled()
+
+    widget.show_state([replace(waiting, answer=AnswerStatus.SENDING)], NOW)
+    assert visible_card(widget, "o1").answer_status.text() == "Accepting…"

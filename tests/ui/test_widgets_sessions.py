@@ -7,7 +7,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
-from agent_desktop.protocol.model import ChatMessage, Customer
+from agent_desktop.protocol.model import ChatMessage, Customer, QueueView
 from agent_desktop.protocol.vocabulary import (
     CallAction,
     CallState,
@@ -27,6 +27,13 @@ from tests.ui.test_widgets_samples import (
     session,
     voice_session,
 )
+
+
+def queue(queue_id: str, channel: Channel = Channel.CHAT, name: str = "") -> QueueView:
+    names = {"chat": "Web chat", "case": "Cases"}
+    return QueueView(
+        queue=QueueId(queue_id), name=name or names.get(queue_id, queue_id), channel=channel
+    )
 
 
 def tabs(qtbot: QtBot) -> SessionTabs:
@@ -111,7 +118,8 @@ def test_customer_panel_shows_details_and_contact_link(qtbot: QtBot) -> None:
     assert panel.phone.text() == "+55 11 91234-5678"
     assert panel.email.text() == "ana.lima@example.com"
     assert panel.account.text() == "ACME Retail"
-    assert panel.contact.text() == "Linked to contact c-102"
+    assert panel.contact.text() == "Known contact: Ana Lima"
+    assert panel.contact.toolTip() == "Contact record c-102"
     assert panel.channel.text() == "Chat · chat queue"
     unknown = view_of(widget, "s2").customer
     assert unknown.contact.text() == "Not linked to a contact record"
@@ -260,23 +268,30 @@ def test_case_session_shows_the_record(qtbot: QtBot) -> None:
 
 def test_transfer_dialog_sends_the_chosen_queue(qtbot: QtBot) -> None:
     widget = tabs(qtbot)
-    widget.set_transfer_targets([QueueId("chat"), QueueId("sms")], [(UserId("bob"), "Bob Stone")])
+    widget.set_transfer_targets(
+        [queue("case", Channel.CASE), queue("chat"), queue("chat_vip", name="VIP chat")],
+        [(UserId("bob"), "Bob Stone")],
+    )
     widget.show_state([session("s1")])
     view = view_of(widget, "s1")
     QTest.mouseClick(view.transfer_button, Qt.MouseButton.LeftButton)
     dialog = view.dialog
     assert dialog is not None
     assert dialog.windowTitle() == "Transfer Ana Lima"
-    dialog.queue_combo.setCurrentIndex(1)
+    combo = dialog.queue_combo
+    # By name, the chat's own channel only, its own queue first chosen.
+    assert [combo.itemText(i) for i in range(combo.count())] == ["Web chat", "VIP chat"]
+    assert combo.currentText() == "Web chat"
+    combo.setCurrentIndex(1)
     with qtbot.waitSignal(widget.transfer_requested) as requested:
         dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
-    assert requested.args == ["s1", "sms", None]
+    assert requested.args == ["s1", "chat_vip", None]
 
 
 def test_escalate_dialog_sends_the_chosen_agent(qtbot: QtBot) -> None:
     widget = tabs(qtbot)
     widget.set_transfer_targets(
-        [QueueId("chat")], [(UserId("bob"), "Bob Stone"), (UserId("carol"), "Carol Diaz")]
+        [queue("chat")], [(UserId("bob"), "Bob Stone"), (UserId("carol"), "Carol Diaz")]
     )
     widget.show_state([session("s1")])
     view = view_of(widget, "s1")
@@ -298,7 +313,9 @@ def test_cancelled_transfer_sends_nothing(qtbot: QtBot) -> None:
     QTest.mouseClick(view.transfer_button, Qt.MouseButton.LeftButton)
     assert view.dialog is not None
     ok = view.dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
-    assert not ok.isEnabled()  # no queue listed or typed yet
+    assert ok.isEnabled(), "the session's own queue is chosen to start with"
+    view.dialog.queue_combo.setEditText("")
+    assert not ok.isEnabled(), "no queue chosen or typed"
     with qtbot.assertNotEmitted(widget.transfer_requested):
         view.dialog.reject()
 

@@ -101,8 +101,10 @@ def test_reset_presence_button_emits_for_the_selected_agent(qtbot: QtBot) -> Non
     view = supervisor(qtbot)
     view.show_state([ALICE, BOB])
     assert not view.reset_button.isEnabled()
+    assert not view.hint.isHidden(), "says why the button cannot be used"
     view.select_agent(UserId("bob"))
     assert view.reset_button.isEnabled()
+    assert view.hint.isHidden()
     assert view.target.currentText() == "Available"
     with qtbot.waitSignal(view.reset_presence_requested) as requested:
         QTest.mouseClick(view.reset_button, Qt.MouseButton.LeftButton)

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from agent_desktop.protocol.messages import AlertCleared, AlertRaised
 from agent_desktop.protocol.model import Alert
-from agent_desktop.protocol.vocabulary import AlertId, AlertKind, UserId, WorkId
+from agent_desktop.protocol.vocabulary import AlertId, AlertKind, Reason, UserId, WorkId
 from agent_desktop.server.routing.ledger import Ledger
 from agent_desktop.server.routing.records import (
     KIND_ALERT,
@@ -23,7 +23,12 @@ class Alerts:
         self.shown: dict[UserId, dict[AlertId, Alert]] = {}
 
     def raise_alert(
-        self, user: UserId, kind: AlertKind, message: str, work_id: WorkId | None
+        self,
+        user: UserId,
+        kind: AlertKind,
+        message: str,
+        work_id: WorkId | None,
+        reason: Reason | None = None,
     ) -> None:
         ledger = self.ledger
         alert = Alert(
@@ -32,6 +37,7 @@ class Alerts:
             message=message,
             raised_at=ledger.now(),
             work_id=work_id,
+            reason=reason,
         )
         self.records[alert.alert_id] = AlertRecord(agent=user, alert=alert)
         self.shown.setdefault(user, {})[alert.alert_id] = alert

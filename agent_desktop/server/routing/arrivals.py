@@ -57,6 +57,7 @@ class Arrivals:
                 flow.router.enqueue(flow.works[offer.work_id])
             agent.before_disconnect = None
             agent.auto_dnd_before_disconnect = False
+            agent.next_presence = None  # rule 15: a logout ends the plan with the presence
             flow.presences.apply(user, PresenceTrigger.LOGOUT, by=user)
         else:
             for offer_id in flow.offers.of(user):

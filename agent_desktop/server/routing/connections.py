@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import NewType
 
-from agent_desktop.protocol.messages import ServerEvent
+from agent_desktop.protocol.messages import PushedEvent
 from agent_desktop.protocol.vocabulary import Role, UserId
 
 ConnId = NewType("ConnId", int)
@@ -26,7 +26,7 @@ class Principal:
 class Delivery:
     to: UserId
     """The IO layer sends `message` to every live connection of `to`."""
-    message: ServerEvent
+    message: PushedEvent
 
 
 class Connections:
@@ -35,6 +35,8 @@ class Connections:
         self.by_user: dict[UserId, set[ConnId]] = {}
         self.subscribers: set[UserId] = set()
         """Supervisors who asked for the agent list and get `agent_updated` deltas."""
+        self.queue_watchers: set[UserId] = set()
+        """Supervisors who asked for the queue statistics and get `queue_updated` deltas."""
 
     def is_connected(self, user: UserId) -> bool:
         return user in self.by_user
@@ -61,6 +63,7 @@ class Connections:
             return None
         self.by_user.pop(user, None)
         self.subscribers.discard(user)
+        self.queue_watchers.discard(user)
         return user
 
     def watching(self) -> Iterator[UserId]:

@@ -33,7 +33,16 @@ from collections import Counter
 from agent_desktop.clock import Clock
 from agent_desktop.protocol.codec import ProtocolError
 from agent_desktop.protocol.messages import Request, ServerReply, Snapshot
-from agent_desktop.protocol.vocabulary import ErrorCode, OfferId, OfferState, UserId, WorkState
+from agent_desktop.protocol.vocabulary import (
+    ErrorCode,
+    OfferId,
+    OfferState,
+    QueueId,
+    Reason,
+    UserId,
+    WorkId,
+    WorkState,
+)
 from agent_desktop.server.config import ServerConfig
 from agent_desktop.server.routing import deadlines
 from agent_desktop.server.routing.agent_requests import AgentRequests
@@ -41,6 +50,7 @@ from agent_desktop.server.routing.alerts import Alerts
 from agent_desktop.server.routing.arrivals import Arrivals
 from agent_desktop.server.routing.connections import Connections, ConnId, Delivery, Principal
 from agent_desktop.server.routing.deadlines import Deadlines, Entry
+from agent_desktop.server.routing.depth_requests import DepthRequests
 from agent_desktop.server.routing.directory import Directory
 from agent_desktop.server.routing.dispatcher import READ_ONLY, Dispatcher
 from agent_desktop.server.routing.flow import WorkFlow
@@ -87,7 +97,9 @@ class Engine:
         self.arrivals = Arrivals(self.flow)
         lookups = Lookups(self.flow)
         self.dispatcher = Dispatcher(
-            AgentRequests(self.flow, lookups), WorkRequests(self.flow, lookups)
+            AgentRequests(self.flow, lookups),
+            WorkRequests(self.flow, lookups),
+            DepthRequests(self.flow, lookups),
         )
         self.persistence = Persistence(self.flow, self.arrivals)
         self.persistence.load()
@@ -162,6 +174,7 @@ class Engine:
 
     def _finish(self) -> list[Delivery]:
         self.router.settle()
+        self.flow.queue_stats.publish()  # before the rows: it reads who changed, they reset it
         self.views.publish()
         self.persistence.flush()
         self.persistence.evict()
@@ -177,6 +190,15 @@ class Engine:
                 flow.held_offer_lapsed(self.offers[OfferId(key)])
             elif kind == deadlines.RECLAIM:
                 flow.reclaim_sessions(UserId(key))
+            elif kind == deadlines.STATS_HOUR:
+                flow.queue_stats.touch(QueueId(key))
+            elif kind == deadlines.STATS:
+                flow.queue_stats.flush_time_came()
+            elif kind == deadlines.PENALTY:
+                flow.penalties.clear(UserId(key))
+            elif kind == deadlines.WRAP_UP:
+                record = self.sessions.wrap_ups.records[WorkId(key)]
+                flow.end_wrap_up(record, Reason.WRAP_UP_TIMEOUT)
             flow.dispatch()
 
     def _deadline_live(self, entry: Entry) -> bool:
@@ -191,6 +213,16 @@ class Engine:
                 return not offer.held and offer.expires_at == at
             grace = self.directory.reroute_grace(self.works[offer.work_id].item.queue)
             return offer.held and offer.expires_at + grace == at
+        if kind == deadlines.WRAP_UP:
+            wrap_up = self.sessions.wrap_ups.records.get(WorkId(key))
+            return wrap_up is not None and wrap_up.ends_at == at
+        if kind == deadlines.STATS_HOUR:
+            return True  # a missed or rejected offer's hour is over: the row changes
+        if kind == deadlines.STATS:
+            return self.flow.queue_stats.flush_due(at)
+        if kind == deadlines.PENALTY:
+            penalised = self.presences.agents.get(UserId(key))
+            return penalised is not None and penalised.penalty_until == at
         if kind == deadlines.RECLAIM:
             agent = self.presences.agents.get(UserId(key))
             return (

@@ -14,6 +14,7 @@ from agent_desktop.server.routing.ledger import Ledger
 from agent_desktop.server.routing.presence_table import (
     PresenceMove,
     PresenceTrigger,
+    Standing,
     Target,
     capacity_presence,
     presence_move,
@@ -76,36 +77,45 @@ class Presences:
         trigger: PresenceTrigger,
         *,
         chosen: Presence | None = None,
+        custom: str | None = None,
         by: UserId | None = None,
     ) -> PresenceMove:
-        """One row of the presence table; raises for an illegal one before anything changes."""
+        """One row of the presence table; raises for an illegal one before anything changes.
+
+        `custom` names the admin-defined presence chosen with `chosen` as its base (rule 12);
+        any change other than a choice or a restore drops it."""
         agent = self.agent(user)
-        move = presence_move(standing(agent.presence.presence, agent.auto_dnd), trigger, chosen)
+        move = presence_move(self.standing(agent), trigger, chosen)
         if move.next is Target.STAYS:
             return move
         auto_dnd = False
+        label: str | None = None
         if move.next is Target.CHOSEN:
             assert chosen is not None  # presence_move checked it
-            target = chosen
+            target, label = chosen, custom
         elif move.next is Target.RESTORED:
             before = agent.before_disconnect
             target = before.presence if before is not None else Presence.AVAILABLE
+            label = before.custom if before is not None else None
             auto_dnd = agent.auto_dnd_before_disconnect
         elif move.next is Target.BY_LOAD:
             raise ValueError("load-driven presence goes through follow_load")
         else:
             target = move.next
-        self._set(agent, target, move, by=by, auto_dnd=auto_dnd)
+        self._set(agent, target, move, by=by, auto_dnd=auto_dnd, custom=label)
         return move
+
+    @staticmethod
+    def standing(agent: AgentRecord) -> Standing:
+        info = agent.presence
+        return standing(info.presence, agent.auto_dnd, info.custom)
 
     def follow_load(self, user: UserId, load: int, capacity: int, sessions: int) -> None:
         """Rule 10: available/busy (or busy_dnd set for full capacity) follow the load."""
         agent = self.agents.get(user)
         if agent is None or not self.ledger.connections.is_connected(user):
             return
-        move = presence_move(
-            standing(agent.presence.presence, agent.auto_dnd), PresenceTrigger.LOAD_CHANGED
-        )
+        move = presence_move(self.standing(agent), PresenceTrigger.LOAD_CHANGED)
         if move.next is Target.STAYS:
             return
         target = capacity_presence(load, capacity, sessions)
@@ -120,6 +130,7 @@ class Presences:
         *,
         by: UserId | None = None,
         auto_dnd: bool = False,
+        custom: str | None = None,
     ) -> None:
         ledger = self.ledger
         now = ledger.now()
@@ -129,6 +140,7 @@ class Presences:
             reason=move.reason,
             previous=agent.presence.presence,
             changed_at=now,
+            custom=custom,
         )
         agent.presence = info
         agent.auto_dnd = auto_dnd
@@ -140,6 +152,7 @@ class Presences:
             previous=info.previous,
             changed_at=now,
             by=by,
+            custom=custom,
         )
         self._record_timeline(agent.user, change)
         ledger.audit(
@@ -150,6 +163,7 @@ class Presences:
             source=move.source,
             reason=move.reason,
             by=by,
+            custom=custom,
         )
         ledger.deliver(agent.user, PresenceChanged(presence=info))
         ledger.changed(agent.user)

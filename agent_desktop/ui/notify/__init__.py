@@ -12,7 +12,14 @@ from agent_desktop.ui.notify.native import (
     REJECT_ACTION,
     NativeNoticeAdapter,
 )
-from agent_desktop.ui.notify.notice import Notice, NoticeResponder
+from agent_desktop.ui.notify.notice import (
+    Notice,
+    NoticeKey,
+    NoticeResponder,
+    OfferKey,
+    ToastKey,
+    is_live,
+)
 from agent_desktop.ui.notify.notifier import OfferNotifier
 from agent_desktop.ui.notify.path import NotificationPath, PathReport, Probe
 from agent_desktop.ui.notify.tray import TrayBalloonAdapter
@@ -26,11 +33,15 @@ __all__ = [
     "NativeNoticeAdapter",
     "Notice",
     "NoticeAdapter",
+    "NoticeKey",
     "NoticeResponder",
     "NotificationPath",
+    "OfferKey",
     "OfferNotifier",
     "PathReport",
     "Probe",
+    "ToastKey",
     "TrayBalloonAdapter",
     "build_offer_notifier",
+    "is_live",
 ]

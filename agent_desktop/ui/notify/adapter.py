@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from agent_desktop.protocol.vocabulary import OfferId
 from agent_desktop.ui.notify.notice import Notice
 from agent_desktop.ui.notify.path import NotificationPath, Probe
+
+NoticeHandle = object
+"""What an adapter needs to take back a notice it showed (opaque to everyone else).
+
+Adapters keep no record of what is showing: the `OfferNotifier` holds each handle under its
+notice's key, the one place that knows which notices are up.
+"""
 
 
 class NoticeAdapter(Protocol):
@@ -19,17 +25,14 @@ class NoticeAdapter(Protocol):
         """The start-up self-test: can this adapter deliver, and with buttons?"""
         ...
 
-    async def show(self, notice: Notice) -> bool:
-        """Show `notice`, replacing any earlier one with the same offer id.
-
-        False when delivery demonstrably failed, so the chain can step down.
-        """
+    async def show(self, notice: Notice) -> NoticeHandle | None:
+        """Show `notice`; None when delivery demonstrably failed, so the chain can step down."""
         ...
 
-    async def withdraw(self, offer_id: OfferId) -> None:
-        """Remove the notice: the offer expired or was answered elsewhere. Idempotent."""
+    async def withdraw(self, handle: NoticeHandle) -> None:
+        """Remove a notice this adapter showed, answered or not. Idempotent."""
         ...
 
     async def close(self) -> None:
-        """Withdraw everything still shown and release OS resources."""
+        """Release OS resources (the notifier has withdrawn what was showing)."""
         ...

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QSystemTrayIcon, QWidget
 
 from agent_desktop.ui.notify.in_app import InAppNoticeAdapter
 from agent_desktop.ui.notify.native import NativeNoticeAdapter
-from agent_desktop.ui.notify.notice import NoticeResponder
+from agent_desktop.ui.notify.notice import NoticeKey, NoticeResponder
 from agent_desktop.ui.notify.notifier import OfferNotifier
 from agent_desktop.ui.notify.path import PathReport
 from agent_desktop.ui.notify.tray import TrayBalloonAdapter
@@ -27,6 +27,7 @@ def build_offer_notifier(
     desktop_notifier: DesktopNotifier | None = None,
     app_icon: Path | None = None,
     on_path_reported: Callable[[PathReport], None] | None = None,
+    is_live: Callable[[NoticeKey], bool] | None = None,
 ) -> OfferNotifier:
     """The standard chain. `desktop_notifier` is injectable for platforms tests lack."""
     if desktop_notifier is None:
@@ -42,4 +43,5 @@ def build_offer_notifier(
             InAppNoticeAdapter(window),
         ],
         on_path_reported=on_path_reported,
+        is_live=is_live,
     )

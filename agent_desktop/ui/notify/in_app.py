@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QWidget
 
-from agent_desktop.protocol.vocabulary import OfferId
+from agent_desktop.ui.notify.adapter import NoticeHandle
 from agent_desktop.ui.notify.notice import Notice
 from agent_desktop.ui.notify.path import NotificationPath, Probe
 from agent_desktop.ui.notify.tray import flash_taskbar
@@ -27,11 +27,11 @@ class InAppNoticeAdapter:
     async def probe(self) -> Probe:
         return Probe(works=True, reason="Notifications show in the app only")
 
-    async def show(self, notice: Notice) -> bool:
+    async def show(self, notice: Notice) -> NoticeHandle | None:
         flash_taskbar(self._window)
-        return True
+        return notice.key
 
-    async def withdraw(self, offer_id: OfferId) -> None:
+    async def withdraw(self, handle: NoticeHandle) -> None:
         return None
 
     async def close(self) -> None:

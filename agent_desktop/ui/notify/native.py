@@ -16,11 +16,14 @@ import logging
 import math
 import platform
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from desktop_notifier import Button, Capability, DesktopNotifier, Notification, Urgency
 
 from agent_desktop.protocol.vocabulary import NotificationKind, OfferId
-from agent_desktop.ui.notify.notice import Notice, NoticeResponder
+from agent_desktop.ui.notify.adapter import NoticeHandle
+from agent_desktop.ui.notify.dbus_backend import close_by_dbus_id, dbus_id, name_body_action
+from agent_desktop.ui.notify.notice import Notice, NoticeKey, NoticeResponder
 from agent_desktop.ui.notify.path import NotificationPath, Probe
 from agent_desktop.ui.notify.service_info import describe_notification_service
 
@@ -32,10 +35,19 @@ ACCEPT_ACTION = "accept"
 REJECT_ACTION = "reject"
 OPEN_ACTION = "open"
 OPEN_LABEL = "Show in app"
+"""The name of the body click too: dunst lists every action, the body's among them."""
 
 # D-Bus calls have no timeout of their own: a frozen notification daemon would otherwise
 # stall the self-test and every later notice behind it.
 ANSWER_TIMEOUT_S = 5.0
+
+
+@dataclass(frozen=True, slots=True)
+class _Delivered:
+    """A notification the OS took: desktop-notifier's identifier and the daemon's own id."""
+
+    identifier: str
+    dbus_id: int | None
 
 
 class NativeNoticeAdapter:
@@ -52,8 +64,6 @@ class NativeNoticeAdapter:
         self._responder = responder
         self._answer_timeout_s = answer_timeout_s
         self._capabilities: frozenset[Capability] = frozenset()
-        self._shown: dict[OfferId, str] = {}
-        """Offer id -> desktop-notifier's notification identifier, while it is up."""
 
     @property
     def path(self) -> NotificationPath:
@@ -97,6 +107,7 @@ class NativeNoticeAdapter:
                 reason="Notifications are turned off for this app in the system settings",
             )
         self._capabilities = capabilities
+        name_body_action(self._notifier, OPEN_LABEL)
         service = await describe_notification_service(self._answer_timeout_s)
         if Capability.BUTTONS in capabilities:
             return Probe(
@@ -113,58 +124,54 @@ class NativeNoticeAdapter:
             buttons=False,
         )
 
-    async def show(self, notice: Notice) -> bool:
-        await self.withdraw(notice.offer_id)
+    async def show(self, notice: Notice) -> NoticeHandle | None:
         dispatched = False
 
         def mark_dispatched() -> None:
             nonlocal dispatched
             dispatched = True
 
-        offer_id = notice.offer_id
+        key = notice.key
         notification = Notification(
             title=notice.title,
             message=notice.body,
             urgency=Urgency.Critical if notice.kind is NotificationKind.ALERT else Urgency.Normal,
             buttons=self._buttons(notice),
             on_dispatched=mark_dispatched,
-            on_clicked=self._answer(offer_id, self._responder.on_open),
-            on_dismissed=self._answer(offer_id, self._responder.on_dismissed),
-            # The OS may drop it at the offer's timeout on its own; the session withdraws it
-            # at expiry as well, so an offer never outlives its notification or vice versa.
+            on_clicked=self._answer(key, self._responder.on_open),
+            on_dismissed=self._answer(key, self._responder.on_dismissed),
+            # The OS may drop it at the offer's timeout on its own; the app withdraws it the
+            # moment the offer is no longer pending, so the two never outlive each other.
             timeout=max(1, math.ceil(notice.timeout_s)),
         )
         try:
             async with asyncio.timeout(self._answer_timeout_s):
                 await self._notifier.send_notification(notification)
         except TimeoutError:
-            log.info("the notification service did not take offer %s in time", offer_id)
-            return False
+            log.info("the notification service did not take %s in time", key)
+            return None
         # Every desktop-notifier backend calls on_dispatched inside send() once the OS took
         # the notification; not called means it was lost (and only logged upstream).
         if not dispatched:
-            return False
-        self._shown[offer_id] = notification.identifier
-        return True
+            return None
+        return _Delivered(notification.identifier, dbus_id(self._notifier, notification.identifier))
 
-    async def withdraw(self, offer_id: OfferId) -> None:
-        identifier = self._shown.pop(offer_id, None)
-        if identifier is None:
-            return
+    async def withdraw(self, handle: NoticeHandle) -> None:
+        assert isinstance(handle, _Delivered)
         try:
             async with asyncio.timeout(self._answer_timeout_s):
-                await self._notifier.clear(identifier)
-        except KeyError:
-            # The server already closed it (its own timeout) and the D-Bus backend forgot
-            # the id: nothing is left to withdraw.
-            pass
+                try:
+                    await self._notifier.clear(handle.identifier)
+                except KeyError:
+                    # desktop-notifier forgot it: a button was pressed, or the daemon closed
+                    # it. After a press it may still be up with live buttons: close it by id.
+                    if handle.dbus_id is not None:
+                        await close_by_dbus_id(self._notifier, handle.dbus_id)
         except Exception:
             # A notification we cannot take back is stale, not fatal: the OS times it out.
-            log.info("could not withdraw the notification for offer %s", offer_id, exc_info=True)
+            log.info("could not withdraw notification %s", handle.identifier, exc_info=True)
 
     async def close(self) -> None:
-        for offer_id in list(self._shown):
-            await self.withdraw(offer_id)
         # desktop-notifier offers no way to close the D-Bus connection it opened; left open, its
         # reader fails with EOFError once the bus goes away. Reach in, once, at close.
         bus = getattr(getattr(self._notifier, "_backend", None), "bus", None)
@@ -173,16 +180,16 @@ class NativeNoticeAdapter:
             disconnect()
 
     def _buttons(self, notice: Notice) -> tuple[Button, ...]:
-        if Capability.BUTTONS not in self._capabilities or notice.kind is NotificationKind.TOAST:
-            return ()
         offer_id = notice.offer_id
+        if Capability.BUTTONS not in self._capabilities or offer_id is None:
+            return ()
         buttons: list[Button] = []
         if notice.accept_label:
             buttons.append(
                 Button(
                     title=notice.accept_label,
                     identifier=ACCEPT_ACTION,
-                    on_pressed=self._answer(offer_id, self._responder.on_accept),
+                    on_pressed=self._answer_offer(offer_id, self._responder.on_accept),
                 )
             )
         if notice.reject_label:
@@ -190,7 +197,7 @@ class NativeNoticeAdapter:
                 Button(
                     title=notice.reject_label,
                     identifier=REJECT_ACTION,
-                    on_pressed=self._answer(offer_id, self._responder.on_reject),
+                    on_pressed=self._answer_offer(offer_id, self._responder.on_reject),
                 )
             )
         if Capability.ON_CLICKED not in self._capabilities:
@@ -199,18 +206,18 @@ class NativeNoticeAdapter:
                 Button(
                     title=OPEN_LABEL,
                     identifier=OPEN_ACTION,
-                    on_pressed=self._answer(offer_id, self._responder.on_open),
+                    on_pressed=self._answer(notice.key, self._responder.on_open),
                 )
             )
         return tuple(buttons)
 
-    def _answer(self, offer_id: OfferId, callback: Callable[[OfferId], None]) -> Callable[[], None]:
-        def answered() -> None:
-            # The OS has closed it: a later withdraw must not try to close it again.
-            self._shown.pop(offer_id, None)
-            callback(offer_id)
+    @staticmethod
+    def _answer(key: NoticeKey, callback: Callable[[NoticeKey], None]) -> Callable[[], None]:
+        return lambda: callback(key)
 
-        return answered
+    @staticmethod
+    def _answer_offer(offer_id: OfferId, callback: Callable[[OfferId], None]) -> Callable[[], None]:
+        return lambda: callback(offer_id)
 
 
 def _explain_failure(exc: Exception) -> str:

@@ -11,24 +11,68 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from agent_desktop.protocol.vocabulary import NotificationKind, OfferId
+from agent_desktop.protocol.vocabulary import NotificationKind, OfferId, SessionId
+from agent_desktop.session.state import AgentState, ShownToast, ToastId
+
+
+@dataclass(frozen=True, slots=True)
+class OfferKey:
+    """A notice about a pending offer: it may show while the offer is in `state.offers`."""
+
+    offer_id: OfferId
+
+
+@dataclass(frozen=True, slots=True)
+class ToastKey:
+    """A notice about a toast: it may show while the toast is in `state.toasts`."""
+
+    toast_id: ToastId
+    session_id: SessionId
+    """The toast's session, which a click on the notice opens."""
+
+    @staticmethod
+    def of(shown: ShownToast) -> ToastKey:
+        return ToastKey(shown.toast_id, shown.toast.session_id)
+
+
+@dataclass(frozen=True, slots=True)
+class MessageKey:
+    """A notice about what a customer wrote in a session: one per session, the newest shown.
+
+    It may show while the session is open; the app also takes it back when the agent returns.
+    """
+
+    session_id: SessionId
+
+
+NoticeKey = OfferKey | ToastKey | MessageKey
+"""What a notice is about; every notice showing anywhere is keyed by one."""
+
+
+def is_live(state: AgentState, key: NoticeKey) -> bool:
+    """May a notice with this key still be on the desktop? Only while its offer is pending
+    (or its toast is up, or its session open): however the offer ended, its notice must go."""
+    if isinstance(key, OfferKey):
+        return state.offer(key.offer_id) is not None
+    if isinstance(key, MessageKey):
+        return state.session(key.session_id) is not None
+    return state.toast(key.toast_id) is not None
 
 
 @dataclass(frozen=True, slots=True)
 class Notice:
     """One offer (kind `alert`) or one piece of information (kind `toast`) to show.
 
-    `offer_id` keys every answer and every withdrawal; for a toast it is whatever id the
-    session uses to refer to that toast (an assignment's offer id).
+    `key` keys every answer and every withdrawal.
     """
 
-    offer_id: OfferId
+    key: NoticeKey
     title: str
     lines: tuple[str, ...]
     """Body lines, e.g. the template's fields rendered as "Customer: Ann Lee"."""
     kind: NotificationKind
     timeout_s: float
-    """How long the OS may keep it up; the session also withdraws it at expiry."""
+    """How long the OS may keep it up; the app also withdraws it when it is no longer live."""
     accept_label: str | None = "Accept"
     """None for a toast. "Open item" for a case, "Open" for an auto-assignment."""
     reject_label: str | None = "Reject"
@@ -40,12 +84,18 @@ class Notice:
             raise ValueError("a toast has no Accept/Reject buttons")
         if self.kind is NotificationKind.ALERT and not self.accept_label:
             raise ValueError("an offer needs an accept label")
+        if self.kind is NotificationKind.ALERT and not isinstance(self.key, OfferKey):
+            raise ValueError("an alert notice is about an offer")
         if self.timeout_s < 0:
             raise ValueError("timeout_s must not be negative")
 
     @property
     def body(self) -> str:
         return "\n".join(self.lines)
+
+    @property
+    def offer_id(self) -> OfferId | None:
+        return self.key.offer_id if isinstance(self.key, OfferKey) else None
 
 
 class NoticeResponder(Protocol):
@@ -62,10 +112,10 @@ class NoticeResponder(Protocol):
         """The Reject button was pressed."""
         ...
 
-    def on_open(self, offer_id: OfferId) -> None:
-        """The body was clicked: bring the window to front and show the offer in the app."""
+    def on_open(self, key: NoticeKey) -> None:
+        """The body was clicked: bring the window to front and show the offer (or session)."""
         ...
 
-    def on_dismissed(self, offer_id: OfferId) -> None:
+    def on_dismissed(self, key: NoticeKey) -> None:
         """The agent closed the notification without answering; the offer stays pending."""
         ...

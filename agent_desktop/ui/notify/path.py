@@ -37,3 +37,16 @@ class PathReport:
     buttons: bool
     fallback: bool
     """True when a better path was tried and failed; the app says so once."""
+
+    @property
+    def short_text(self) -> str:
+        """For the status bar: "Desktop notifications", "Tray notifications", "In-app"."""
+        words = {
+            NotificationPath.NATIVE: "Desktop notifications",
+            NotificationPath.TRAY: "Tray notifications",
+            NotificationPath.IN_APP: "In-app",
+        }
+        suffix = (
+            " (no buttons)" if self.path is NotificationPath.NATIVE and not self.buttons else ""
+        )
+        return f"{words[self.path]}{suffix}"

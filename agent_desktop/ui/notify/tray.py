@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon, QWidget
 
-from agent_desktop.protocol.vocabulary import OfferId
-from agent_desktop.ui.notify.notice import Notice, NoticeResponder
+from agent_desktop.ui.notify.adapter import NoticeHandle
+from agent_desktop.ui.notify.notice import Notice, NoticeKey, NoticeResponder
 from agent_desktop.ui.notify.path import NotificationPath, Probe
 
 
@@ -26,8 +26,8 @@ class TrayBalloonAdapter:
         self._tray = tray
         self._responder = responder
         self._window = window
-        self._current: OfferId | None = None
-        """The offer in the balloon on screen: a balloon shows one message at a time."""
+        self._current: NoticeKey | None = None
+        """What the balloon on screen is about: a balloon shows one message at a time."""
         if tray is not None:
             tray.messageClicked.connect(self._on_message_clicked)
 
@@ -46,10 +46,10 @@ class TrayBalloonAdapter:
             works=True, reason="Tray balloon notifications; offers are answered in the app"
         )
 
-    async def show(self, notice: Notice) -> bool:
+    async def show(self, notice: Notice) -> NoticeHandle | None:
         if self._tray is None:
-            return False
-        self._current = notice.offer_id
+            return None
+        self._current = notice.key
         self._tray.showMessage(
             notice.title,
             notice.body,
@@ -57,10 +57,11 @@ class TrayBalloonAdapter:
             max(1, round(notice.timeout_s * 1000)),
         )
         flash_taskbar(self._window)
-        return True
+        return notice.key
 
-    async def withdraw(self, offer_id: OfferId) -> None:
-        if self._current == offer_id:
+    async def withdraw(self, handle: NoticeHandle) -> None:
+        # Qt cannot take a balloon back; a click on it must at least open nothing stale.
+        if self._current == handle:
             self._current = None
 
     async def close(self) -> None:
@@ -72,8 +73,8 @@ class TrayBalloonAdapter:
 
     def _on_message_clicked(self) -> None:
         if self._current is not None:
-            offer_id, self._current = self._current, None
-            self._responder.on_open(offer_id)
+            key, self._current = self._current, None
+            self._responder.on_open(key)
 
 
 def flash_taskbar(window: QWidget | None) -> None:

@@ -5,7 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from agent_desktop.protocol.vocabulary import AlertKind
 from agent_desktop.session.state import AlertAction, ClientAlertKind, ShownAlert
@@ -52,6 +60,12 @@ class AlertRow(QFrame):
         if alert.action is AlertAction.RECONNECT:
             self.action_button = QPushButton("Reconnect now")
             self.action_button.clicked.connect(bar.reconnect_requested)
+        elif alert.kind is AlertKind.MAX_SESSIONS:
+            # Becoming Available changes nothing at ten sessions of ten: what helps is
+            # finishing one, so the button takes the agent to them.
+            self.action_button = QPushButton("Show my sessions")
+            self.action_button.setToolTip("Close a finished session to take new work")
+            self.action_button.clicked.connect(bar.show_sessions_requested)
         else:
             self.action_button = QPushButton("Set me Available")
             self.action_button.clicked.connect(bar.set_available_requested)
@@ -79,11 +93,15 @@ class AlertBar(QWidget):
         set_available_requested(): the agent asked to be Available again.
         dismiss_requested(str): the agent dismissed the server alert with this id.
         reconnect_requested(): the agent asked to reconnect now rather than wait.
+        show_sessions_requested(): the agent wants to finish a session (max sessions).
+        keyboard_released(): a row that had the keyboard focus went away.
     """
 
     set_available_requested = Signal()
     dismiss_requested = Signal(str)
     reconnect_requested = Signal()
+    show_sessions_requested = Signal()
+    keyboard_released = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -99,8 +117,11 @@ class AlertBar(QWidget):
         if alerts == self._shown:
             return
         self._shown = alerts
+        focus = QApplication.focusWidget()
+        had_keyboard = focus is not None and self.isAncestorOf(focus)
         for row in self._rows.values():
             self._layout.removeWidget(row)
+            row.hide()
             row.deleteLater()
         self._rows = {}
         for alert in alerts:
@@ -108,6 +129,10 @@ class AlertBar(QWidget):
             self._rows[alert.alert_id] = row
             self._layout.addWidget(row)
         self.setVisible(bool(alerts))
+        if had_keyboard:
+            # The row with the focus was rebuilt or resolved: Qt's fallback would put the
+            # keyboard on the next button in the tab chain, where typed text would act.
+            self.keyboard_released.emit()
 
     def row(self, alert_id: str) -> AlertRow | None:
         return self._rows.get(alert_id)

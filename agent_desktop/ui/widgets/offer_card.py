@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QFormLayout,
     QFrame,
     QHBoxLayout,
@@ -18,12 +19,17 @@ from PySide6.QtWidgets import (
 )
 
 from agent_desktop.protocol.vocabulary import OfferId
-from agent_desktop.session.state import PendingOffer
+from agent_desktop.session.state import AnswerStatus, PendingOffer
 from agent_desktop.ui.theme import channel_icon
 from agent_desktop.ui.widgets.wording import CHANNEL_LABELS, countdown_text
 
 URGENT_SECONDS = 10.0
 """Below this the countdown turns red."""
+
+_ANSWER_TEXT = {
+    AnswerStatus.WAITING_FOR_LINK: "Accepting… reconnecting",
+    AnswerStatus.SENDING: "Accepting…",
+}
 
 
 class OfferCard(QFrame):
@@ -104,6 +110,17 @@ class OfferCard(QFrame):
         self.accept_button.clicked.connect(self._on_accept)
         buttons.addWidget(self.accept_button)
         layout.addLayout(buttons)
+        self.answer_status = QLabel(_ANSWER_TEXT[offer.answer] if offer.answer else "")
+        self.answer_status.setObjectName("answerStatus")
+        self.answer_status.setAccessibleName("Your answer")
+        self.answer_status.setVisible(offer.answer is not None)
+        buttons.insertWidget(0, self.answer_status)
+        if offer.accepting:
+            # The accept is on its way (or waits for the link): a second press or a reject
+            # would contradict what the agent already chose.
+            self.accept_button.setEnabled(False)
+            if self.reject_button is not None:
+                self.reject_button.setEnabled(False)
 
         shows = offer.show_countdown
         self.countdown.setVisible(shows)
@@ -144,10 +161,12 @@ class OfferList(QWidget):
     Signals:
         accept_requested(str): accept (or open) the offer with this id.
         reject_requested(str): reject the offer with this id.
+        keyboard_released(): a card that had the keyboard focus went away.
     """
 
     accept_requested = Signal(str)
     reject_requested = Signal(str)
+    keyboard_released = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -206,9 +225,15 @@ class OfferList(QWidget):
 
     def _drop(self, offer_id: OfferId) -> None:
         card = self._cards.pop(offer_id)
+        focus = QApplication.focusWidget()
+        had_keyboard = focus is not None and card.isAncestorOf(focus)
         self._layout.removeWidget(card)
         card.hide()
         card.deleteLater()
+        if had_keyboard:
+            # Qt hands the focus to the next widget in the tab chain (a toast's close button,
+            # an alert's Dismiss), where the next Space or Enter would act: the shell decides.
+            self.keyboard_released.emit()
 
     def _newest(self) -> OfferCard | None:
         cards = self.cards()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtGui import QKeyEvent, QStandardItem, QStandardItemModel, QWheelEvent
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
 from agent_desktop.protocol.model import PresenceInfo
@@ -13,9 +13,32 @@ from agent_desktop.ui.widgets.wording import (
     CHOOSABLE_PRESENCES,
     presence_explanation,
     presence_label,
-    reason_phrase,
-    source_phrase,
+    why_phrase,
 )
+
+
+class PresenceCombo(QComboBox):
+    """A combo that changes the presence only from its open list, never from a stray key.
+
+    A closed QComboBox picks an entry by keyboard search (typing "b" chose Busy), arrow keys
+    and the mouse wheel, and reports each as `activated`: text meant for a reply that landed
+    here changed the agent's presence. Here only the "open the list" keys act; in the open
+    list the agent sees the choice and confirms it with Enter or a click.
+    """
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        alt = bool(event.modifiers() & Qt.KeyboardModifier.AltModifier)
+        # F4 and Alt+Down/Up are the platform's "open the list" keys. Space and Enter are not
+        # used: they end many typed sentences, and the list they opened would then take the
+        # next Enter as a choice.
+        if key == Qt.Key.Key_F4 or (alt and key in (Qt.Key.Key_Down, Qt.Key.Key_Up)):
+            self.showPopup()
+            return
+        event.ignore()  # typed text, arrows, Home/End, PageUp/Down: not a presence choice
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        event.ignore()
 
 
 class PresenceSelector(QWidget):
@@ -36,7 +59,7 @@ class PresenceSelector(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(8)
-        self.combo = QComboBox()
+        self.combo = PresenceCombo()
         self.combo.setAccessibleName("Presence")
         self.combo.setMinimumWidth(170)
         self._model = QStandardItemModel(self.combo)
@@ -70,9 +93,7 @@ class PresenceSelector(QWidget):
         self.combo.setCurrentIndex(self.presences().index(shown))
         self.combo.setEnabled(online and presence is not None)
         if presence is not None and online and presence.source is not PresenceSource.AGENT:
-            self.explanation.setText(
-                f"{source_phrase(presence.source)}: {reason_phrase(presence.reason)}"
-            )
+            self.explanation.setText(why_phrase(presence.source, presence.reason))
         else:
             self.explanation.setText("")
         self.combo.setToolTip(

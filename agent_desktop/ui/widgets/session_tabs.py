@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QStackedWidget, QTabWidget, QWidget
 
-from agent_desktop.protocol.model import Session
-from agent_desktop.protocol.vocabulary import MAX_SESSIONS, QueueId, Sender, SessionId
+from agent_desktop.protocol.model import QueueView, Session
+from agent_desktop.protocol.vocabulary import MAX_SESSIONS, Sender, SessionId
 from agent_desktop.session.state import OutgoingMessage
 from agent_desktop.ui.theme import channel_icon
 from agent_desktop.ui.widgets.session_view import SessionView
@@ -23,7 +23,8 @@ class SessionTabs(QStackedWidget):
 
     A tab is "unread" when the customer wrote while it was not the current tab; the dot goes
     when the agent looks at it. That is view state, not domain state, so it lives here.
-    `switch_actions` (Ctrl+1..9, Ctrl+Tab, Ctrl+Shift+Tab) are for the shell's main window.
+    `switch_actions` (Ctrl+1..9, Ctrl+0 for the tenth, Ctrl+Tab, Ctrl+Shift+Tab) and
+    `close_current_action` (Ctrl+Shift+W) are for the shell's main window.
 
     Signals:
         message_submitted(str, str): session id and reply text.
@@ -47,6 +48,14 @@ class SessionTabs(QStackedWidget):
         self.tabs.setDocumentMode(True)
         self.tabs.setMovable(False)
         self.tabs.setUsesScrollButtons(True)
+        # Seven of ten tabs fit: a dot on a tab scrolled out of view tells nobody anything, so
+        # the count of sessions with unread messages sits where it is always seen.
+        self.unread_label = QLabel()
+        self.unread_label.setObjectName("unreadCount")
+        self.unread_label.setAccessibleName("Sessions with unread messages")
+        self.unread_label.setContentsMargins(8, 0, 8, 0)
+        self.unread_label.setVisible(False)
+        self.tabs.setCornerWidget(self.unread_label, Qt.Corner.TopRightCorner)
         self.empty = QLabel("No open sessions. New work appears here when you accept it.")
         self.empty.setProperty("muted", True)
         self.empty.setWordWrap(True)
@@ -58,14 +67,15 @@ class SessionTabs(QStackedWidget):
         self._customer_counts: dict[SessionId, int] = {}
         self._counted: dict[SessionId, int] = {}
         """How many transcript messages `_customer_counts` has looked at (counted as they come)."""
-        self._queues: tuple[QueueId, ...] = ()
+        self._queues: tuple[QueueView, ...] = ()
         self._agents: tuple[AgentChoice, ...] = ()
         self._unread = 0
         self.tabs.currentChanged.connect(self._on_current_changed)
+        self.tabs.tabBarClicked.connect(self._on_tab_clicked)
         self.switch_actions: list[QAction] = []
-        for number in range(1, 10):
+        for number in range(1, MAX_SESSIONS + 1):
             action = QAction(f"Show session {number}", self)
-            action.setShortcut(QKeySequence(f"Ctrl+{number}"))
+            action.setShortcut(QKeySequence(f"Ctrl+{number % 10}"))  # session 10 is Ctrl+0
             action.triggered.connect(lambda _=False, i=number - 1: self._show_index(i))
             self.switch_actions.append(action)
         self.next_action = QAction("Next session", self)
@@ -75,10 +85,12 @@ class SessionTabs(QStackedWidget):
         self.previous_action.setShortcut(QKeySequence("Ctrl+Shift+Tab"))
         self.previous_action.triggered.connect(lambda: self._step(-1))
         self.switch_actions += [self.next_action, self.previous_action]
+        self.close_current_action = QAction("Close this session", self)
+        self.close_current_action.setShortcut(QKeySequence("Ctrl+Shift+W"))
         self.setCurrentWidget(self.empty)
 
     def set_transfer_targets(
-        self, queues: Sequence[QueueId], agents: Sequence[AgentChoice]
+        self, queues: Sequence[QueueView], agents: Sequence[AgentChoice]
     ) -> None:
         """Queues and agents offered by Transfer… / Escalate… (the shell knows them)."""
         self._queues = tuple(queues)
@@ -125,6 +137,11 @@ class SessionTabs(QStackedWidget):
         self.tabs.insertTab(position, view, channel_icon(session.work.channel), "")
         return view
 
+    def update_clock(self, server_now: float) -> None:
+        """Once a second: the call timers."""
+        for view in self._views.values():
+            view.update_clock(server_now)
+
     def view(self, session_id: SessionId) -> SessionView | None:
         return self._views.get(session_id)
 
@@ -133,9 +150,16 @@ class SessionTabs(QStackedWidget):
         return view.session_id if isinstance(view, SessionView) else None
 
     def show_session(self, session_id: SessionId) -> None:
+        """Bring a session to the front with the keyboard in it (accepting, a toast's Open)."""
         view = self._views.get(session_id)
         if view is not None:
             self.tabs.setCurrentWidget(view)
+            view.focus_work()
+
+    def _focus_current(self) -> None:
+        view = self.tabs.currentWidget()
+        if isinstance(view, SessionView):
+            view.focus_work()
 
     def tab_titles(self) -> list[str]:
         return [self.tabs.tabText(i) for i in range(self.tabs.count())]
@@ -171,6 +195,15 @@ class SessionTabs(QStackedWidget):
         unread_total = sum(1 for sid in self._views if self.is_unread(sid))
         if unread_total != self._unread:
             self._unread = unread_total
+            self.unread_label.setText(f"● {unread_total} unread")
+            self.unread_label.setToolTip(
+                ", ".join(
+                    view.customer.name.text()
+                    for view in self._views.values()
+                    if self.is_unread(view.session_id)
+                )
+            )
+            self.unread_label.setVisible(unread_total > 0)
             self.unread_changed.emit(unread_total)
 
     def _on_current_changed(self, _index: int) -> None:
@@ -179,11 +212,22 @@ class SessionTabs(QStackedWidget):
             self._seen[current] = self._customer_counts[current]
             self._refresh_titles()
 
+    # A switch the agent asked for moves the keyboard with it: left where it was, the focus
+    # falls back along the tab chain (to the transcript, the presence picker or an alert's
+    # button) and the next typed letters act there instead of becoming text.
+
     def _show_index(self, index: int) -> None:
         if 0 <= index < self.tabs.count():
             self.tabs.setCurrentIndex(index)
+            self._focus_current()
 
     def _step(self, delta: int) -> None:
         count = self.tabs.count()
         if count:
             self.tabs.setCurrentIndex((self.tabs.currentIndex() + delta) % count)
+            self._focus_current()
+
+    def _on_tab_clicked(self, index: int) -> None:
+        if index >= 0:
+            self.tabs.setCurrentIndex(index)
+            self._focus_current()

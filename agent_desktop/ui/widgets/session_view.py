@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from agent_desktop.protocol.channel import CHANNEL_TRAITS, traits
-from agent_desktop.protocol.model import CaseRecord, Customer, Session, WorkItem
+from agent_desktop.protocol.model import CaseRecord, Customer, QueueView, Session, WorkItem
 from agent_desktop.protocol.vocabulary import (
     CallAction,
     CallState,
@@ -93,10 +93,14 @@ class CustomerPanel(QFrame):
         self.phone.setText(customer.phone or "—")
         self.email.setText(customer.email or "—")
         self.account.setText(customer.account or "—")
+        # The record's id means nothing to the agent; whose record it is does.
         self.contact.setText(
-            f"Linked to contact {customer.contact_id}"
+            f"Known contact: {customer.name}"
             if customer.contact_id
             else "Not linked to a contact record"
+        )
+        self.contact.setToolTip(
+            f"Contact record {customer.contact_id}" if customer.contact_id else ""
         )
 
 
@@ -154,6 +158,11 @@ class CallPanel(QFrame):
             layout.addWidget(button)
         self._hold_action = CallAction.HOLD
         self._mute_action = CallAction.MUTE
+        self._label = ""
+        self._opened_at = 0.0
+        self._live = False
+        self._server_now: float | None = None
+        self.state.setAccessibleName("Call")
         self.hold_button.clicked.connect(lambda: self._send(self._hold_action))
         self.mute_button.clicked.connect(lambda: self._send(self._mute_action))
         self.end_button.clicked.connect(lambda: self._send(CallAction.END))
@@ -161,13 +170,28 @@ class CallPanel(QFrame):
     def _send(self, action: CallAction) -> None:
         self._view.call_action.emit(self._view.session_id, action)
 
+    def update_clock(self, server_now: float) -> None:
+        """The call timer: how long the agent has been on this call (server clock)."""
+        self._server_now = server_now
+        self._render_label()
+
+    def _render_label(self) -> None:
+        if self._live and self._server_now is not None:
+            elapsed = int(max(0.0, self._server_now - self._opened_at))
+            self.state.setText(f"{self._label} · {elapsed // 60}:{elapsed % 60:02d}")
+        else:
+            self.state.setText(self._label)
+
     def show_state(self, session: Session) -> None:
         call = session.call
         state = call.state if call is not None else CallState.ENDED
         label = CALL_STATE_LABELS[state]
         if call is not None and call.muted and state is not CallState.ENDED:
             label += " · Muted"
-        self.state.setText(label)
+        self._label = label
+        self._opened_at = session.opened_at
+        self._live = state in (CallState.CONNECTED, CallState.ON_HOLD)
+        self._render_label()
         live = state in (CallState.CONNECTED, CallState.ON_HOLD)
         self._hold_action = CallAction.RESUME if state is CallState.ON_HOLD else CallAction.HOLD
         self.hold_button.setText("Resume" if state is CallState.ON_HOLD else "Hold")
@@ -239,7 +263,7 @@ class SessionView(QWidget):
         self.channel = session.work.channel
         self._session: Session | None = None
         self._unsent: tuple[OutgoingMessage, ...] = ()
-        self._queues: tuple[QueueId, ...] = ()
+        self._queues: tuple[QueueView, ...] = ()
         self._agents: tuple[AgentChoice, ...] = ()
         self.dialog: TransferDialog | None = None
 
@@ -283,12 +307,16 @@ class SessionView(QWidget):
             layout.addWidget(self.case_panel)
 
         self.transcript = Transcript()
+        name = session.work.customer.name
+        self.transcript.setAccessibleName(f"Conversation with {name}")
         layout.addWidget(self.transcript, 1)
         if self.channel not in TEXT_CHANNELS:
             # Voice and case often have no transcript: keep their panels at the top.
             layout.addStretch(0)
         if self.channel in TEXT_CHANNELS:
             self.reply_box = ReplyBox()
+            self.reply_box.setAccessibleName(f"Reply to {name}")
+            self.reply_box.setAccessibleDescription("Enter sends, Shift+Enter adds a line")
             self.reply_box.submitted.connect(
                 lambda text: self.message_submitted.emit(self.session_id, text)
             )
@@ -308,8 +336,27 @@ class SessionView(QWidget):
         layout.addLayout(actions)
         self.show_state(session, ())
 
+    def update_clock(self, server_now: float) -> None:
+        if self.call_panel is not None:
+            self.call_panel.update_clock(server_now)
+
+    def focus_work(self) -> None:
+        """Put the keyboard where this session is worked: the reply box, else the call controls.
+
+        Called when the session is brought to the front, so what the agent types next lands
+        here and never on a button or the presence picker by Qt's focus fallback.
+        """
+        candidates: list[QWidget] = []
+        if self.reply_box is not None:
+            candidates.append(self.reply_box)
+        if self.call_panel is not None:
+            candidates += [self.call_panel.hold_button, self.call_panel.end_button]
+        candidates += [self.transfer_button, self.close_button]
+        target = next((w for w in candidates if w.isEnabled()), self.close_button)
+        target.setFocus(Qt.FocusReason.OtherFocusReason)
+
     def set_transfer_targets(
-        self, queues: Sequence[QueueId], agents: Sequence[AgentChoice]
+        self, queues: Sequence[QueueView], agents: Sequence[AgentChoice]
     ) -> None:
         self._queues = tuple(queues)
         self._agents = tuple(agents)
@@ -337,9 +384,7 @@ class SessionView(QWidget):
 
     def _open_dialog(self, verb: str) -> None:
         assert self._session is not None
-        self.dialog = TransferDialog(
-            verb, self._session.work.customer.name, self._queues, self._agents, self
-        )
+        self.dialog = TransferDialog(verb, self._session.work, self._queues, self._agents, self)
         # Bound methods, not lambdas capturing this view: PySide6 6.11.3 segfaulted deleting a
         # child whose signal held a lambda that captured its parent.
         self.dialog.target_chosen.connect(

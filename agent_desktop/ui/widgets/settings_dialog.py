@@ -24,6 +24,7 @@ from agent_desktop.protocol.vocabulary import Channel
 from agent_desktop.session.policy import NotificationMode
 from agent_desktop.session.settings import Settings, SettingsError
 from agent_desktop.ui.autostart import autostart_checkbox
+from agent_desktop.ui.settings_store import Preferences
 from agent_desktop.ui.widgets.wording import CHANNEL_LABELS
 
 MODE_LABELS = {
@@ -40,12 +41,20 @@ class SettingsDialog(QDialog):
 
     Signals:
         settings_accepted(Settings): the agent pressed Save with valid settings.
+        preferences_accepted(Preferences): ...and changed the app's own preferences.
     """
 
     settings_accepted = Signal(object)
+    preferences_accepted = Signal(object)
 
-    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        parent: QWidget | None = None,
+        preferences: Preferences | None = None,
+    ) -> None:
         super().__init__(parent)
+        self._preferences = preferences or Preferences()
         self.setWindowTitle("Settings")
         self.setMinimumWidth(440)
         self._original = settings
@@ -58,6 +67,11 @@ class SettingsDialog(QDialog):
             self.mode.addItem(label, mode)
         self.mode.setCurrentIndex(list(MODE_LABELS).index(settings.notification_mode))
         form.addRow("Desktop notifications", self.mode)
+        self.message_notices = QCheckBox(
+            "Notify me of new customer messages while the app is not in focus"
+        )
+        self.message_notices.setChecked(self._preferences.message_notices)
+        form.addRow("Messages", self.message_notices)
         self.sound = QCheckBox("Play a sound on incoming work")
         self.sound.setChecked(settings.sound)
         form.addRow("Sound", self.sound)
@@ -156,6 +170,9 @@ class SettingsDialog(QDialog):
         self.error.setVisible(False)
         super().accept()
         self.settings_accepted.emit(settings)
+        preferences = Preferences(message_notices=self.message_notices.isChecked())
+        if preferences != self._preferences:
+            self.preferences_accepted.emit(preferences)
 
 
 def _checked_ca(path: str) -> str | None:

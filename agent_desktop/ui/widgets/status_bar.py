@@ -42,10 +42,17 @@ class StatusBarWidget(QWidget):
         layout.addWidget(self.notification_path)
         self.show_state(Connection(), 0.0)
 
-    def show_state(self, connection: Connection, now: float) -> None:
-        self.connection.setText(connection_text(connection, now))
-        self.connection.setToolTip(connection.detail)
-        presence = _DOT_PRESENCE[connection.status]
+    def show_state(self, connection: Connection, now: float, *, tried: bool = True) -> None:
+        """`tried` False: no sign-in was attempted yet, so nothing "failed"."""
+        refused = connection.status is LinkStatus.AUTH_FAILED
+        if refused and not tried:
+            self.connection.setText("Not signed in")
+            self.connection.setToolTip("")
+            presence = Presence.OFFLINE
+        else:
+            self.connection.setText(connection_text(connection, now))
+            self.connection.setToolTip(connection.detail)
+            presence = _DOT_PRESENCE[connection.status]
         if self.dot.property("presence") != presence.value:
             self.dot.setProperty("presence", presence.value)
             self.dot.style().unpolish(self.dot)

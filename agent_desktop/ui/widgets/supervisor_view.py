@@ -148,6 +148,10 @@ class SupervisorView(QWidget):
         self.model = AgentTableModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
+        self.table.setAccessibleName("Your agents")
+        self.table.setAccessibleDescription(
+            "Select an agent, then Reset presence; or open the context menu on a row"
+        )
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
@@ -167,12 +171,17 @@ class SupervisorView(QWidget):
         layout.addWidget(self.table, 1)
 
         bar = QHBoxLayout()
+        # Said, not only shown by a greyed button: the reset needs an agent chosen first.
+        self.hint = QLabel("Select an agent in the table to reset their presence.")
+        self.hint.setProperty("muted", True)
+        bar.addWidget(self.hint)
         bar.addStretch(1)
         bar.addWidget(QLabel("Reset to"))
         self.target = QComboBox()
         for presence in CHOOSABLE_PRESENCES:
             self.target.addItem(presence_icon(presence), presence_label(presence), presence)
         bar.addWidget(self.target)
+        self.target.setAccessibleName("Reset to presence")
         self.reset_button = QPushButton("Reset presence")
         self.reset_button.setProperty("primary", True)
         self.reset_button.clicked.connect(self._reset_selected)
@@ -241,4 +250,6 @@ class SupervisorView(QWidget):
         menu.popup(self.table.viewport().mapToGlobal(position))
 
     def _sync(self) -> None:
-        self.reset_button.setEnabled(self.selected_agent() is not None)
+        chosen = self.selected_agent() is not None
+        self.reset_button.setEnabled(chosen)
+        self.hint.setVisible(not chosen)

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QApplication,
     QFormLayout,
     QFrame,
     QHBoxLayout,
@@ -18,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from agent_desktop.protocol.model import Toast
 from agent_desktop.protocol.vocabulary import Origin
-from agent_desktop.session.state import ShownToast
+from agent_desktop.session.state import ShownToast, ToastId
 
 _ORIGIN_CAPTIONS = {
     Origin.NEW: "Assigned to you",
@@ -27,12 +28,11 @@ _ORIGIN_CAPTIONS = {
     Origin.BOT_ESCALATION: "Handed over by the bot",
 }
 
-ToastKey = tuple[str, str, float]
+ToastKey = ToastId
 
 
 def toast_key(shown: ShownToast) -> ToastKey:
-    """Toasts carry no id; the session, title and dismissal time tell two apart."""
-    return (shown.toast.session_id, shown.toast.title, shown.until)
+    return shown.toast_id
 
 
 class ToastCard(QFrame):
@@ -62,6 +62,7 @@ class ToastCard(QFrame):
         self.close_button.setText("✕")
         self.close_button.setAutoRaise(True)
         self.close_button.setToolTip("Dismiss")
+        self.close_button.setAccessibleName("Dismiss")  # not "✕", read as a multiplication sign
         self.close_button.clicked.connect(self._on_close)
         header.addWidget(self.close_button)
         layout.addLayout(header)
@@ -104,10 +105,14 @@ class ToastStack(QWidget):
     Signals:
         open_session_requested(str): show the session this toast is about.
         toast_dismissed(): a toast went away (timer or the agent).
+        toast_closed(ShownToast): the agent closed this toast (the core forgets it).
+        keyboard_released(): a card that had the keyboard focus went away.
     """
 
     open_session_requested = Signal(str)
     toast_dismissed = Signal()
+    toast_closed = Signal(object)
+    keyboard_released = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -116,6 +121,7 @@ class ToastStack(QWidget):
         self._layout.setSpacing(8)
         self._layout.setAlignment(Qt.AlignmentFlag.AlignBottom)
         self._cards: dict[ToastKey, ToastCard] = {}
+        self._shown: dict[ToastKey, ShownToast] = {}
         self._gone: set[ToastKey] = set()
         # One long-lived timer for every toast, re-armed for the next one due.
         self._due: dict[ToastKey, int] = {}
@@ -136,7 +142,8 @@ class ToastStack(QWidget):
             if key in self._cards or key in self._gone:
                 continue
             card = ToastCard(shown.toast, key)
-            card.close_requested.connect(self.dismiss)
+            self._shown[key] = shown
+            card.close_requested.connect(self._on_closed)
             card.open_requested.connect(self.open_session_requested)
             self._cards[key] = card
             self._due[key] = self._elapsed.elapsed() + round(shown.toast.dismiss_after_s * 1000)
@@ -150,13 +157,24 @@ class ToastStack(QWidget):
             self._gone.add(key)
             self.toast_dismissed.emit()
 
+    def _on_closed(self, key: ToastKey) -> None:
+        shown = self._shown.get(key)
+        self.dismiss(key)
+        if shown is not None:
+            self.toast_closed.emit(shown)
+
     def _remove(self, key: ToastKey) -> None:
         card = self._cards.pop(key)
+        self._shown.pop(key, None)
         self._due.pop(key, None)
+        focus = QApplication.focusWidget()
+        had_keyboard = focus is not None and card.isAncestorOf(focus)
         self._layout.removeWidget(card)
         card.hide()
         card.deleteLater()
         self.setVisible(bool(self._cards))
+        if had_keyboard:  # as for offer cards: the shell puts the keyboard somewhere safe
+            self.keyboard_released.emit()
 
     def _arm(self) -> None:
         if not self._due:

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from agent_desktop.protocol.model import QueueView, WorkItem
 from agent_desktop.protocol.vocabulary import QueueId, UserId
 
 AgentChoice = tuple[UserId, str]
@@ -26,7 +27,10 @@ class TransferDialog(QDialog):
     """Choose exactly one target: a queue or an agent. Open it with `open()`, never `exec()`
     inside a coroutine.
 
-    The combos are editable, so a queue or agent the shell did not list can still be typed.
+    Queues are listed by name, only those of the session's channel (the server refuses a
+    chat in an SMS queue), with the session's own queue chosen. The combos are editable, so a
+    queue or agent the shell did not list can still be typed: an agent sees no agent list
+    (only supervisors are sent one) and types the user name.
 
     Signals:
         target_chosen(object, object): queue id or None, agent id or None (exactly one set).
@@ -37,12 +41,13 @@ class TransferDialog(QDialog):
     def __init__(
         self,
         verb: str,
-        customer: str,
-        queues: Sequence[QueueId],
+        work: WorkItem,
+        queues: Sequence[QueueView],
         agents: Sequence[AgentChoice],
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        customer = work.customer.name
         self.setWindowTitle(f"{verb} {customer}")
         self.setModal(True)
         layout = QVBoxLayout(self)
@@ -56,12 +61,24 @@ class TransferDialog(QDialog):
         self.to_queue.setChecked(True)
         self.queue_combo = QComboBox()
         self.queue_combo.setEditable(True)
-        for queue in queues:
-            self.queue_combo.addItem(queue, queue)
+        fitting = [q for q in queues if q.channel is work.channel]
+        if not any(q.queue == work.queue for q in fitting):
+            fitting.insert(0, QueueView(queue=work.queue, name=work.queue, channel=work.channel))
+        for queue in fitting:
+            self.queue_combo.addItem(queue.name, queue.queue)
+            self.queue_combo.setItemData(
+                self.queue_combo.count() - 1, queue.queue, Qt.ItemDataRole.ToolTipRole
+            )
+        self.queue_combo.setCurrentIndex(self.queue_combo.findData(work.queue))
+        self.queue_combo.setAccessibleName("Queue")
         self.agent_combo = QComboBox()
         self.agent_combo.setEditable(True)
         for agent, name in agents:
             self.agent_combo.addItem(f"{name} ({agent})" if name != agent else agent, agent)
+        self.agent_combo.setAccessibleName("Agent")
+        line = self.agent_combo.lineEdit()
+        if not agents and line is not None:
+            line.setPlaceholderText("Type the agent's user name")
         form.addRow(self.to_queue, self.queue_combo)
         form.addRow(self.to_agent, self.agent_combo)
         layout.addLayout(form)

@@ -49,7 +49,7 @@ REASON_PHRASES: Final[dict[Reason, str]] = {
     Reason.QUEUE_LIMIT_EXCEEDED: "the session limit was reached",
     Reason.MANUAL: "chosen by hand",
     Reason.SUPERVISOR: "reset by a supervisor",
-    Reason.CAPACITY: "the workload changed",
+    Reason.CAPACITY: "it follows your open work",
     Reason.DISCONNECT: "the connection was lost",
     Reason.RECONNECT: "reconnected",
     Reason.LOGIN: "signed in",
@@ -90,7 +90,15 @@ def presence_explanation(info: PresenceInfo | PresenceChange) -> str:
     if info.source is PresenceSource.AGENT:
         return label
     by = info.by if isinstance(info, PresenceChange) else None
-    return f"{label} — {source_phrase(info.source, by)}: {reason_phrase(info.reason)}"
+    return f"{label} — {why_phrase(info.source, info.reason, by)}"
+
+
+def why_phrase(source: PresenceSource, reason: Reason, by: str | None = None) -> str:
+    """ "set by system: an offer was missed"; a supervisor's reset is said once, not twice
+    ("reset by a supervisor", never "set by a supervisor: reset by a supervisor")."""
+    if source is PresenceSource.SUPERVISOR and reason is Reason.SUPERVISOR:
+        return f"reset by supervisor {by}" if by else "reset by a supervisor"
+    return f"{source_phrase(source, by)}: {reason_phrase(reason)}"
 
 
 def timeline_sentence(change: PresenceChange) -> str:

@@ -1,0 +1,151 @@
+"""The main window's menus and keyboard shortcuts, and the sheet that lists them.
+
+Agents work whole shifts at the keyboard: every frequent act has a key, and Help ▸ Keyboard
+shortcuts lists them from the actions themselves, so the sheet cannot drift from the keys.
+Shortcuts use Ctrl or Ctrl+Shift with a letter, never Ctrl+Alt (AltGr on many layouts types
+characters with it) and never a bare letter (text meant for a reply must stay text).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QMainWindow,
+    QMenu,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from agent_desktop.protocol.vocabulary import Presence
+from agent_desktop.ui.widgets.wording import presence_label
+
+if TYPE_CHECKING:
+    from agent_desktop.ui.app_window import AppWindow
+
+PRESENCE_KEYS = {
+    Presence.AVAILABLE: "Ctrl+Shift+A",
+    Presence.BUSY: "Ctrl+Shift+B",
+    Presence.BUSY_DND: "Ctrl+Shift+D",
+    Presence.AWAY: "Ctrl+Shift+Y",
+}
+
+
+def with_standard(standard: QKeySequence.StandardKey, ours: str) -> list[QKeySequence]:
+    """The platform's key plus ours: standard keys are empty where there is no desktop theme
+    (Windows has no Quit key; Linux without a theme has neither)."""
+    keys = [k for k in QKeySequence.keyBindings(standard) if not k.isEmpty()]
+    mine = QKeySequence(ours)
+    return keys if mine in keys else [*keys, mine]
+
+
+def install_menus(window: AppWindow) -> None:
+    """Build the window's actions and menus: Agent Desktop, Work, Presence, Help."""
+    for action in (
+        window.offers.accept_newest_action,
+        window.offers.reject_newest_action,
+        *window.sessions.switch_actions,
+        window.sessions.close_current_action,
+    ):
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        window.addAction(action)
+    window.sign_in_action = QAction("Sign in…", window)
+    window.sign_in_action.triggered.connect(window.sign_in_requested)
+    window.sign_out_action = QAction("Sign out", window)
+    window.sign_out_action.triggered.connect(window.sign_out_requested)
+    window.quit_action = QAction("Quit", window)
+    window.quit_action.setShortcuts(with_standard(QKeySequence.StandardKey.Quit, "Ctrl+Q"))
+    window.quit_action.triggered.connect(window.quit_requested)
+    window.settings_action = QAction("Settings…", window)
+    window.settings_action.setShortcuts(
+        with_standard(QKeySequence.StandardKey.Preferences, "Ctrl+,")
+    )
+    window.settings_action.triggered.connect(window.settings_requested)
+    menu = window.menuBar().addMenu("&Agent Desktop")
+    menu.addAction(window.settings_action)
+    menu.addAction(window.sign_in_action)
+    menu.addAction(window.sign_out_action)
+    menu.addSeparator()
+    menu.addAction(window.quit_action)
+
+    work = window.menuBar().addMenu("&Work")
+    work.addAction(window.offers.accept_newest_action)
+    work.addAction(window.offers.reject_newest_action)
+    work.addSeparator()
+    for action in window.sessions.switch_actions:
+        work.addAction(action)
+    work.addSeparator()
+    work.addAction(window.sessions.close_current_action)
+
+    presence = window.menuBar().addMenu("&Presence")
+    window.presence_actions = {}
+    for choice, keys in PRESENCE_KEYS.items():
+        action = QAction(f"Set {presence_label(choice)}", window)
+        action.setShortcut(QKeySequence(keys))
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(lambda _=False, p=choice: window.presence.presence_chosen.emit(p))
+        window.addAction(action)
+        presence.addAction(action)
+        window.presence_actions[choice] = action
+
+    help_menu = window.menuBar().addMenu("&Help")
+    window.shortcuts_action = QAction("Keyboard shortcuts", window)
+    window.shortcuts_action.setShortcuts([QKeySequence("F1"), QKeySequence("Ctrl+/")])
+    window.shortcuts_action.triggered.connect(window.show_shortcuts)
+    help_menu.addAction(window.shortcuts_action)
+
+
+def shortcut_rows(window: QMainWindow) -> list[tuple[str, str]]:
+    """(what, keys) for every action of the window that has a key: the menus' in menu order
+    (Work first: what an agent does most), then any others."""
+    menus = [m for m in window.menuBar().findChildren(QMenu) if m.menuAction() is not None]
+    menus.sort(key=lambda menu: menu.title() != "&Work")
+    ordered = [a for menu in menus for a in menu.actions()]
+    rows: list[tuple[str, str]] = []
+    seen: set[int] = set()
+    for action in [*ordered, *window.actions(), *window.findChildren(QAction)]:
+        keys = [k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts()]
+        keys = [k for k in keys if k]
+        if not keys or id(action) in seen:
+            continue
+        seen.add(id(action))
+        rows.append((action.text().replace("&", "").rstrip("…"), " or ".join(keys)))
+    return rows
+
+
+class ShortcutsSheet(QDialog):
+    """Help ▸ Keyboard shortcuts: every key the window answers to. Open with `open()`."""
+
+    def __init__(self, rows: list[tuple[str, str]], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Keyboard shortcuts")
+        self.setMinimumSize(480, 620)
+        layout = QVBoxLayout(self)
+        self.table = QTableWidget(len(rows), 2)
+        self.table.setAccessibleName("Keyboard shortcuts")
+        self.table.setHorizontalHeaderLabels(["Action", "Keys"])
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        for row, (what, keys) in enumerate(rows):
+            self.table.setItem(row, 0, QTableWidgetItem(what))
+            self.table.setItem(row, 1, QTableWidgetItem(keys))
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.resizeColumnToContents(1)
+        layout.addWidget(self.table)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def rows(self) -> list[tuple[str, str]]:
+        return [(self._text(r, 0), self._text(r, 1)) for r in range(self.table.rowCount())]
+
+    def _text(self, row: int, column: int) -> str:
+        item = self.table.item(row, column)
+        return item.text() if item is not None else ""
