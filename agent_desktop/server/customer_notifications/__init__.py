@@ -6,7 +6,8 @@ canceled), each with a portal link whose code staff control; staff see every mes
 - rules, one file per concern, pure and clock-free: `status` (booking lifecycle), `triggers`
   (which change notifies whom), `exclusion` (who must not be told), `schedule` (daily run, quiet
   hours), `delivery` (outbox states, backoff)
-- durable state: `store` (its own tables in the server's SQLite file)
+- durable state: `store` and `records` (its own tables in the server's SQLite file)
 - thin I/O: `service` (commands), `dispatch` (outbox worker), `channels` (SMTP, SMS over HTTP),
-  `render` (templates), `portal` (codes and the customer's page), `handler` (protocol requests)
+  `render` (templates), `portal` (codes and the customer's page), `conversation` (an SMS reply
+  handed to the routing engine), `desk` (all of it put together, and the protocol requests)
 """
