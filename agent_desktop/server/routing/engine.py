@@ -77,6 +77,7 @@ class Engine:
         self.offers = Offers(self.ledger, self.works)
         self.sessions = Sessions(self.ledger, self.works)
         self.alerts = Alerts(self.ledger)
+        self.presences.on_left.append(self.alerts.presence_left)
         parts = (self.ledger, self.directory, self.presences, self.works, self.offers)
         self.router = Router(*parts, self.sessions, self.alerts)
         self.views = Views(*parts, self.sessions, self.alerts, self.router)

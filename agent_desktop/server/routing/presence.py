@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Final
 
 from agent_desktop.protocol.messages import PresenceChanged
@@ -36,6 +37,8 @@ class Presences:
         self.ledger = ledger
         self.agents: dict[UserId, AgentRecord] = {}
         self.timeline: dict[UserId, list[tuple[str, PresenceChange]]] = {}
+        self.on_left: list[Callable[[UserId, Presence], None]] = []
+        """Called with (agent, presence) when the agent stops holding that presence."""
 
     def __getitem__(self, user: UserId) -> AgentRecord:
         return self.agent(user)
@@ -63,6 +66,15 @@ class Presences:
 
     def presence(self, user: UserId) -> Presence:
         return self.agent(user).presence.presence
+
+    @staticmethod
+    def held(agent: AgentRecord) -> Presence:
+        """The presence the agent holds: a vanished link keeps the one from before (rule 10's
+        restore window), so going offline that way is not leaving it."""
+        before = agent.before_disconnect
+        if agent.presence.presence is Presence.OFFLINE and before is not None:
+            return before.presence
+        return agent.presence.presence
 
     def worked(self, user: UserId) -> None:
         """An offer, assignment or session close: the agent's idle time starts again."""
@@ -123,6 +135,7 @@ class Presences:
     ) -> None:
         ledger = self.ledger
         now = ledger.now()
+        held_before = self.held(agent)
         info = PresenceInfo(
             presence=presence,
             source=move.source,
@@ -153,6 +166,9 @@ class Presences:
         )
         ledger.deliver(agent.user, PresenceChanged(presence=info))
         ledger.changed(agent.user)
+        if self.held(agent) is not held_before:
+            for listener in self.on_left:
+                listener(agent.user, held_before)
 
     def _record_timeline(self, user: UserId, change: PresenceChange) -> None:
         key = f"{self.ledger.next('timeline'):012d}"
