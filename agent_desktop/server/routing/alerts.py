@@ -3,8 +3,8 @@
 Each alert tells the agent which presence the system set ("you were set to Inactive / Do not
 disturb"). It is cleared when a person chooses a presence the agent's queues route in, when the
 agent dismisses it, and when the agent leaves the presence it names (`NAMED_PRESENCE`): a
-supervisor reset, a fresh login, the capacity rule. A vanished link is not leaving: the presence
-is kept for a quick return, and so is the alert.
+supervisor reset, a fresh login, the capacity rule. Going offline is not leaving: the alert is
+there when the agent is back, and goes if they come back in another presence.
 """
 
 from __future__ import annotations

@@ -69,12 +69,13 @@ class Presences:
 
     @staticmethod
     def held(agent: AgentRecord) -> Presence:
-        """The presence the agent holds: a vanished link keeps the one from before (rule 10's
-        restore window), so going offline that way is not leaving it."""
-        before = agent.before_disconnect
-        if agent.presence.presence is Presence.OFFLINE and before is not None:
-            return before.presence
-        return agent.presence.presence
+        """The presence the agent holds: while offline, the one from before. Going offline is
+        not leaving a presence (a quick return restores it, and a person who signs in again
+        still has to read the alert); coming back in another one is."""
+        info = agent.presence
+        if info.presence is Presence.OFFLINE and info.previous is not None:
+            return info.previous
+        return info.presence
 
     def worked(self, user: UserId) -> None:
         """An offer, assignment or session close: the agent's idle time starts again."""
