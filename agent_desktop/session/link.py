@@ -29,7 +29,7 @@ from agent_desktop.protocol.client import (
     describe_close,
     ssl_context_for,
 )
-from agent_desktop.protocol.codec import MAX_FRAME_BYTES
+from agent_desktop.protocol.codec import CLOSE_SIGNED_OUT, CLOSE_TOKEN_EXPIRED, MAX_FRAME_BYTES
 from agent_desktop.protocol.messages import (
     ClientMessage,
     Error,
@@ -38,7 +38,7 @@ from agent_desktop.protocol.messages import (
     ServerMessage,
     ServerReply,
 )
-from agent_desktop.session.errors import LinkLostError, RequestError
+from agent_desktop.session.errors import LinkLostError, RequestError, SignedOutError
 
 __all__ = ["Link", "describe", "open_link", "ssl_context_for"]
 
@@ -46,6 +46,13 @@ log = logging.getLogger(__name__)
 
 R = TypeVar("R")
 _REPLY_TYPES: Final = get_args(ServerReply)
+_SIGNED_OUT: Final = {
+    CLOSE_TOKEN_EXPIRED: "Your sign-in expired, so the server closed the connection. "
+    "Enter your password to sign in again.",
+    CLOSE_SIGNED_OUT: "You were signed out everywhere (from this or another of your devices). "
+    "Enter your password to sign in again.",
+}
+"""The server's closes that end the sign-in itself, in words the sign-in dialog shows."""
 
 
 class Link:
@@ -90,7 +97,10 @@ class Link:
         await asyncio.shield(self._client.ended)
         if self._dead is not None:
             raise LinkLostError(self._dead)
-        if isinstance(self._client.closed_exc, ConnectionClosedError):
+        closed = self._client.closed_exc
+        if isinstance(closed, ConnectionClosedError):
+            if closed.rcvd is not None and closed.rcvd.code in _SIGNED_OUT:
+                raise SignedOutError(_SIGNED_OUT[closed.rcvd.code])
             raise LinkLostError(self._client.close_reason or "the connection dropped")
 
     async def heartbeat(self, interval: float, pong_within: float) -> None:
