@@ -6,11 +6,6 @@ server's heartbeat finds the link dead, and the engine is told how far delivery 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import msgspec
-import pytest
-
 from agent_desktop.protocol.messages import (
     AgentUpdated,
     CreateWork,
@@ -22,22 +17,11 @@ from agent_desktop.protocol.messages import (
     WorkInfo,
 )
 from agent_desktop.protocol.vocabulary import Channel, Presence, QueueId, WorkState
-from agent_desktop.server.config import ServerConfig
-from agent_desktop.server.runner import RunningServer, running_server
+from agent_desktop.server.runner import RunningServer
 from tests.wire import WireClient, logged_in
 
-HEARTBEAT_S = 0.2
 NOTICED_WITHIN_S = 5.0
 """Far below the chat offer's 120 s timeout and 480 s reroute grace that a hold would take."""
-
-
-@pytest.fixture
-async def fast_heartbeat_server(demo_config: ServerConfig) -> AsyncIterator[RunningServer]:
-    timings = msgspec.structs.replace(
-        demo_config.timings, heartbeat_interval_s=HEARTBEAT_S, heartbeat_timeout_s=HEARTBEAT_S
-    )
-    async with running_server(msgspec.structs.replace(demo_config, timings=timings)) as server:
-        yield server
 
 
 async def create_chat(sam: WireClient) -> WorkCreated:

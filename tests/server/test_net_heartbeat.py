@@ -5,30 +5,15 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import AsyncIterator
 
-import msgspec
-import pytest
 from websockets.frames import Frame, Opcode
 from websockets.protocol import Event
 
 from agent_desktop.protocol.messages import Agents, AgentUpdated, ListAgents
 from agent_desktop.protocol.vocabulary import Presence
-from agent_desktop.server.config import ServerConfig
-from agent_desktop.server.runner import RunningServer, running_server
+from agent_desktop.server.runner import RunningServer
+from tests.support.servers import HEARTBEAT_S
 from tests.wire import WireClient, http_get, logged_in
-
-HEARTBEAT_S = 0.2
-
-
-@pytest.fixture
-async def fast_heartbeat_server(demo_config: ServerConfig) -> AsyncIterator[RunningServer]:
-    timings = msgspec.structs.replace(
-        demo_config.timings, heartbeat_interval_s=HEARTBEAT_S, heartbeat_timeout_s=HEARTBEAT_S
-    )
-    config = msgspec.structs.replace(demo_config, timings=timings)
-    async with running_server(config) as server:
-        yield server
 
 
 async def connected_agents(server: RunningServer, supervisor: WireClient) -> int:

@@ -7,22 +7,16 @@ Seen before: after 4002 the core logged straight back in with the password it re
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import msgspec
 import pytest
 from keyring.backend import KeyringBackend
 
 from agent_desktop.protocol.messages import Ack, Logout
-from agent_desktop.server.config import ServerConfig
-from agent_desktop.server.runner import RunningServer, running_server
+from agent_desktop.server.runner import RunningServer
 from agent_desktop.session import AgentCore, AgentState, LinkStatus, TokenStore
 from tests.session.live import WAIT_S, make_core, started
 from tests.wire import logged_in
 
 pytestmark = pytest.mark.integration
-
-TOKEN_TTL_S = 1.5
 
 
 def stopped(state: AgentState) -> bool:
@@ -50,13 +44,6 @@ async def test_signed_out_everywhere_stops_the_core_and_says_why(
             "Enter your password to sign in again."
         )
         await forgot_everything(core, store)
-
-
-@pytest.fixture
-async def short_token_server(demo_config: ServerConfig) -> AsyncIterator[RunningServer]:
-    timings = msgspec.structs.replace(demo_config.timings, token_ttl_s=TOKEN_TTL_S)
-    async with running_server(msgspec.structs.replace(demo_config, timings=timings)) as server:
-        yield server
 
 
 async def test_an_expired_sign_in_stops_the_core_and_says_why(
