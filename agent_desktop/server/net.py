@@ -149,7 +149,7 @@ class Hub:
     # --- one connection ------------------------------------------------------------------------
 
     async def handle(self, ws: ServerConnection) -> None:
-        link = Link(ConnId(next(self._ids)), ws)
+        link = Link(ConnId(next(self._ids)), ws, self.clock)
         try:
             async for frame in ws:
                 if not await self._on_frame(link, frame):
@@ -160,7 +160,9 @@ class Hub:
             if link.principal is not None and not link.said_goodbye:
                 self._unregister(link)
                 self._call_engine(
-                    lambda: self.engine.disconnect(link.conn_id, goodbye=False),
+                    lambda: self.engine.disconnect(
+                        link.conn_id, goodbye=False, last_alive=link.proved_until
+                    ),
                     what=f"disconnect of {link.principal.user}",
                 )
             await link.stop()

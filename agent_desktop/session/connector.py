@@ -39,6 +39,7 @@ from agent_desktop.session.errors import (
     LinkLostError,
     NotConnectedError,
     RequestError,
+    SignedOutError,
 )
 from agent_desktop.session.events import CredentialsNoticed, LinkChanged, RetryDue, SignedIn
 from agent_desktop.session.link import Link, describe, open_link, ssl_context_for
@@ -189,6 +190,9 @@ class Connector:
             detail = "The server closed the connection."
         except AuthFailedError as exc:
             self._running = False
+            if isinstance(exc, SignedOutError):
+                self.password = None
+                await self.forget_token()
             self._changed(Connection(LinkStatus.AUTH_FAILED, detail=str(exc)))
             return
         except (OSError, WebSocketException, ProtocolError, LinkLostError, _LinkDown) as exc:

@@ -119,6 +119,11 @@ class Announcer:
             # On Windows a window may not steal focus: flash the taskbar, raise on click.
             QApplication.alert(self._window, 0)
 
+    @property
+    def ringing(self) -> bool:
+        """The sound repeats for an offer still waiting for an answer."""
+        return self._ring.isActive()
+
     def reconcile(self) -> None:
         """Take away every notice whose offer or toast has left the core's state."""
         if self._notifier.has_stale():

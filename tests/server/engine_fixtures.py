@@ -7,6 +7,7 @@ test reads like the scenario: connect alice, create a chat, alice accepts, the c
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -162,9 +163,9 @@ class EngineHarness:
         self.take(deliveries)
         return snapshot
 
-    def disconnect(self, name: str, *, goodbye: bool = False) -> None:
+    def disconnect(self, name: str, *, goodbye: bool = False, last_alive: float = math.inf) -> None:
         conn = self.conns[UserId(name)].pop()
-        self.take(self.engine.disconnect(conn, goodbye=goodbye))
+        self.take(self.engine.disconnect(conn, goodbye=goodbye, last_alive=last_alive))
 
     def rid(self) -> str:
         return f"r{next(self._req_ids)}"

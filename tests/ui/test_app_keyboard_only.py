@@ -18,7 +18,7 @@ from agent_desktop.server.runner import RunningServer, running_server
 from agent_desktop.ui.desktop import DesktopApp
 from agent_desktop.ui.widgets.transfer_dialog import TransferDialog
 from tests.ui.app_harness import agent_lines, eventually, new_work, supervisor_client, until
-from tests.ui.test_app_more_signin import app_without_password
+from tests.ui.test_app_sign_in import app_without_password
 
 pytestmark = pytest.mark.integration
 

@@ -32,6 +32,8 @@ class Delivery:
 class Connections:
     def __init__(self) -> None:
         self.principals: dict[ConnId, Principal] = {}
+        self.since: dict[ConnId, float] = {}
+        """When each connection logged in: its snapshot showed every offer pending then."""
         self.by_user: dict[UserId, set[ConnId]] = {}
         self.subscribers: set[UserId] = set()
         """Supervisors who asked for the agent list and get `agent_updated` deltas."""
@@ -44,16 +46,18 @@ class Connections:
     def principal(self, conn: ConnId) -> Principal | None:
         return self.principals.get(conn)
 
-    def add(self, principal: Principal, conn: ConnId) -> bool:
+    def add(self, principal: Principal, conn: ConnId, since: float) -> bool:
         """True when this is the user's first connection (the user arrives)."""
         first = principal.user not in self.by_user
         self.principals[conn] = principal
+        self.since[conn] = since
         self.by_user.setdefault(principal.user, set()).add(conn)
         return first
 
     def remove(self, conn: ConnId) -> UserId | None:
         """The user whose LAST connection this was (the user departs), else None."""
         principal = self.principals.pop(conn, None)
+        self.since.pop(conn, None)
         if principal is None:
             return None
         user = principal.user

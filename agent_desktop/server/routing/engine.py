@@ -28,6 +28,7 @@ Choices the rules leave open, made here:
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 
 from agent_desktop.clock import Clock
@@ -87,6 +88,7 @@ class Engine:
         self.offers = Offers(self.ledger, self.works)
         self.sessions = Sessions(self.ledger, self.works)
         self.alerts = Alerts(self.ledger)
+        self.presences.on_left.append(self.alerts.presence_left)
         parts = (self.ledger, self.directory, self.presences, self.works, self.offers)
         self.router = Router(*parts, self.sessions, self.alerts)
         self.views = Views(*parts, self.sessions, self.alerts, self.router)
@@ -111,7 +113,7 @@ class Engine:
         self.ledger.begin()
         self._run_due()
         user = principal.user
-        if self.connections.add(principal, conn):
+        if self.connections.add(principal, conn, self.ledger.now()):
             self.arrivals.arrive(self.presences.agent(user))
             # The snapshot says all of this so far to the user's only connection.
             self.ledger.out = [d for d in self.ledger.out if d.to != user]
@@ -120,14 +122,25 @@ class Engine:
         self.flow.dispatch()
         return snapshot, self._finish()
 
-    def disconnect(self, conn: ConnId, *, goodbye: bool) -> list[Delivery]:
+    def disconnect(
+        self, conn: ConnId, *, goodbye: bool, last_alive: float = math.inf
+    ) -> list[Delivery]:
         """goodbye=True: the client logged out/quit (offers rerouted at once);
-        False: the link vanished (heartbeat/TCP), grace windows apply."""
+        False: the link vanished (heartbeat/TCP), grace windows apply to the offers it is known
+        to have received. `last_alive`: the clock time up to which everything sent on `conn`
+        is proved to have arrived (the network layer's ping after it was answered); an offer
+        sent later never reached a live client and is rerouted at once. `inf` (the default):
+        the caller vouches for delivery, as the engine's own tests without a network do."""
         self.ledger.begin()
         self._run_due()
+        since = self.connections.since.get(conn, -math.inf)
         user = self.connections.remove(conn)
         if user is not None:
-            self.arrivals.depart(self.presences.agent(user), goodbye=goodbye)
+            self.arrivals.depart(
+                self.presences.agent(user),
+                goodbye=goodbye,
+                delivered=lambda offer: max(offer.offered_at, since) <= last_alive,
+            )
         self.flow.dispatch()
         return self._finish()
 

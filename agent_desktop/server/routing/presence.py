@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Final
 
 from agent_desktop.protocol.messages import PresenceChanged
@@ -37,6 +38,8 @@ class Presences:
         self.ledger = ledger
         self.agents: dict[UserId, AgentRecord] = {}
         self.timeline: dict[UserId, list[tuple[str, PresenceChange]]] = {}
+        self.on_left: list[Callable[[UserId, Presence], None]] = []
+        """Called with (agent, presence) when the agent stops holding that presence."""
 
     def __getitem__(self, user: UserId) -> AgentRecord:
         return self.agent(user)
@@ -64,6 +67,16 @@ class Presences:
 
     def presence(self, user: UserId) -> Presence:
         return self.agent(user).presence.presence
+
+    @staticmethod
+    def held(agent: AgentRecord) -> Presence:
+        """The presence the agent holds: while offline, the one from before. Going offline is
+        not leaving a presence (a quick return restores it, and a person who signs in again
+        still has to read the alert); coming back in another one is."""
+        info = agent.presence
+        if info.presence is Presence.OFFLINE and info.previous is not None:
+            return info.previous
+        return info.presence
 
     def worked(self, user: UserId) -> None:
         """An offer, assignment or session close: the agent's idle time starts again."""
@@ -134,6 +147,7 @@ class Presences:
     ) -> None:
         ledger = self.ledger
         now = ledger.now()
+        held_before = self.held(agent)
         info = PresenceInfo(
             presence=presence,
             source=move.source,
@@ -167,6 +181,9 @@ class Presences:
         )
         ledger.deliver(agent.user, PresenceChanged(presence=info))
         ledger.changed(agent.user)
+        if self.held(agent) is not held_before:
+            for listener in self.on_left:
+                listener(agent.user, held_before)
 
     def _record_timeline(self, user: UserId, change: PresenceChange) -> None:
         key = f"{self.ledger.next('timeline'):012d}"
