@@ -237,6 +237,14 @@ class Hub:
         return reply
 
     def _hello(self, link: Link, hello: Hello) -> bool:
+        if link.negotiated:
+            # Negotiated once per connection: a stray second hello must not end a logged-in
+            # agent's link (offline, offers rerouted) the way a failed first one does.
+            raise ProtocolError(
+                ErrorCode.INVALID_MESSAGE,
+                "the protocol version is already negotiated on this connection",
+                RequestId(hello.id),
+            )
         version = negotiate(hello.versions)
         if version is None:
             link.send(
