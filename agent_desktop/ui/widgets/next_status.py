@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QPushButton, QToolButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QPushButton, QWidget
 
 from agent_desktop.protocol.model import CustomPresence, NextPresence
 from agent_desktop.protocol.vocabulary import Presence
@@ -34,17 +34,16 @@ class NextStatus(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        # Apart from the presence's explanation, which it would otherwise run into.
+        layout.setContentsMargins(16, 0, 0, 0)
         layout.setSpacing(6)
         self.label = QLabel()
         self.label.setAccessibleName("Next status")
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setToolTip("Keep the presence as it is after these sessions")
         self.cancel_button.clicked.connect(self.cancel_requested)
-        self.choose_button = QToolButton()
-        self.choose_button.setText("After these sessions…")
+        self.choose_button = QPushButton("After these sessions…")
         self.choose_button.setToolTip("Pick the presence to take when your open work ends")
-        self.choose_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.menu = QMenu(self)
         self.menu.triggered.connect(self._on_chosen)
         self.choose_button.setMenu(self.menu)

@@ -36,6 +36,7 @@ COLUMNS: Final = (
     "Rejected (1 h)",
 )
 AnyIndex = QModelIndex | QPersistentModelIndex
+VISIBLE_ROWS: Final = 8
 
 
 def wait_text(seconds: float | None) -> str:
@@ -154,6 +155,16 @@ class QueueTable(QWidget):
     def show_state(self, queues: Sequence[QueueStats] | None, server_now: float) -> None:
         self.model.set_server_now(server_now)
         self.model.set_queues(queues or ())
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        # A handful of queues: every row in sight without a scroll bar, the rest of the page
+        # for the agents; past VISIBLE_ROWS the table scrolls.
+        rows = max(1, min(self.model.rowCount(), VISIBLE_ROWS))
+        row_height = self.table.verticalHeader().defaultSectionSize()
+        header = self.table.horizontalHeader().sizeHint().height()
+        frame = 2 * self.table.frameWidth()
+        self.table.setFixedHeight(header + rows * row_height + frame)
 
     def update_clock(self, server_now: float) -> None:
         self.model.set_server_now(server_now)

@@ -169,7 +169,7 @@ class SupervisorView(QWidget):
         layout.setSpacing(8)
         # The queues first: a handful of rows that say where help is needed, then who can help.
         self.queues = QueueTable(margin=0)
-        layout.addWidget(self.queues, 1)
+        layout.addWidget(self.queues)
         title = QLabel("Your agents")
         title.setProperty("heading", True)
         layout.addWidget(title)
@@ -196,7 +196,7 @@ class SupervisorView(QWidget):
             measured.setResizeContentsPrecision(MEASURED_ROWS)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
-        layout.addWidget(self.table, 2)
+        layout.addWidget(self.table, 1)
 
         bar = QHBoxLayout()
         # Said, not only shown by a greyed button: the reset needs an agent chosen first.
