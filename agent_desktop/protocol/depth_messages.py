@@ -87,6 +87,6 @@ class QueueUpdated(Message, frozen=True, tag="queue_updated", kw_only=True):
 
 
 DepthEvent = WrapUpChanged | WrapUpEnded | NextPresenceChanged | QueueUpdated
-"""Kept apart from `messages.ServerEvent` until the desktop's session layer handles them (its
-reducer is exhaustive over `ServerEvent`); the server sends them only where configured or asked
+"""The routing-depth events; `messages.PushedEvent` joins them to `ServerEvent`, and the
+desktop's reducer is exhaustive over both. The server sends them only where configured or asked
 for (wrap-up time, next status, queue statistics)."""

@@ -195,6 +195,9 @@ class Alert(Struct, frozen=True):
     reason: Reason | None = None
     """Set where the kind alone does not say why: a `missed` alert with reason
     `repeat_misses` is the repeat-miss penalty's (rule 14), not a plain miss."""
+    until: float | None = None
+    """When the alert's condition ends by itself: the repeat-miss penalty's end (server time),
+    so the agent sees the time left without a resync."""
 
 
 class Toast(Struct, frozen=True):

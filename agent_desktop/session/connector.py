@@ -25,7 +25,7 @@ from agent_desktop.protocol.messages import (
     Hello,
     LoggedIn,
     Login,
-    ServerEvent,
+    PushedEvent,
     ServerReply,
     Welcome,
 )
@@ -87,7 +87,7 @@ class Connector:
         backoff: Backoff,
         timeouts: Timeouts,
         client_name: str,
-        on_event: Callable[[ServerEvent], None],
+        on_event: Callable[[PushedEvent], None],
         on_reply: Callable[[ServerReply], None],
         on_online: Callable[[], Awaitable[None]],
     ) -> None:

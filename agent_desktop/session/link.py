@@ -34,7 +34,7 @@ from agent_desktop.protocol.messages import (
     ClientMessage,
     Error,
     ListAgents,
-    ServerEvent,
+    PushedEvent,
     ServerMessage,
     ServerReply,
 )
@@ -59,7 +59,7 @@ class Link:
     def __init__(
         self,
         client: ProtocolClient,
-        on_event: Callable[[ServerEvent], None],
+        on_event: Callable[[PushedEvent], None],
         request_timeout: float,
         on_reply: Callable[[ServerReply], None] | None = None,
     ) -> None:
@@ -136,7 +136,7 @@ class Link:
             if self._on_reply is not None:
                 self._on_reply(cast(ServerReply, message))
         else:
-            self._on_event(cast(ServerEvent, message))
+            self._on_event(cast(PushedEvent, message))
 
     def _unclaimed(self, message: ServerMessage) -> None:
         if isinstance(message, Error) and message.re is None:
@@ -147,7 +147,7 @@ class Link:
 async def open_link(
     url: str,
     *,
-    on_event: Callable[[ServerEvent], None],
+    on_event: Callable[[PushedEvent], None],
     on_reply: Callable[[ServerReply], None] | None = None,
     ssl_context: ssl.SSLContext | None,
     open_timeout: float,

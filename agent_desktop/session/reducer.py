@@ -17,6 +17,12 @@ from typing import assert_never
 
 import msgspec
 
+from agent_desktop.protocol.depth_messages import (
+    NextPresenceChanged,
+    QueueUpdated,
+    WrapUpChanged,
+    WrapUpEnded,
+)
 from agent_desktop.protocol.messages import (
     AgentUpdated,
     AlertCleared,
@@ -32,6 +38,7 @@ from agent_desktop.protocol.messages import (
 )
 from agent_desktop.protocol.model import AgentView, ChatMessage, Offer, Session
 from agent_desktop.protocol.vocabulary import ErrorCode, SessionId
+from agent_desktop.session import depth
 from agent_desktop.session import outbox as sending
 from agent_desktop.session.alerts import drop_untrue
 from agent_desktop.session.effects import (
@@ -60,6 +67,7 @@ from agent_desktop.session.events import (
     MessageQueued,
     MessageRefused,
     MessageUnsent,
+    QueuesListed,
     RetryDue,
     SignedIn,
     SignedOut,
@@ -151,11 +159,17 @@ def apply(state: AgentState, event: CoreEvent, now: float) -> Result:
             if state.alert(alert.alert_id) is not None:
                 return state, []
             shown = ShownAlert.of(alert)
+            state = depth.alert_raised(state, alert)
             return replace(state, alerts=(*state.alerts, shown)), [AlertArrived(shown)]
         case AlertCleared(alert_id=alert_id) | AlertRemoved(alert_id=alert_id):
+            state = depth.alert_cleared(state, alert_id)
             return replace(
                 state, alerts=tuple(a for a in state.alerts if a.alert_id != alert_id)
             ), []
+        case WrapUpChanged() | WrapUpEnded() | NextPresenceChanged() | QueueUpdated():
+            return depth.apply(state, event), []
+        case QueuesListed():
+            return depth.apply(state, event), []
         case AgentUpdated(agent=agent):
             if state.agents is None:
                 return state, []
@@ -346,7 +360,7 @@ def _resync(state: AgentState, snapshot: Snapshot, now: float) -> Result:
         "not sent: the session closed while the link was down",
     )
     new_state = replace(
-        state,
+        depth.resync(state, snapshot),
         presence=snapshot.presence,
         offers=offers,
         sessions=sessions,

@@ -13,17 +13,22 @@ from typing import NewType
 from agent_desktop.protocol.model import (
     AgentView,
     Alert,
+    CustomPresence,
+    NextPresence,
     Offer,
     PresenceInfo,
+    QueueStats,
     QueueView,
     Session,
     Toast,
+    WrapUp,
 )
 from agent_desktop.protocol.vocabulary import (
     AlertKind,
     ErrorCode,
     OfferId,
     Presence,
+    Reason,
     Role,
     SessionId,
     UserId,
@@ -146,6 +151,13 @@ class ShownAlert:
     message: str
     raised_at: float
     work_id: WorkId | None = None
+    reason: Reason | None = None
+    """Why, where the kind alone does not say: `repeat_misses` marks the penalty's alert."""
+
+    @property
+    def penalty(self) -> bool:
+        """The repeat-miss penalty's alert: true while the penalty lasts, whatever the presence."""
+        return self.reason is Reason.REPEAT_MISSES
 
     @property
     def from_server(self) -> bool:
@@ -165,6 +177,7 @@ class ShownAlert:
             message=alert.message,
             raised_at=alert.raised_at,
             work_id=alert.work_id,
+            reason=alert.reason,
         )
 
 
@@ -225,6 +238,16 @@ class AgentState:
     dismissals: tuple[str, ...] = ()
     """Server alerts dropped here because they are no longer true (`alerts.drop_untrue`): the
     server is told to drop them too, once online."""
+    custom_presences: tuple[CustomPresence, ...] = ()
+    """The admin-defined presences this agent may choose (from the snapshot)."""
+    wrap_ups: tuple[WrapUp, ...] = ()
+    """Closed sessions being wrapped up, in the order they started; `ends_at` is server time."""
+    next_presence: NextPresence | None = None
+    """The presence taken when the last session and wrap-up end ("Away after these sessions")."""
+    penalty_until: float | None = None
+    """Server time the repeat-miss penalty ends; None without one."""
+    queue_stats: tuple[QueueStats, ...] | None = None
+    """Supervisors: the live queue table once listed (in the server's order); None before."""
 
     @property
     def online(self) -> bool:
@@ -248,6 +271,25 @@ class AgentState:
 
     def alert(self, alert_id: str) -> ShownAlert | None:
         return next((a for a in self.alerts if a.alert_id == alert_id), None)
+
+    def wrap_up(self, work_id: WorkId) -> WrapUp | None:
+        return next((w for w in self.wrap_ups if w.work_id == work_id), None)
+
+    def local_time(self, server_time: float) -> float:
+        """A server time on the local clock (deadlines, countdowns)."""
+        return server_time - self.clock_offset
+
+    def wrap_up_remaining(self, wrap_up: WrapUp, now: float) -> float:
+        return max(0.0, self.local_time(wrap_up.ends_at) - now)
+
+    def penalty_remaining(self, now: float) -> float | None:
+        """Seconds left of the repeat-miss penalty, or None without one."""
+        if self.penalty_until is None:
+            return None
+        return max(0.0, self.local_time(self.penalty_until) - now)
+
+    def custom_presence(self, name: str) -> CustomPresence | None:
+        return next((p for p in self.custom_presences if p.name == name), None)
 
     def unsent(self, session_id: SessionId) -> tuple[OutgoingMessage, ...]:
         """Messages typed in a session that the server has not acknowledged (queued or failed)."""

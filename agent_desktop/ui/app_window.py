@@ -36,6 +36,7 @@ from agent_desktop.protocol.vocabulary import (
 from agent_desktop.session.core import AgentCore
 from agent_desktop.session.state import AgentState, LinkStatus
 from agent_desktop.ui.about import add_help_menu
+from agent_desktop.ui.depth_controls import DepthControls
 from agent_desktop.ui.menus import ShortcutsSheet, install_menus, shortcut_rows
 from agent_desktop.ui.tasks import TaskOwner
 from agent_desktop.ui.theme import app_icon
@@ -107,12 +108,14 @@ class AppWindow(QMainWindow):
         self.team = SupervisorView()
         self.timeline = PresenceTimeline()
         self.status = StatusBarWidget()
+        self.depth_controls = DepthControls(self, self._now)
 
         header = QHBoxLayout()
         header.setContentsMargins(12, 8, 12, 8)
         header.addWidget(self.who)
         header.addStretch(1)
         header.addWidget(self.presence)
+        header.addWidget(self.depth_controls.next_status)
         header.addSpacing(12)  # the explanation's text must not run into the button
         header.addWidget(self.why_button)
         header.addWidget(self.settings_button)
@@ -127,6 +130,7 @@ class AppWindow(QMainWindow):
         self.no_offers.setWordWrap(True)
         self.no_offers.setProperty("muted", True)
         self.no_offers.setContentsMargins(10, 4, 10, 4)
+        incoming_layout.addWidget(self.depth_controls.wrap_ups)
         incoming_layout.addWidget(incoming_title)
         incoming_layout.addWidget(self.no_offers)
         incoming_layout.addWidget(self.offers)
@@ -277,7 +281,9 @@ class AppWindow(QMainWindow):
             if state.identity.supervises and self.pages.indexOf(self.team) < 0:
                 self.pages.insertTab(1, self.team, TEAM_TAB)
         self.alert_bar.show_state(state.alerts)
+        self.presence.show_customs(state.custom_presences)
         self.presence.show_state(state.presence, online=state.online)
+        self.depth_controls.show_state(state, previous)
         self.offers.show_state(state.offers, now)
         self.no_offers.setVisible(not state.offers)
         self.toasts.show_state(state.toasts)

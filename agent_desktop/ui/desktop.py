@@ -169,6 +169,7 @@ class DesktopApp(QObject):
         self.tray.presence_chosen.connect(
             lambda presence: self.tasks.run("Set presence", self.core.set_presence(presence))
         )
+        self.tray.custom_chosen.connect(window.depth_controls.choose_custom)
         self.tray.show_requested.connect(self.bring_to_front)
         self.tray.quit_requested.connect(lambda: self.leaving.ask(Leaving.QUIT))
         self.wake_watch.reconnect_needed.connect(
@@ -251,6 +252,8 @@ class DesktopApp(QObject):
         self._painted_link = state.connection.status
         self.window.show_state(state)
         self.tray.show_state(state.shown_presence, self.window.sessions.unread_count())
+        custom = state.presence.custom if state.presence is not None and state.online else None
+        self.tray.show_customs(state.custom_presences, custom)
         if state.connection.status is LinkStatus.AUTH_FAILED and self._login is None:
             if self.window.sign_in_tried:
                 self.ask_for_password(state.connection.detail)

@@ -44,6 +44,7 @@ def test_table_shows_each_agent(qtbot: QtBot) -> None:
         "1",
         "Connected",
         "—",
+        "—",
     ]
     assert row_texts(view, 1) == [
         "Bob Stone (bob)",
@@ -52,12 +53,21 @@ def test_table_shows_each_agent(qtbot: QtBot) -> None:
         "0",
         "Connected",
         "Missed offer",
+        "—",
     ]
     assert row_texts(view, 2)[4] == "Disconnected"
     headers = [
         view.model.headerData(c, Qt.Orientation.Horizontal) for c in range(view.model.columnCount())
     ]
-    assert headers == ["Agent", "Presence", "Sessions", "Pending offers", "Connection", "Alerts"]
+    assert headers == [
+        "Agent",
+        "Presence",
+        "Sessions",
+        "Pending offers",
+        "Connection",
+        "Alerts",
+        "Penalty",
+    ]
 
 
 def test_update_changes_one_row_and_keeps_the_selection(qtbot: QtBot) -> None:

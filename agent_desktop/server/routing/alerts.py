@@ -44,6 +44,7 @@ class Alerts:
         message: str,
         work_id: WorkId | None,
         reason: Reason | None = None,
+        until: float | None = None,
     ) -> None:
         ledger = self.ledger
         alert = Alert(
@@ -53,6 +54,7 @@ class Alerts:
             raised_at=ledger.now(),
             work_id=work_id,
             reason=reason,
+            until=until,
         )
         self.records[alert.alert_id] = AlertRecord(agent=user, alert=alert)
         self.shown.setdefault(user, {})[alert.alert_id] = alert

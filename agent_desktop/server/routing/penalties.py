@@ -56,6 +56,7 @@ class Penalties:
             f"minutes, so you get no new work for {minutes} min. A supervisor can lift this.",
             work_id,
             reason=Reason.REPEAT_MISSES,
+            until=agent.penalty_until,
         )
         return True
 

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from agent_desktop.protocol.vocabulary import AlertKind
 from agent_desktop.session.state import AlertAction, ClientAlertKind, ShownAlert
+from agent_desktop.ui.widgets.wording import countdown_text
 
 _FALLBACK_SENTENCES = {
     AlertKind.MISSED: "You missed an offer, so you are Inactive and get no new work.",
@@ -57,6 +58,11 @@ class AlertRow(QFrame):
         self.message = QLabel(alert.message.strip() or _FALLBACK_SENTENCES[alert.kind])
         self.message.setWordWrap(True)
         layout.addWidget(self.message, 1)
+        self.penalty = alert.penalty
+        self.remaining = QLabel()
+        self.remaining.setAccessibleName("Penalty time left")
+        self.remaining.setVisible(alert.penalty)
+        layout.addWidget(self.remaining)
         if alert.action is AlertAction.RECONNECT:
             self.action_button = QPushButton("Reconnect now")
             self.action_button.clicked.connect(bar.reconnect_requested)
@@ -71,6 +77,8 @@ class AlertRow(QFrame):
             self.action_button.clicked.connect(bar.set_available_requested)
         self.action_button.setProperty("primary", True)
         layout.addWidget(self.action_button)
+        # Becoming Available does not lift the repeat-miss penalty (rule 14): no such button.
+        self.action_button.setVisible(not alert.penalty)
         self.dismiss_button: QPushButton | None = None
         if alert.from_server:
             self.dismiss_button = QPushButton("Dismiss")
@@ -82,6 +90,12 @@ class AlertRow(QFrame):
 
     def _on_dismiss(self) -> None:
         self.dismiss_requested.emit(self.alert_id)
+
+    def show_penalty_left(self, seconds: float | None) -> None:
+        if self.penalty:
+            self.remaining.setText(
+                "" if seconds is None else f"No new work for {countdown_text(seconds)}"
+            )
 
 
 class AlertBar(QWidget):
@@ -133,6 +147,11 @@ class AlertBar(QWidget):
             # The row with the focus was rebuilt or resolved: Qt's fallback would put the
             # keyboard on the next button in the tab chain, where typed text would act.
             self.keyboard_released.emit()
+
+    def show_penalty_left(self, seconds: float | None) -> None:
+        """The repeat-miss penalty's time left, on its alert's row."""
+        for row in self._rows.values():
+            row.show_penalty_left(seconds)
 
     def row(self, alert_id: str) -> AlertRow | None:
         return self._rows.get(alert_id)

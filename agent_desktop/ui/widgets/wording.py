@@ -58,6 +58,10 @@ REASON_PHRASES: Final[dict[Reason, str]] = {
     Reason.TRANSFER: "transferred",
     Reason.ESCALATION: "escalated",
     Reason.CLOSED_BY_AGENT: "closed by the agent",
+    Reason.NEXT_STATUS: "as you chose, after your last session",
+    Reason.REPEAT_MISSES: "several offers were missed in a row",
+    Reason.WRAP_UP_DONE: "wrap-up was finished",
+    Reason.WRAP_UP_TIMEOUT: "wrap-up time ran out",
 }
 
 CALL_STATE_LABELS: Final[dict[CallState, str]] = {
@@ -73,7 +77,14 @@ def presence_label(presence: Presence) -> str:
 
 
 def reason_phrase(reason: Reason) -> str:
-    return REASON_PHRASES[reason]
+    # A reason added to the protocol before the app has words for it must not crash a widget;
+    # tests/ui/test_wording_depth.py keeps the table complete.
+    return REASON_PHRASES.get(reason) or reason.value.replace("_", " ")
+
+
+def presence_name(info: PresenceInfo | PresenceChange) -> str:
+    """The admin-defined name ("Lunch") where one was chosen, else the presence's own."""
+    return info.custom or presence_label(info.presence)
 
 
 def source_phrase(source: PresenceSource, by: str | None = None) -> str:
@@ -86,8 +97,10 @@ def source_phrase(source: PresenceSource, by: str | None = None) -> str:
 
 def presence_explanation(info: PresenceInfo | PresenceChange) -> str:
     """ "Inactive — set by system: an offer was missed"; just the name when the agent chose it."""
-    label = presence_label(info.presence)
+    label = presence_name(info)
     if info.source is PresenceSource.AGENT:
+        if info.reason is Reason.NEXT_STATUS:
+            return f"{label} — {reason_phrase(info.reason)}"
         return label
     by = info.by if isinstance(info, PresenceChange) else None
     return f"{label} — {why_phrase(info.source, info.reason, by)}"
@@ -103,7 +116,7 @@ def why_phrase(source: PresenceSource, reason: Reason, by: str | None = None) ->
 
 def timeline_sentence(change: PresenceChange) -> str:
     """One readable line of the presence timeline, saying what changed, who did it and why."""
-    label = presence_label(change.presence)
+    label = presence_name(change)
     was = f" (was {presence_label(change.previous)})" if change.previous is not None else ""
     if change.source is PresenceSource.SYSTEM:
         return f"{label}: {_capital(reason_phrase(change.reason))}{was}"
