@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import NewType
+from typing import TYPE_CHECKING, NewType
 
 from agent_desktop.protocol.model import (
     AgentView,
@@ -29,6 +29,9 @@ from agent_desktop.protocol.vocabulary import (
     UserId,
     WorkId,
 )
+
+if TYPE_CHECKING:  # the ladder's module reads this one: only a type crosses the other way
+    from agent_desktop.session.ladder import Climb
 
 
 class LinkStatus(StrEnum):
@@ -225,6 +228,8 @@ class AgentState:
     dismissals: tuple[str, ...] = ()
     """Server alerts dropped here because they are no longer true (`alerts.drop_untrue`): the
     server is told to drop them too, once online."""
+    climbs: tuple[Climb, ...] = ()
+    """The escalation ladder's progress per waiting offer (`ladder.climb`)."""
 
     @property
     def online(self) -> bool:
