@@ -125,11 +125,12 @@ class DesktopApp(QObject):
         self.wake_watch = WakeWatch(self.clock, self)
         self.os_state = OsStateWatch(
             os_state_backend(),
-            goodbye=lambda: self.core.quit(),
+            goodbye=self._goodbye_before_sleep,
             come_back=self._come_back_after_sleep,
             note=lambda text: self.window.show_message(text, 15000),
         )
         """Goodbye before the machine sleeps (offers rerouted in seconds), back after wake."""
+        self._back_after_sleep = False
         self._wire()
 
     # --- NoticeResponder: answers pressed on a desktop notification ----------------------------
@@ -231,9 +232,20 @@ class DesktopApp(QObject):
         self.tray.tray.hide()
         self.window.hide()
 
+    async def _goodbye_before_sleep(self) -> None:
+        # Only a core that was signed in (or trying) comes back after the wake: an agent who
+        # went offline on purpose stays offline.
+        self._back_after_sleep = self.core.state.connection.status in (
+            LinkStatus.ONLINE,
+            LinkStatus.CONNECTING,
+            LinkStatus.RECONNECTING,
+        )
+        await self.core.quit()
+
     async def _come_back_after_sleep(self) -> None:
         # The goodbye kept the token: this resumes without the password.
-        if self.core.state.connection.status is LinkStatus.OFFLINE:
+        if self._back_after_sleep and self.core.state.connection.status is LinkStatus.OFFLINE:
+            self._back_after_sleep = False
             await self.core.start()
 
     async def sign_out(self) -> None:

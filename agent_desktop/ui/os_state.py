@@ -116,6 +116,10 @@ class OsStateWatch:
         for task in list(self._tasks):
             task.cancel()
 
+    async def settled(self) -> None:
+        """Wait until what the last wake started has finished (tests, diagnostics)."""
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+
     # --- OsStateListener ---------------------------------------------------------------------
 
     async def before_sleep(self) -> None:

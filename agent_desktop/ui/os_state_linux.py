@@ -79,7 +79,10 @@ class LinuxOsState:
             return f"sleep and lock not watched: no system bus ({exc})"
         self._system = bus
         bus.add_message_handler(self._on_system_message)
-        await _add_match(bus, f"type='signal',interface='{MANAGER}',member='PrepareForSleep'")
+        # sender= keeps other programs on the system bus from faking a sleep.
+        await _add_match(
+            bus, f"type='signal',sender='{LOGIN1}',interface='{MANAGER}',member='PrepareForSleep'"
+        )
         said = ["sleep via logind"]
         if await self._take_delay_lock():
             said.append("with a delay lock")
@@ -89,7 +92,9 @@ class LinuxOsState:
             )
             self._session_path = str(reply.body[0])
             await _add_match(
-                bus, f"type='signal',interface='{SESSION}',path='{self._session_path}'"
+                bus,
+                f"type='signal',sender='{LOGIN1}',interface='{SESSION}',"
+                f"path='{self._session_path}'",
             )
             said.append("screen lock via the logind session")
         except (DBusError, TimeoutError) as exc:

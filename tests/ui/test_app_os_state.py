@@ -80,6 +80,27 @@ async def test_sleep_says_goodbye_so_the_offer_goes_to_another_agent_and_wake_co
                 await eventually(lambda: len(login.inhibitors) == 2, "a lock for the next sleep")
 
 
+async def test_an_agent_who_went_offline_stays_offline_after_the_wake(
+    server: RunningServer,
+    tmp_path: Path,
+    notification_service: NotificationService,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with private_system_bus(monkeypatch) as address:
+        async with (
+            serving_login(address) as (login, _session),
+            running_app(server.url, tmp_path) as desktop,
+        ):
+            await eventually(lambda: "sleep via logind" in desktop.os_state.now.watching, "on")
+            await desktop.core.go_offline()
+            login.PrepareForSleep(True)
+            await login.wait_until_released()
+            login.PrepareForSleep(False)
+            await eventually(lambda: len(login.inhibitors) == 2, "the wake was handled")
+            await desktop.os_state.settled()
+            assert desktop.core.state.connection.status is LinkStatus.OFFLINE
+
+
 async def test_a_locked_screen_is_told_in_the_status_bar(
     server: RunningServer,
     tmp_path: Path,
