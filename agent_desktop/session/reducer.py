@@ -39,6 +39,7 @@ from agent_desktop.protocol.messages import (
 from agent_desktop.protocol.model import AgentView, ChatMessage, Offer, Session
 from agent_desktop.protocol.vocabulary import ErrorCode, SessionId
 from agent_desktop.session import depth
+from agent_desktop.session import ladder as escalation
 from agent_desktop.session import outbox as sending
 from agent_desktop.session.alerts import drop_untrue
 from agent_desktop.session.effects import (
@@ -92,9 +93,14 @@ _SessionChange = Callable[[Session], Session]
 _OutboxFilter = Callable[[OutgoingMessage], bool]
 
 
-def step(state: AgentState, event: CoreEvent, now: float) -> Result:
-    """`apply`, then drop untrue alerts, send what is due, settle dropped accepts and (re)arm
-    the timer."""
+def step(
+    state: AgentState,
+    event: CoreEvent,
+    now: float,
+    ladder: escalation.Ladder = escalation.DEFAULT_LADDER,
+) -> Result:
+    """`apply`, then drop untrue alerts, send what is due, settle dropped accepts, climb the
+    escalation `ladder` of unanswered offers and (re)arm the timers."""
     after, effects = apply(state, event, now)
     checked = drop_untrue(state, after)
     if checked is not after:
@@ -110,6 +116,13 @@ def step(state: AgentState, event: CoreEvent, now: float) -> Result:
     # A Tick means the armed timer fired (or a test moved the clock): arm it again.
     if isinstance(event, Tick) or deadline != next_deadline(state):
         effects.append(CancelTimer() if deadline is None else StartTimer(deadline))
+    after, rungs = escalation.climb(after, ladder, now)
+    effects.extend(rungs)
+    rung_at = escalation.next_rung_at(after, ladder)
+    if isinstance(event, Tick) or rung_at != escalation.next_rung_at(state, ladder):
+        effects.append(
+            CancelTimer(Timer.LADDER) if rung_at is None else StartTimer(rung_at, Timer.LADDER)
+        )
     retry = _retry_at(after.connection)
     if retry != _retry_at(state.connection):
         effects.append(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import NewType
+from typing import TYPE_CHECKING, NewType
 
 from agent_desktop.protocol.model import (
     AgentView,
@@ -34,6 +34,9 @@ from agent_desktop.protocol.vocabulary import (
     UserId,
     WorkId,
 )
+
+if TYPE_CHECKING:  # the ladder's module reads this one: only a type crosses the other way
+    from agent_desktop.session.ladder import Climb
 
 
 class LinkStatus(StrEnum):
@@ -248,6 +251,8 @@ class AgentState:
     """Server time the repeat-miss penalty ends; None without one."""
     queue_stats: tuple[QueueStats, ...] | None = None
     """Supervisors: the live queue table once listed (in the server's order); None before."""
+    climbs: tuple[Climb, ...] = ()
+    """The escalation ladder's progress per waiting offer (`ladder.climb`)."""
 
     @property
     def online(self) -> bool:
