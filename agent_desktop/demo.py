@@ -14,11 +14,15 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from agent_desktop.ctl.client import RequestFailed, WireClient, open_session
 from agent_desktop.protocol.channel import traits
 from agent_desktop.protocol.messages import Ack, CreateWork, CustomerMessage, WorkCreated
 from agent_desktop.protocol.vocabulary import Channel, QueueId
+
+if TYPE_CHECKING:  # the app imports this module; the server is loaded only for the demo
+    from agent_desktop.server.config import ServerConfig
 
 log = logging.getLogger(__name__)
 
@@ -115,8 +119,16 @@ async def _arrive(client: WireClient, customer: DemoCustomer) -> None:
 class EmbeddedServer:
     """The reference server with the demo configuration, on a thread of its own."""
 
-    def __init__(self, data_dir: Path | None = None, *, demo_traffic: bool = True) -> None:
+    def __init__(
+        self,
+        data_dir: Path | None = None,
+        *,
+        demo_traffic: bool = True,
+        config: ServerConfig | None = None,
+    ) -> None:
+        """`config` None: the built-in demo configuration."""
         self._data_dir = data_dir
+        self._config = config
         self._demo_traffic = demo_traffic
         self._ready = threading.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -151,7 +163,7 @@ class EmbeddedServer:
 
         self._loop = asyncio.get_running_loop()
         self._stop = asyncio.Event()
-        async with running_server(data_dir=self._data_dir) as server:
+        async with running_server(self._config, data_dir=self._data_dir) as server:
             self.url = server.url
             self._ready.set()
             traffic = (

@@ -38,6 +38,8 @@ CONFIG_SECTIONS: Final[Sequence[tuple[str, type[msgspec.Struct]]]] = (
     ("[[queues]]", config.QueueConfig),
     ("[[users]]", config.UserConfig),
     ("[[contacts]]", config.ContactConfig),
+    ("[[presences]]", config.CustomPresenceConfig),
+    ("[repeat_misses]", config.RepeatMisses),
 )
 
 

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import msgspec
 
-from agent_desktop.protocol.messages import CreateWork, OfferAdded, ServerEvent, WorkCreated
+from agent_desktop.protocol.messages import CreateWork, OfferAdded, PushedEvent, WorkCreated
 from agent_desktop.protocol.vocabulary import Channel, OfferId, QueueId, WorkId
 from agent_desktop.session.core import AgentCore, Announcement
 from agent_desktop.session.effects import OfferArrived
@@ -121,7 +121,7 @@ async def _measure(url: str, samples: int) -> tuple[list[float], list[float], li
         # latency into the server + wire share and the core's own share.
         take_event = core._on_event
 
-        def stamp_event(event: ServerEvent) -> None:
+        def stamp_event(event: PushedEvent) -> None:
             if isinstance(event, OfferAdded):
                 received[event.offer.offer_id] = time.time()
             take_event(event)

@@ -16,6 +16,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import msgspec
 import qasync
 from PySide6.QtWidgets import QApplication
 
@@ -28,7 +29,9 @@ from agent_desktop.protocol.messages import (
     SetPresence,
     WorkCreated,
 )
-from agent_desktop.protocol.vocabulary import Channel, Presence, QueueId, UserId
+from agent_desktop.protocol.vocabulary import Channel, Presence, QueueId, SessionId, UserId
+from agent_desktop.server.config import ServerConfig
+from agent_desktop.server.config_loader import demo_config
 from agent_desktop.session.settings import Settings
 from agent_desktop.ui.desktop import DesktopApp, StartOptions
 from agent_desktop.ui.i18n import chosen_language, install_language
@@ -78,8 +81,25 @@ async def capture(name: str) -> None:
     print(f"wrote {target}")
 
 
+def shots_config() -> ServerConfig:
+    """The demo, with wrap-up time and disposition codes on the web chat queue."""
+    config = demo_config()
+    queues = [
+        msgspec.structs.replace(
+            q,
+            wrap_up_s=120.0,
+            dispositions=["Resolved", "Refund issued", "Call back", "Escalated"],
+            disposition_required=True,
+        )
+        if q.id == "chat"
+        else q
+        for q in config.queues
+    ]
+    return msgspec.structs.replace(config, queues=queues)
+
+
 async def take(app: QApplication, folder: Path) -> None:
-    server = EmbeddedServer(folder / "server", demo_traffic=False)
+    server = EmbeddedServer(folder / "server", demo_traffic=False, config=shots_config())
     url = server.start()
     try:
         sam_wire, _ = await open_session(url, "sam", "demo")
@@ -201,6 +221,28 @@ async def take(app: QApplication, folder: Path) -> None:
         assert alice.leaving.dialog is not None
         alice.leaving.dialog.reject()
         await settle(0.3)
+
+        # Custom presences: the admin's "Lunch", "Training", ... in the presence list.
+        alice.window.presence.combo.showPopup()
+        await settle()
+        await capture("screenshot-custom-presences.png")
+        alice.window.presence.combo.hidePopup()
+
+        # Next status, then wrap-up: the agent closes the chat and wraps it up.
+        await alice.core.set_next_presence(Presence.AWAY, "Lunch")
+        await alice.core.wait_for(lambda s: s.next_presence is not None)
+        await settle()
+        await capture("screenshot-next-status.png")
+        await alice.core.close_session(SessionId(session.session_id))
+        await alice.core.wait_for(lambda s: bool(s.wrap_ups))
+        await settle(0.3)
+        card = alice.window.depth_controls.wrap_ups.card(chat)  # type: ignore[arg-type]
+        assert card is not None
+        card.disposition.setCurrentIndex(1)
+        card.note.setText("Priority delivery added, due tomorrow before noon")
+        card.note.setCursorPosition(0)
+        await settle(1.5)
+        await capture("screenshot-wrap-up.png")
 
         await bob_wire.request(lambda rid: SetPresence(id=rid, presence=Presence.AVAILABLE), Ack)
         sam = DesktopApp(

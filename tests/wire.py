@@ -30,7 +30,7 @@ from agent_desktop.protocol.messages import (
     Hello,
     LoggedIn,
     Login,
-    ServerEvent,
+    PushedEvent,
     ServerMessage,
     ServerReply,
     Snapshot,
@@ -42,7 +42,7 @@ DEMO_PASSWORD: Final = "demo"
 WAIT_S: Final = 5.0
 """Generous for a loaded 2-core machine; a passing test never waits this long."""
 
-_EVENT_TYPES: Final = get_args(ServerEvent)
+_EVENT_TYPES: Final = get_args(PushedEvent)
 E = TypeVar("E")
 Arrival = ServerMessage | ProtocolError
 
@@ -65,7 +65,7 @@ class WireClient:
     def __init__(self, client: ProtocolClient) -> None:
         self.client = client
         self.ws: ClientConnection = client.ws
-        self.events: list[ServerEvent] = []
+        self.events: list[PushedEvent] = []
         """Pushed events received so far and not yet taken by `next_event`."""
         self.snapshot: Snapshot | None = None
         self.logged_in: LoggedIn | None = None
@@ -108,7 +108,7 @@ class WireClient:
             while True:
                 message = await self.receive(wait_s)
                 if isinstance(message, _EVENT_TYPES):
-                    self.events.append(cast(ServerEvent, message))
+                    self.events.append(cast(PushedEvent, message))
                     continue
                 reply = cast(ServerReply, message)
                 if re is None or reply.re == re:
@@ -136,7 +136,7 @@ class WireClient:
                         return event
                 message = await self.receive(wait_s)
                 if isinstance(message, _EVENT_TYPES):
-                    self.events.append(cast(ServerEvent, message))
+                    self.events.append(cast(PushedEvent, message))
 
     async def hello(self) -> Welcome:
         reply = await self.call(Hello(id=self.next_id(), versions=[PROTOCOL_VERSION]))

@@ -10,16 +10,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
-import json
 import os
 import ssl
 import sys
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any
 
-import msgspec
-
+from agent_desktop.ctl import bookings
 from agent_desktop.ctl.client import RequestFailed, WireClient, open_session
+from agent_desktop.ctl.depth import add_depth_commands
+from agent_desktop.ctl.output import print_result
 from agent_desktop.ctl.render import render_agents, render_work
 from agent_desktop.ctl.simulate import SimulationPlan, run_simulation
 from agent_desktop.protocol.client import ConnectionLost, ssl_context_for
@@ -115,6 +114,8 @@ def _parser() -> argparse.ArgumentParser:
     reset.add_argument(
         "--to", default=Presence.AVAILABLE.value, choices=[p.value for p in Presence]
     )
+    reset.add_argument("--custom", help="a custom presence's name (--to must be its base)")
+    add_depth_commands(commands, presence_commands)
 
     simulate = commands.add_parser("simulate-agents", help="headless agents for load tests")
     simulate.add_argument("--count", type=int, default=3, help="how many agents (3)")
@@ -137,6 +138,8 @@ def _parser() -> argparse.ArgumentParser:
         "--duration", type=float, default=None, help="stop after S seconds (default: Ctrl-C)"
     )
 
+    bookings.add_commands(commands)
+
     hash_cmd = commands.add_parser(
         "hash-password", help="print a password hash for the server's config file"
     )
@@ -144,11 +147,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _print(args: argparse.Namespace, data: Any, human: str) -> None:
-    if args.json:
-        sys.stdout.write(json.dumps(msgspec.to_builtins(data), indent=2) + "\n")
-    else:
-        sys.stdout.write(human + "\n")
+_print = print_result
 
 
 def _ssl_context(args: argparse.Namespace) -> ssl.SSLContext | None:
@@ -253,9 +252,14 @@ async def _agents(args: argparse.Namespace, client: WireClient) -> int:
 
 
 async def _presence_reset(args: argparse.Namespace, client: WireClient) -> int:
-    agent, presence = UserId(args.agent), Presence(args.to)
-    await client.request(lambda rid: ResetPresence(id=rid, agent=agent, presence=presence), Ack)
-    _print(args, {"agent": agent, "presence": presence}, f"{agent} is now {presence}")
+    agent, presence, custom = UserId(args.agent), Presence(args.to), args.custom
+    await client.request(
+        lambda rid: ResetPresence(id=rid, agent=agent, presence=presence, custom=custom), Ack
+    )
+    shown = f"{custom} ({presence})" if custom else presence
+    _print(
+        args, {"agent": agent, "presence": presence, "custom": custom}, f"{agent} is now {shown}"
+    )
     return 0
 
 

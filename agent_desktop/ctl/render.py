@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 from agent_desktop.protocol.messages import WorkInfo
 from agent_desktop.protocol.model import AgentView
@@ -27,17 +28,52 @@ def render_agents(agents: Sequence[AgentView]) -> str:
         [
             a.agent,
             a.role,
-            f"{a.presence.presence} ({a.presence.source}: {a.presence.reason})",
+            (f"{a.presence.custom}/" if a.presence.custom else "")
+            + f"{a.presence.presence} ({a.presence.source}: {a.presence.reason})"
+            + (
+                f" -> {a.next_presence.custom or a.next_presence.presence}"
+                if a.next_presence
+                else ""
+            ),
             "yes" if a.connected else "no",
             str(a.sessions),
             str(a.pending_offers),
             ",".join(a.alerts) or "-",
+            (f"until {_clock(a.penalty_until)}" if a.penalty_until is not None else "-"),
             f"{a.capacity_used}/{a.capacity}",
         ]
         for a in agents
     ]
-    headers = ["AGENT", "ROLE", "PRESENCE", "CONNECTED", "SESSIONS", "OFFERS", "ALERTS", "CAPACITY"]
+    headers = [
+        *("AGENT", "ROLE", "PRESENCE", "CONNECTED", "SESSIONS", "OFFERS", "ALERTS", "PENALTY"),
+        "CAPACITY",
+    ]
     return table(headers, rows)
+
+
+def _seconds(value: object) -> str:
+    return "-" if value is None else f"{value:g}s"
+
+
+def render_queues(rows: Sequence[dict[str, Any]]) -> str:
+    if not rows:
+        return "no queues"
+    headers = ["QUEUE", "WAITING", "LONGEST", "ESTIMATE", "AVAIL/BUSY/AWAY", "OFFERS", "MISSED"]
+    headers.append("REJECTED")
+    table_rows = [
+        [
+            str(r["queue"]),
+            str(r["waiting"]),
+            _seconds(r["longest_wait_s"]),
+            _seconds(r["estimated_wait_s"]),
+            f"{r['agents_available']}/{r['agents_busy']}/{r['agents_away']}",
+            str(r["offers_in_flight"]),
+            str(r["missed_last_hour"]),
+            str(r["rejected_last_hour"]),
+        ]
+        for r in rows
+    ]
+    return table(headers, table_rows)
 
 
 def render_work(info: WorkInfo) -> str:
@@ -56,6 +92,9 @@ def render_work(info: WorkInfo) -> str:
         lines.append(f"bot summary: {work.bot_summary}")
     if info.agent:
         lines.append(f"agent: {info.agent}  session: {info.session_id or '-'}")
+    if info.queue_position is not None:
+        estimate = _seconds(info.estimated_wait_s)
+        lines.append(f"waiting: position {info.queue_position}, estimated wait {estimate}")
     if info.transcript:
         lines.append("transcript:")
         lines += [f"  {_clock(m.at)} {m.sender}: {m.text}" for m in info.transcript]

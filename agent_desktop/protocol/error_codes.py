@@ -42,15 +42,16 @@ WHEN_SENT: Final[Mapping[ErrorCode, str]] = {
     ErrorCode.FORBIDDEN: (
         "Another agent's offer, session or alert; or, from an agent, a supervisor's request "
         "(`list_agents`, `reset_presence`, `create_work`, `customer_message`, `customer_end`, "
-        "`get_work`, `get_presence_timeline` for someone else)."
+        "`get_work`, `get_presence_timeline` for someone else, `clear_penalty`, `list_queues`); "
+        "`extend_wrap_up` / `finish_wrap_up` of another agent's wrap-up."
     ),
     ErrorCode.UNKNOWN_OFFER: "`accept_offer` / `reject_offer` naming no offer the server knows.",
     ErrorCode.UNKNOWN_SESSION: "A session request naming no open session.",
     ErrorCode.UNKNOWN_WORK: "`get_work`, `customer_message` or `customer_end` naming no item.",
     ErrorCode.UNKNOWN_AGENT: (
         "`reset_presence`, `get_presence_timeline`, `transfer`/`escalate` to an agent or "
-        "`create_work` for an agent, naming no configured user; work sent to an account that "
-        "takes no work (a supervisor or admin with no queues)."
+        "`create_work` for an agent, `clear_penalty`, naming no configured user; work sent to "
+        "an account that takes no work (a supervisor or admin with no queues)."
     ),
     ErrorCode.UNKNOWN_QUEUE: "`create_work` or `transfer`/`escalate` naming no configured queue.",
     ErrorCode.UNKNOWN_ALERT: (
@@ -70,8 +71,10 @@ WHEN_SENT: Final[Mapping[ErrorCode, str]] = {
         "alert raised and presence set `busy_dnd`."
     ),
     ErrorCode.INVALID_PRESENCE: (
-        "`set_presence` or `reset_presence` to `inactive` (set by the system only), or "
-        "`reset_presence` for an agent who is not connected."
+        "`set_presence`, `reset_presence` or `set_next_presence` to `inactive` (set by the "
+        "system only), naming a custom presence the config does not define or with another "
+        "base than its own (or a custom name with no presence); `reset_presence` for an agent "
+        "who is not connected."
     ),
     ErrorCode.WRONG_CHANNEL: (
         "`call_control` on a session that is not a voice call; `create_work`, `transfer` or "
@@ -80,6 +83,27 @@ WHEN_SENT: Final[Mapping[ErrorCode, str]] = {
     ErrorCode.WORK_CLOSED: (
         "`customer_message` or `customer_end` for a closed item; `customer_message` after the "
         "customer left (a second `customer_end` is acknowledged)."
+    ),
+    ErrorCode.UNKNOWN_BOOKING: (
+        "`change_booking` or `get_booking` naming a booking that does not exist."
+    ),
+    ErrorCode.INVALID_BOOKING: (
+        "`create_booking` or `change_booking` with impossible times (an end not after the "
+        "start, longer than 30 days, a start more than a day ago), a malformed email address, "
+        "phone number or time zone, or a status change the booking lifecycle forbids; "
+        "`sms_received` from something that is not a phone number."
+    ),
+    ErrorCode.UNKNOWN_CODE: (
+        "`change_booking_code` naming a portal code that does not exist (forged or mistyped)."
+    ),
+    ErrorCode.UNKNOWN_WRAP_UP: (
+        "`extend_wrap_up` or `finish_wrap_up` naming an item that is not in wrap-up (never was, "
+        "or it already ended)."
+    ),
+    ErrorCode.DISPOSITION_REQUIRED: (
+        "`finish_wrap_up` without a disposition or a note where the item's queue requires one "
+        "(`disposition_required`, `note_required`). A disposition the queue does not list is "
+        "`invalid_message`."
     ),
     ErrorCode.INTERNAL_ERROR: (
         "A bug in the server while handling the request (logged there with a traceback); the "

@@ -13,12 +13,55 @@ from typing import Annotated
 
 import msgspec
 
+from agent_desktop.protocol.bookings import BookingReply, BookingRequest
+
+# Re-exported (`X as X`): the routing-depth messages belong to the protocol like the others.
+from agent_desktop.protocol.depth_messages import (
+    ClearPenalty as ClearPenalty,
+)
+from agent_desktop.protocol.depth_messages import (
+    DepthEvent as DepthEvent,
+)
+from agent_desktop.protocol.depth_messages import (
+    ExtendWrapUp as ExtendWrapUp,
+)
+from agent_desktop.protocol.depth_messages import (
+    FinishWrapUp as FinishWrapUp,
+)
+from agent_desktop.protocol.depth_messages import (
+    ListQueues as ListQueues,
+)
+from agent_desktop.protocol.depth_messages import (
+    NextPresenceChanged as NextPresenceChanged,
+)
+from agent_desktop.protocol.depth_messages import (
+    Queues as Queues,
+)
+from agent_desktop.protocol.depth_messages import (
+    QueueUpdated as QueueUpdated,
+)
+from agent_desktop.protocol.depth_messages import (
+    SetNextPresence as SetNextPresence,
+)
+from agent_desktop.protocol.depth_messages import (
+    WrapUpChanged as WrapUpChanged,
+)
+from agent_desktop.protocol.depth_messages import (
+    WrapUpEnded as WrapUpEnded,
+)
+from agent_desktop.protocol.envelope import Reply as Reply
+from agent_desktop.protocol.envelope import ReqId as ReqId
+from agent_desktop.protocol.envelope import Request as Request
+from agent_desktop.protocol.envelope import _Message as _Message
 from agent_desktop.protocol.model import (
     AgentView,
     Alert,
     Call,
     ChatMessage,
+    CustomPresence,
     HistoryEntry,
+    Label,
+    NextPresence,
     Offer,
     PresenceChange,
     PresenceInfo,
@@ -28,6 +71,7 @@ from agent_desktop.protocol.model import (
     Text,
     Toast,
     WorkItem,
+    WrapUp,
 )
 from agent_desktop.protocol.vocabulary import (
     AlertId,
@@ -44,19 +88,6 @@ from agent_desktop.protocol.vocabulary import (
     UserId,
     WorkId,
 )
-
-ReqId = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
-
-
-class _Message(
-    msgspec.Struct, frozen=True, forbid_unknown_fields=True, tag_field="type", kw_only=True
-):
-    pass
-
-
-class Request(_Message, frozen=True, kw_only=True):
-    id: ReqId
-
 
 # --- client -> server ----------------------------------------------------------------------
 
@@ -90,6 +121,8 @@ class Logout(Request, frozen=True, tag="logout", kw_only=True):
 
 class SetPresence(Request, frozen=True, tag="set_presence", kw_only=True):
     presence: Presence
+    custom: Label | None = None
+    """A custom presence's name; `presence` must then be its base."""
 
 
 class AcceptOffer(Request, frozen=True, tag="accept_offer", kw_only=True):
@@ -138,6 +171,7 @@ class ResetPresence(Request, frozen=True, tag="reset_presence", kw_only=True):
 
     agent: UserId
     presence: Presence = Presence.AVAILABLE
+    custom: Label | None = None
 
 
 AGENT_PAGE_DEFAULT = 250
@@ -219,14 +253,16 @@ ClientMessage = (
     | CustomerMessage
     | CustomerEnd
     | GetWork
+    | BookingRequest
+    | ExtendWrapUp
+    | FinishWrapUp
+    | ClearPenalty
+    | SetNextPresence
+    | ListQueues
 )
 
 
 # --- server -> client: replies ---------------------------------------------------------------
-
-
-class Reply(_Message, frozen=True, kw_only=True):
-    re: str
 
 
 class Welcome(Reply, frozen=True, tag="welcome", kw_only=True):
@@ -242,7 +278,7 @@ class LoggedIn(Reply, frozen=True, tag="logged_in", kw_only=True):
     token: str
     token_expires_at: float
     server_time: float
-    queues: list[QueueView] = []
+    queues: list[QueueView] = msgspec.field(default_factory=list)
     """Every queue, for choosing where to transfer or escalate."""
 
 
@@ -286,6 +322,10 @@ class WorkInfo(Reply, frozen=True, tag="work_info", kw_only=True):
     agent: UserId | None = None
     offer_id: OfferId | None = None
     session_id: SessionId | None = None
+    queue_position: int | None = None
+    """While queued: 1 = the next item of its queue to be routed."""
+    estimated_wait_s: float | None = None
+    """While queued: the queue's estimate for that position (None: nobody staffs it now)."""
 
 
 # --- server -> client: events ----------------------------------------------------------------
@@ -299,6 +339,14 @@ class Snapshot(_Message, frozen=True, tag="snapshot", kw_only=True):
     sessions: list[Session]
     alerts: list[Alert]
     server_time: float
+    custom_presences: list[CustomPresence] = msgspec.field(default_factory=list)
+    """The admin-defined presences this agent may choose (`set_presence` with `custom`)."""
+    wrap_ups: list[WrapUp] = msgspec.field(default_factory=list)
+    """Closed sessions still in wrap-up, each with its deadline."""
+    penalty_until: float | None = None
+    """Out of queue routing until then for repeated missed offers."""
+    next_presence: NextPresence | None = None
+    """The presence chosen for when the last session and wrap-up end."""
 
 
 class OfferAdded(_Message, frozen=True, tag="offer_added", kw_only=True):
@@ -363,6 +411,8 @@ ServerReply = (
     | ClockReading
     | WorkCreated
     | WorkInfo
+    | BookingReply
+    | Queues
 )
 ServerEvent = (
     Snapshot
@@ -377,4 +427,8 @@ ServerEvent = (
     | AlertCleared
     | AgentUpdated
 )
-ServerMessage = ServerReply | ServerEvent
+
+
+PushedEvent = ServerEvent | DepthEvent
+"""Everything the server pushes."""
+ServerMessage = ServerReply | PushedEvent

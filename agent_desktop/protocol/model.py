@@ -145,6 +145,8 @@ class PresenceInfo(Struct, frozen=True):
     reason: Reason
     previous: Presence | None
     changed_at: float
+    custom: Label | None = None
+    """The admin-defined presence chosen ("Lunch"); `presence` is its base, which routing reads."""
 
 
 class PresenceChange(Struct, frozen=True):
@@ -157,6 +159,36 @@ class PresenceChange(Struct, frozen=True):
     changed_at: float
     by: UserId | None = None
     """Who made the change, when a person did (the agent or a supervisor)."""
+    custom: Label | None = None
+
+
+class WrapUp(Struct, frozen=True):
+    """After-work time of a closed session: the queue's capacity stays reserved until
+    `ends_at` (a countdown), or until the agent says done with a disposition and a note."""
+
+    work_id: WorkId
+    queue: QueueId
+    started_at: float
+    ends_at: float
+    dispositions: list[Label] = []
+    disposition_required: bool = False
+    note_required: bool = False
+
+
+class NextPresence(Struct, frozen=True):
+    """The presence the agent takes when their last session (and wrap-up) ends."""
+
+    presence: Presence
+    custom: Label | None = None
+    set_at: float = 0.0
+
+
+class CustomPresence(Struct, frozen=True):
+    """An admin-defined presence an agent may choose; routing follows `base`."""
+
+    name: Label
+    colour: ShortText
+    base: Presence
 
 
 class Alert(Struct, frozen=True):
@@ -168,6 +200,12 @@ class Alert(Struct, frozen=True):
     channel: Channel | None = None
     """The work's channel and customer, so a client can say `message` in its own language."""
     customer: ShortText | None = None
+    reason: Reason | None = None
+    """Set where the kind alone does not say why: a `missed` alert with reason
+    `repeat_misses` is the repeat-miss penalty's (rule 14), not a plain miss."""
+    until: float | None = None
+    """When the alert's condition ends by itself: the repeat-miss penalty's end (server time),
+    so the agent sees the time left without a resync."""
 
 
 class Toast(Struct, frozen=True):
@@ -192,6 +230,28 @@ class QueueView(Struct, frozen=True):
     channel: Channel
 
 
+class QueueStats(Struct, frozen=True):
+    """One row of the supervisor's queue table (`list_queues`, `queue_updated`).
+
+    `estimated_wait_s` is what a new arrival would wait (see docs/protocol.md for the
+    estimator); None when no agent of the queue is in a presence that takes its work."""
+
+    queue: QueueId
+    name: ShortText
+    channel: Channel
+    waiting: int
+    oldest_waiting_since: float | None
+    """Arrival of the item waiting longest; its wait is the current time minus this."""
+    estimated_wait_s: float | None
+    average_handle_s: float
+    agents_available: int
+    agents_busy: int
+    agents_away: int
+    offers_in_flight: int
+    missed_last_hour: int
+    rejected_last_hour: int
+
+
 class AgentView(Struct, frozen=True):
     """One row of the supervisor's live table."""
 
@@ -206,6 +266,12 @@ class AgentView(Struct, frozen=True):
     queues: list[QueueId]
     capacity_used: int
     capacity: int
+    wrap_ups: int = 0
+    """Closed sessions the agent is still wrapping up (their capacity stays used)."""
+    penalty_until: float | None = None
+    """Out of queue routing until then for repeated missed offers; `clear_penalty` ends it."""
+    next_presence: NextPresence | None = None
+    """What the agent becomes when their last session and wrap-up end."""
 
 
 class HistoryEntry(Struct, frozen=True):

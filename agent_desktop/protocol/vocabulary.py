@@ -92,6 +92,13 @@ class Reason(StrEnum):
     TRANSFER = "transfer"
     ESCALATION = "escalation"
     CLOSED_BY_AGENT = "closed_by_agent"
+    # Routing depth (issue 11):
+    NEXT_STATUS = "next_status"
+    """The presence the agent picked for when their last session and wrap-up ended."""
+    REPEAT_MISSES = "repeat_misses"
+    """Too many missed offers in the window: out of routing for the penalty time."""
+    WRAP_UP_DONE = "wrap_up_done"
+    WRAP_UP_TIMEOUT = "wrap_up_timeout"
 
 
 class NotificationKind(StrEnum):
@@ -169,6 +176,12 @@ class ErrorCode(StrEnum):
     INVALID_PRESENCE = "invalid_presence"
     WRONG_CHANNEL = "wrong_channel"
     WORK_CLOSED = "work_closed"
+    UNKNOWN_BOOKING = "unknown_booking"
+    INVALID_BOOKING = "invalid_booking"
+    """Impossible times, a malformed address or number, a status change the rules forbid."""
+    UNKNOWN_CODE = "unknown_code"
+    UNKNOWN_WRAP_UP = "unknown_wrap_up"
+    DISPOSITION_REQUIRED = "disposition_required"
     INTERNAL_ERROR = "internal_error"
 
 

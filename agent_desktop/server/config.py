@@ -20,10 +20,13 @@ from agent_desktop.protocol.vocabulary import (
     Role,
     UserId,
 )
+from agent_desktop.server.customer_notifications.config import CustomerNotificationsConfig
 
 Label = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.@-]+$")]
 Seconds = Annotated[float, msgspec.Meta(ge=0)]
+Colour = Annotated[str, msgspec.Meta(pattern=r"^#[0-9A-Fa-f]{6}$")]
+"""`#rrggbb`."""
 
 
 class Struct(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
@@ -64,6 +67,17 @@ class QueueConfig(Struct, frozen=True, kw_only=True):
     allow_reject: bool = True
     missed_alerts: bool = True
     reject_alerts: bool = True
+    wrap_up_s: Annotated[float, msgspec.Meta(ge=0, le=3600)] = 0.0
+    """After a session closes, the agent keeps this queue's capacity this long to wrap up
+    (0: no wrap-up)."""
+    dispositions: Annotated[list[Label], msgspec.Meta(max_length=50)] = []
+    """Disposition codes the agent picks from in wrap-up (needs `wrap_up_s` > 0)."""
+    disposition_required: bool = False
+    """Wrap-up's "done" needs one of `dispositions`."""
+    note_required: bool = False
+    """Wrap-up's "done" needs a note."""
+    expected_handle_s: Annotated[float, msgspec.Meta(gt=0, le=86_400)] = 300.0
+    """The handle time the wait estimate assumes until the queue has handled items."""
     offer_reroute_grace_s: Seconds | None = None
     """How long after its timeout an offer to an agent whose link is gone is kept for them.
     Unset: 0 where a caller waits on the line (voice: rerouted as soon as the link is known
@@ -78,6 +92,18 @@ class UserConfig(Struct, frozen=True, kw_only=True):
     """`scrypt$...` as printed by `agent-desktop-ctl hash-password`; never a plain password."""
     queues: list[Name] = []
     capacity: Annotated[int, msgspec.Meta(ge=0, le=10_000)] = 100
+
+
+class CustomPresenceConfig(Struct, frozen=True, kw_only=True):
+    """An admin-defined presence ("Lunch", "Training"): a name and colour on top of a base
+    presence, which is what routing reads (`allowed_presences` name base presences only)."""
+
+    name: Label
+    """What agents choose and supervisors see ("Lunch"); unique, not a built-in presence."""
+    base: Presence
+    """The presence routing reads: never `inactive` (system-only) or `offline`."""
+    colour: Colour = "#808080"
+    """`#rrggbb`, how the app shows it."""
 
 
 class ContactConfig(Struct, frozen=True, kw_only=True):
@@ -107,18 +133,38 @@ class Timings(Struct, frozen=True, kw_only=True):
     they finish; they stay on disk (GetWork and the audit log still answer for them)."""
 
 
+class RepeatMisses(Struct, frozen=True, kw_only=True):
+    """Rule 14: after `count` missed offers within `window_s`, the agent is out of queue routing
+    for `penalty_s` (a stuck client must not burn every customer's wait). `count` 0: off."""
+
+    count: Annotated[int, msgspec.Meta(ge=0, le=100)] = 0
+    """This many missed offers within `window_s` start the penalty; 0: never."""
+    window_s: Annotated[float, msgspec.Meta(gt=0, le=86_400)] = 600.0
+    """How far back missed offers count."""
+    penalty_s: Annotated[float, msgspec.Meta(gt=0, le=86_400)] = 300.0
+    """How long the agent gets no queue work (a supervisor can clear it sooner)."""
+
+
 class ServerConfig(Struct, frozen=True, kw_only=True):
     timings: Timings = Timings()
+    repeat_misses: RepeatMisses = RepeatMisses()
     templates: dict[Name, TemplateConfig]
     queues: list[QueueConfig]
     users: list[UserConfig]
     contacts: list[ContactConfig] = []
+    customer_notifications: CustomerNotificationsConfig = CustomerNotificationsConfig()
+    """Bookings, their email/SMS notifications and portal links (channels off until set)."""
+    presences: list[CustomPresenceConfig] = []
+    """Custom presences, in the order a presence selector lists them."""
 
     def queue(self, queue_id: QueueId) -> QueueConfig | None:
         return next((q for q in self.queues if q.id == queue_id), None)
 
     def user(self, user_id: UserId) -> UserConfig | None:
         return next((u for u in self.users if u.id == user_id), None)
+
+    def custom_presence(self, name: str) -> CustomPresenceConfig | None:
+        return next((p for p in self.presences if p.name == name), None)
 
     def contact(self, contact_id: ContactId) -> ContactConfig | None:
         return next((c for c in self.contacts if c.id == contact_id), None)

@@ -15,8 +15,14 @@ from typing import Any, Final
 import msgspec
 
 from agent_desktop.protocol.channel import traits
-from agent_desktop.protocol.vocabulary import Channel, NotificationKind
-from agent_desktop.server.config import Name, ServerConfig, TemplateConfig, TemplateField
+from agent_desktop.protocol.vocabulary import Channel, NotificationKind, Presence
+from agent_desktop.server.config import (
+    Name,
+    QueueConfig,
+    ServerConfig,
+    TemplateConfig,
+    TemplateField,
+)
 
 DEMO_RESOURCE: Final = "demo.toml"
 
@@ -217,17 +223,53 @@ def _cross_check(config: ServerConfig) -> tuple[list[PathSegment], str] | None:
         if problem is not None:
             key, reason = problem
             return ["queues", index, key], f"queue {queue.id!r}: {reason}"
+        wrap_problem = _check_wrap_up(queue)
+        if wrap_problem is not None:
+            key, reason = wrap_problem
+            return ["queues", index, key], f"queue {queue.id!r}: {reason}"
         if not traits(queue.channel).rejectable and queue.allow_reject:
             return (
                 ["queues", index, "channel"],
                 f"queue {queue.id!r}: a {queue.channel.value} assignment cannot be rejected; "
                 "set allow_reject = false",
             )
+    presence_problem = _check_presences(config)
+    if presence_problem is not None:
+        return presence_problem
     queue_ids = {q.id for q in config.queues}
     for index, user in enumerate(config.users):
         unknown = [q for q in user.queues if q not in queue_ids]
         if unknown:
             return ["users", index, "queues"], f"user {user.id!r}: unknown queue {unknown[0]!r}"
+    return None
+
+
+def _check_wrap_up(queue: QueueConfig) -> tuple[str, str] | None:
+    if queue.disposition_required and not queue.dispositions:
+        return "disposition_required", "a disposition is required but no dispositions are listed"
+    if queue.wrap_up_s == 0:
+        for key in ("dispositions", "disposition_required", "note_required"):
+            if getattr(queue, key):
+                return key, f"{key} is entered in wrap-up; set wrap_up_s > 0"
+    return None
+
+
+SYSTEM_ONLY_BASES: Final = {
+    Presence.INACTIVE: "inactive is set by the system only (missed offers)",
+    Presence.OFFLINE: "a connected agent is never offline",
+}
+
+
+def _check_presences(config: ServerConfig) -> tuple[list[PathSegment], str] | None:
+    seen: set[str] = set()
+    for index, custom in enumerate(config.presences):
+        why = SYSTEM_ONLY_BASES.get(custom.base)
+        if why is not None:
+            return ["presences", index, "base"], f"custom presence {custom.name!r}: {why}"
+        folded = custom.name.casefold()
+        if folded in seen or folded in {p.value for p in Presence}:
+            return ["presences", index, "name"], f"duplicate presence name {custom.name!r}"
+        seen.add(folded)
     return None
 
 

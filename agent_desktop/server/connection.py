@@ -2,6 +2,11 @@
 
 Each connection has one outbox drained by one writer task, so its frames leave in exactly the
 order the engine produced them, and a slow or dead client never holds up anyone else.
+
+Delivery is proved, not assumed: a frame handed to the socket may sit in a buffer of a frozen
+machine. After each burst of writes the link pings (one ping in flight at most); the pong proves
+that everything written before the ping arrived, and `proved_until` moves to the time the last
+of those frames was posted. The engine holds only offers sent before that time.
 """
 
 from __future__ import annotations
@@ -9,12 +14,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 from typing import Final
 
 from websockets.asyncio.server import ServerConnection
 from websockets.exceptions import ConnectionClosed
 from websockets.frames import CloseCode
 
+from agent_desktop.clock import Clock
 from agent_desktop.protocol.codec import CLOSE_TOKEN_EXPIRED, encode_text
 from agent_desktop.protocol.messages import ServerMessage
 from agent_desktop.server.engine import ConnId, Principal
@@ -28,9 +35,10 @@ MAX_OUTBOX: Final = 5_000
 class Link:
     """One websocket connection: who is on it (once logged in) and what waits to be sent."""
 
-    def __init__(self, conn_id: ConnId, ws: ServerConnection) -> None:
+    def __init__(self, conn_id: ConnId, ws: ServerConnection, clock: Clock) -> None:
         self.conn_id = conn_id
         self.ws = ws
+        self.clock = clock
         self.negotiated = False
         self.principal: Principal | None = None
         self.tokens: set[str] = set()
@@ -42,6 +50,13 @@ class Link:
         self._writer = asyncio.create_task(self._write(), name=f"writer-{conn_id}")
         self._closer: asyncio.Task[None] | None = None
         self._expiry: asyncio.TimerHandle | None = None
+        self.proved_until = -math.inf
+        """Every frame posted up to this clock time is known to have reached the client."""
+        self._posted = 0
+        self._posted_at = -math.inf
+        self._written: tuple[int, float] = (0, -math.inf)
+        self._proved = 0
+        self._prover: asyncio.Task[None] | None = None
 
     def expire_after(self, seconds: float) -> None:
         """Close the connection when its login's token expires: a signed-in link must not
@@ -70,6 +85,8 @@ class Link:
                 self.ws.close(CloseCode.TRY_AGAIN_LATER, "not reading"), name="close-stuck"
             )
             return
+        self._posted += 1
+        self._posted_at = self.clock.now()
         self._outbox.put_nowait(frame)
 
     def send(self, message: ServerMessage) -> None:
@@ -88,6 +105,10 @@ class Link:
         self._writer.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await self._writer
+        if self._prover is not None:
+            self._prover.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._prover
         if self._closer is not None:
             await self._closer
 
@@ -97,3 +118,26 @@ class Link:
                 await self.ws.send(frame)
             except ConnectionClosed:
                 return
+            if self._outbox.empty():
+                self._all_written()
+
+    def _all_written(self) -> None:
+        """Everything posted so far is in the socket: have it proved (one ping in flight)."""
+        if self.principal is None:
+            return  # before login there is nothing the engine could hold
+        self._written = (self._posted, self._posted_at)
+        if self._prover is None:
+            self._prover = asyncio.create_task(self._prove(), name=f"prove-{self.conn_id}")
+
+    async def _prove(self) -> None:
+        try:
+            while self._written[0] > self._proved:
+                count, posted_at = self._written
+                pong = await self.ws.ping()
+                await pong
+                self._proved = count
+                self.proved_until = max(self.proved_until, posted_at)
+        except ConnectionClosed:
+            pass
+        finally:
+            self._prover = None

@@ -29,6 +29,7 @@ from websockets.typing import Subprotocol
 
 from agent_desktop import __version__
 from agent_desktop.clock import Clock
+from agent_desktop.protocol.bookings import BookingRequest, is_booking_request
 from agent_desktop.protocol.codec import (
     CLOSE_SIGNED_OUT,
     PROTOCOL_VERSION,
@@ -46,6 +47,8 @@ from agent_desktop.protocol.messages import (
     LoggedIn,
     Login,
     Logout,
+    ServerMessage,
+    ServerReply,
     Welcome,
 )
 from agent_desktop.protocol.model import QueueView
@@ -59,6 +62,7 @@ from agent_desktop.protocol.vocabulary import (
 )
 from agent_desktop.server.auth import Authenticator
 from agent_desktop.server.connection import Link
+from agent_desktop.server.customer_notifications.desk import CustomerNotifications
 from agent_desktop.server.engine import ConnId, Delivery, Engine, Principal
 from agent_desktop.server.health import answer_health, http_response
 
@@ -86,6 +90,8 @@ class Hub:
         self._ids = itertools.count(1)
         self._timer: asyncio.TimerHandle | None = None
         self._stopped = False
+        self.customer_notifications: CustomerNotifications | None = None
+        """The sibling domain of bookings; set by the runner (None: no booking requests)."""
         self._queue_directory = [
             QueueView(queue=QueueId(q.id), name=q.name, channel=q.channel)
             for q in engine.config.queues
@@ -100,11 +106,26 @@ class Hub:
         path = request.path.split("?", 1)[0]
         if path == "/health":
             return answer_health(request, SERVER_NAME, self.health, self.auth.role_of)
+        portal = self._portal_page(connection, path)
+        if portal is not None:
+            return portal
         if request.headers.get("Upgrade", "").lower() != "websocket":
             return http_response(
                 http.HTTPStatus.NOT_FOUND, b"not found\n", "text/plain", SERVER_NAME
             )
         return None
+
+    def _portal_page(self, connection: ServerConnection, path: str) -> Response | None:
+        """`GET /portal/<code>`: the customer's page of one booking (customer notifications)."""
+        notifications = self.customer_notifications
+        if notifications is None or not notifications.is_portal_path(path):
+            return None
+        remote = connection.remote_address
+        client = str(remote[0]) if remote else "unknown"
+        page = notifications.portal_page(client, path)
+        return http_response(
+            page.status, page.html.encode(), "text/html; charset=utf-8", SERVER_NAME
+        )
 
     def health(self) -> dict[str, object]:
         agents = sum(
@@ -128,7 +149,7 @@ class Hub:
     # --- one connection ------------------------------------------------------------------------
 
     async def handle(self, ws: ServerConnection) -> None:
-        link = Link(ConnId(next(self._ids)), ws)
+        link = Link(ConnId(next(self._ids)), ws, self.clock)
         try:
             async for frame in ws:
                 if not await self._on_frame(link, frame):
@@ -139,7 +160,9 @@ class Hub:
             if link.principal is not None and not link.said_goodbye:
                 self._unregister(link)
                 self._call_engine(
-                    lambda: self.engine.disconnect(link.conn_id, goodbye=False),
+                    lambda: self.engine.disconnect(
+                        link.conn_id, goodbye=False, last_alive=link.proved_until
+                    ),
                     what=f"disconnect of {link.principal.user}",
                 )
             await link.stop()
@@ -185,12 +208,43 @@ class Hub:
         if isinstance(message, Logout):
             await self._logout(link, message)
             return False
+        if is_booking_request(message):
+            link.send(self._booking_request(link, link.principal, message))
+            return True
         reply, deliveries = self.engine.handle(link.principal, link.conn_id, message)
         link.send(reply)
         self._deliver(deliveries)
         return True
 
+    def _booking_request(
+        self, link: Link, principal: Principal, message: BookingRequest
+    ) -> ServerMessage:
+        """Customer notifications answer their own requests; the routing engine never sees them."""
+        if self.customer_notifications is None:
+            raise ProtocolError(
+                ErrorCode.INVALID_MESSAGE, "this server has no customer notifications", message.id
+            )
+        return self.customer_notifications.handle(
+            principal.role, principal.user, message, route=lambda r: self._routed(link, r)
+        )
+
+    def _routed(self, link: Link, request: ClientMessage) -> ServerReply:
+        """A routing request made on behalf of a customer-notifications request (an SMS reply
+        becoming a conversation): the engine handles it as if this connection had sent it."""
+        assert link.principal is not None
+        reply, deliveries = self.engine.handle(link.principal, link.conn_id, request)
+        self._deliver(deliveries)
+        return reply
+
     def _hello(self, link: Link, hello: Hello) -> bool:
+        if link.negotiated:
+            # Negotiated once per connection: a stray second hello must not end a logged-in
+            # agent's link (offline, offers rerouted) the way a failed first one does.
+            raise ProtocolError(
+                ErrorCode.INVALID_MESSAGE,
+                "the protocol version is already negotiated on this connection",
+                RequestId(hello.id),
+            )
         version = negotiate(hello.versions)
         if version is None:
             link.send(

@@ -20,6 +20,7 @@ from agent_desktop.protocol.codec import MAX_FRAME_BYTES, SUBPROTOCOL
 from agent_desktop.server.auth import Authenticator, TokenBook
 from agent_desktop.server.config import ServerConfig
 from agent_desktop.server.config_loader import demo_config
+from agent_desktop.server.customer_notifications.desk import CustomerNotifications
 from agent_desktop.server.engine import Engine
 from agent_desktop.server.net import SERVER_NAME, Hub, select_subprotocol
 from agent_desktop.server.store import MemoryStore, SqliteStore, Store
@@ -37,6 +38,8 @@ class RunningServer:
     engine: Engine
     clock: Clock
     hub: Hub = field(repr=False)
+    notifications: CustomerNotifications | None = field(default=None, repr=False)
+    """Bookings and their customer notifications (always set by `running_server`)."""
 
     def wake(self) -> None:
         """Re-arm the deadline timer now, e.g. after a test advanced a ManualClock."""
@@ -88,11 +91,42 @@ async def running_server(
             scheme = "wss" if ssl is not None else "ws"
             shown_host = f"[{host}]" if ":" in host else host
             url = f"{scheme}://{shown_host}:{bound_port}"
+            notifications = _customer_notifications(config, clock, data_dir, ssl, host, bound_port)
+            hub.customer_notifications = notifications
             hub.start()
+            notifications.worker.start()
             print(f"{READY_LINE} {url}", flush=True)
             try:
-                yield RunningServer(url=url, port=bound_port, engine=engine, clock=clock, hub=hub)
+                yield RunningServer(
+                    url=url,
+                    port=bound_port,
+                    engine=engine,
+                    clock=clock,
+                    hub=hub,
+                    notifications=notifications,
+                )
             finally:
                 hub.stop()
+                await notifications.worker.stop()
+                notifications.close()
     finally:
         store.close()
+
+
+def _customer_notifications(
+    config: ServerConfig,
+    clock: Clock,
+    data_dir: Path | None,
+    tls: ssl_module.SSLContext | None,
+    host: str,
+    port: int,
+) -> CustomerNotifications:
+    """Its own tables in the same SQLite file (in memory without a data directory)."""
+    shown_host = f"[{host}]" if ":" in host else host
+    scheme = "https" if tls is not None else "http"
+    return CustomerNotifications(
+        config.customer_notifications,
+        clock,
+        db_path=None if data_dir is None else data_dir / STATE_FILE,
+        portal_base_url=f"{scheme}://{shown_host}:{port}/portal",
+    )

@@ -19,6 +19,8 @@ from agent_desktop.session.state import AgentState, ShownAlert
 def still_true(alert: ShownAlert, state: AgentState) -> bool:
     if not isinstance(alert.kind, AlertKind) or state.presence is None:
         return True  # the client's own alerts have their own rules; no presence: no judgement
+    if alert.penalty:
+        return True  # true while the penalty lasts, whatever the presence; the server clears it
     presence = state.presence.presence
     match alert.kind:
         case AlertKind.MISSED:

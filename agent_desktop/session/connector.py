@@ -25,7 +25,7 @@ from agent_desktop.protocol.messages import (
     Hello,
     LoggedIn,
     Login,
-    ServerEvent,
+    PushedEvent,
     ServerReply,
     Welcome,
 )
@@ -39,6 +39,7 @@ from agent_desktop.session.errors import (
     LinkLostError,
     NotConnectedError,
     RequestError,
+    SignedOutError,
 )
 from agent_desktop.session.events import CredentialsNoticed, LinkChanged, RetryDue, SignedIn
 from agent_desktop.session.link import Link, describe, open_link, ssl_context_for
@@ -86,7 +87,7 @@ class Connector:
         backoff: Backoff,
         timeouts: Timeouts,
         client_name: str,
-        on_event: Callable[[ServerEvent], None],
+        on_event: Callable[[PushedEvent], None],
         on_reply: Callable[[ServerReply], None],
         on_online: Callable[[], Awaitable[None]],
     ) -> None:
@@ -189,6 +190,9 @@ class Connector:
             detail = "The server closed the connection."
         except AuthFailedError as exc:
             self._running = False
+            if isinstance(exc, SignedOutError):
+                self.password = None
+                await self.forget_token()
             self._changed(Connection(LinkStatus.AUTH_FAILED, detail=str(exc)))
             return
         except (OSError, WebSocketException, ProtocolError, LinkLostError, _LinkDown) as exc:

@@ -25,18 +25,21 @@ from agent_desktop.protocol.messages import (
     Ack,
     Agents,
     Logout,
-    ServerEvent,
+    PushedEvent,
+    Queues,
     ServerReply,
     Snapshot,
 )
 from agent_desktop.session.backoff import Backoff
 from agent_desktop.session.connector import Connector, Timeouts
 from agent_desktop.session.credentials import TokenStore
+from agent_desktop.session.depth_intents import DepthIntents
 from agent_desktop.session.effects import Command, Connect
 from agent_desktop.session.errors import LinkLostError, NotConnectedError, RequestError
 from agent_desktop.session.events import (
     AgentsListed,
     LinkChanged,
+    QueuesListed,
     SignedOut,
     Tick,
 )
@@ -60,7 +63,7 @@ R = TypeVar("R")
 __all__ = ["AgentCore", "Announcement"]
 
 
-class AgentCore(AgentIntents):
+class AgentCore(AgentIntents, DepthIntents):
     """The agent's desktop without a GUI.
 
     Intents (`reject`, `set_presence`, ...) are coroutines that wait for the server's reply and
@@ -236,7 +239,7 @@ class AgentCore(AgentIntents):
 
     # --- the link's callbacks ------------------------------------------------------------------
 
-    def _on_event(self, event: ServerEvent) -> None:
+    def _on_event(self, event: PushedEvent) -> None:
         self._store.dispatch(event)
         if isinstance(event, Snapshot):
             self._connector.snapshot_seen()
@@ -244,6 +247,8 @@ class AgentCore(AgentIntents):
     def _on_reply(self, reply: ServerReply) -> None:
         if isinstance(reply, Agents):
             self._store.dispatch(AgentsListed(tuple(reply.agents)))
+        elif isinstance(reply, Queues):
+            self._store.dispatch(QueuesListed(tuple(reply.queues)))
 
     async def _after_resume(self) -> None:
         if self.state.agents is not None:
@@ -251,6 +256,10 @@ class AgentCore(AgentIntents):
             # On failure the next resume tries again.
             with contextlib.suppress(RequestError, LinkLostError, NotConnectedError):
                 await self.list_agents()
+        if self.state.queue_stats is not None:
+            # queue_updated too: the table would go stale without a word.
+            with contextlib.suppress(RequestError, LinkLostError, NotConnectedError):
+                await self.list_queues()
 
     def _perform(self, command: Command) -> None:
         if isinstance(command, Connect):

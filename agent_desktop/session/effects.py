@@ -2,7 +2,8 @@
 
 Two kinds:
 
-- Notifications (`OfferArrived`, `OfferLeft`, `ToastArrived`, `AlertArrived`): the shell pairs
+- Notifications (`OfferArrived`, `OfferLeft`, `ToastArrived`, `AlertArrived`, and
+  `OfferEscalated` from the escalation ladder): the shell pairs
   each with a `NotificationDecision` from the policy and hands both to the UI as an
   `Announcement`; the UI decides *how* to show them.
 - Commands (`SendAccept`, `SendChat`, `SendDismiss`, `AcceptDropped`, `AcceptConfirmed`,
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from agent_desktop.protocol.vocabulary import OfferId, OfferState, Reason
+from agent_desktop.session.ladder import OfferEscalated
 from agent_desktop.session.state import OutgoingMessage, PendingOffer, ShownAlert, ShownToast
 
 # --- notifications ---------------------------------------------------------------------------
@@ -52,7 +54,7 @@ class AlertArrived:
     alert: ShownAlert
 
 
-Notification = OfferArrived | OfferLeft | ToastArrived | AlertArrived
+Notification = OfferArrived | OfferLeft | ToastArrived | AlertArrived | OfferEscalated
 
 # --- commands --------------------------------------------------------------------------------
 
@@ -100,6 +102,8 @@ class Timer(StrEnum):
     """Fires `Tick` at the next offer expiry or toast dismissal."""
     RETRY = "retry"
     """Fires `RetryDue` when the backoff pause before the next connection attempt is over."""
+    LADDER = "ladder"
+    """Fires `Tick` when the next rung of an unanswered offer's escalation ladder is due."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,5 +38,10 @@ class AuthFailedError(CoreError):
     """Login was refused (wrong password, revoked or expired token): ask the user again."""
 
 
+class SignedOutError(AuthFailedError):
+    """The server ended this sign-in (token expired, or signed out everywhere): the token and
+    a remembered password are forgotten, so nothing signs in again without the user."""
+
+
 class CredentialsUnavailableError(CoreError):
     """No safe keyring is usable; the token is not stored and the password is asked each start."""

@@ -1,11 +1,12 @@
-"""What the core itself tells the reducer, beside the server's events (`ServerEvent`)."""
+"""What the core itself tells the reducer, beside the server's pushed events
+(`PushedEvent`: `ServerEvent` and the routing-depth `DepthEvent`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from agent_desktop.protocol.messages import ServerEvent
-from agent_desktop.protocol.model import AgentView
+from agent_desktop.protocol.messages import PushedEvent
+from agent_desktop.protocol.model import AgentView, QueueStats
 from agent_desktop.protocol.vocabulary import ErrorCode, OfferId
 from agent_desktop.session.state import Connection, Identity, OutgoingMessage, ShownToast
 
@@ -104,6 +105,13 @@ class AlertRemoved:
 
 
 @dataclass(frozen=True, slots=True)
+class QueuesListed:
+    """Supervisors: the `queues` reply to `list_queues` (then `queue_updated` keeps it live)."""
+
+    queues: tuple[QueueStats, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class ToastDismissed:
     toast: ShownToast
 
@@ -119,7 +127,7 @@ class SignedOut:
 
 
 CoreEvent = (
-    ServerEvent
+    PushedEvent
     | LinkChanged
     | SignedIn
     | ClockSynced
@@ -134,6 +142,7 @@ CoreEvent = (
     | AcceptAnswered
     | AcceptUnsent
     | AgentsListed
+    | QueuesListed
     | AlertRemoved
     | ToastDismissed
     | CredentialsNoticed

@@ -103,16 +103,21 @@ class AgentIntents:
             )
         await self._call(RejectOffer(id=self._next_id(), offer_id=offer_id), Ack)
 
-    async def set_presence(self, presence: Presence) -> None:
+    async def set_presence(self, presence: Presence, custom: str | None = None) -> None:
+        """Choose a presence; `custom` names an admin-defined one, `presence` being its base."""
         if presence is Presence.INACTIVE:
             raise RequestError(
                 ErrorCode.INVALID_PRESENCE, "Inactive is set by the system only.", local=True
             )
-        await self._call(SetPresence(id=self._next_id(), presence=presence), Ack)
+        await self._call(SetPresence(id=self._next_id(), presence=presence, custom=custom), Ack)
 
-    async def reset_presence(self, agent: UserId, presence: Presence = Presence.AVAILABLE) -> None:
+    async def reset_presence(
+        self, agent: UserId, presence: Presence = Presence.AVAILABLE, custom: str | None = None
+    ) -> None:
         """Supervisor: set another agent's presence (default back to Available)."""
-        await self._call(ResetPresence(id=self._next_id(), agent=agent, presence=presence), Ack)
+        await self._call(
+            ResetPresence(id=self._next_id(), agent=agent, presence=presence, custom=custom), Ack
+        )
 
     async def send_message(self, session_id: SessionId, text: str) -> str:
         """Send a message in a session; returns its client_msg_id.

@@ -17,6 +17,12 @@ from typing import assert_never
 
 import msgspec
 
+from agent_desktop.protocol.depth_messages import (
+    NextPresenceChanged,
+    QueueUpdated,
+    WrapUpChanged,
+    WrapUpEnded,
+)
 from agent_desktop.protocol.messages import (
     AgentUpdated,
     AlertCleared,
@@ -32,6 +38,8 @@ from agent_desktop.protocol.messages import (
 )
 from agent_desktop.protocol.model import AgentView, ChatMessage, Offer, Session
 from agent_desktop.protocol.vocabulary import ErrorCode, SessionId
+from agent_desktop.session import depth
+from agent_desktop.session import ladder as escalation
 from agent_desktop.session import outbox as sending
 from agent_desktop.session.alerts import drop_untrue
 from agent_desktop.session.effects import (
@@ -60,6 +68,7 @@ from agent_desktop.session.events import (
     MessageQueued,
     MessageRefused,
     MessageUnsent,
+    QueuesListed,
     RetryDue,
     SignedIn,
     SignedOut,
@@ -84,9 +93,14 @@ _SessionChange = Callable[[Session], Session]
 _OutboxFilter = Callable[[OutgoingMessage], bool]
 
 
-def step(state: AgentState, event: CoreEvent, now: float) -> Result:
-    """`apply`, then drop untrue alerts, send what is due, settle dropped accepts and (re)arm
-    the timer."""
+def step(
+    state: AgentState,
+    event: CoreEvent,
+    now: float,
+    ladder: escalation.Ladder = escalation.DEFAULT_LADDER,
+) -> Result:
+    """`apply`, then drop untrue alerts, send what is due, settle dropped accepts, climb the
+    escalation `ladder` of unanswered offers and (re)arm the timers."""
     after, effects = apply(state, event, now)
     checked = drop_untrue(state, after)
     if checked is not after:
@@ -102,6 +116,13 @@ def step(state: AgentState, event: CoreEvent, now: float) -> Result:
     # A Tick means the armed timer fired (or a test moved the clock): arm it again.
     if isinstance(event, Tick) or deadline != next_deadline(state):
         effects.append(CancelTimer() if deadline is None else StartTimer(deadline))
+    after, rungs = escalation.climb(after, ladder, now)
+    effects.extend(rungs)
+    rung_at = escalation.next_rung_at(after, ladder)
+    if isinstance(event, Tick) or rung_at != escalation.next_rung_at(state, ladder):
+        effects.append(
+            CancelTimer(Timer.LADDER) if rung_at is None else StartTimer(rung_at, Timer.LADDER)
+        )
     retry = _retry_at(after.connection)
     if retry != _retry_at(state.connection):
         effects.append(
@@ -151,11 +172,17 @@ def apply(state: AgentState, event: CoreEvent, now: float) -> Result:
             if state.alert(alert.alert_id) is not None:
                 return state, []
             shown = ShownAlert.of(alert)
+            state = depth.alert_raised(state, alert)
             return replace(state, alerts=(*state.alerts, shown)), [AlertArrived(shown)]
         case AlertCleared(alert_id=alert_id) | AlertRemoved(alert_id=alert_id):
+            state = depth.alert_cleared(state, alert_id)
             return replace(
                 state, alerts=tuple(a for a in state.alerts if a.alert_id != alert_id)
             ), []
+        case WrapUpChanged() | WrapUpEnded() | NextPresenceChanged() | QueueUpdated():
+            return depth.apply(state, event), []
+        case QueuesListed():
+            return depth.apply(state, event), []
         case AgentUpdated(agent=agent):
             if state.agents is None:
                 return state, []
@@ -346,7 +373,7 @@ def _resync(state: AgentState, snapshot: Snapshot, now: float) -> Result:
         "not sent: the session closed while the link was down",
     )
     new_state = replace(
-        state,
+        depth.resync(state, snapshot),
         presence=snapshot.presence,
         offers=offers,
         sessions=sessions,

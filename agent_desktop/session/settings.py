@@ -13,6 +13,7 @@ from typing import Any, Final, TypeVar
 from urllib.parse import urlsplit
 
 from agent_desktop.protocol.vocabulary import Channel
+from agent_desktop.session.ladder import DEFAULT_LADDER, Ladder, LadderError
 from agent_desktop.session.policy import NotificationMode
 
 DEFAULT_SERVER_URL: Final = "ws://127.0.0.1:8765"
@@ -34,6 +35,9 @@ class Settings:
     """Ring until the offer is answered (the reference product's "repeat until answered")."""
     channel_sound: dict[Channel, bool] = field(default_factory=dict)
     """Per-channel sound switch; a channel not listed follows `sound`."""
+    ladder: Ladder = DEFAULT_LADDER
+    """The escalation ladder for an unanswered offer: when the sound, the taskbar flash and
+    the last call come (`session.ladder`)."""
     ca_path: str | None = None
     """A PEM file of extra trusted CAs for wss:// (a company CA); verification stays on."""
 
@@ -63,6 +67,7 @@ class Settings:
             "repeat_sound": self.repeat_sound,
             "channel_sound": {c.value: on for c, on in sorted(self.channel_sound.items())},
             "ca_path": self.ca_path,
+            "ladder": self.ladder.to_dict(),
         }
 
     @classmethod
@@ -83,6 +88,7 @@ class Settings:
             repeat_sound=_typed(data, "repeat_sound", bool, defaults.repeat_sound),
             channel_sound=_channel_sound(data.get("channel_sound", {})),
             ca_path=_optional_str(data, "ca_path"),
+            ladder=_ladder(data.get("ladder", {})),
         )
 
     def to_json(self) -> str:
@@ -128,6 +134,13 @@ def _mode(value: object) -> NotificationMode:
     except ValueError:
         allowed = ", ".join(m.value for m in NotificationMode)
         raise SettingsError(f"notification_mode must be one of {allowed}, not {value!r}") from None
+
+
+def _ladder(value: object) -> Ladder:
+    try:
+        return Ladder.from_dict(value)
+    except LadderError as exc:
+        raise SettingsError(str(exc)) from None
 
 
 def _channel_sound(value: object) -> dict[Channel, bool]:

@@ -8,16 +8,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import NewType
+from typing import TYPE_CHECKING, NewType
 
 from agent_desktop.protocol.model import (
     AgentView,
     Alert,
+    CustomPresence,
+    NextPresence,
     Offer,
     PresenceInfo,
+    QueueStats,
     QueueView,
     Session,
     Toast,
+    WrapUp,
 )
 from agent_desktop.protocol.vocabulary import (
     AlertKind,
@@ -25,11 +29,15 @@ from agent_desktop.protocol.vocabulary import (
     ErrorCode,
     OfferId,
     Presence,
+    Reason,
     Role,
     SessionId,
     UserId,
     WorkId,
 )
+
+if TYPE_CHECKING:  # the ladder's module reads this one: only a type crosses the other way
+    from agent_desktop.session.ladder import Climb
 
 
 class LinkStatus(StrEnum):
@@ -151,6 +159,15 @@ class ShownAlert:
     """The work's channel and customer, when the server sent them: the shell words the alert
     in the agent's language from these and `kind`, and shows `message` (English) without."""
     customer: str | None = None
+    reason: Reason | None = None
+    """Why, where the kind alone does not say: `repeat_misses` marks the penalty's alert."""
+    until: float | None = None
+    """When the alert's condition ends by itself (the penalty's end, server time)."""
+
+    @property
+    def penalty(self) -> bool:
+        """The repeat-miss penalty's alert: true while the penalty lasts, whatever the presence."""
+        return self.reason is Reason.REPEAT_MISSES
 
     @property
     def from_server(self) -> bool:
@@ -172,6 +189,8 @@ class ShownAlert:
             work_id=alert.work_id,
             channel=alert.channel,
             customer=alert.customer,
+            reason=alert.reason,
+            until=alert.until,
         )
 
 
@@ -232,6 +251,18 @@ class AgentState:
     dismissals: tuple[str, ...] = ()
     """Server alerts dropped here because they are no longer true (`alerts.drop_untrue`): the
     server is told to drop them too, once online."""
+    custom_presences: tuple[CustomPresence, ...] = ()
+    """The admin-defined presences this agent may choose (from the snapshot)."""
+    wrap_ups: tuple[WrapUp, ...] = ()
+    """Closed sessions being wrapped up, in the order they started; `ends_at` is server time."""
+    next_presence: NextPresence | None = None
+    """The presence taken when the last session and wrap-up end ("Away after these sessions")."""
+    penalty_until: float | None = None
+    """Server time the repeat-miss penalty ends; None without one."""
+    queue_stats: tuple[QueueStats, ...] | None = None
+    """Supervisors: the live queue table once listed (in the server's order); None before."""
+    climbs: tuple[Climb, ...] = ()
+    """The escalation ladder's progress per waiting offer (`ladder.climb`)."""
 
     @property
     def online(self) -> bool:
@@ -255,6 +286,25 @@ class AgentState:
 
     def alert(self, alert_id: str) -> ShownAlert | None:
         return next((a for a in self.alerts if a.alert_id == alert_id), None)
+
+    def wrap_up(self, work_id: WorkId) -> WrapUp | None:
+        return next((w for w in self.wrap_ups if w.work_id == work_id), None)
+
+    def local_time(self, server_time: float) -> float:
+        """A server time on the local clock (deadlines, countdowns)."""
+        return server_time - self.clock_offset
+
+    def wrap_up_remaining(self, wrap_up: WrapUp, now: float) -> float:
+        return max(0.0, self.local_time(wrap_up.ends_at) - now)
+
+    def penalty_remaining(self, now: float) -> float | None:
+        """Seconds left of the repeat-miss penalty, or None without one."""
+        if self.penalty_until is None:
+            return None
+        return max(0.0, self.local_time(self.penalty_until) - now)
+
+    def custom_presence(self, name: str) -> CustomPresence | None:
+        return next((p for p in self.custom_presences if p.name == name), None)
 
     def unsent(self, session_id: SessionId) -> tuple[OutgoingMessage, ...]:
         """Messages typed in a session that the server has not acknowledged (queued or failed)."""

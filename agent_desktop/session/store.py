@@ -28,7 +28,8 @@ from agent_desktop.session.effects import (
     ToastArrived,
 )
 from agent_desktop.session.events import CoreEvent, RetryDue, Tick
-from agent_desktop.session.policy import NotificationDecision, decide
+from agent_desktop.session.ladder import OfferEscalated
+from agent_desktop.session.policy import NotificationDecision, decide, decide_rung
 from agent_desktop.session.reducer import step
 from agent_desktop.session.settings import Settings
 from agent_desktop.session.state import AgentState
@@ -84,7 +85,7 @@ class StateStore:
             unsubscribe()
 
     def dispatch(self, event: CoreEvent) -> None:
-        state, effects = step(self._state, event, self.clock.now())
+        state, effects = step(self._state, event, self.clock.now(), self.settings.ladder)
         changed = state != self._state
         self._state = state
         if changed:
@@ -97,6 +98,10 @@ class StateStore:
                 case CancelTimer(timer=timer):
                     self._stop(timer)
                 case OfferArrived() | OfferLeft() | ToastArrived() | AlertArrived():
+                    announcement = Announcement(effect, self._decide(effect))
+                    for announce in list(self._announcement_listeners):
+                        _safely(announce, announcement)
+                case OfferEscalated():
                     announcement = Announcement(effect, self._decide(effect))
                     for announce in list(self._announcement_listeners):
                         _safely(announce, announcement)
@@ -123,6 +128,14 @@ class StateStore:
                 kind = NotificationKind.TOAST
                 session = self._state.session(shown.toast.session_id)
                 channel = session.work.channel if session is not None else None
+            case OfferEscalated(offer=pending, rung=rung):
+                return decide_rung(
+                    rung,
+                    self.settings.notification_mode,
+                    window_active=self.window_active,
+                    sound_on=self.settings.sound_for(pending.offer.work.channel),
+                    repeat_sound=self.settings.repeat_sound,
+                )
             case OfferLeft() | AlertArrived():
                 return None
         sound_on = self.settings.sound_for(channel) if channel else self.settings.sound
@@ -132,6 +145,7 @@ class StateStore:
             kind=kind,
             sound_on=sound_on,
             repeat_sound=self.settings.repeat_sound,
+            ladder=self.settings.ladder,
         )
 
     def _start_timer(self, timer: Timer, at: float) -> None:
@@ -142,7 +156,7 @@ class StateStore:
 
     def _fire(self, timer: Timer) -> None:
         self._timers.pop(timer, None)
-        self.dispatch(Tick() if timer is Timer.DEADLINE else RetryDue())
+        self.dispatch(RetryDue() if timer is Timer.RETRY else Tick())
 
 
 def _unperformed(command: Command) -> None:

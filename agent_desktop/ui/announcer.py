@@ -14,6 +14,7 @@ from agent_desktop.protocol.model import Toast
 from agent_desktop.protocol.vocabulary import NotificationKind, OfferId
 from agent_desktop.session.core import AgentCore, Announcement
 from agent_desktop.session.effects import AlertArrived, OfferArrived, OfferLeft, ToastArrived
+from agent_desktop.session.ladder import OfferEscalated, Rung
 from agent_desktop.session.state import PendingOffer, ShownToast
 from agent_desktop.ui.notify.notice import Notice, OfferKey, ToastKey
 from agent_desktop.ui.notify.notifier import OfferNotifier
@@ -39,8 +40,11 @@ def _titled(title: str, customer: str) -> str:
     return f"{title} — {customer}"
 
 
-def offer_notice(pending: PendingOffer, now: float) -> Notice:
-    """The OS notification for an offer: template title and fields, never the countdown."""
+def offer_notice(pending: PendingOffer, now: float, *, urgent: bool = False) -> Notice:
+    """The OS notification for an offer: template title and fields, never the countdown.
+
+    `urgent` for the escalation ladder's last call: critical urgency, still no number.
+    """
     notification = pending.offer.notification
     return Notice(
         key=OfferKey(pending.offer_id),
@@ -52,6 +56,7 @@ def offer_notice(pending: PendingOffer, now: float) -> Notice:
         reject_label=(
             server_text(notification.reject_label) if notification.reject_label else None
         ),
+        urgent=urgent,
     )
 
 
@@ -108,6 +113,8 @@ class Announcer:
                     customer = session.work.customer.name if session is not None else ""
                     notice = toast_notice(shown, customer)
                     self._tasks.run("Show notification", self._notifier.show(notice))
+            case OfferEscalated(offer=pending, rung=rung):
+                self._escalate(pending, rung, announcement)
             case OfferLeft():
                 self._prune_ringing()
                 self.reconcile()
@@ -122,12 +129,29 @@ class Announcer:
             return
         if decision.sound:
             self._sound.play()
-        if decision.repeat_sound and isinstance(announcement.effect, OfferArrived):
+        if decision.repeat_sound and isinstance(announcement.effect, OfferArrived | OfferEscalated):
             self._ring_for.add(announcement.effect.offer.offer_id)
             self._ring.start()
         if decision.flash:
             # On Windows a window may not steal focus: flash the taskbar, raise on click.
             QApplication.alert(self._window, 0)
+
+    @property
+    def ringing(self) -> bool:
+        """The sound repeats for an offer still waiting for an answer."""
+        return self._ring.isActive()
+
+    def _escalate(self, pending: PendingOffer, rung: Rung, announcement: Announcement) -> None:
+        """A rung of the ladder: the sound and flash follow below; the last call also brings
+        the OS notification back, urgent (it replaces the one showing)."""
+        decision = announcement.decision
+        if rung is not Rung.LAST_CALL or decision is None:
+            return
+        title = offer_notice(pending, self.core.clock.now()).title
+        self._screen_reader.announce(f"Still waiting for your answer: {title}", urgent=True)
+        if decision.os_notification and decision.urgent:
+            notice = offer_notice(pending, self.core.clock.now(), urgent=True)
+            self._tasks.run("Show notification", self._notifier.show(notice))
 
     def reconcile(self) -> None:
         """Take away every notice whose offer or toast has left the core's state."""

@@ -35,6 +35,7 @@ from agent_desktop.protocol.vocabulary import (
 from agent_desktop.session.core import AgentCore
 from agent_desktop.session.state import AgentState, LinkStatus
 from agent_desktop.ui.about import add_help_menu
+from agent_desktop.ui.depth_controls import DepthControls
 from agent_desktop.ui.i18n import QT_TRANSLATE_NOOP, translate
 from agent_desktop.ui.menus import ShortcutsSheet, install_menus, shortcut_rows
 from agent_desktop.ui.tasks import TaskOwner
@@ -117,12 +118,14 @@ class AppWindow(QMainWindow):
         self.team = SupervisorView()
         self.timeline = PresenceTimeline()
         self.status = StatusBarWidget()
+        self.depth_controls = DepthControls(self, self._now)
 
         header = QHBoxLayout()
         header.setContentsMargins(12, 8, 12, 8)
         header.addWidget(self.who)
         header.addStretch(1)
         header.addWidget(self.presence)
+        header.addWidget(self.depth_controls.next_status)
         header.addSpacing(12)  # the explanation's text must not run into the button
         header.addWidget(self.why_button)
         header.addWidget(self.settings_button)
@@ -141,6 +144,7 @@ class AppWindow(QMainWindow):
         self.no_offers.setWordWrap(True)
         self.no_offers.setProperty("muted", True)
         self.no_offers.setContentsMargins(10, 4, 10, 4)
+        incoming_layout.addWidget(self.depth_controls.wrap_ups)
         incoming_layout.addWidget(incoming_title)
         incoming_layout.addWidget(self.no_offers)
         incoming_layout.addWidget(self.offers)
@@ -296,7 +300,9 @@ class AppWindow(QMainWindow):
                     1, translate("AppWindow", "Your agents and their presence; reset a presence")
                 )
         self.alert_bar.show_state(state.alerts)
+        self.presence.show_customs(state.custom_presences)
         self.presence.show_state(state.presence, online=state.online)
+        self.depth_controls.show_state(state, previous)
         self.offers.show_state(state.offers, now)
         self.no_offers.setVisible(not state.offers)
         self.toasts.show_state(state.toasts)

@@ -33,6 +33,7 @@ from agent_desktop.ui.notify.notice import NoticeKey, OfferKey, is_live
 from agent_desktop.ui.notify.notifier import OfferNotifier
 from agent_desktop.ui.notify.path import PathReport
 from agent_desktop.ui.os_identity import notification_icon
+from agent_desktop.ui.os_state import OsStateWatch, os_state_backend
 from agent_desktop.ui.screen_reader import ScreenReader
 from agent_desktop.ui.settings_store import Preferences, SettingsStore
 from agent_desktop.ui.sign_in_problem import sign_in_problem
@@ -123,6 +124,14 @@ class DesktopApp(QObject):
         self._paint.setInterval(FRAME_MS)
         self._paint.timeout.connect(self._paint_latest)
         self.wake_watch = WakeWatch(self.clock, self)
+        self.os_state = OsStateWatch(
+            os_state_backend(),
+            goodbye=self._goodbye_before_sleep,
+            come_back=self._come_back_after_sleep,
+            note=lambda text: self.window.show_message(text, 15000),
+        )
+        """Goodbye before the machine sleeps (offers rerouted in seconds), back after wake."""
+        self._back_after_sleep = False
         self._wire()
 
     # --- NoticeResponder: answers pressed on a desktop notification ----------------------------
@@ -172,6 +181,7 @@ class DesktopApp(QObject):
         self.tray.presence_chosen.connect(
             lambda presence: self.tasks.run("Set presence", self.core.set_presence(presence))
         )
+        self.tray.custom_chosen.connect(window.depth_controls.choose_custom)
         self.tray.show_requested.connect(self.bring_to_front)
         self.tray.quit_requested.connect(lambda: self.leaving.ask(Leaving.QUIT))
         self.wake_watch.reconnect_needed.connect(
@@ -197,6 +207,7 @@ class DesktopApp(QObject):
         else:
             await self.core.start()
         self.wake_watch.start()
+        await self.os_state.start()
         await self.quit_event.wait()
         await self._shut_down()
         return 0
@@ -213,6 +224,7 @@ class DesktopApp(QObject):
 
     async def _shut_down(self) -> None:
         self.wake_watch.stop()
+        await self.os_state.close()
         self.store.save_geometry(self.window.saveGeometry())
         for unsubscribe in self._unsubscribe:
             unsubscribe()
@@ -225,6 +237,22 @@ class DesktopApp(QObject):
         await self.tasks.close()
         self.tray.tray.hide()
         self.window.hide()
+
+    async def _goodbye_before_sleep(self) -> None:
+        # Only a core that was signed in (or trying) comes back after the wake: an agent who
+        # went offline on purpose stays offline.
+        self._back_after_sleep = self.core.state.connection.status in (
+            LinkStatus.ONLINE,
+            LinkStatus.CONNECTING,
+            LinkStatus.RECONNECTING,
+        )
+        await self.core.quit()
+
+    async def _come_back_after_sleep(self) -> None:
+        # The goodbye kept the token: this resumes without the password.
+        if self._back_after_sleep and self.core.state.connection.status is LinkStatus.OFFLINE:
+            self._back_after_sleep = False
+            await self.core.start()
 
     async def sign_out(self) -> None:
         await self.core.logout()
@@ -258,6 +286,8 @@ class DesktopApp(QObject):
         self._painted_link = state.connection.status
         self.window.show_state(state)
         self.tray.show_state(state.shown_presence, self.window.sessions.unread_count())
+        custom = state.presence.custom if state.presence is not None and state.online else None
+        self.tray.show_customs(state.custom_presences, custom)
         if state.connection.status is LinkStatus.AUTH_FAILED and self._login is None:
             if self.window.sign_in_tried:
                 self.ask_for_password(state.connection.detail)

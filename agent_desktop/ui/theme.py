@@ -301,12 +301,17 @@ def channel_icon(channel: Channel) -> QIcon:
 
 def presence_icon(presence: Presence, size: int = 12) -> QIcon:
     """A filled dot in the presence's colour, for menus, combos and tables."""
+    return colour_dot(PRESENCE_COLOURS[presence], size)
+
+
+def colour_dot(colour: str, size: int = 12) -> QIcon:
+    """A filled dot in `colour` (#rrggbb): a presence's, or an admin-defined presence's own."""
     pixmap = QPixmap(size, size)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     painter.setPen(Qt.PenStyle.NoPen)
-    painter.setBrush(QColor(PRESENCE_COLOURS[presence]))
+    painter.setBrush(QColor(colour))
     painter.drawEllipse(1, 1, size - 2, size - 2)
     painter.end()
     return QIcon(pixmap)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import subprocess
@@ -12,6 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from agent_desktop.protocol.codec import MAX_FRAME_BYTES
+from agent_desktop.protocol.messages import CustomerMessage
+from agent_desktop.protocol.vocabulary import WorkId
+from tests.wire import logged_in
 
 pytestmark = pytest.mark.integration
 
@@ -198,6 +204,27 @@ def test_refusals_exit_1_with_the_server_code(server_url: str) -> None:
     as_agent = ctl(server_url, "presence", "reset", "bob", user="alice")
     assert as_agent.returncode == 1
     assert "forbidden" in as_agent.stderr
+
+
+def test_a_reply_over_the_frame_limit_is_named_as_such(server_url: str) -> None:
+    # A customer who wrote ~1.1 MB over 110 messages (each within the 10,000-character limit):
+    # the work item's transcript no longer fits the client's 1 MiB frame limit.
+    created = ctl_json(server_url, "work", "new", "--channel", "chat", "--queue", "chat")
+    work_id = created["work_id"]
+    asyncio.run(_customer_writes(server_url, work_id, count=110, size=10_000))
+    result = ctl(server_url, "work", "show", work_id)
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"lost the connection to {server_url}: the server's reply was larger than "
+        f"{MAX_FRAME_BYTES} bytes (1009 message too big)\n"
+    )
+
+
+async def _customer_writes(url: str, work_id: str, *, count: int, size: int) -> None:
+    async with logged_in(url, "sam") as sam:
+        for index in range(count):
+            text = f"{index:04d}" + "x" * (size - 4)
+            await sam.call(CustomerMessage(id=sam.next_id(), work_id=WorkId(work_id), text=text))
 
 
 def test_an_unreachable_server_is_said_plainly(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ test reads like the scenario: connect alice, create a chat, alice accepts, the c
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -19,8 +20,8 @@ from agent_desktop.protocol.messages import (
     AcceptOffer,
     Ack,
     CreateWork,
+    PushedEvent,
     Request,
-    ServerEvent,
     ServerReply,
     Snapshot,
     WorkCreated,
@@ -47,7 +48,7 @@ from agent_desktop.server.config import TemplateField as Field
 from agent_desktop.server.engine import ConnId, Delivery, Engine, Principal
 from agent_desktop.server.store import MemoryStore, Store
 
-E = TypeVar("E", bound=ServerEvent)
+E = TypeVar("E", bound=PushedEvent)
 
 HASH = "scrypt$not-checked-by-the-engine"
 
@@ -141,7 +142,7 @@ class EngineHarness:
     clock: ManualClock
     store: Store
     config: ServerConfig
-    inbox: dict[UserId, list[ServerEvent]] = field(default_factory=dict)
+    inbox: dict[UserId, list[PushedEvent]] = field(default_factory=dict)
     conns: dict[UserId, list[ConnId]] = field(default_factory=dict)
     _conn_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _req_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -162,9 +163,9 @@ class EngineHarness:
         self.take(deliveries)
         return snapshot
 
-    def disconnect(self, name: str, *, goodbye: bool = False) -> None:
+    def disconnect(self, name: str, *, goodbye: bool = False, last_alive: float = math.inf) -> None:
         conn = self.conns[UserId(name)].pop()
-        self.take(self.engine.disconnect(conn, goodbye=goodbye))
+        self.take(self.engine.disconnect(conn, goodbye=goodbye, last_alive=last_alive))
 
     def rid(self) -> str:
         return f"r{next(self._req_ids)}"

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from agent_desktop.protocol.messages import CreateWork, OfferAdded, OfferEnded
+from agent_desktop.protocol.messages import CreateWork, OfferAdded, OfferEnded, SetPresence
 from agent_desktop.protocol.vocabulary import (
     Channel,
     OfferState,
+    Presence,
     QueueId,
     Reason,
     Role,
@@ -72,6 +73,40 @@ def test_a_queue_sets_its_own_grace() -> None:
     _offered_to_alice(h, Channel.CHAT)
     h.disconnect("alice")
     assert len(h.events("bob", OfferAdded)) == 1
+    h.ok()
+
+
+def test_a_chat_offer_sent_after_the_link_was_last_proved_alive_is_rerouted_at_once() -> None:
+    h = harness(_config(), login=["sam", "alice", "bob"])  # type: ignore[arg-type]
+    proved = h.clock.now()
+    h.clock.advance(1)
+    _offered_to_alice(h, Channel.CHAT)
+    offer_id = h.offer_id("alice")
+    h.disconnect("alice", last_alive=proved)
+    ended = h.engine.offers.records[offer_id]
+    assert (ended.state, ended.reason) == (OfferState.WITHDRAWN, Reason.DISCONNECT)
+    assert len(h.events("bob", OfferAdded)) == 1
+    h.ok()
+
+
+def test_a_held_offer_shown_again_counts_as_sent_when_the_agent_came_back() -> None:
+    h = harness(_config(), login=["sam", "alice", "bob"])  # type: ignore[arg-type]
+    h.call("bob", SetPresence(id=h.rid(), presence=Presence.AWAY))
+    _offered_to_alice(h, Channel.CHAT)
+    offer_id = h.offer_id("alice")
+    h.clock.advance(1)
+    h.disconnect("alice")  # proved delivered: held
+    h.tick(120)
+    assert h.engine.offers.records[offer_id].held
+    h.connect("alice")  # the snapshot shows it again, now
+    came_back = h.clock.now()
+    h.clock.advance(1)
+    h.disconnect("alice", last_alive=came_back)  # the snapshot was proved: still held
+    assert h.engine.offers.records[offer_id].state is OfferState.PENDING
+    h.connect("alice")
+    h.clock.advance(1)
+    h.disconnect("alice", last_alive=came_back)  # this connection's snapshot never was
+    assert h.engine.offers.records[offer_id].state is OfferState.WITHDRAWN
     h.ok()
 
 

@@ -112,3 +112,19 @@ def test_the_client_side_decoder_refuses_nesting_the_same_way() -> None:
     with pytest.raises(ProtocolError) as refused:
         decode_server(nested_object())
     assert refused.value.code is ErrorCode.INVALID_MESSAGE
+
+
+@pytest.mark.parametrize("stage", ["before_login", "after_login"])
+@pytest.mark.parametrize("versions", [[0], [1]])
+async def test_a_second_hello_is_refused_and_the_connection_stays(
+    server: RunningServer, stage: str, versions: list[int]
+) -> None:
+    # Seen (the fuzz test): a second hello offering only an unknown version closed a logged-in
+    # agent's connection, so a bad frame set the agent offline. The version is negotiated once.
+    async with STAGES[stage](server) as client:
+        await client.send_raw(json.dumps({"type": "hello", "id": "h2", "versions": versions}))
+        reply = await client.reply()
+        assert isinstance(reply, Error), reply
+        assert reply.code is ErrorCode.INVALID_MESSAGE, reply
+        assert "already" in reply.message
+        await still_open(client, stage)

@@ -221,6 +221,7 @@ async def exchange(edge: Edge, stage: str, frame: str | bytes) -> tuple[Error | 
 @example(stage="after_login", frame=NESTED_OBJECT)
 @example(stage="after_login", frame=NESTED_ARRAY)
 @example(stage="after_login", frame=Frame(b'{"type":"sync_clock","id":"b"}'))
+@example(stage="after_login", frame=Frame('{"type": "hello", "id": "f1", "versions": [0]}'))
 def test_any_frame_at_any_stage_gets_a_typed_reply_and_a_refusal_changes_nothing(
     edge: Edge, stage: str, frame: Frame
 ) -> None:

@@ -5,28 +5,15 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import AsyncIterator
 
-import msgspec
-import pytest
+from websockets.frames import Frame, Opcode
+from websockets.protocol import Event
 
 from agent_desktop.protocol.messages import Agents, AgentUpdated, ListAgents
 from agent_desktop.protocol.vocabulary import Presence
-from agent_desktop.server.config import ServerConfig
-from agent_desktop.server.runner import RunningServer, running_server
+from agent_desktop.server.runner import RunningServer
+from tests.support.servers import HEARTBEAT_S
 from tests.wire import WireClient, http_get, logged_in
-
-HEARTBEAT_S = 0.2
-
-
-@pytest.fixture
-async def fast_heartbeat_server(demo_config: ServerConfig) -> AsyncIterator[RunningServer]:
-    timings = msgspec.structs.replace(
-        demo_config.timings, heartbeat_interval_s=HEARTBEAT_S, heartbeat_timeout_s=HEARTBEAT_S
-    )
-    config = msgspec.structs.replace(demo_config, timings=timings)
-    async with running_server(config) as server:
-        yield server
 
 
 async def connected_agents(server: RunningServer, supervisor: WireClient) -> int:
@@ -38,6 +25,28 @@ async def connected_agents(server: RunningServer, supervisor: WireClient) -> int
     return count
 
 
+class PingCounter:
+    """Counts the pings the client's websocket receives (it answers each by itself)."""
+
+    def __init__(self, client: WireClient) -> None:
+        self.count = 0
+        self._arrived = asyncio.Event()
+        process = client.ws.process_event
+
+        def counting(event: Event) -> None:
+            if isinstance(event, Frame) and event.opcode is Opcode.PING:
+                self.count += 1
+                self._arrived.set()
+            process(event)
+
+        client.ws.process_event = counting  # type: ignore[method-assign]
+
+    async def at_least(self, pings: int) -> None:
+        while self.count < pings:
+            self._arrived.clear()
+            await self._arrived.wait()
+
+
 async def test_a_client_that_stops_answering_pings_is_marked_offline(
     fast_heartbeat_server: RunningServer,
 ) -> None:
@@ -46,8 +55,10 @@ async def test_a_client_that_stops_answering_pings_is_marked_offline(
         listed = await sam.call(ListAgents(id=sam.next_id()))
         assert isinstance(listed, Agents)
         async with logged_in(server.url, "alice") as alice:
-            # Answering pings keeps the link up across several heartbeats.
-            await asyncio.sleep(HEARTBEAT_S * 4)
+            # Answering pings keeps the link up across several heartbeats (counted as alice's
+            # websocket receives them, not guessed from a sleep).
+            async with asyncio.timeout(HEARTBEAT_S * 20):
+                await PingCounter(alice).at_least(4)
             assert await connected_agents(server, sam) == 1
 
             # The machine freezes: the socket stays open but nothing is read, so no pong.

@@ -3,9 +3,16 @@ does not have raises and changes nothing."""
 
 from __future__ import annotations
 
+import msgspec
 import pytest
 
-from agent_desktop.protocol.messages import CloseSession, RejectOffer, ResetPresence, SetPresence
+from agent_desktop.protocol.messages import (
+    CloseSession,
+    RejectOffer,
+    ResetPresence,
+    SetNextPresence,
+    SetPresence,
+)
 from agent_desktop.protocol.vocabulary import (
     MAX_SESSIONS,
     Channel,
@@ -14,6 +21,7 @@ from agent_desktop.protocol.vocabulary import (
     Role,
     UserId,
 )
+from agent_desktop.server.config import CustomPresenceConfig, RepeatMisses
 from agent_desktop.server.routing import presence as presence_module
 from agent_desktop.server.routing.presence_table import (
     AGENT_CHOOSABLE,
@@ -42,17 +50,23 @@ CHOSEN = {
 }
 
 
-def _harness() -> EngineHarness:
+def _harness(repeat_misses: int = 0) -> EngineHarness:
     config = make_config(
         queues=[
             queue("free", Channel.CHAT, capacity_cost=0),
             queue("free_vip", Channel.CHAT, capacity_cost=0, auto_accept=True),
             queue("vip", Channel.CHAT, capacity_cost=10, auto_accept=True),
+            queue("big", Channel.CHAT, capacity_cost=CAPACITY, auto_accept=True),
         ],
         users=[
-            user("alice", ["free", "free_vip", "vip"], capacity=CAPACITY),
+            user("alice", ["free", "free_vip", "vip", "big"], capacity=CAPACITY),
             user("sam", role=Role.SUPERVISOR),
         ],
+    )
+    config = msgspec.structs.replace(
+        config,
+        presences=[CustomPresenceConfig(name="Back office", base=Presence.BUSY)],
+        repeat_misses=RepeatMisses(count=repeat_misses),
     )
     return harness(config, login=["sam", "alice"])
 
@@ -71,6 +85,9 @@ def _reach(h: EngineHarness, where: Standing, sessions: int) -> None:
     if where in CHOSEN:
         _open(h, sessions)
         h.call("alice", SetPresence(id=h.rid(), presence=CHOSEN[where]))
+    elif where is Standing.CUSTOM:  # rule 12: a custom presence over busy
+        _open(h, sessions)
+        h.call("alice", SetPresence(id=h.rid(), presence=Presence.BUSY, custom="Back office"))
     elif where is Standing.INACTIVE:
         _open(h, max(sessions - 1, 0))
         _offer(h)
@@ -80,7 +97,7 @@ def _reach(h: EngineHarness, where: Standing, sessions: int) -> None:
         _open(h, 2, "vip")
         _open(h, max(sessions - 2, 0))
     agent = h.engine.presences.agents[ALICE]
-    assert standing(agent.presence.presence, agent.auto_dnd) is where
+    assert standing(agent.presence.presence, agent.auto_dnd, agent.presence.custom) is where
     assert h.engine.sessions.count(ALICE) == max(sessions, 2 if where is S_FULL else 0)
 
 
@@ -102,7 +119,7 @@ def _fire(h: EngineHarness, trigger: PresenceTrigger, where: Standing) -> Presen
             chosen = Presence.AWAY if where is not Standing.AWAY else Presence.BUSY
             h.call("sam", ResetPresence(id=h.rid(), agent=ALICE, presence=chosen))
             return chosen
-        case PresenceTrigger.MISSED:
+        case PresenceTrigger.MISSED | PresenceTrigger.REPEAT_MISSES:
             _offer(h)
             h.tick(WAIT)
         case PresenceTrigger.REJECTED:
@@ -135,13 +152,17 @@ def moves(monkeypatch: pytest.MonkeyPatch) -> list[Row]:
 
 
 ARRIVALS = {PresenceTrigger.LOGIN, PresenceTrigger.RECONNECT}
-ROWS = [row for row in PRESENCE_TABLE if row[1] not in ARRIVALS]
+OWN_TEST = {PresenceTrigger.NEXT_STATUS}
+ROWS = [row for row in PRESENCE_TABLE if row[1] not in ARRIVALS | OWN_TEST]
+NEXT_ROWS = [row for row in PRESENCE_TABLE if row[1] is PresenceTrigger.NEXT_STATUS]
 
 
 @pytest.mark.parametrize("row", ROWS, ids=lambda r: f"{r[0].value}-{r[1].value}")
 def test_each_row_happens_as_the_table_says(row: Row, moves: list[Row]) -> None:
     where, trigger = row
-    h = _harness()
+    # Rule 14: the miss that makes `count` (reaching Inactive takes one miss of its own).
+    repeat = trigger is PresenceTrigger.REPEAT_MISSES
+    h = _harness((2 if where is Standing.INACTIVE else 1) if repeat else 0)
     at_limit = trigger is PresenceTrigger.SESSION_LIMIT
     _reach(h, where, MAX_SESSIONS if at_limit else 0)
     before = h.engine.presences.agents[ALICE].presence
@@ -167,6 +188,32 @@ def test_each_row_happens_as_the_table_says(row: Row, moves: list[Row]) -> None:
     h.ok()
 
 
+@pytest.mark.parametrize("row", NEXT_ROWS, ids=lambda r: r[0].value)
+def test_each_next_status_row_happens_as_the_table_says(row: Row, moves: list[Row]) -> None:
+    """Rule 15: set with nothing open, it applies at once from the standing; a full agent
+    reaches it when the one session that filled the capacity closes."""
+    where, _ = row
+    h = _harness()
+    chosen = Presence.AWAY if where is not Standing.AWAY else Presence.BUSY
+    if where is S_FULL:
+        _open(h, 1, "big")
+    else:
+        _reach(h, where, 0)
+    before = h.engine.presences.agents[ALICE].presence
+    moves.clear()
+    h.call("alice", SetNextPresence(id=h.rid(), presence=chosen))
+    if where is S_FULL:
+        session_id = h.engine.sessions.of(ALICE)[0]
+        h.call("alice", CloseSession(id=h.rid(), session_id=session_id))
+    assert row in moves, moves
+    move = PRESENCE_TABLE[row]
+    info = h.engine.presences.agents[ALICE].presence
+    assert (info.presence, info.reason, info.source) == (chosen, move.reason, move.source)
+    assert info.previous is before.presence
+    assert h.engine.presences.agents[ALICE].next_presence is None
+    h.ok()
+
+
 def test_login_and_reconnect_rows() -> None:
     h = _harness()
     h.call("alice", SetPresence(id=h.rid(), presence=Presence.AWAY))
@@ -185,7 +232,7 @@ def test_login_and_reconnect_rows() -> None:
 
 def test_only_a_missed_offer_makes_an_agent_inactive() -> None:
     makes_inactive = {t for (_, t), m in PRESENCE_TABLE.items() if m.next is Presence.INACTIVE}
-    assert makes_inactive == {PresenceTrigger.MISSED}
+    assert makes_inactive == {PresenceTrigger.MISSED, PresenceTrigger.REPEAT_MISSES}
     assert Presence.INACTIVE not in AGENT_CHOOSABLE
 
 

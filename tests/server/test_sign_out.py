@@ -6,20 +6,14 @@ Over real sockets against a real server; the short token lifetime is a real conf
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 
-import msgspec
-import pytest
 from websockets.exceptions import ConnectionClosed
 
 from agent_desktop.protocol.codec import CLOSE_SIGNED_OUT, CLOSE_TOKEN_EXPIRED
 from agent_desktop.protocol.messages import Ack, Error, Login, Logout
 from agent_desktop.protocol.vocabulary import ErrorCode
-from agent_desktop.server.config import ServerConfig
-from agent_desktop.server.runner import RunningServer, running_server
+from agent_desktop.server.runner import RunningServer
 from tests.wire import WireClient, connected, http_get, logged_in
-
-TOKEN_TTL_S = 1.5
 
 
 async def resume_refused(url: str, token: str) -> bool:
@@ -78,13 +72,6 @@ async def test_sign_out_everywhere_revokes_every_token_and_closes_the_other_link
             assert await resume_refused(server.url, token)
     async with logged_in(server.url, "bob") as bob:  # other accounts are untouched
         assert bob.logged_in is not None
-
-
-@pytest.fixture
-async def short_token_server(demo_config: ServerConfig) -> AsyncIterator[RunningServer]:
-    timings = msgspec.structs.replace(demo_config.timings, token_ttl_s=TOKEN_TTL_S)
-    async with running_server(msgspec.structs.replace(demo_config, timings=timings)) as server:
-        yield server
 
 
 async def test_an_open_connection_closes_when_its_token_expires(

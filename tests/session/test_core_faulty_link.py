@@ -7,7 +7,7 @@ writes, the link is cut in the middle of frames and goes dead for a while. After
 - every message the agent typed is stored by the server exactly once, in the order typed;
 - the core's state (session transcript, presence, offers) is the server's;
 - in no state the core published was the agent shown Available while the link was not up, and
-  a dead link was noticed within the core's ping interval + ping timeout + close timeout.
+  a dead link was noticed within the core's ping interval + ping timeout.
 """
 
 from __future__ import annotations
@@ -53,6 +53,7 @@ CLOSE_TIMEOUT_S: Final[float] = (
     inspect.signature(ProtocolClient.connect).parameters["close_timeout"].default
 )
 """How long the core's link waits for a closing handshake (a dead link never answers one)."""
+QUICK_PING_S: Final = 0.3
 WAIT_S: Final = 15.0
 CUTS: Final = 6
 BLACKHOLES: Final = 2
@@ -75,13 +76,13 @@ async def link(server: RunningServer) -> AsyncIterator[FaultyLink]:
         await proxy.stop()
 
 
-def make_core(url: str) -> AgentCore:
+def make_core(url: str, ping_s: float = PING_S) -> AgentCore:
     return AgentCore(
         Settings(server_url=url, user="alice"),
         password="demo",
         backoff=Backoff(base=0.05, cap=0.3, rng=random.Random(7)),
-        ping_interval=PING_S,
-        ping_timeout=PING_S,
+        ping_interval=ping_s,
+        ping_timeout=ping_s,
         open_timeout=2.0,
         request_timeout=5.0,
     )
@@ -206,10 +207,10 @@ async def test_state_converges_and_no_typed_message_is_lost_or_doubled_over_a_fa
     assert watch.shown_available_while_down() == []
     assert link.cuts == CUTS
     assert link.connections >= 1 + CUTS + BLACKHOLES
-    # A dead link is noticed within ping interval + ping timeout + the closing handshake's
-    # timeout (websockets waits that long for a close that a dead link never answers), plus
-    # scheduling slack. Until then the core cannot know; after, it never shows Available.
-    bound = 2 * PING_S + CLOSE_TIMEOUT_S + 0.5
+    # A dead link is noticed within ping interval + ping timeout (the missed pong drops it at
+    # once, without waiting for a closing handshake), plus scheduling slack. Until then the
+    # core cannot know; after, it never shows Available.
+    bound = 2 * PING_S + 0.5
     assert all(d is not None and d <= bound for d in detections), detections
     print(
         f"faulty link: {link.cuts} mid-frame cuts, {BLACKHOLES} blackholes, "
@@ -217,3 +218,23 @@ async def test_state_converges_and_no_typed_message_is_lost_or_doubled_over_a_fa
         f"{len(said)} customer lines; dead link noticed after "
         + ", ".join(f"{d:.2f} s" for d in detections if d is not None)
     )
+
+
+async def test_a_dead_link_is_shown_down_as_soon_as_the_pong_is_overdue(link: FaultyLink) -> None:
+    core = make_core(link.url, QUICK_PING_S)
+    watch = Watch(core)
+    await core.start()
+    try:
+        await core.wait_for(lambda s: s.online, WAIT_S)
+        began = time.monotonic()
+        link.blackhole()
+        # Not after a closing handshake the dead link can never answer (CLOSE_TIMEOUT_S more).
+        down = await core.wait_for(lambda s: not s.online, WAIT_S)
+        noticed = watch.left_online_after(began)
+        link.restore()
+    finally:
+        await core.close()
+    assert noticed is not None
+    assert noticed <= 2 * QUICK_PING_S + 0.4, (noticed, CLOSE_TIMEOUT_S)
+    assert "stopped answering" in (down.connection.detail or ""), down.connection
+    assert watch.shown_available_while_down() == []

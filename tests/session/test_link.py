@@ -14,7 +14,7 @@ from agent_desktop.protocol.messages import (
     Hello,
     LoggedIn,
     Login,
-    ServerEvent,
+    PushedEvent,
     SetPresence,
     Welcome,
 )
@@ -35,7 +35,7 @@ async def server() -> AsyncIterator[RunningServer]:
 
 
 def link_to(
-    url: str, events: list[ServerEvent], max_frame_bytes: int = MAX_FRAME_BYTES
+    url: str, events: list[PushedEvent], max_frame_bytes: int = MAX_FRAME_BYTES
 ) -> AbstractAsyncContextManager[tuple[Link, asyncio.Task[None]]]:
     return open_link(
         url,
@@ -50,7 +50,7 @@ def link_to(
 
 
 async def test_a_refusal_is_a_request_error_with_the_servers_code(server: RunningServer) -> None:
-    events: list[ServerEvent] = []
+    events: list[PushedEvent] = []
     async with link_to(server.url, events) as (link, _):
         await link.call(Hello(id="h", versions=[PROTOCOL_VERSION]), Welcome)
         await link.call(Login(id="l", user="alice", password="demo"), LoggedIn)
@@ -62,7 +62,7 @@ async def test_a_refusal_is_a_request_error_with_the_servers_code(server: Runnin
 async def test_a_reply_over_the_frame_limit_is_what_the_core_reports(
     server: RunningServer,
 ) -> None:
-    events: list[ServerEvent] = []
+    events: list[PushedEvent] = []
     async with link_to(server.url, events, max_frame_bytes=300) as (link, reader):
         await link.call(Hello(id="h", versions=[PROTOCOL_VERSION]), Welcome)
         with pytest.raises(LinkLostError) as lost:

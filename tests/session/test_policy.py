@@ -3,7 +3,12 @@ import itertools
 import pytest
 
 from agent_desktop.protocol.vocabulary import NotificationKind
+from agent_desktop.session.ladder import Ladder
 from agent_desktop.session.policy import NotificationMode, decide
+
+AT_ONCE = Ladder(sound_after_s=0, flash_after_s=0)
+"""Sound and flash with the notification: what these rules are about (later rungs are
+tests/session/test_ladder.py's)."""
 
 
 @pytest.mark.parametrize(
@@ -13,7 +18,9 @@ from agent_desktop.session.policy import NotificationMode, decide
 def test_every_combination_follows_the_rules(
     mode: NotificationMode, window_active: bool, kind: NotificationKind, sound_on: bool
 ) -> None:
-    decision = decide(mode, window_active=window_active, kind=kind, sound_on=sound_on)
+    decision = decide(
+        mode, window_active=window_active, kind=kind, sound_on=sound_on, ladder=AT_ONCE
+    )
     assert decision.in_app is True
     expected_os = {
         NotificationMode.ALWAYS: True,
@@ -32,12 +39,14 @@ def test_when_unfocused_shows_os_notification_only_behind_other_windows() -> Non
         window_active=True,
         kind=NotificationKind.ALERT,
         sound_on=True,
+        ladder=AT_ONCE,
     )
     behind = decide(
         NotificationMode.WHEN_UNFOCUSED,
         window_active=False,
         kind=NotificationKind.ALERT,
         sound_on=True,
+        ladder=AT_ONCE,
     )
     assert (focused.os_notification, focused.flash) == (False, False)
     assert (behind.os_notification, behind.flash) == (True, True)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
+from agent_desktop.clock import Clock
 from agent_desktop.ctl.client import WireClient, open_session
 from agent_desktop.protocol.messages import (
     Ack,
@@ -44,6 +45,7 @@ async def running_app(
     mode: NotificationMode = NotificationMode.ALWAYS,
     settings: Settings | None = None,
     sound: IncomingSound | None = None,
+    clock: Clock | None = None,
 ) -> AsyncIterator[DesktopApp]:
     """The whole app, signed in as `user` (password "demo"), until the block ends."""
     app = QApplication.instance()
@@ -51,7 +53,11 @@ async def running_app(
     store = SettingsStore(folder / f"config-{user}")
     settings = settings or Settings(server_url=url, user=user, notification_mode=mode, sound=False)
     desktop = DesktopApp(
-        app, store, StartOptions(settings, password="demo", keep_token=False), sound=sound
+        app,
+        store,
+        StartOptions(settings, password="demo", keep_token=False),
+        sound=sound,
+        clock=clock,
     )
     running = asyncio.create_task(desktop.run())
     try:

@@ -11,7 +11,7 @@ from agent_desktop.clock import ManualClock
 from agent_desktop.server.config import ServerConfig
 from agent_desktop.server.runner import RunningServer, running_server
 from tests.ui.app_harness import eventually, running_app, until
-from tests.ui.test_app_more_signin import app_without_password, sign_in
+from tests.ui.test_app_sign_in import app_without_password, sign_in
 
 pytestmark = pytest.mark.integration
 

@@ -26,7 +26,7 @@ from tests.ui.app_harness import (
     supervisor_client,
     until,
 )
-from tests.ui.test_app_more_signin import app_without_password
+from tests.ui.test_app_sign_in import app_without_password
 
 pytestmark = pytest.mark.integration
 

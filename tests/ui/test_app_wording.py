@@ -17,7 +17,7 @@ from agent_desktop.server.config import ServerConfig
 from agent_desktop.server.runner import RunningServer, running_server
 from agent_desktop.ui.widgets.session_view import SessionView
 from tests.ui.app_harness import eventually, new_work, running_app, supervisor_client, until
-from tests.ui.test_app_more_signin import app_without_password, sign_in
+from tests.ui.test_app_sign_in import app_without_password, sign_in
 
 pytestmark = pytest.mark.integration
 

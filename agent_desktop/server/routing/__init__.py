@@ -21,4 +21,16 @@ Where each of DESIGN.md's rules lives (rows of the two tables, or a named check)
     (*, logout); `presence_table.capacity_presence`
 11. who sets presence: presence rows (*, agent_chooses / supervisor_resets),
     `agent_requests.AgentRequests.reset_presence`; the audit log: `ledger.Ledger.audit`
+
+Routing depth (issue 11), numbered after the design's rules:
+
+12. custom presences: `Standing.CUSTOM` rows (a deliberate choice: stays at a load change);
+    `lookups.Lookups.presence_choice`; routing reads the base presence only
+13. wrap-up: `wrap_ups.WrapUps` (held in `Sessions`, counted by `Router.session_load`);
+    `flow.WorkFlow.finish_work` / `end_wrap_up`; `depth_requests.DepthRequests`
+14. repeat misses: presence rows (*, repeat_misses); `penalties.Penalties`; `Router._may_route`
+15. next status: presence rows (*, next_status); `flow.WorkFlow.take_next_presence` (checked
+    before the capacity rule in `follow_load`)
+16. queue position, estimated wait, queue statistics: `queue_stats.QueueStatistics` (the
+    estimator is documented there); `QueueIndex.position`
 """

@@ -40,13 +40,12 @@ from agent_desktop.protocol.vocabulary import (
     RequestId,
     Sender,
     UserId,
-    WorkState,
 )
 from agent_desktop.server.routing.connections import Principal
 from agent_desktop.server.routing.flow import WorkFlow
 from agent_desktop.server.routing.lookups import SUPERVISING, Lookups, refuse
 from agent_desktop.server.routing.offer_table import OfferTrigger
-from agent_desktop.server.routing.presence_table import AGENT_CHOOSABLE, PresenceTrigger
+from agent_desktop.server.routing.presence_table import PresenceTrigger
 from agent_desktop.server.routing.records import KIND_SESSION
 from agent_desktop.server.routing.render import work_phrase
 
@@ -72,15 +71,14 @@ class AgentRequests:
     # -- presence and alerts -------------------------------------------------------------------
 
     def set_presence(self, principal: Principal, request: SetPresence) -> ServerReply:
-        if request.presence not in AGENT_CHOOSABLE:
-            raise refuse(
-                ErrorCode.INVALID_PRESENCE,
-                f"{request.presence.value} is set by the system only",
-                request,
-            )
+        self.lookups.presence_choice(request.presence, request.custom, request)
         user = principal.user
         self.flow.presences.apply(
-            user, PresenceTrigger.AGENT_CHOOSES, chosen=request.presence, by=user
+            user,
+            PresenceTrigger.AGENT_CHOOSES,
+            chosen=request.presence,
+            custom=request.custom,
+            by=user,
         )
         self._after_presence_choice(user)
         return Ack(re=RequestId(request.id))
@@ -88,22 +86,19 @@ class AgentRequests:
     def reset_presence(self, principal: Principal, request: ResetPresence) -> ServerReply:
         self.lookups.require_supervisor(principal, request)
         self.lookups.known_agent(request.agent, request)
-        if request.presence not in AGENT_CHOOSABLE:
-            raise refuse(
-                ErrorCode.INVALID_PRESENCE,
-                f"{request.presence.value} is set by the system only",
-                request,
-            )
+        self.lookups.presence_choice(request.presence, request.custom, request)
         if not self.flow.ledger.connections.is_connected(request.agent):
             raise refuse(
                 ErrorCode.INVALID_PRESENCE,
                 f"{request.agent} is not connected; presence is set when they log in",
                 request,
             )
+        self.flow.penalties.clear(request.agent)  # rule 14: a reset lifts the penalty
         self.flow.presences.apply(
             request.agent,
             PresenceTrigger.SUPERVISOR_RESETS,
             chosen=request.presence,
+            custom=request.custom,
             by=principal.user,
         )
         self._after_presence_choice(request.agent)
@@ -117,7 +112,11 @@ class AgentRequests:
         """
         flow = self.flow
         if flow.presences.presence(user) in flow.directory.allowed_presences(user):
-            flow.alerts.clear_all(user)
+            for alert in flow.alerts.of(user):
+                # The penalty's alert stays while the penalty does (rule 14).
+                penalty = alert.reason is Reason.REPEAT_MISSES
+                if not penalty or not flow.penalties.active(user):
+                    flow.alerts.clear(alert.alert_id)
 
     def dismiss(self, principal: Principal, request: DismissAlert) -> ServerReply:
         record = self.flow.alerts.find(request.alert_id)
@@ -174,6 +173,7 @@ class AgentRequests:
         user = principal.user
         flow.offers.move(offer, OfferTrigger.REJECT)
         flow.router.enqueue(work, avoid=user)
+        flow.queue_stats.offer_ended(work.item.queue, missed=False)
         if queue.reject_alerts:
             flow.presences.apply(user, PresenceTrigger.REJECTED)
             flow.alerts.raise_alert(
@@ -277,7 +277,5 @@ class AgentRequests:
         flow = self.flow
         session = self.lookups.session_for(principal, request.session_id, request, supervised=True)
         reason = Reason.CLOSED_BY_AGENT if principal.user == session.agent else Reason.SUPERVISOR
-        work = flow.close_session(session, reason)
-        flow.works.update(work, state=WorkState.CLOSED)
-        flow.works.history(work, "closed", agent=principal.user, reason=reason)
+        flow.finish_work(session, reason, principal.user)
         return Ack(re=RequestId(request.id))

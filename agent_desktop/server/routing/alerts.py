@@ -1,12 +1,20 @@
-"""Alerts at the top of an agent's dashboard (missed, rejected, max sessions), until cleared."""
+"""Alerts at the top of an agent's dashboard (missed, rejected, max sessions), until cleared.
+
+Each alert tells the agent which presence the system set ("you were set to Inactive / Do not
+disturb"). It is cleared when a person chooses a presence the agent's queues route in, when the
+agent dismisses it, and when the agent leaves the presence it names (`NAMED_PRESENCE`): a
+supervisor reset, a fresh login, the capacity rule. Going offline is not leaving: the alert is
+there when the agent is back, and goes if they come back in another presence.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Final
 
 from agent_desktop.protocol.messages import AlertCleared, AlertRaised
 from agent_desktop.protocol.model import Alert, WorkItem
-from agent_desktop.protocol.vocabulary import AlertId, AlertKind, UserId
+from agent_desktop.protocol.vocabulary import AlertId, AlertKind, Presence, Reason, UserId
 from agent_desktop.server.routing.ledger import Ledger
 from agent_desktop.server.routing.records import (
     KIND_ALERT,
@@ -14,6 +22,13 @@ from agent_desktop.server.routing.records import (
     AlertRecord,
     decode_record,
 )
+
+NAMED_PRESENCE: Final[dict[AlertKind, Presence]] = {
+    AlertKind.MISSED: Presence.INACTIVE,  # rule 2
+    AlertKind.REJECTED: Presence.BUSY_DND,  # rule 3
+    AlertKind.MAX_SESSIONS: Presence.BUSY_DND,  # rule 7
+}
+"""The presence each alert says the agent was set to; leaving it resolves the alert."""
 
 
 class Alerts:
@@ -23,7 +38,13 @@ class Alerts:
         self.shown: dict[UserId, dict[AlertId, Alert]] = {}
 
     def raise_alert(
-        self, user: UserId, kind: AlertKind, message: str, work: WorkItem | None
+        self,
+        user: UserId,
+        kind: AlertKind,
+        message: str,
+        work: WorkItem | None,
+        reason: Reason | None = None,
+        until: float | None = None,
     ) -> None:
         ledger = self.ledger
         alert = Alert(
@@ -34,6 +55,8 @@ class Alerts:
             work_id=work.work_id if work else None,
             channel=work.channel if work else None,
             customer=work.customer.name if work else None,
+            reason=reason,
+            until=until,
         )
         self.records[alert.alert_id] = AlertRecord(agent=user, alert=alert)
         self.shown.setdefault(user, {})[alert.alert_id] = alert
@@ -56,6 +79,14 @@ class Alerts:
     def clear_all(self, user: UserId) -> None:
         for alert in self.of(user):
             self.clear(alert.alert_id)
+
+    def presence_left(self, user: UserId, left: Presence) -> None:
+        """The agent no longer holds `left`: alerts that say "you were set to `left`" are stale."""
+        for alert in self.of(user):
+            if alert.reason is Reason.REPEAT_MISSES:
+                continue  # it speaks of the penalty, not the presence: it goes when that ends
+            if NAMED_PRESENCE.get(alert.kind) is left:
+                self.clear(alert.alert_id)
 
     def of(self, user: UserId) -> list[Alert]:
         return sorted(self.shown.get(user, {}).values(), key=lambda a: (a.raised_at, a.alert_id))

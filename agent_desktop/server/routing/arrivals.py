@@ -6,11 +6,13 @@ in `offer_table` and `presence_table`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from agent_desktop.server.routing import deadlines
 from agent_desktop.server.routing.flow import WorkFlow
 from agent_desktop.server.routing.offer_table import OfferTrigger
 from agent_desktop.server.routing.presence_table import PresenceTrigger
-from agent_desktop.server.routing.records import KIND_AGENT, KIND_OFFER, AgentRecord
+from agent_desktop.server.routing.records import KIND_AGENT, KIND_OFFER, AgentRecord, OfferRecord
 
 
 class Arrivals:
@@ -46,8 +48,15 @@ class Arrivals:
             flow.follow_load(user)  # a reconnect restores the presence as it was
         ledger.changed(user)
 
-    def depart(self, agent: AgentRecord, *, goodbye: bool) -> None:
-        """The agent's last connection went away."""
+    def depart(
+        self,
+        agent: AgentRecord,
+        *,
+        goodbye: bool,
+        delivered: Callable[[OfferRecord], bool] = lambda offer: True,
+    ) -> None:
+        """The agent's last connection went away; `delivered` says which of its offers that
+        connection is known to have received (the others were never seen: nothing to hold)."""
         flow = self.flow
         user = agent.user
         if goodbye:
@@ -57,12 +66,14 @@ class Arrivals:
                 flow.router.enqueue(flow.works[offer.work_id])
             agent.before_disconnect = None
             agent.auto_dnd_before_disconnect = False
+            agent.next_presence = None  # rule 15: a logout ends the plan with the presence
             flow.presences.apply(user, PresenceTrigger.LOGOUT, by=user)
         else:
             for offer_id in flow.offers.of(user):
-                work = flow.works[flow.offers[offer_id].work_id]
-                if flow.directory.reroute_grace(work.item.queue) == 0:
-                    flow.offers.move(flow.offers[offer_id], OfferTrigger.AGENT_GONE)
+                offer = flow.offers[offer_id]
+                work = flow.works[offer.work_id]
+                if flow.directory.reroute_grace(work.item.queue) == 0 or not delivered(offer):
+                    flow.offers.move(offer, OfferTrigger.AGENT_GONE)
                     flow.router.enqueue(work, avoid=user)
             self.went_away(agent)
         self.schedule_reclaim(agent)

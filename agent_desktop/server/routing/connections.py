@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import NewType
 
-from agent_desktop.protocol.messages import ServerEvent
+from agent_desktop.protocol.messages import PushedEvent
 from agent_desktop.protocol.vocabulary import Role, UserId
 
 ConnId = NewType("ConnId", int)
@@ -26,15 +26,19 @@ class Principal:
 class Delivery:
     to: UserId
     """The IO layer sends `message` to every live connection of `to`."""
-    message: ServerEvent
+    message: PushedEvent
 
 
 class Connections:
     def __init__(self) -> None:
         self.principals: dict[ConnId, Principal] = {}
+        self.since: dict[ConnId, float] = {}
+        """When each connection logged in: its snapshot showed every offer pending then."""
         self.by_user: dict[UserId, set[ConnId]] = {}
         self.subscribers: set[UserId] = set()
         """Supervisors who asked for the agent list and get `agent_updated` deltas."""
+        self.queue_watchers: set[UserId] = set()
+        """Supervisors who asked for the queue statistics and get `queue_updated` deltas."""
 
     def is_connected(self, user: UserId) -> bool:
         return user in self.by_user
@@ -42,16 +46,18 @@ class Connections:
     def principal(self, conn: ConnId) -> Principal | None:
         return self.principals.get(conn)
 
-    def add(self, principal: Principal, conn: ConnId) -> bool:
+    def add(self, principal: Principal, conn: ConnId, since: float) -> bool:
         """True when this is the user's first connection (the user arrives)."""
         first = principal.user not in self.by_user
         self.principals[conn] = principal
+        self.since[conn] = since
         self.by_user.setdefault(principal.user, set()).add(conn)
         return first
 
     def remove(self, conn: ConnId) -> UserId | None:
         """The user whose LAST connection this was (the user departs), else None."""
         principal = self.principals.pop(conn, None)
+        self.since.pop(conn, None)
         if principal is None:
             return None
         user = principal.user
@@ -61,6 +67,7 @@ class Connections:
             return None
         self.by_user.pop(user, None)
         self.subscribers.discard(user)
+        self.queue_watchers.discard(user)
         return user
 
     def watching(self) -> Iterator[UserId]:

@@ -14,6 +14,12 @@ from typing import Final
 EXPIRE: Final = "expire"
 HOLD: Final = "hold"
 RECLAIM: Final = "reclaim"
+WRAP_UP: Final = "wrap_up"
+PENALTY: Final = "penalty"
+STATS: Final = "stats"
+"""The coalesced `queue_updated` flush."""
+STATS_HOUR: Final = "stats_hour"
+"""A missed or rejected offer turned an hour old: its queue's row changes."""
 
 Entry = tuple[float, int, str, str]
 

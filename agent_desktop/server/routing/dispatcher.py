@@ -5,6 +5,7 @@ from __future__ import annotations
 from agent_desktop.protocol.messages import (
     AcceptOffer,
     CallControl,
+    ClearPenalty,
     ClockReading,
     CloseSession,
     CreateWork,
@@ -12,14 +13,18 @@ from agent_desktop.protocol.messages import (
     CustomerMessage,
     DismissAlert,
     Escalate,
+    ExtendWrapUp,
+    FinishWrapUp,
     GetPresenceTimeline,
     GetWork,
     ListAgents,
+    ListQueues,
     RejectOffer,
     Request,
     ResetPresence,
     SendMessage,
     ServerReply,
+    SetNextPresence,
     SetPresence,
     SyncClock,
     Transfer,
@@ -27,17 +32,19 @@ from agent_desktop.protocol.messages import (
 from agent_desktop.protocol.vocabulary import ErrorCode, RequestId
 from agent_desktop.server.routing.agent_requests import AgentRequests
 from agent_desktop.server.routing.connections import Principal
+from agent_desktop.server.routing.depth_requests import DepthRequests
 from agent_desktop.server.routing.lookups import refuse
 from agent_desktop.server.routing.work_requests import WorkRequests
 
-READ_ONLY = (SyncClock, GetWork, GetPresenceTimeline)
+READ_ONLY = (SyncClock, GetWork, GetPresenceTimeline, ListQueues)
 """Requests a supervisor makes that are not audited (they change nothing)."""
 
 
 class Dispatcher:
-    def __init__(self, agents: AgentRequests, work: WorkRequests) -> None:
+    def __init__(self, agents: AgentRequests, work: WorkRequests, depth: DepthRequests) -> None:
         self.agents = agents
         self.work = work
+        self.depth = depth
 
     def handle(self, principal: Principal, request: Request) -> ServerReply:
         agents, work = self.agents, self.work
@@ -74,6 +81,21 @@ class Dispatcher:
                 return work.customer_end(principal, request)
             case GetWork():
                 return work.get_work(principal, request)
+        return self._depth(principal, request)
+
+    def _depth(self, principal: Principal, request: Request) -> ServerReply:
+        depth = self.depth
+        match request:
+            case ExtendWrapUp():
+                return depth.extend_wrap_up(principal, request)
+            case FinishWrapUp():
+                return depth.finish_wrap_up(principal, request)
+            case ClearPenalty():
+                return depth.clear_penalty(principal, request)
+            case SetNextPresence():
+                return depth.set_next_presence(principal, request)
+            case ListQueues():
+                return depth.list_queues(principal, request)
         raise refuse(
             ErrorCode.INVALID_MESSAGE,
             f"{type(request).__name__} is handled by the connection layer, not the engine",

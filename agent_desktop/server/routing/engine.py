@@ -28,12 +28,22 @@ Choices the rules leave open, made here:
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 
 from agent_desktop.clock import Clock
 from agent_desktop.protocol.codec import ProtocolError
 from agent_desktop.protocol.messages import Request, ServerReply, Snapshot
-from agent_desktop.protocol.vocabulary import ErrorCode, OfferId, OfferState, UserId, WorkState
+from agent_desktop.protocol.vocabulary import (
+    ErrorCode,
+    OfferId,
+    OfferState,
+    QueueId,
+    Reason,
+    UserId,
+    WorkId,
+    WorkState,
+)
 from agent_desktop.server.config import ServerConfig
 from agent_desktop.server.routing import deadlines
 from agent_desktop.server.routing.agent_requests import AgentRequests
@@ -41,6 +51,7 @@ from agent_desktop.server.routing.alerts import Alerts
 from agent_desktop.server.routing.arrivals import Arrivals
 from agent_desktop.server.routing.connections import Connections, ConnId, Delivery, Principal
 from agent_desktop.server.routing.deadlines import Deadlines, Entry
+from agent_desktop.server.routing.depth_requests import DepthRequests
 from agent_desktop.server.routing.directory import Directory
 from agent_desktop.server.routing.dispatcher import READ_ONLY, Dispatcher
 from agent_desktop.server.routing.flow import WorkFlow
@@ -77,6 +88,7 @@ class Engine:
         self.offers = Offers(self.ledger, self.works)
         self.sessions = Sessions(self.ledger, self.works)
         self.alerts = Alerts(self.ledger)
+        self.presences.on_left.append(self.alerts.presence_left)
         parts = (self.ledger, self.directory, self.presences, self.works, self.offers)
         self.router = Router(*parts, self.sessions, self.alerts)
         self.views = Views(*parts, self.sessions, self.alerts, self.router)
@@ -87,7 +99,9 @@ class Engine:
         self.arrivals = Arrivals(self.flow)
         lookups = Lookups(self.flow)
         self.dispatcher = Dispatcher(
-            AgentRequests(self.flow, lookups), WorkRequests(self.flow, lookups)
+            AgentRequests(self.flow, lookups),
+            WorkRequests(self.flow, lookups),
+            DepthRequests(self.flow, lookups),
         )
         self.persistence = Persistence(self.flow, self.arrivals)
         self.persistence.load()
@@ -99,7 +113,7 @@ class Engine:
         self.ledger.begin()
         self._run_due()
         user = principal.user
-        if self.connections.add(principal, conn):
+        if self.connections.add(principal, conn, self.ledger.now()):
             self.arrivals.arrive(self.presences.agent(user))
             # The snapshot says all of this so far to the user's only connection.
             self.ledger.out = [d for d in self.ledger.out if d.to != user]
@@ -108,14 +122,25 @@ class Engine:
         self.flow.dispatch()
         return snapshot, self._finish()
 
-    def disconnect(self, conn: ConnId, *, goodbye: bool) -> list[Delivery]:
+    def disconnect(
+        self, conn: ConnId, *, goodbye: bool, last_alive: float = math.inf
+    ) -> list[Delivery]:
         """goodbye=True: the client logged out/quit (offers rerouted at once);
-        False: the link vanished (heartbeat/TCP), grace windows apply."""
+        False: the link vanished (heartbeat/TCP), grace windows apply to the offers it is known
+        to have received. `last_alive`: the clock time up to which everything sent on `conn`
+        is proved to have arrived (the network layer's ping after it was answered); an offer
+        sent later never reached a live client and is rerouted at once. `inf` (the default):
+        the caller vouches for delivery, as the engine's own tests without a network do."""
         self.ledger.begin()
         self._run_due()
+        since = self.connections.since.get(conn, -math.inf)
         user = self.connections.remove(conn)
         if user is not None:
-            self.arrivals.depart(self.presences.agent(user), goodbye=goodbye)
+            self.arrivals.depart(
+                self.presences.agent(user),
+                goodbye=goodbye,
+                delivered=lambda offer: max(offer.offered_at, since) <= last_alive,
+            )
         self.flow.dispatch()
         return self._finish()
 
@@ -162,6 +187,7 @@ class Engine:
 
     def _finish(self) -> list[Delivery]:
         self.router.settle()
+        self.flow.queue_stats.publish()  # before the rows: it reads who changed, they reset it
         self.views.publish()
         self.persistence.flush()
         self.persistence.evict()
@@ -177,6 +203,15 @@ class Engine:
                 flow.held_offer_lapsed(self.offers[OfferId(key)])
             elif kind == deadlines.RECLAIM:
                 flow.reclaim_sessions(UserId(key))
+            elif kind == deadlines.STATS_HOUR:
+                flow.queue_stats.touch(QueueId(key))
+            elif kind == deadlines.STATS:
+                flow.queue_stats.flush_time_came()
+            elif kind == deadlines.PENALTY:
+                flow.penalties.clear(UserId(key))
+            elif kind == deadlines.WRAP_UP:
+                record = self.sessions.wrap_ups.records[WorkId(key)]
+                flow.end_wrap_up(record, Reason.WRAP_UP_TIMEOUT)
             flow.dispatch()
 
     def _deadline_live(self, entry: Entry) -> bool:
@@ -191,6 +226,16 @@ class Engine:
                 return not offer.held and offer.expires_at == at
             grace = self.directory.reroute_grace(self.works[offer.work_id].item.queue)
             return offer.held and offer.expires_at + grace == at
+        if kind == deadlines.WRAP_UP:
+            wrap_up = self.sessions.wrap_ups.records.get(WorkId(key))
+            return wrap_up is not None and wrap_up.ends_at == at
+        if kind == deadlines.STATS_HOUR:
+            return True  # a missed or rejected offer's hour is over: the row changes
+        if kind == deadlines.STATS:
+            return self.flow.queue_stats.flush_due(at)
+        if kind == deadlines.PENALTY:
+            penalised = self.presences.agents.get(UserId(key))
+            return penalised is not None and penalised.penalty_until == at
         if kind == deadlines.RECLAIM:
             agent = self.presences.agents.get(UserId(key))
             return (

@@ -16,7 +16,14 @@ offer gets no more work, and no alert); the alert is about open sessions only.
 from __future__ import annotations
 
 from agent_desktop.protocol.channel import traits
-from agent_desktop.protocol.messages import OfferAdded, SessionOpened
+from agent_desktop.protocol.messages import (
+    NextPresenceChanged,
+    OfferAdded,
+    SessionOpened,
+    WrapUpChanged,
+    WrapUpEnded,
+)
+from agent_desktop.protocol.model import NextPresence
 from agent_desktop.protocol.vocabulary import (
     MAX_SESSIONS,
     AlertKind,
@@ -33,14 +40,23 @@ from agent_desktop.server.routing.directory import Directory
 from agent_desktop.server.routing.ledger import Ledger
 from agent_desktop.server.routing.offer_table import OfferTrigger
 from agent_desktop.server.routing.offers import Offers
+from agent_desktop.server.routing.penalties import Penalties
 from agent_desktop.server.routing.presence import Presences
 from agent_desktop.server.routing.presence_table import PresenceTrigger
-from agent_desktop.server.routing.records import OfferRecord, SessionRecord, WorkRecord
+from agent_desktop.server.routing.queue_stats import QueueStatistics
+from agent_desktop.server.routing.records import (
+    KIND_AGENT,
+    OfferRecord,
+    SessionRecord,
+    WorkRecord,
+    WrapUpRecord,
+)
 from agent_desktop.server.routing.render import render_notification, render_toast, work_phrase
 from agent_desktop.server.routing.router import Router
 from agent_desktop.server.routing.sessions import Sessions
 from agent_desktop.server.routing.views import Views
 from agent_desktop.server.routing.works import WorkBook
+from agent_desktop.server.routing.wrap_ups import WrapUps
 
 _ASSIGNED_ORIGINS = {Origin.TRANSFER: Reason.TRANSFER, Origin.ESCALATION: Reason.ESCALATION}
 
@@ -74,18 +90,52 @@ class WorkFlow:
         self.router = router
         self.views = views
         self.deadlines = deadlines
+        self.penalties = Penalties(ledger, presences, alerts, deadlines)
+        self.queue_stats = QueueStatistics(
+            ledger, directory, presences, works, offers, router.index, deadlines
+        )
 
     def dispatch(self) -> None:
         self.router.dispatch(self.route)
 
     def follow_load(self, user: UserId) -> None:
-        """Rule 10 after a change of load."""
+        """Rule 10 after a change of load, or rule 15 when it is the end of the agent's work."""
+        if self.take_next_presence(user):
+            return
         self.presences.follow_load(
             user,
             self.router.session_load(user),
             self.directory.capacity(user),
             self.sessions.count(user),
         )
+
+    def take_next_presence(self, user: UserId) -> bool:
+        """Rule 15: nothing open and nothing to wrap up: the next status applies (connected
+        agents only; a vanished one keeps it for their return)."""
+        agent = self.presences.agents.get(user)
+        if agent is None or agent.next_presence is None:
+            return False
+        if self.sessions.count(user) or self.sessions.wrap_ups.count(user):
+            return False
+        if not self.ledger.connections.is_connected(user):
+            return False
+        chosen = agent.next_presence
+        self.set_next_presence(user, None)
+        self.presences.apply(
+            user,
+            PresenceTrigger.NEXT_STATUS,
+            chosen=chosen.presence,
+            custom=chosen.custom,
+            by=user,
+        )
+        return True
+
+    def set_next_presence(self, user: UserId, chosen: NextPresence | None) -> None:
+        agent = self.presences.agent(user)
+        agent.next_presence = chosen
+        self.ledger.mark(KIND_AGENT, user)
+        self.ledger.changed(user)
+        self.ledger.deliver(user, NextPresenceChanged(next_presence=chosen))
 
     # -- giving work ---------------------------------------------------------------------------
 
@@ -162,6 +212,33 @@ class WorkFlow:
         self.follow_load(session.agent)
         return work
 
+    def finish_work(self, session: SessionRecord, reason: Reason, by: UserId) -> WorkRecord:
+        """The session is closed for good: the item closes and its agent wraps up (rule 13)."""
+        work = self.sessions.remove(session, reason)
+        self.queue_stats.handled(work.item.queue, self.ledger.now() - session.opened_at)
+        self.works.update(work, state=WorkState.CLOSED)
+        self.works.history(work, "closed", agent=by, reason=reason)
+        queue = self.directory.queues.get(work.item.queue)
+        user = session.agent
+        if queue is not None and queue.wrap_up_s > 0:
+            record = self.sessions.wrap_ups.start(work.item.work_id, user, queue)
+            self.works.history(work, "wrap_up_started", f"{queue.wrap_up_s:g} s", agent=user)
+            self.deadlines.schedule(record.ends_at, deadlines.WRAP_UP, record.work_id)
+            self.ledger.deliver(user, WrapUpChanged(wrap_up=WrapUps.view(record, queue)))
+        self.presences.worked(user)
+        self.follow_load(user)
+        return work
+
+    def end_wrap_up(self, record: WrapUpRecord, reason: Reason, detail: str = "") -> None:
+        """Done or timed out: the capacity is free again (rule 13)."""
+        self.sessions.wrap_ups.remove(record)
+        work = self.works.revive(record.work_id)
+        if work is not None:
+            self.works.history(work, "wrap_up_ended", detail, agent=record.agent, reason=reason)
+        self.ledger.deliver(record.agent, WrapUpEnded(work_id=record.work_id, reason=reason))
+        self.presences.worked(record.agent)
+        self.follow_load(record.agent)
+
     def session_limit(self, user: UserId, work: WorkRecord, offer: OfferRecord | None) -> None:
         """Rule 7: work that would be an 11th session is refused and rerouted, never lost."""
         if offer is not None:
@@ -200,6 +277,9 @@ class WorkFlow:
         else:
             self.offers.move(offer, OfferTrigger.TIMEOUT)
             self.router.enqueue(work, avoid=user)
+            self.queue_stats.offer_ended(work.item.queue, missed=True)
+            if self.penalties.missed(user, work_phrase(work.item), work.item):
+                return  # rule 14 in place of rule 2's row and alert
             if queue.missed_alerts:
                 self.presences.apply(user, PresenceTrigger.MISSED)
                 self.alerts.raise_alert(

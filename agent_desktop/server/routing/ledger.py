@@ -14,7 +14,7 @@ from typing import Any, Final
 import msgspec
 
 from agent_desktop.clock import Clock
-from agent_desktop.protocol.messages import ServerEvent
+from agent_desktop.protocol.messages import PushedEvent
 from agent_desktop.protocol.vocabulary import UserId
 from agent_desktop.server.config import ServerConfig
 from agent_desktop.server.routing.connections import Connections, Delivery
@@ -52,7 +52,7 @@ class Ledger:
     def now(self) -> float:
         return self.clock.now()
 
-    def deliver(self, to: UserId, message: ServerEvent) -> None:
+    def deliver(self, to: UserId, message: PushedEvent) -> None:
         if self.connections.is_connected(to):
             self.out.append(Delivery(to=to, message=message))
 

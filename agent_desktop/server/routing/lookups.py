@@ -13,6 +13,7 @@ from agent_desktop.protocol.vocabulary import (
     ErrorCode,
     OfferId,
     OfferState,
+    Presence,
     RequestId,
     Role,
     SessionId,
@@ -23,6 +24,7 @@ from agent_desktop.protocol.vocabulary import (
 from agent_desktop.server.config import UserConfig
 from agent_desktop.server.routing.connections import Principal
 from agent_desktop.server.routing.flow import WorkFlow
+from agent_desktop.server.routing.presence_table import AGENT_CHOOSABLE
 from agent_desktop.server.routing.records import OfferRecord, SessionRecord, WorkRecord
 
 SUPERVISING: Final = frozenset({Role.SUPERVISOR, Role.ADMIN})
@@ -82,6 +84,25 @@ class Lookups:
         if work.item.state is WorkState.CLOSED:
             raise refuse(ErrorCode.WORK_CLOSED, f"work item {work_id} is closed", request)
         return work
+
+    def presence_choice(self, presence: Presence, custom: str | None, request: Request) -> None:
+        """A presence a person may choose: never `inactive` (rule 11); a custom one by a name
+        the config defines, with its base as `presence` (rule 12)."""
+        if presence not in AGENT_CHOOSABLE:
+            raise refuse(
+                ErrorCode.INVALID_PRESENCE, f"{presence.value} is set by the system only", request
+            )
+        if custom is None:
+            return
+        defined = self.flow.ledger.config.custom_presence(custom)
+        if defined is None:
+            raise refuse(ErrorCode.INVALID_PRESENCE, f"no custom presence {custom!r}", request)
+        if defined.base is not presence:
+            raise refuse(
+                ErrorCode.INVALID_PRESENCE,
+                f"{custom!r} maps to {defined.base.value}, not {presence.value}",
+                request,
+            )
 
     def known_agent(self, user: UserId, request: Request) -> UserConfig:
         config = self.flow.directory.users.get(user)

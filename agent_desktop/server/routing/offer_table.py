@@ -46,7 +46,8 @@ class OfferTrigger(StrEnum):
     LOGOUT = "logout"
     """The agent said goodbye (logout, quit, sleep)."""
     AGENT_GONE = "agent_gone"
-    """The agent's link vanished and the offer's queue keeps nothing for them (grace 0)."""
+    """The agent's link vanished and the offer's queue keeps nothing for them (grace 0), or
+    the offer was sent after the link was last proved alive (it never reached the agent)."""
     SESSION_LIMIT = "session_limit"
     """Accepting (or a case assigned at its timeout) would open an 11th session."""
 
@@ -82,7 +83,8 @@ OFFER_TABLE: Final[dict[tuple[OfferPhase, OfferTrigger], OfferMove]] = {
     # rule 8: rerouted `offer_reroute_grace_s` after the timeout.
     (H, T.GRACE_ENDS): OfferMove(OfferPhase.WITHDRAWN, Reason.DISCONNECT, 8),
     # rule 8: a caller waits on the line (voice by default, grace 0): rerouted as soon as the
-    # server knows the agent's link is gone, not at the timeout plus 8 minutes.
+    # server knows the agent's link is gone, not at the timeout plus 8 minutes. Likewise any
+    # offer never proved delivered to a live connection: there is nothing to hold it for.
     (P, T.AGENT_GONE): OfferMove(OfferPhase.WITHDRAWN, Reason.DISCONNECT, 8),
     # DESIGN.md Domain (offer): withdrawn when the customer left before anyone took it.
     (P, T.CUSTOMER_LEFT): OfferMove(OfferPhase.WITHDRAWN, Reason.CUSTOMER_LEFT, None),

@@ -33,6 +33,7 @@ from agent_desktop.server.routing.records import (
     KIND_TIMELINE,
     KIND_WORK,
     KIND_WORK_CLOSED,
+    KIND_WRAP_UP,
     META_COUNTERS,
     AgentRecord,
     AlertRecord,
@@ -42,6 +43,7 @@ from agent_desktop.server.routing.records import (
     SessionRecord,
     TimelineRecord,
     WorkRecord,
+    WrapUpRecord,
     decode_record,
     encode_record,
     encode_session,
@@ -83,6 +85,8 @@ class Persistence:
             agent = decode_record(data, AgentRecord)
             if agent.user in flow.directory.users:
                 flow.presences.agents[agent.user] = agent
+                if agent.penalty_until is not None:
+                    flow.deadlines.schedule(agent.penalty_until, deadlines.PENALTY, agent.user)
         for key, data in list(store.load(KIND_ALERT)):
             alert = decode_record(data, AlertRecord)
             if alert.cleared:  # stored by a version that kept cleared alerts with the shown ones
@@ -91,6 +95,11 @@ class Persistence:
                 continue
             flow.alerts.records[alert.alert.alert_id] = alert
             flow.alerts.shown.setdefault(alert.agent, {})[alert.alert.alert_id] = alert.alert
+        for _, data in store.load(KIND_WRAP_UP):
+            wrap_up = decode_record(data, WrapUpRecord)
+            if wrap_up.queue in flow.directory.queues and wrap_up.agent in flow.directory.users:
+                flow.sessions.wrap_ups.add(wrap_up)
+                flow.deadlines.schedule(wrap_up.ends_at, deadlines.WRAP_UP, wrap_up.work_id)
         for key, data in sorted(store.load(KIND_TIMELINE)):
             entry = decode_record(data, TimelineRecord)
             flow.presences.timeline.setdefault(entry.agent, []).append((key, entry.change))
@@ -193,6 +202,8 @@ class Persistence:
         record: msgspec.Struct | None
         if kind == KIND_AGENT:
             record = flow.presences.agents.get(UserId(key))
+        elif kind == KIND_WRAP_UP:
+            record = flow.sessions.wrap_ups.records.get(WorkId(key))
         elif kind == KIND_META:
             record = flow.ledger.counters
         else:

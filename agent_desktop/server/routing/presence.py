@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Final
 
 from agent_desktop.protocol.messages import PresenceChanged
@@ -14,6 +15,7 @@ from agent_desktop.server.routing.ledger import Ledger
 from agent_desktop.server.routing.presence_table import (
     PresenceMove,
     PresenceTrigger,
+    Standing,
     Target,
     capacity_presence,
     presence_move,
@@ -36,6 +38,8 @@ class Presences:
         self.ledger = ledger
         self.agents: dict[UserId, AgentRecord] = {}
         self.timeline: dict[UserId, list[tuple[str, PresenceChange]]] = {}
+        self.on_left: list[Callable[[UserId, Presence], None]] = []
+        """Called with (agent, presence) when the agent stops holding that presence."""
 
     def __getitem__(self, user: UserId) -> AgentRecord:
         return self.agent(user)
@@ -64,6 +68,16 @@ class Presences:
     def presence(self, user: UserId) -> Presence:
         return self.agent(user).presence.presence
 
+    @staticmethod
+    def held(agent: AgentRecord) -> Presence:
+        """The presence the agent holds: while offline, the one from before. Going offline is
+        not leaving a presence (a quick return restores it, and a person who signs in again
+        still has to read the alert); coming back in another one is."""
+        info = agent.presence
+        if info.presence is Presence.OFFLINE and info.previous is not None:
+            return info.previous
+        return info.presence
+
     def worked(self, user: UserId) -> None:
         """An offer, assignment or session close: the agent's idle time starts again."""
         agent = self.agent(user)
@@ -76,36 +90,45 @@ class Presences:
         trigger: PresenceTrigger,
         *,
         chosen: Presence | None = None,
+        custom: str | None = None,
         by: UserId | None = None,
     ) -> PresenceMove:
-        """One row of the presence table; raises for an illegal one before anything changes."""
+        """One row of the presence table; raises for an illegal one before anything changes.
+
+        `custom` names the admin-defined presence chosen with `chosen` as its base (rule 12);
+        any change other than a choice or a restore drops it."""
         agent = self.agent(user)
-        move = presence_move(standing(agent.presence.presence, agent.auto_dnd), trigger, chosen)
+        move = presence_move(self.standing(agent), trigger, chosen)
         if move.next is Target.STAYS:
             return move
         auto_dnd = False
+        label: str | None = None
         if move.next is Target.CHOSEN:
             assert chosen is not None  # presence_move checked it
-            target = chosen
+            target, label = chosen, custom
         elif move.next is Target.RESTORED:
             before = agent.before_disconnect
             target = before.presence if before is not None else Presence.AVAILABLE
+            label = before.custom if before is not None else None
             auto_dnd = agent.auto_dnd_before_disconnect
         elif move.next is Target.BY_LOAD:
             raise ValueError("load-driven presence goes through follow_load")
         else:
             target = move.next
-        self._set(agent, target, move, by=by, auto_dnd=auto_dnd)
+        self._set(agent, target, move, by=by, auto_dnd=auto_dnd, custom=label)
         return move
+
+    @staticmethod
+    def standing(agent: AgentRecord) -> Standing:
+        info = agent.presence
+        return standing(info.presence, agent.auto_dnd, info.custom)
 
     def follow_load(self, user: UserId, load: int, capacity: int, sessions: int) -> None:
         """Rule 10: available/busy (or busy_dnd set for full capacity) follow the load."""
         agent = self.agents.get(user)
         if agent is None or not self.ledger.connections.is_connected(user):
             return
-        move = presence_move(
-            standing(agent.presence.presence, agent.auto_dnd), PresenceTrigger.LOAD_CHANGED
-        )
+        move = presence_move(self.standing(agent), PresenceTrigger.LOAD_CHANGED)
         if move.next is Target.STAYS:
             return
         target = capacity_presence(load, capacity, sessions)
@@ -120,15 +143,18 @@ class Presences:
         *,
         by: UserId | None = None,
         auto_dnd: bool = False,
+        custom: str | None = None,
     ) -> None:
         ledger = self.ledger
         now = ledger.now()
+        held_before = self.held(agent)
         info = PresenceInfo(
             presence=presence,
             source=move.source,
             reason=move.reason,
             previous=agent.presence.presence,
             changed_at=now,
+            custom=custom,
         )
         agent.presence = info
         agent.auto_dnd = auto_dnd
@@ -140,6 +166,7 @@ class Presences:
             previous=info.previous,
             changed_at=now,
             by=by,
+            custom=custom,
         )
         self._record_timeline(agent.user, change)
         ledger.audit(
@@ -150,9 +177,13 @@ class Presences:
             source=move.source,
             reason=move.reason,
             by=by,
+            custom=custom,
         )
         ledger.deliver(agent.user, PresenceChanged(presence=info))
         ledger.changed(agent.user)
+        if self.held(agent) is not held_before:
+            for listener in self.on_left:
+                listener(agent.user, held_before)
 
     def _record_timeline(self, user: UserId, change: PresenceChange) -> None:
         key = f"{self.ledger.next('timeline'):012d}"

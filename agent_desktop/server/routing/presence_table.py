@@ -34,6 +34,9 @@ class Standing(StrEnum):
     AWAY = "away"
     OFFLINE = "offline"
     INACTIVE = "inactive"
+    CUSTOM = "custom"
+    """An admin-defined presence a person chose (rule 12): its base is what routing reads, and
+    it stays at a change of load like any deliberate choice."""
 
 
 class Target(StrEnum):
@@ -68,6 +71,10 @@ class PresenceTrigger(StrEnum):
     """Work came in for an agent with 10 open sessions."""
     LOAD_CHANGED = "load_changed"
     """A session opened or closed, or the agent logged in."""
+    NEXT_STATUS = "next_status"
+    """The agent's last session and wrap-up ended with a next status set (rule 15)."""
+    REPEAT_MISSES = "repeat_misses"
+    """A missed offer that made `[repeat_misses] count` within the window (rule 14)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +131,16 @@ def _rows() -> dict[tuple[Standing, PresenceTrigger], PresenceMove]:
         rows[(standing, T.MISSED)] = PresenceMove(
             Presence.INACTIVE, _SYSTEM, Reason.DISPLAY_TIMEOUT, 2
         )
+        # rule 15: the presence the agent picked for when their last session (and wrap-up)
+        # ended; a choice of theirs, made earlier.
+        rows[(standing, T.NEXT_STATUS)] = PresenceMove(
+            Target.CHOSEN, PresenceSource.AGENT, Reason.NEXT_STATUS, 15
+        )
+        # rule 14: the miss that makes too many in the window: inactive, and out of routing
+        # for the penalty time (this row takes the place of the plain missed row).
+        rows[(standing, T.REPEAT_MISSES)] = PresenceMove(
+            Presence.INACTIVE, _SYSTEM, Reason.REPEAT_MISSES, 14
+        )
         # rule 3: a reject makes the agent do-not-disturb.
         rows[(standing, T.REJECTED)] = PresenceMove(
             Presence.BUSY_DND, _SYSTEM, Reason.DECLINED_BY_AGENT, 3
@@ -142,7 +159,9 @@ class IllegalPresenceTransition(RuntimeError):
     """A bug in the engine: it tried a change the presence rules do not have."""
 
 
-def standing(presence: Presence, auto_dnd: bool) -> Standing:
+def standing(presence: Presence, auto_dnd: bool, custom: str | None = None) -> Standing:
+    if custom is not None:
+        return Standing.CUSTOM
     if presence is Presence.BUSY_DND and auto_dnd:
         return Standing.BUSY_DND_FULL
     return Standing(presence.value)
@@ -161,9 +180,9 @@ def presence_move(
     return move
 
 
-def follows_capacity(presence: Presence, auto_dnd: bool) -> bool:
+def follows_capacity(presence: Presence, auto_dnd: bool, custom: str | None = None) -> bool:
     """Whether the capacity rule may change the current presence (rule 10)."""
-    move = PRESENCE_TABLE[(standing(presence, auto_dnd), PresenceTrigger.LOAD_CHANGED)]
+    move = PRESENCE_TABLE[(standing(presence, auto_dnd, custom), PresenceTrigger.LOAD_CHANGED)]
     return move.next is not Target.STAYS
 
 

@@ -76,6 +76,11 @@ class QueueIndex:
         first: ItemKey = self._items[0]
         return first
 
+    def position(self, work_id: WorkId) -> int | None:
+        """1 for the item that leaves next; None when it is not waiting here."""
+        key = self._item_keys.get(work_id)
+        return None if key is None else int(self._items.index(key)) + 1
+
     def item_count(self) -> int:
         return len(self._items)
 

@@ -23,6 +23,7 @@ from agent_desktop.protocol.model import (
     Call,
     ChatMessage,
     HistoryEntry,
+    NextPresence,
     Notification,
     PresenceChange,
     PresenceInfo,
@@ -31,6 +32,7 @@ from agent_desktop.protocol.model import (
 from agent_desktop.protocol.vocabulary import (
     OfferId,
     OfferState,
+    QueueId,
     Reason,
     SessionId,
     UserId,
@@ -100,6 +102,23 @@ class AgentRecord(msgspec.Struct, kw_only=True):
     disconnected_at: float | None = None
     before_disconnect: PresenceInfo | None = None
     auto_dnd_before_disconnect: bool = False
+    misses: list[float] = msgspec.field(default_factory=list)
+    """When the agent missed offers, within the repeat-miss window (rule 14)."""
+    next_presence: NextPresence | None = None
+    """Rule 15: the presence to take when the last session and wrap-up end."""
+    penalty_until: float | None = None
+    """Out of queue routing until then for repeated misses (rule 14); None: no penalty."""
+
+
+class WrapUpRecord(msgspec.Struct, kw_only=True):
+    """A closed session's wrap-up: the queue's capacity stays reserved until `ends_at`."""
+
+    work_id: WorkId
+    agent: UserId
+    queue: QueueId
+    cost: int
+    started_at: float
+    ends_at: float
 
 
 class AlertRecord(msgspec.Struct, kw_only=True):
@@ -142,6 +161,8 @@ KIND_ALERT: Final = "alert"
 """Alerts still shown to their agent."""
 KIND_ALERT_CLEARED: Final = "alert_cleared"
 KIND_TIMELINE: Final = "timeline"
+KIND_WRAP_UP: Final = "wrap_up"
+"""Wrap-ups still running; an ended one is deleted (the work item's history tells the rest)."""
 KIND_META: Final = "meta"
 META_COUNTERS: Final = "counters"
 

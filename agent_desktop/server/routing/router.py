@@ -66,8 +66,10 @@ class Router:
         return queue.capacity_cost if queue is not None else 0
 
     def session_load(self, user: UserId) -> int:
+        """Open sessions plus wrap-ups (rule 13: a wrap-up keeps its queue's capacity)."""
         sessions = self.sessions
-        return sum(self.cost(sessions[s].work_id) for s in sessions.open.get(user, ()))
+        open_load = sum(self.cost(sessions[s].work_id) for s in sessions.open.get(user, ()))
+        return open_load + sessions.wrap_ups.load(user)
 
     def load_with_offers(self, user: UserId) -> int:
         offers = self.offers
@@ -85,10 +87,12 @@ class Router:
         return self.fits(user, queue) and self.engaged(user) < MAX_SESSIONS
 
     def _may_route(self, user: UserId, queue: QueueConfig) -> bool:
+        agent = self.presences.agents.get(user)
         return (
-            user in self.presences.agents
+            agent is not None
+            and agent.penalty_until is None  # rule 14: out of routing for repeated misses
             and self.ledger.connections.is_connected(user)
-            and self.presences.presence(user) in queue.allowed_presences
+            and agent.presence.presence in queue.allowed_presences
         )
 
     def eligible(self, user: UserId, queue: QueueConfig) -> bool:

@@ -21,6 +21,7 @@ from agent_desktop.protocol.vocabulary import (
 from agent_desktop.server.routing.ledger import Ledger
 from agent_desktop.server.routing.records import KIND_AGENT, KIND_SESSION, SessionRecord, WorkRecord
 from agent_desktop.server.routing.works import WorkBook
+from agent_desktop.server.routing.wrap_ups import WrapUps
 
 
 class Sessions:
@@ -29,6 +30,8 @@ class Sessions:
         self.works = works
         self.records: dict[SessionId, SessionRecord] = {}
         self.open: dict[UserId, set[SessionId]] = {}
+        self.wrap_ups = WrapUps(ledger)
+        """The tails of closed sessions (rule 13), which still hold their queue's capacity."""
 
     def __getitem__(self, session_id: SessionId) -> SessionRecord:
         return self.records[session_id]
@@ -87,6 +90,7 @@ class Sessions:
         return work
 
     def violations(self) -> Iterator[str]:
+        yield from self.wrap_ups.violations()
         for session_id, session in self.records.items():
             if session_id not in self.open.get(session.agent, set()):
                 yield f"{session_id} is open but not listed for {session.agent}"

@@ -4,7 +4,7 @@ and the `agent_updated` deltas to watching supervisors."""
 from __future__ import annotations
 
 from agent_desktop.protocol.messages import AgentUpdated, Snapshot
-from agent_desktop.protocol.model import AgentView, Offer, Session
+from agent_desktop.protocol.model import AgentView, CustomPresence, Offer, Session
 from agent_desktop.protocol.vocabulary import UserId
 from agent_desktop.server.routing.alerts import Alerts
 from agent_desktop.server.routing.directory import Directory
@@ -15,6 +15,7 @@ from agent_desktop.server.routing.records import OfferRecord, SessionRecord
 from agent_desktop.server.routing.router import Router
 from agent_desktop.server.routing.sessions import Sessions
 from agent_desktop.server.routing.works import WorkBook
+from agent_desktop.server.routing.wrap_ups import WrapUps
 
 
 class Views:
@@ -74,6 +75,16 @@ class Views:
             sessions=[self.session(self.sessions[s]) for s in self.sessions.of(user)],
             alerts=self.alerts.of(user),
             server_time=self.ledger.now(),
+            penalty_until=self.presences.agent(user).penalty_until,
+            next_presence=self.presences.agent(user).next_presence,
+            wrap_ups=[
+                WrapUps.view(r, self.directory.queues[r.queue])
+                for r in self.sessions.wrap_ups.of(user)
+            ],
+            custom_presences=[
+                CustomPresence(name=p.name, colour=p.colour, base=p.base)
+                for p in self.directory.config.presences
+            ],
         )
 
     def agent(self, user: UserId) -> AgentView:
@@ -90,6 +101,9 @@ class Views:
             queues=self.directory.user_queues(user),
             capacity_used=self.router.load_with_offers(user),
             capacity=config.capacity,
+            wrap_ups=self.sessions.wrap_ups.count(user),
+            penalty_until=self.presences.agent(user).penalty_until,
+            next_presence=self.presences.agent(user).next_presence,
         )
 
     def agent_rows(self, users: tuple[UserId, ...]) -> list[AgentView]:

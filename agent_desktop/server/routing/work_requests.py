@@ -157,6 +157,7 @@ class WorkRequests:
             agent = flow.offers[work.offer_id].agent
         elif work.session_id is not None:
             agent = flow.sessions[work.session_id].agent
+        position, estimate = self._waiting(work)
         return WorkInfo(
             re=RequestId(request.id),
             work=work.item,
@@ -165,4 +166,15 @@ class WorkRequests:
             agent=agent,
             offer_id=work.offer_id,
             session_id=work.session_id,
+            queue_position=position,
+            estimated_wait_s=estimate,
         )
+
+    def _waiting(self, work: WorkRecord) -> tuple[int | None, float | None]:
+        """Position and estimated wait of a queued item (rule 16)."""
+        stats = self.flow.queue_stats
+        position = stats.position(work.item.queue, work.item.work_id)
+        if position is None:
+            return None, None
+        queue = self.flow.directory.queues[work.item.queue]
+        return position, stats.estimate(queue, position)

@@ -106,6 +106,18 @@ class WorkBook:
             work.transcript = [r.message for r in self.message_records(work_id)]
         return work
 
+    def revive(self, work_id: WorkId) -> WorkRecord | None:
+        """A closed item back in memory to add to its history (a wrap-up may end after the
+        item left memory); it leaves again after the retention."""
+        work = self.items.get(work_id)
+        if work is not None:
+            return work
+        work = self.find(work_id, transcript=True)
+        if work is not None:
+            self.items[work_id] = work
+            self.ledger.retire(KIND_WORK_CLOSED, work_id)
+        return work
+
     def evict(self, work_id: WorkId) -> None:
         work = self.items.get(work_id)
         if work is not None and work.item.state is WorkState.CLOSED:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from desktop_notifier import Button, Capability, DesktopNotifier, Notification, Urgency
 
-from agent_desktop.protocol.vocabulary import NotificationKind, OfferId
+from agent_desktop.protocol.vocabulary import OfferId
 from agent_desktop.ui.i18n import QT_TRANSLATE_NOOP, translate
 from agent_desktop.ui.notify.adapter import NoticeHandle
 from agent_desktop.ui.notify.dbus_backend import close_by_dbus_id, dbus_id, name_body_action
@@ -142,7 +142,9 @@ class NativeNoticeAdapter:
         notification = Notification(
             title=notice.title,
             message=notice.body,
-            urgency=Urgency.Critical if notice.kind is NotificationKind.ALERT else Urgency.Normal,
+            # An offer starts at normal urgency so that its last call can raise it (on Linux
+            # the D-Bus `urgency` hint: 1, then 2; a critical one stays up until answered).
+            urgency=Urgency.Critical if notice.urgent else Urgency.Normal,
             buttons=self._buttons(notice),
             on_dispatched=mark_dispatched,
             on_clicked=self._answer(key, self._responder.on_open),

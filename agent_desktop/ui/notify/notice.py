@@ -77,6 +77,9 @@ class Notice:
     """None for a toast. "Open item" for a case, "Open" for an auto-assignment."""
     reject_label: str | None = "Reject"
     """None when the offer cannot be rejected (case, auto-assign, template) and for toasts."""
+    urgent: bool = False
+    """The escalation ladder's last call: shown with critical urgency where the OS has it. It
+    tells "time is nearly up" without a number, so a hidden countdown stays hidden."""
 
     def __post_init__(self) -> None:
         # A toast is information with no decision: buttons on it would answer nothing.

@@ -19,6 +19,7 @@ from agent_desktop.protocol.vocabulary import AlertKind
 from agent_desktop.session.state import AlertAction, ClientAlertKind, ShownAlert
 from agent_desktop.ui.i18n import translate
 from agent_desktop.ui.widgets.server_words import alert_text
+from agent_desktop.ui.widgets.wording import countdown_text
 
 
 def _severity(alert: ShownAlert) -> str:
@@ -50,6 +51,11 @@ class AlertRow(QFrame):
         self.message = QLabel(alert_text(alert))
         self.message.setWordWrap(True)
         layout.addWidget(self.message, 1)
+        self.penalty = alert.penalty
+        self.remaining = QLabel()
+        self.remaining.setAccessibleName(translate("AlertBar", "Penalty time left"))
+        self.remaining.setVisible(alert.penalty)
+        layout.addWidget(self.remaining)
         if alert.action is AlertAction.RECONNECT:
             self.action_button = QPushButton(translate("AlertBar", "Reconnect now"))
             self.action_button.clicked.connect(bar.reconnect_requested)
@@ -72,6 +78,8 @@ class AlertRow(QFrame):
                 else translate("AlertBar", "Set your presence to Available to get new work")
             )
         layout.addWidget(self.action_button)
+        # Becoming Available does not lift the repeat-miss penalty (rule 14): no such button.
+        self.action_button.setVisible(not alert.penalty)
         self.dismiss_button: QPushButton | None = None
         if alert.from_server:
             self.dismiss_button = QPushButton(translate("AlertBar", "Dismiss"))
@@ -85,6 +93,16 @@ class AlertRow(QFrame):
 
     def _on_dismiss(self) -> None:
         self.dismiss_requested.emit(self.alert_id)
+
+    def show_penalty_left(self, seconds: float | None) -> None:
+        if self.penalty:
+            self.remaining.setText(
+                ""
+                if seconds is None
+                else translate("AlertBar", "No new work for {time}").format(
+                    time=countdown_text(seconds)
+                )
+            )
 
 
 class AlertBar(QWidget):
@@ -136,6 +154,11 @@ class AlertBar(QWidget):
             # The row with the focus was rebuilt or resolved: Qt's fallback would put the
             # keyboard on the next button in the tab chain, where typed text would act.
             self.keyboard_released.emit()
+
+    def show_penalty_left(self, seconds: float | None) -> None:
+        """The repeat-miss penalty's time left, on its alert's row."""
+        for row in self._rows.values():
+            row.show_penalty_left(seconds)
 
     def row(self, alert_id: str) -> AlertRow | None:
         return self._rows.get(alert_id)

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent, QStandardItem, QStandardItemModel, QWheelEvent
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
-from agent_desktop.protocol.model import PresenceInfo
+from agent_desktop.protocol.model import CustomPresence, PresenceInfo
 from agent_desktop.protocol.vocabulary import Presence, PresenceSource
 from agent_desktop.ui.i18n import translate
-from agent_desktop.ui.theme import presence_icon
+from agent_desktop.ui.theme import colour_dot, presence_icon
 from agent_desktop.ui.widgets.wording import (
     CHOOSABLE_PRESENCES,
     presence_explanation,
     presence_label,
     why_phrase,
 )
+
+CUSTOM_ROLE = Qt.ItemDataRole.UserRole + 1
+"""Item data: the custom presence's name (none on the built-in presences)."""
 
 
 class PresenceCombo(QComboBox):
@@ -49,11 +54,15 @@ class PresenceSelector(QWidget):
     Over a dead link the shell passes `online=False` and the combo shows Offline (never
     "Available" over a dead link) and is disabled.
 
+    The admin's custom presences ("Lunch") follow the built-in ones, each with its colour.
+
     Signals:
         presence_chosen(Presence): the agent picked a presence (only on a user action).
+        custom_chosen(str): the agent picked a custom presence by its name.
     """
 
     presence_chosen = Signal(object)
+    custom_chosen = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -73,11 +82,12 @@ class PresenceSelector(QWidget):
         self.explanation.setWordWrap(True)
         layout.addWidget(self.combo)
         layout.addWidget(self.explanation, 1)
-        self._shown: tuple[PresenceInfo | None, bool] | None = None
-        self._fill(None)
+        self._shown: tuple[PresenceInfo | None, bool, tuple[CustomPresence, ...]] | None = None
+        self._customs: tuple[CustomPresence, ...] = ()
+        self._fill(None, ())
         self.combo.activated.connect(self._on_activated)
 
-    def _fill(self, extra: Presence | None) -> None:
+    def _fill(self, extra: Presence | None, customs: tuple[CustomPresence, ...]) -> None:
         self._model.clear()
         presences = list(CHOOSABLE_PRESENCES)
         if extra is not None:
@@ -88,14 +98,32 @@ class PresenceSelector(QWidget):
             if presence not in CHOOSABLE_PRESENCES:
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEnabled)
             self._model.appendRow(item)
+        for custom in customs:
+            item = QStandardItem(colour_dot(custom.colour), custom.name)
+            item.setData(custom.base, Qt.ItemDataRole.UserRole)
+            item.setData(custom.name, CUSTOM_ROLE)
+            item.setToolTip(
+                translate("PresenceSelector", "{name} (counts as {base})").format(
+                    name=custom.name, base=presence_label(custom.base)
+                )
+            )
+            self._model.appendRow(item)
+
+    def show_customs(self, customs: Sequence[CustomPresence]) -> None:
+        """The admin's custom presences to offer (from the snapshot); shown from the next paint."""
+        self._customs = tuple(customs)
 
     def show_state(self, presence: PresenceInfo | None, *, online: bool = True) -> None:
-        if self._shown == (presence, online):
+        customs = self._customs
+        if self._shown == (presence, online, customs):
             return
-        self._shown = (presence, online)
+        self._shown = (presence, online, customs)
         shown = Presence.OFFLINE if presence is None or not online else presence.presence
-        self._fill(None if shown in CHOOSABLE_PRESENCES else shown)
-        self.combo.setCurrentIndex(self.presences().index(shown))
+        custom = presence.custom if presence is not None and online else None
+        self._fill(None if shown in CHOOSABLE_PRESENCES else shown, customs)
+        choices = self.choices()
+        current = (shown, custom) if (shown, custom) in choices else (shown, None)
+        self.combo.setCurrentIndex(choices.index(current))
         self.combo.setEnabled(online and presence is not None)
         if presence is not None and online and presence.source is not PresenceSource.AGENT:
             self.explanation.setText(why_phrase(presence.source, presence.reason))
@@ -106,17 +134,30 @@ class PresenceSelector(QWidget):
         )
 
     def presences(self) -> list[Presence]:
-        """The presences in the combo, in order (what the agent can see)."""
+        """The built-in presences in the combo, in order (what the agent can see)."""
+        return [presence for presence, custom in self.choices() if custom is None]
+
+    def choices(self) -> list[tuple[Presence, str | None]]:
+        """Every entry in order: a presence, and the custom name where it is a custom one."""
         # Qt hands a StrEnum back as a plain str: turn it back into the enum.
         return [
-            Presence(self._model.item(row).data(Qt.ItemDataRole.UserRole))
+            (
+                Presence(self._model.item(row).data(Qt.ItemDataRole.UserRole)),
+                self._model.item(row).data(CUSTOM_ROLE) or None,
+            )
             for row in range(self._model.rowCount())
         ]
 
     def current(self) -> Presence:
         return Presence(self.combo.currentData(Qt.ItemDataRole.UserRole))
 
+    def current_text(self) -> str:
+        return self.combo.currentText()
+
     def _on_activated(self, index: int) -> None:
         presence = Presence(self.combo.itemData(index, Qt.ItemDataRole.UserRole))
-        if presence in CHOOSABLE_PRESENCES:
+        custom = self.combo.itemData(index, CUSTOM_ROLE)
+        if custom:
+            self.custom_chosen.emit(str(custom))
+        elif presence in CHOOSABLE_PRESENCES:
             self.presence_chosen.emit(presence)

@@ -20,6 +20,7 @@ from agent_desktop.protocol.vocabulary import (
     Channel,
     FieldKey,
     Origin,
+    Reason,
 )
 from agent_desktop.session.state import ClientAlertKind, ShownAlert
 from agent_desktop.ui.i18n import QT_TRANSLATE_NOOP, translate
@@ -92,9 +93,26 @@ def alert_text(alert: Alert | ShownAlert) -> str:
             "ServerWords",
             "The connection to the server was lost. You get no new work until it is back.",
         )
+    penalty = alert.reason is Reason.REPEAT_MISSES
     if alert.channel is None or alert.customer is None:
-        return alert.message.strip() or translate(_CONTEXT, _FALLBACK_SENTENCES[alert.kind])
+        fallback = _PENALTY_FALLBACK if penalty else _FALLBACK_SENTENCES[alert.kind]
+        return alert.message.strip() or translate(_CONTEXT, fallback)
     work = work_phrase(alert.channel, alert.customer)
+    if penalty:
+        # Not the plain miss's "set yourself Available": that does not lift the penalty (rule 14).
+        if alert.until is None:
+            return translate(
+                "ServerWords",
+                "You missed {work}, one missed offer too many in a short time, so you get no new "
+                "work for a while. A supervisor can lift this.",
+            ).format(work=work)
+        # The penalty's length as the server counts it (its `penalty_s`, in whole minutes).
+        minutes = max(1, round((alert.until - alert.raised_at) / 60))
+        return translate(
+            "ServerWords",
+            "You missed {work}, one missed offer too many in a short time, so you get no new "
+            "work for {minutes} min. A supervisor can lift this.",
+        ).format(work=work, minutes=QLocale().toString(minutes))
     match alert.kind:
         case AlertKind.MISSED:
             text = translate(
@@ -129,6 +147,12 @@ _FALLBACK_SENTENCES: Final[dict[AlertKind, str]] = {
     ),
 }
 """Said when the server sent neither the values nor a message."""
+
+_PENALTY_FALLBACK: Final = QT_TRANSLATE_NOOP(
+    "ServerWords",
+    "You missed too many offers in a short time, so you get no new work for a while. "
+    "A supervisor can lift this.",
+)
 
 
 def field_label(field: TemplateField) -> str:

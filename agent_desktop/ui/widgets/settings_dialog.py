@@ -26,6 +26,7 @@ from agent_desktop.session.settings import Settings, SettingsError
 from agent_desktop.ui.autostart import autostart_checkbox
 from agent_desktop.ui.i18n import LANGUAGES, QT_TRANSLATE_NOOP, translate
 from agent_desktop.ui.settings_store import Preferences
+from agent_desktop.ui.widgets.ladder_fields import LadderFields
 from agent_desktop.ui.widgets.wording import channel_label
 
 MODE_LABELS = {
@@ -94,6 +95,8 @@ class SettingsDialog(QDialog):
             channels.addWidget(box)
         channels.addStretch(1)
         form.addRow(translate("Settings", "Sound for"), channels)
+        self.ladder = LadderFields(settings.ladder)
+        form.addRow(translate("Settings", "Unanswered offer"), self.ladder)
         self.server_url = QLineEdit(settings.server_url)
         self.server_url.setPlaceholderText("wss://contact-center.example.com")
         form.addRow(translate("Settings", "Server"), self.server_url)
@@ -166,6 +169,7 @@ class SettingsDialog(QDialog):
             notification_mode=NotificationMode(self.mode.currentData()),
             sound=self.sound.isChecked(),
             repeat_sound=self.repeat_sound.isChecked(),
+            ladder=self.ladder.value(),
             server_url=self.server_url.text().strip(),
             user=self.user.text().strip(),
             ca_path=_checked_ca(self.ca_path.text().strip()),

@@ -27,12 +27,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from agent_desktop.protocol.model import AgentView
+from agent_desktop.protocol.model import AgentView, QueueStats
 from agent_desktop.protocol.vocabulary import AlertKind, Presence, UserId
 from agent_desktop.ui.i18n import QT_TRANSLATE_NOOP, translate
 from agent_desktop.ui.theme import presence_icon
+from agent_desktop.ui.widgets.queue_table import QueueTable
 from agent_desktop.ui.widgets.wording import (
     CHOOSABLE_PRESENCES,
+    clock_text,
     presence_explanation,
     presence_label,
 )
@@ -44,6 +46,7 @@ COLUMNS: Final = (
     QT_TRANSLATE_NOOP("SupervisorView", "Pending offers"),
     QT_TRANSLATE_NOOP("SupervisorView", "Connection"),
     QT_TRANSLATE_NOOP("SupervisorView", "Alerts"),
+    QT_TRANSLATE_NOOP("SupervisorView", "Penalty"),
 )
 ALERT_WORDS: Final = {
     AlertKind.MISSED: QT_TRANSLATE_NOOP("SupervisorView", "Missed offer"),
@@ -86,7 +89,13 @@ class AgentTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DecorationRole and column == 1:
             return presence_icon(row.presence.presence)
         if role == Qt.ItemDataRole.ToolTipRole and column == 1:
-            return presence_explanation(row.presence)
+            upcoming = row.next_presence
+            then = (
+                f"; then {upcoming.custom or presence_label(upcoming.presence)}"
+                if upcoming is not None
+                else ""
+            )
+            return presence_explanation(row.presence) + then
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (2, 3):
             return int(Qt.AlignmentFlag.AlignCenter)
         if role == Qt.ItemDataRole.UserRole:
@@ -104,8 +113,15 @@ class AgentTableModel(QAbstractTableModel):
         if column == 1:
             return presence_explanation(row.presence)
         if column == 2:
+            text = (
+                translate("SupervisorView", "{sessions}, {wrap_ups} wrapping up").format(
+                    sessions=row.sessions, wrap_ups=row.wrap_ups
+                )
+                if row.wrap_ups
+                else str(row.sessions)
+            )
             return translate("SupervisorView", "{sessions} ({used}/{capacity} capacity)").format(
-                sessions=row.sessions, used=row.capacity_used, capacity=row.capacity
+                sessions=text, used=row.capacity_used, capacity=row.capacity
             )
         if column == 3:
             return str(row.pending_offers)
@@ -115,10 +131,20 @@ class AgentTableModel(QAbstractTableModel):
                 if row.connected
                 else translate("SupervisorView", "Disconnected")
             )
+        if column == 6:
+            until = row.penalty_until
+            if until is None:
+                return "—"
+            return translate("SupervisorView", "No queue work until {time}").format(
+                time=clock_text(until)
+            )
         return ", ".join(translate("SupervisorView", ALERT_WORDS[a]) for a in row.alerts) or "—"
 
     def agent_at(self, row: int) -> AgentView:
         return self._rows[row]
+
+    def penalised(self, agent: UserId) -> bool:
+        return any(a.agent == agent and a.penalty_until is not None for a in self._rows)
 
     def set_agents(self, agents: Sequence[AgentView]) -> None:
         new = sorted(agents, key=lambda a: a.agent)
@@ -147,15 +173,20 @@ class SupervisorView(QWidget):
 
     Signals:
         reset_presence_requested(str, Presence): reset this agent's presence to that presence.
+        clear_penalty_requested(str): end this agent's repeat-miss penalty.
     """
 
     reset_presence_requested = Signal(str, object)
+    clear_penalty_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 10, 10, 10)
         layout.setSpacing(8)
+        # The queues first: a handful of rows that say where help is needed, then who can help.
+        self.queues = QueueTable(margin=0)
+        layout.addWidget(self.queues)
         title = QLabel(translate("SupervisorView", "Your agents"))
         title.setProperty("heading", True)
         layout.addWidget(title)
@@ -216,6 +247,12 @@ class SupervisorView(QWidget):
         self.reset_button.setProperty("primary", True)
         self.reset_button.clicked.connect(self._reset_selected)
         bar.addWidget(self.reset_button)
+        self.clear_penalty_button = QPushButton("Clear penalty")
+        self.clear_penalty_button.setToolTip(
+            "Route queue work to the selected agent again, before their penalty ends"
+        )
+        self.clear_penalty_button.clicked.connect(self._clear_selected)
+        bar.addWidget(self.clear_penalty_button)
         layout.addLayout(bar)
         self.table.selectionModel().selectionChanged.connect(self._sync)
         self._sync()
@@ -225,6 +262,10 @@ class SupervisorView(QWidget):
         self._sync()
         if self.isVisible():
             self._fit_columns()
+
+    def show_queues(self, queues: Sequence[QueueStats] | None, server_now: float) -> None:
+        """The live queue table (`list_queues` + `queue_updated`), longest waits at `server_now`."""
+        self.queues.show_state(queues, server_now)
 
     def showEvent(self, event: QShowEvent) -> None:
         # Rows that arrived while the page was hidden were never measured: measure them now.
@@ -259,6 +300,11 @@ class SupervisorView(QWidget):
                 ),
             )
             action.setData((agent, presence))
+        if self.model.penalised(agent):
+            menu.addSeparator()
+            menu.addAction(translate("SupervisorView", "Clear the repeat-miss penalty")).setData(
+                (agent, None)
+            )
         # One bound slot for the menu rather than a lambda per action: the menu and its
         # actions are deleted on close, and lambdas capturing this view crashed PySide6 6.11.3
         # when a child holding them was deleted.
@@ -267,7 +313,15 @@ class SupervisorView(QWidget):
 
     def _on_reset_action(self, action: QAction) -> None:
         agent, presence = action.data()
-        self.reset_presence_requested.emit(agent, presence)
+        if presence is None:
+            self.clear_penalty_requested.emit(agent)
+        else:
+            self.reset_presence_requested.emit(agent, presence)
+
+    def _clear_selected(self) -> None:
+        agent = self.selected_agent()
+        if agent is not None and self.model.penalised(agent):
+            self.clear_penalty_requested.emit(agent)
 
     def _reset_selected(self) -> None:
         agent = self.selected_agent()
@@ -283,6 +337,8 @@ class SupervisorView(QWidget):
         menu.popup(self.table.viewport().mapToGlobal(position))
 
     def _sync(self) -> None:
-        chosen = self.selected_agent() is not None
+        agent = self.selected_agent()
+        chosen = agent is not None
         self.reset_button.setEnabled(chosen)
+        self.clear_penalty_button.setEnabled(agent is not None and self.model.penalised(agent))
         self.hint.setVisible(not chosen)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QActionGroup, QIcon
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
+from agent_desktop.protocol.model import CustomPresence
 from agent_desktop.protocol.vocabulary import Presence
 from agent_desktop.resources import icon_path
 from agent_desktop.ui.i18n import translate
-from agent_desktop.ui.theme import badged_icon, presence_icon
+from agent_desktop.ui.theme import badged_icon, colour_dot, presence_icon
 from agent_desktop.ui.widgets.wording import CHOOSABLE_PRESENCES, presence_label
 
 APP_NAME = "Agent Desktop"
@@ -20,11 +23,13 @@ class TrayIcon(QObject):
 
     Signals:
         presence_chosen(Presence): the agent picked a presence in the tray menu.
+        custom_chosen(str): the agent picked a custom presence ("Lunch") by its name.
         show_requested(): open the main window (menu entry or a click on the icon).
         quit_requested(): the agent chose Quit.
     """
 
     presence_chosen = Signal(object)
+    custom_chosen = Signal(str)
     show_requested = Signal()
     quit_requested = Signal()
 
@@ -45,7 +50,10 @@ class TrayIcon(QObject):
             action.triggered.connect(lambda _=False, p=presence: self._choose(p))
             self._group.addAction(action)
             self.presence_actions[presence] = action
-        self.menu.addSeparator()
+        self._customs_end = self.menu.addSeparator()
+        self.custom_actions: dict[str, QAction] = {}
+        self._customs: tuple[CustomPresence, ...] = ()
+        self._custom: str | None = None
         self.quit_action = self.menu.addAction(translate("Tray", "Quit"))
         self.quit_action.triggered.connect(self.quit_requested)
         self.tray.setContextMenu(self.menu)
@@ -73,10 +81,40 @@ class TrayIcon(QObject):
         self.tray.setToolTip(" — ".join(parts))
         self.tray.setIcon(badged_icon(self._base, unread))
 
+    def show_customs(self, customs: Sequence[CustomPresence], current: str | None) -> None:
+        """The admin's custom presences after the built-in ones; `current` the one chosen."""
+        customs = tuple(customs)
+        if customs != self._customs:
+            self._customs = customs
+            for action in self.custom_actions.values():
+                self.menu.removeAction(action)
+                self._group.removeAction(action)
+                action.deleteLater()
+            self.custom_actions = {}
+            for custom in customs:
+                action = QAction(colour_dot(custom.colour), custom.name, self.menu)
+                action.setCheckable(True)
+                action.setData(custom.name)
+                action.triggered.connect(self._choose_custom)
+                self.menu.insertAction(self._customs_end, action)
+                self._group.addAction(action)
+                self.custom_actions[custom.name] = action
+        self._custom = current
+        self._tick(self._shown[0] if self._shown is not None else None)
+
     def _tick(self, presence: Presence | None) -> None:
         for choice, action in self.presence_actions.items():
-            action.setChecked(choice == presence)
+            action.setChecked(choice == presence and self._custom is None)
             action.setEnabled(presence is not None)
+        for name, action in self.custom_actions.items():
+            action.setChecked(name == self._custom)
+            action.setEnabled(presence is not None)
+
+    def _choose_custom(self) -> None:
+        action = self.sender()
+        self._tick(self._shown[0] if self._shown is not None else None)
+        if isinstance(action, QAction):
+            self.custom_chosen.emit(str(action.data()))
 
     def _choose(self, presence: Presence) -> None:
         # Qt ticks a checkable action on click; the tick follows the server's answer instead

@@ -72,6 +72,10 @@ REASON_PHRASES: Final[dict[Reason, str]] = {
     Reason.TRANSFER: QT_TRANSLATE_NOOP("Wording", "transferred"),
     Reason.ESCALATION: QT_TRANSLATE_NOOP("Wording", "escalated"),
     Reason.CLOSED_BY_AGENT: QT_TRANSLATE_NOOP("Wording", "closed by the agent"),
+    Reason.NEXT_STATUS: QT_TRANSLATE_NOOP("Wording", "as you chose, after your last session"),
+    Reason.REPEAT_MISSES: QT_TRANSLATE_NOOP("Wording", "several offers were missed in a row"),
+    Reason.WRAP_UP_DONE: QT_TRANSLATE_NOOP("Wording", "wrap-up was finished"),
+    Reason.WRAP_UP_TIMEOUT: QT_TRANSLATE_NOOP("Wording", "wrap-up time ran out"),
 }
 
 CALL_STATE_LABELS: Final[dict[CallState, str]] = {
@@ -95,7 +99,15 @@ def call_state_label(state: CallState) -> str:
 
 
 def reason_phrase(reason: Reason) -> str:
-    return _t(REASON_PHRASES[reason])
+    # A reason added to the protocol before the app has words for it must not crash a widget;
+    # tests/ui/test_wording_depth.py keeps the table complete.
+    phrase = REASON_PHRASES.get(reason)
+    return _t(phrase) if phrase else reason.value.replace("_", " ")
+
+
+def presence_name(info: PresenceInfo | PresenceChange) -> str:
+    """The admin-defined name ("Lunch") where one was chosen, else the presence's own."""
+    return info.custom or presence_label(info.presence)
 
 
 def source_phrase(source: PresenceSource, by: str | None = None) -> str:
@@ -112,8 +124,10 @@ def source_phrase(source: PresenceSource, by: str | None = None) -> str:
 
 def presence_explanation(info: PresenceInfo | PresenceChange) -> str:
     """ "Inactive — set by system: an offer was missed"; just the name when the agent chose it."""
-    label = presence_label(info.presence)
+    label = presence_name(info)
     if info.source is PresenceSource.AGENT:
+        if info.reason is Reason.NEXT_STATUS:
+            return f"{label} — {reason_phrase(info.reason)}"
         return label
     by = info.by if isinstance(info, PresenceChange) else None
     return f"{label} — {why_phrase(info.source, info.reason, by)}"
@@ -131,7 +145,7 @@ def why_phrase(source: PresenceSource, reason: Reason, by: str | None = None) ->
 
 def timeline_sentence(change: PresenceChange) -> str:
     """One readable line of the presence timeline, saying what changed, who did it and why."""
-    label = presence_label(change.presence)
+    label = presence_name(change)
     if change.source is PresenceSource.SUPERVISOR:
         what = (
             translate("Wording", "Supervisor {name} reset your presence").format(name=change.by)

@@ -1,0 +1,196 @@
+"""The domain put together: store, rules, channels, worker, portal; and its protocol requests.
+
+The network layer hands every booking request to `handle` (with the caller's role, after login)
+and every `GET /portal/<code>` to `portal_page`; nothing else of this package is visible there.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from agent_desktop.clock import Clock
+from agent_desktop.protocol.bookings import (
+    BookingCodes,
+    BookingInfo,
+    BookingReply,
+    BookingRequest,
+    ChangeBooking,
+    ChangeBookingCode,
+    CreateBooking,
+    DeliveryReport,
+    DeliveryState,
+    GetBooking,
+    ListBookingCodes,
+    ListNotifications,
+    NotificationChannel,
+    NotificationEntry,
+    Notifications,
+    ReminderRun,
+    RunReminders,
+    SmsHandled,
+    SmsReceived,
+)
+from agent_desktop.protocol.codec import ProtocolError
+from agent_desktop.protocol.vocabulary import ErrorCode, Role
+from agent_desktop.server.customer_notifications import delivery
+from agent_desktop.server.customer_notifications.channels import (
+    ChannelAdapter,
+    EmailChannel,
+    SmsChannel,
+)
+from agent_desktop.server.customer_notifications.config import CustomerNotificationsConfig
+from agent_desktop.server.customer_notifications.contact import InvalidContact, e164
+from agent_desktop.server.customer_notifications.conversation import Route, route_reply
+from agent_desktop.server.customer_notifications.dispatch import Dispatcher, NotificationWorker
+from agent_desktop.server.customer_notifications.eta import EtaProvider
+from agent_desktop.server.customer_notifications.portal import PORTAL_PATH, Page, Portal
+from agent_desktop.server.customer_notifications.render import Renderer
+from agent_desktop.server.customer_notifications.service import BookingService
+from agent_desktop.server.customer_notifications.store import NotificationStore
+
+STOP_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"})
+START_WORDS = frozenset({"START", "UNSTOP", "YES"})
+_STAFF = frozenset({Role.SUPERVISOR, Role.ADMIN})
+
+
+def default_channels(
+    config: CustomerNotificationsConfig,
+) -> dict[NotificationChannel, ChannelAdapter]:
+    """The configured channels only: a channel without its table stays off."""
+    channels: dict[NotificationChannel, ChannelAdapter] = {}
+    if config.email is not None:
+        channels[NotificationChannel.EMAIL] = EmailChannel(config.email, config.portal.brand_name)
+    if config.sms is not None:
+        channels[NotificationChannel.SMS] = SmsChannel(config.sms)
+    return channels
+
+
+class CustomerNotifications:
+    def __init__(
+        self,
+        config: CustomerNotificationsConfig,
+        clock: Clock,
+        *,
+        db_path: Path | None,
+        portal_base_url: str,
+        channels: dict[NotificationChannel, ChannelAdapter] | None = None,
+        eta: EtaProvider | None = None,
+    ) -> None:
+        self.config = config
+        self.clock = clock
+        self.store = NotificationStore(db_path)
+        self.service = BookingService(config, self.store, clock, eta)
+        self.portal = Portal(self.store, clock, config.portal)
+        base = (config.portal.base_url or portal_base_url).rstrip("/")
+        self.dispatcher = Dispatcher(
+            self.service,
+            default_channels(config) if channels is None else channels,
+            Renderer(config.portal.brand_name),
+            lambda booking_id: f"{base}/{self.portal.latest_code(booking_id)}",
+        )
+        self.worker = NotificationWorker(self.service, self.dispatcher)
+
+    def close(self) -> None:
+        self.store.close()
+
+    # --- HTTP ------------------------------------------------------------------------------
+
+    @staticmethod
+    def is_portal_path(path: str) -> bool:
+        return path.startswith(PORTAL_PATH)
+
+    def portal_page(self, client: str, path: str) -> Page:
+        return self.portal.page(client, path[len(PORTAL_PATH) :])
+
+    # --- protocol --------------------------------------------------------------------------
+
+    def handle(
+        self, role: Role, user: str, request: BookingRequest, route: Route | None = None
+    ) -> BookingReply:
+        """One request of a logged-in user; refusals raise ProtocolError and change nothing.
+
+        `route` hands a routing request to the engine as this user (an SMS reply becomes a
+        conversation); without it, replies are only acknowledged."""
+        re = request.id
+        match request:
+            case CreateBooking():
+                self._require(role in self.config.dispatcher_roles, "dispatchers", request)
+                reply: BookingReply = BookingInfo(re=re, booking=self.service.create(user, request))
+            case ChangeBooking():
+                self._require(role in self.config.dispatcher_roles, "dispatchers", request)
+                reply = BookingInfo(re=re, booking=self.service.change(user, request))
+            case GetBooking(booking_id=booking_id):
+                self._require(
+                    role in self.config.dispatcher_roles or role in _STAFF, "staff", request
+                )
+                reply = BookingInfo(re=re, booking=self.service.get(booking_id).booking)
+            case RunReminders():
+                self._require(role in self.config.dispatcher_roles, "dispatchers", request)
+                run_at, queued, _ = self.service.run_reminders(user)
+                reply = ReminderRun(re=re, run_at=run_at, queued=queued)
+            case ListNotifications():
+                self._require(role in _STAFF, "supervisors and admins", request)
+                rows = self.store.messages(
+                    booking_id=request.booking_id,
+                    state=request.state,
+                    kind=request.notification_type,
+                    channel=request.channel,
+                    since=request.since,
+                    limit=request.limit,
+                )
+                reply = Notifications(re=re, entries=[row.entry() for row in rows])
+            case ListBookingCodes(booking_id=booking_id):
+                self._require(role is Role.ADMIN, "admins", request)
+                reply = BookingCodes(re=re, codes=self.portal.codes(booking_id))
+            case ChangeBookingCode(code=code, action=action, days=days):
+                self._require(role is Role.ADMIN, "admins", request)
+                reply = BookingCodes(re=re, codes=[self.portal.change(user, code, action, days)])
+            case DeliveryReport(provider_id=provider_id):
+                self._require(role in self.config.dispatcher_roles, "dispatchers", request)
+                reply = Notifications(re=re, entries=[self._delivered(provider_id, re)])
+            case SmsReceived(from_number=number, text=text):
+                self._require(role in self.config.dispatcher_roles, "dispatchers", request)
+                reply = self._sms(re, user, number, text, route)
+        self.worker.wake()
+        return reply
+
+    def _sms(self, re: str, user: str, number: str, text: str, route: Route | None) -> SmsHandled:
+        try:
+            sender = e164(number, self.config.default_region)
+        except InvalidContact as exc:
+            raise ProtocolError(ErrorCode.INVALID_BOOKING, str(exc), re) from None
+        word = text.strip().upper()
+        now = self.clock.now()
+        action = "received"
+        if word in STOP_WORDS or word in START_WORDS:
+            action = "opted_out" if word in STOP_WORDS else "opted_in"
+            with self.store.transaction():
+                self.store.set_sms_stop(sender, now if word in STOP_WORDS else None)
+                for booking_id in self.store.bookings_of_phone(sender):
+                    self.store.audit(now, user, booking_id, f"sms_{action}", sender)
+        elif route is not None and self.config.sms_reply_queue is not None:
+            queue = self.config.sms_reply_queue
+            work_id = route_reply(self.store, route, re, queue, sender, text.strip())
+            return SmsHandled(re=re, number=sender, action="routed", work_id=work_id)
+        return SmsHandled(re=re, number=sender, action=action)
+
+    def _delivered(self, provider_id: str, re: str) -> NotificationEntry:
+        row = self.store.message_by_provider_id(provider_id)
+        if row is None:
+            raise ProtocolError(ErrorCode.INVALID_MESSAGE, "no message with that provider id", re)
+        if row.state is DeliveryState.DELIVERED:
+            return row.entry()  # a provider repeating its report changes nothing
+        try:
+            state = delivery.next_state(row.state, delivery.DeliveryEvent.DELIVERED)
+        except delivery.IllegalDelivery as exc:
+            raise ProtocolError(ErrorCode.INVALID_MESSAGE, str(exc), re) from None
+        with self.store.transaction():
+            self.store.update_message(row.id, state=state, delivered_at=self.clock.now())
+        changed = self.store.message(row.id)
+        assert changed is not None
+        return changed.entry()
+
+    @staticmethod
+    def _require(allowed: bool, who: str, request: BookingRequest) -> None:
+        if not allowed:
+            raise ProtocolError(ErrorCode.FORBIDDEN, f"only {who} may do this", request.id)

@@ -1,0 +1,306 @@
+"""Commands on bookings and the daily run: validate, apply the rule tables, write, commit.
+
+Each command runs in one transaction of the notification store: a refused command raises
+`ProtocolError` and leaves nothing behind; an accepted one is audited and queues its messages in
+the same commit, so no change is ever recorded without the notifications it triggers.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Final
+
+import msgspec
+
+from agent_desktop.clock import Clock
+from agent_desktop.protocol.bookings import (
+    Booking,
+    BookingStatus,
+    ChangeBooking,
+    Contact,
+    CreateBooking,
+    DeliveryState,
+    NotificationChannel,
+    NotificationType,
+)
+from agent_desktop.protocol.codec import ProtocolError
+from agent_desktop.protocol.vocabulary import ErrorCode
+from agent_desktop.server.customer_notifications import schedule, status, triggers
+from agent_desktop.server.customer_notifications.config import CustomerNotificationsConfig
+from agent_desktop.server.customer_notifications.contact import InvalidContact, normalised, zone
+from agent_desktop.server.customer_notifications.eta import DistanceEstimate, EtaProvider
+from agent_desktop.server.customer_notifications.exclusion import Recipient, exclusion
+from agent_desktop.server.customer_notifications.store import (
+    BookingRecord,
+    NewMessage,
+    NotificationStore,
+)
+
+LAST_RUN: Final = "last_daily_run"
+MAX_BOOKING_S: Final = 30 * 86_400.0
+DAILY_RUN_CHUNK: Final = 500
+"""Bookings per transaction of the daily run; the worker yields to the loop between chunks."""
+PAST_TOLERANCE_S: Final = 86_400.0
+"""A new booking may start at most a day in the past (entered late); earlier is a typo."""
+
+N = NotificationType
+
+
+def refuse(code: ErrorCode, message: str) -> ProtocolError:
+    return ProtocolError(code, message)
+
+
+class BookingService:
+    def __init__(
+        self,
+        config: CustomerNotificationsConfig,
+        store: NotificationStore,
+        clock: Clock,
+        eta: EtaProvider | None = None,
+    ) -> None:
+        self.config = config
+        self.store = store
+        self.clock = clock
+        self.eta: EtaProvider = eta if eta is not None else DistanceEstimate(config.eta)
+
+    # --- bookings --------------------------------------------------------------------------
+
+    def create(self, by: str, request: CreateBooking) -> Booking:
+        now = self.clock.now()
+        self._check_times(request.start, request.end, now)
+        contacts = self._contacts(request.contacts)
+        with self.store.transaction():
+            booking = Booking(
+                booking_id=self.store.next_booking_id(),
+                account=request.account,
+                work_order_type=request.work_order_type,
+                technician=request.technician,
+                start=request.start,
+                end=request.end,
+                status=BookingStatus.SCHEDULED,
+                contacts=contacts,
+            )
+            self.store.put_booking(booking, created_at=now)
+            self._index_phones(booking)
+            valid_s = self.config.portal.code_valid_days_after_end * 86_400.0
+            self.store.add_code(
+                secrets.token_urlsafe(24), booking.booking_id, now, booking.end + valid_s
+            )
+            self.store.audit(now, by, booking.booking_id, "created", _describe(booking))
+        return booking
+
+    def get(self, booking_id: str) -> BookingRecord:
+        record = self.store.booking(booking_id)
+        if record is None:
+            raise refuse(ErrorCode.UNKNOWN_BOOKING, f"no booking {booking_id!r}")
+        return record
+
+    def change(self, by: str, request: ChangeBooking) -> Booking:
+        now = self.clock.now()
+        record = self.get(request.booking_id)
+        before = record.booking
+        start = before.start if request.start is None else request.start
+        end = before.end if request.end is None else request.end
+        if request.start is not None and request.end is None:
+            end = start + (before.end - before.start)  # a move keeps the duration
+        moved = start != before.start or end != before.end
+        if (moved or request.technician is not None) and before.status not in status.OPEN:
+            raise refuse(ErrorCode.INVALID_BOOKING, f"a {before.status} booking cannot change")
+        if moved:
+            self._check_times(start, end, now, new=False)
+        notifies: NotificationType | None = None
+        new_status = before.status
+        if request.status is not None and request.status is not before.status:
+            try:
+                step = status.transition(before.status, request.status)
+            except status.IllegalTransition as exc:
+                raise refuse(ErrorCode.INVALID_BOOKING, str(exc)) from None
+            new_status, notifies = step.next, step.notifies
+        after = msgspec.structs.replace(
+            before,
+            start=start,
+            end=end,
+            technician=before.technician if request.technician is None else request.technician,
+            status=new_status,
+            eta=self._eta(before, new_status, notifies, request.distance_km, now),
+            completed_at=now if new_status is BookingStatus.COMPLETED else before.completed_at,
+        )
+        with self.store.transaction():
+            self.store.put_booking(after, created_at=now)
+            self.store.audit(now, by, after.booking_id, "changed", _changes(before, after))
+            reminder_sent = record.told_start is not None
+            if notifies is not None and triggers.allowed(notifies, reminder_sent):
+                self.queue(after, notifies, now)
+            if (
+                before.status is BookingStatus.TRAVELING
+                and new_status is BookingStatus.TRAVELING
+                and triggers.became_late(after.start, before.eta, after.eta, self.config)
+            ):
+                self.queue(after, N.RUNNING_LATE, now)
+            if (
+                moved
+                and new_status is BookingStatus.SCHEDULED
+                and record.told_start is not None
+                and triggers.moved_enough(record.told_start, start, self.config)
+                and not self.store.queued_of(after.booking_id, N.RESCHEDULED)
+            ):
+                # Later moves within the window ride on this message: it is rendered when
+                # sent, with the final time (and dropped if that ends up within the threshold).
+                self.queue(
+                    after,
+                    N.RESCHEDULED,
+                    now,
+                    delay_s=self.config.reschedule_coalesce_s,
+                    told_start=record.told_start,
+                )
+        return after
+
+    def _eta(
+        self, before: Booking, status_now: BookingStatus, notifies: NotificationType | None,
+        distance_km: float | None, now: float,
+    ) -> float | None:  # fmt: skip
+        """Estimated when the technician sets off, and again on each new distance while on
+        the way (an ETA tick); otherwise unchanged."""
+        setting_off = status_now is BookingStatus.TRAVELING and notifies is N.TRAVELING
+        on_the_way = status_now is BookingStatus.TRAVELING and distance_km is not None
+        if setting_off or on_the_way:
+            return self.eta.estimate(before, distance_km, now)
+        return before.eta
+
+    # --- the daily reminder run ------------------------------------------------------------
+
+    def run_reminders(
+        self, by: str = "system", run_at: float | None = None, *, limit: int | None = None
+    ) -> tuple[float, int, bool]:
+        """Queue the reminders of bookings starting within the horizon, at most `limit` of them
+        per call (each call one transaction); (run_at, queued, finished)."""
+        now = self.clock.now()
+        run_at = now if run_at is None else run_at
+        horizon = self.config.reminder_horizon_days * 86_400.0
+        queued = 0
+        with self.store.transaction():
+            candidates = self.store.reminder_candidates(run_at, run_at + horizon, limit)
+            for record in candidates:
+                booking = record.booking
+                if not triggers.reminder_due(
+                    booking.status, booking.start, record.reminder_start is not None, run_at,
+                    self.config,
+                ):  # fmt: skip
+                    continue
+                self.store.set_reminder_start(booking.booking_id, booking.start)
+                queued += self.queue(booking, N.REMINDER, now, key=str(booking.start))
+            finished = limit is None or len(candidates) < limit
+            if finished:  # a run cut short by a crash is done again (and skips what it did)
+                self.store.set_meta(LAST_RUN, repr(run_at))
+            self.store.audit(now, by, None, "reminder_run", f"run_at={run_at} queued={queued}")
+        return run_at, queued, finished
+
+    def daily_run_step(self, limit: int = DAILY_RUN_CHUNK) -> bool:
+        """One chunk of the scheduled (or missed) daily run when it is due; True while more
+        chunks remain. Chunks keep a run over 100,000 bookings from stalling the event loop."""
+        last = self.store.meta(LAST_RUN)
+        run_at = schedule.due_run(
+            None if last is None else float(last), self.clock.now(), self.config.daily_run_utc
+        )
+        if run_at is None:
+            return False
+        return not self.run_reminders(run_at=max(run_at, self.clock.now()), limit=limit)[2]
+
+    def next_daily_run(self) -> float:
+        return schedule.next_run(self.clock.now(), self.config.daily_run_utc)
+
+    # --- queueing --------------------------------------------------------------------------
+
+    def queue(
+        self, booking: Booking, kind: NotificationType, now: float, *, key: str = "",
+        delay_s: float = 0.0, told_start: float | None = None,
+    ) -> int:  # fmt: skip
+        """One message per contact and channel; an excluded one is logged with its reason."""
+        if not key and not triggers.RULES[kind].once_per_booking:
+            key = repr(now)
+        count = 0
+        for index, contact in enumerate(booking.contacts):
+            for channel in NotificationChannel:
+                recipient = self.recipient(booking, contact, channel)
+                reason = exclusion(recipient, self.config)
+                release = self.release_at(kind, contact, now + delay_s)
+                added = self.store.add_message(
+                    NewMessage(
+                        key=f"{kind}:{booking.booking_id}:{index}:{channel}:{key}",
+                        booking_id=booking.booking_id,
+                        account=booking.account,
+                        contact=contact.name,
+                        contact_index=index,
+                        type=kind,
+                        channel=channel,
+                        address=recipient.address or "",
+                        state=DeliveryState.QUEUED if reason is None else DeliveryState.EXCLUDED,
+                        reason=reason,
+                        created_at=now,
+                        next_attempt_at=release if reason is None else None,
+                        told_start=told_start,
+                    )
+                )
+                count += added is not None
+        return count
+
+    def recipient(
+        self, booking: Booking, contact: Contact, channel: NotificationChannel
+    ) -> Recipient:
+        if channel is NotificationChannel.EMAIL:
+            address, stopped = contact.email, False
+        else:
+            address = contact.mobile_phone
+            stopped = address is not None and self.store.sms_stopped(address)
+        return Recipient(
+            account=booking.account,
+            work_order_type=booking.work_order_type,
+            contact=contact,
+            channel=channel,
+            address=address,
+            sms_stopped=stopped,
+        )
+
+    def release_at(self, kind: NotificationType, contact: Contact, at: float) -> float:
+        quiet = self.config.quiet_hours
+        if quiet is None or kind not in quiet.applies_to:
+            return at
+        return schedule.quiet_release(at, zone(contact.time_zone), quiet)
+
+    # --- validation ------------------------------------------------------------------------
+
+    def _check_times(self, start: float, end: float, now: float, *, new: bool = True) -> None:
+        if end <= start:
+            raise refuse(ErrorCode.INVALID_BOOKING, "the booking must end after it starts")
+        if end - start > MAX_BOOKING_S:
+            raise refuse(ErrorCode.INVALID_BOOKING, "a booking lasts at most 30 days")
+        if start < now - PAST_TOLERANCE_S:
+            what = "a new booking" if new else "a booking"
+            raise refuse(ErrorCode.INVALID_BOOKING, f"{what} cannot start more than a day ago")
+
+    def _contacts(self, contacts: list[Contact]) -> list[Contact]:
+        try:
+            return [normalised(c, self.config.default_region) for c in contacts]
+        except InvalidContact as exc:
+            raise refuse(ErrorCode.INVALID_BOOKING, str(exc)) from None
+
+    def _index_phones(self, booking: Booking) -> None:
+        numbers = {c.mobile_phone for c in booking.contacts if c.mobile_phone is not None}
+        self.store.set_phones(booking.booking_id, numbers)
+
+
+def _describe(booking: Booking) -> str:
+    return (
+        f"account={booking.account} type={booking.work_order_type} "
+        f"technician={booking.technician} start={booking.start} end={booking.end} "
+        f"contacts={len(booking.contacts)}"
+    )
+
+
+def _changes(before: Booking, after: Booking) -> str:
+    fields = ("start", "end", "technician", "status", "eta", "completed_at")
+    return " ".join(
+        f"{name}={getattr(before, name)}->{getattr(after, name)}"
+        for name in fields
+        if getattr(before, name) != getattr(after, name)
+    )

@@ -1,0 +1,298 @@
+"""Durable state of customer notifications: its own tables in the server's SQLite file.
+
+A connection of its own (WAL lets it share the file with the routing store), every command in
+one transaction. The outbox table is the sent-notification log: a message is a row from the
+moment it is queued, with a UNIQUE key so the same reminder can never be queued twice, and an
+idempotency key that goes to the provider with every attempt.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import msgspec
+
+from agent_desktop.protocol.bookings import (
+    Booking,
+    BookingCode,
+    BookingId,
+    DeliveryState,
+    NotificationChannel,
+    NotificationReason,
+    NotificationType,
+)
+from agent_desktop.server.customer_notifications.records import (
+    BOOKING_COLUMNS,
+    MESSAGE_COLUMNS,
+    SCHEMA,
+    BookingRecord,
+    MessageRow,
+    NewMessage,
+    booking_record,
+    code_row,
+    message_row,
+)
+
+__all__ = ["BookingRecord", "MessageRow", "NewMessage", "NotificationStore"]
+_json = msgspec.json.Encoder()
+
+
+class NotificationStore:
+    def __init__(self, path: Path | None) -> None:
+        """path None: an in-memory database (a server started without a data directory)."""
+        self._db = sqlite3.connect(
+            ":memory:" if path is None else path, isolation_level=None, check_same_thread=False
+        )
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        self._db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All or nothing: a refused command (an exception) leaves no trace."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    # --- meta ------------------------------------------------------------------------------
+
+    def meta(self, key: str) -> str | None:
+        row = self._db.execute("SELECT value FROM cn_meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        self._db.execute(
+            "INSERT INTO cn_meta (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    def next_booking_id(self) -> BookingId:
+        number = int(self.meta("booking_seq") or "1000") + 1
+        self.set_meta("booking_seq", str(number))
+        return BookingId(f"BK{number}")
+
+    # --- bookings --------------------------------------------------------------------------
+
+    def put_booking(self, booking: Booking, *, created_at: float) -> None:
+        self._db.execute(
+            "INSERT INTO cn_booking (id, account, work_order_type, technician, start, end, "
+            "status, contacts, eta, completed_at, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+            "technician = excluded.technician, start = excluded.start, end = excluded.end, "
+            "status = excluded.status, contacts = excluded.contacts, eta = excluded.eta, "
+            "completed_at = excluded.completed_at",
+            (
+                booking.booking_id,
+                booking.account,
+                booking.work_order_type,
+                booking.technician,
+                booking.start,
+                booking.end,
+                booking.status.value,
+                _json.encode(booking.contacts),
+                booking.eta,
+                booking.completed_at,
+                created_at,
+            ),
+        )
+
+    def booking(self, booking_id: str) -> BookingRecord | None:
+        row = self._db.execute(
+            f"SELECT {BOOKING_COLUMNS} FROM cn_booking WHERE id = ?", (booking_id,)
+        ).fetchone()
+        return None if row is None else booking_record(row)
+
+    def reminder_candidates(
+        self, after: float, until: float, limit: int | None = None
+    ) -> list[BookingRecord]:
+        rows = self._db.execute(
+            f"SELECT {BOOKING_COLUMNS} FROM cn_booking WHERE status = 'scheduled' "
+            "AND reminder_start IS NULL AND start > ? AND start <= ? ORDER BY start LIMIT ?",
+            (after, until, -1 if limit is None else limit),
+        )
+        return [booking_record(row) for row in rows.fetchall()]
+
+    def set_reminder_start(self, booking_id: str, start: float) -> None:
+        self._db.execute(
+            "UPDATE cn_booking SET reminder_start = ? WHERE id = ?", (start, booking_id)
+        )
+
+    def set_told_start(self, booking_id: str, start: float) -> None:
+        self._db.execute("UPDATE cn_booking SET told_start = ? WHERE id = ?", (start, booking_id))
+
+    def set_phones(self, booking_id: str, numbers: set[str]) -> None:
+        self._db.execute("DELETE FROM cn_phone WHERE booking_id = ?", (booking_id,))
+        self._db.executemany(
+            "INSERT INTO cn_phone (e164, booking_id) VALUES (?, ?)",
+            [(number, booking_id) for number in sorted(numbers)],
+        )
+
+    def bookings_of_phone(self, e164: str) -> list[str]:
+        rows = self._db.execute("SELECT booking_id FROM cn_phone WHERE e164 = ?", (e164,))
+        return [str(row[0]) for row in rows]
+
+    def set_sms_stop(self, e164: str, at: float | None) -> None:
+        if at is None:
+            self._db.execute("DELETE FROM cn_sms_stop WHERE e164 = ?", (e164,))
+        else:
+            self._db.execute(
+                "INSERT OR REPLACE INTO cn_sms_stop (e164, at) VALUES (?, ?)", (e164, at)
+            )
+
+    def sms_stopped(self, e164: str) -> bool:
+        row = self._db.execute("SELECT 1 FROM cn_sms_stop WHERE e164 = ?", (e164,)).fetchone()
+        return row is not None
+
+    # --- messages (the outbox and sent log) ------------------------------------------------
+
+    def add_message(self, message: NewMessage) -> int | None:
+        """The new row's id, or None when a message with the same key exists (never twice)."""
+        cursor = self._db.execute(
+            "INSERT OR IGNORE INTO cn_message (key, booking_id, account, contact, contact_index, "
+            "type, channel, address, state, reason, created_at, next_attempt_at, told_start) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                message.key,
+                message.booking_id,
+                message.account,
+                message.contact,
+                message.contact_index,
+                message.type.value,
+                message.channel.value,
+                message.address,
+                message.state.value,
+                None if message.reason is None else message.reason.value,
+                message.created_at,
+                message.next_attempt_at,
+                message.told_start,
+            ),
+        )
+        return cursor.lastrowid if cursor.rowcount == 1 else None
+
+    def message(self, message_id: int) -> MessageRow | None:
+        row = self._db.execute(
+            f"SELECT {MESSAGE_COLUMNS} FROM cn_message WHERE id = ?", (message_id,)
+        ).fetchone()
+        return None if row is None else message_row(row)
+
+    def due_messages(self, now: float, limit: int) -> list[MessageRow]:
+        rows = self._db.execute(
+            f"SELECT {MESSAGE_COLUMNS} FROM cn_message WHERE state = 'queued' "
+            "AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?",
+            (now, limit),
+        )
+        return [message_row(row) for row in rows]
+
+    def message_by_provider_id(self, provider_id: str) -> MessageRow | None:
+        row = self._db.execute(
+            f"SELECT {MESSAGE_COLUMNS} FROM cn_message WHERE provider_id = ?", (provider_id,)
+        ).fetchone()
+        return None if row is None else message_row(row)
+
+    def next_due(self) -> float | None:
+        row = self._db.execute(
+            "SELECT MIN(next_attempt_at) FROM cn_message WHERE state = 'queued'"
+        ).fetchone()
+        return None if row is None or row[0] is None else float(row[0])
+
+    def queued_of(self, booking_id: str, kind: NotificationType) -> list[MessageRow]:
+        rows = self._db.execute(
+            f"SELECT {MESSAGE_COLUMNS} FROM cn_message WHERE booking_id = ? AND type = ? "
+            "AND state = 'queued'",
+            (booking_id, kind.value),
+        )
+        return [message_row(row) for row in rows]
+
+    def update_message(self, message_id: int, **fields: object) -> None:
+        names = list(fields)
+        values = [v.value if isinstance(v, DeliveryState | NotificationReason) else v
+                  for v in fields.values()]  # fmt: skip
+        assignments = ", ".join(f"{name} = ?" for name in names)
+        self._db.execute(f"UPDATE cn_message SET {assignments} WHERE id = ?", (*values, message_id))
+
+    def messages(
+        self,
+        *,
+        booking_id: str | None = None,
+        state: DeliveryState | None = None,
+        kind: NotificationType | None = None,
+        channel: NotificationChannel | None = None,
+        since: float | None = None,
+        limit: int = 100,
+    ) -> list[MessageRow]:
+        where, params = ["1 = 1"], list[object]()
+        for column, value in (
+            ("booking_id", booking_id),
+            ("state", state),
+            ("type", kind),
+            ("channel", channel),
+        ):
+            if value is not None:
+                where.append(f"{column} = ?")
+                params.append(str(value))
+        if since is not None:
+            where.append("created_at >= ?")
+            params.append(since)
+        rows = self._db.execute(
+            f"SELECT {MESSAGE_COLUMNS} FROM cn_message WHERE {' AND '.join(where)} "
+            "ORDER BY id DESC LIMIT ?",
+            (*params, limit),
+        )
+        return [message_row(row) for row in rows]
+
+    # --- portal codes ----------------------------------------------------------------------
+
+    def add_code(self, code: str, booking_id: str, created_at: float, expires_at: float) -> None:
+        self._db.execute(
+            "INSERT INTO cn_code (code, booking_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+            (code, booking_id, created_at, expires_at),
+        )
+
+    def code(self, code: str, now: float) -> BookingCode | None:
+        row = self._db.execute(
+            "SELECT code, booking_id, created_at, expires_at, blocked_at FROM cn_code "
+            "WHERE code = ?",
+            (code,),
+        ).fetchone()
+        return None if row is None else code_row(row, now)
+
+    def codes(self, booking_id: str | None, now: float) -> list[BookingCode]:
+        sql = "SELECT code, booking_id, created_at, expires_at, blocked_at FROM cn_code"
+        rows = (
+            self._db.execute(sql + " ORDER BY created_at")
+            if booking_id is None
+            else self._db.execute(sql + " WHERE booking_id = ? ORDER BY created_at", (booking_id,))
+        )
+        return [code_row(row, now) for row in rows]
+
+    def update_code(self, code: str, *, expires_at: float, blocked_at: float | None) -> None:
+        self._db.execute(
+            "UPDATE cn_code SET expires_at = ?, blocked_at = ? WHERE code = ?",
+            (expires_at, blocked_at, code),
+        )
+
+    # --- audit -----------------------------------------------------------------------------
+
+    def audit(self, at: float, by: str, booking_id: str | None, action: str, detail: str) -> None:
+        self._db.execute(
+            "INSERT INTO cn_audit (at, by, booking_id, action, detail) VALUES (?, ?, ?, ?, ?)",
+            (at, by, booking_id, action, detail),
+        )
+
+    def audit_of(self, booking_id: str) -> list[tuple[float, str, str, str]]:
+        rows = self._db.execute(
+            "SELECT at, by, action, detail FROM cn_audit WHERE booking_id = ? ORDER BY seq",
+            (booking_id,),
+        )
+        return [(float(a), str(b), str(c), str(d)) for a, b, c, d in rows]

@@ -1,0 +1,178 @@
+"""Wrap-up after a closed session: a countdown, the queue's disposition codes, a note, and
+"Extend" and "Done". One card per running wrap-up; the widget renders state and sends intents.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Final
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from agent_desktop.protocol.depth_messages import NOTE_MAX
+from agent_desktop.protocol.model import WrapUp
+from agent_desktop.protocol.vocabulary import WorkId
+from agent_desktop.ui.widgets.wording import countdown_text
+
+EXTEND_S: Final = 60.0
+"""What one press of "Extend" adds."""
+NO_DISPOSITION: Final = "No disposition"
+PICK_DISPOSITION: Final = "Choose a disposition…"
+
+
+class WrapUpCard(QFrame):
+    """One wrap-up: whose work it was, the time left, disposition, note, Extend and Done.
+
+    Signals:
+        extend_requested(str): the work id.
+        done_requested(str, object, str): the work id, the disposition (or None) and the note.
+    """
+
+    extend_requested = Signal(str)
+    done_requested = Signal(str, object, str)
+
+    def __init__(self, wrap_up: WrapUp, title: str) -> None:
+        super().__init__()
+        self.work_id = wrap_up.work_id
+        self.setObjectName("wrapUpCard")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 8, 10, 8)
+        layout.setSpacing(6)
+        top = QHBoxLayout()
+        self.title = QLabel(f"Wrap-up: {title}")
+        self.title.setProperty("heading", True)
+        self.countdown = QLabel()
+        self.countdown.setAccessibleName("Wrap-up time left")
+        top.addWidget(self.title, 1)
+        top.addWidget(self.countdown)
+        layout.addLayout(top)
+        self.disposition = QComboBox()
+        self.disposition.setAccessibleName("Disposition")
+        layout.addWidget(self.disposition)
+        self.note = QLineEdit()
+        self.note.setMaxLength(NOTE_MAX)
+        self.note.setAccessibleName("Wrap-up note")
+        layout.addWidget(self.note)
+        buttons = QHBoxLayout()
+        self.hint = QLabel()
+        self.hint.setProperty("muted", True)
+        self.hint.setWordWrap(True)
+        buttons.addWidget(self.hint, 1)
+        self.extend_button = QPushButton(f"Extend {EXTEND_S / 60:g} min")
+        self.extend_button.setToolTip("More time to wrap up")
+        self.extend_button.clicked.connect(self._on_extend)
+        self.done_button = QPushButton("Done")
+        self.done_button.setProperty("primary", True)
+        self.done_button.clicked.connect(self._on_done)
+        buttons.addWidget(self.extend_button)
+        buttons.addWidget(self.done_button)
+        layout.addLayout(buttons)
+        self.disposition.currentIndexChanged.connect(self._sync)
+        self.note.textChanged.connect(self._sync)
+        self._wrap_up = wrap_up
+        self.show_wrap_up(wrap_up)
+
+    def show_wrap_up(self, wrap_up: WrapUp) -> None:
+        """The deadline moved (extended) or the card is new; a chosen code and note stay."""
+        if wrap_up.dispositions != self._wrap_up.dispositions or self.disposition.count() == 0:
+            self.disposition.clear()
+            first = PICK_DISPOSITION if wrap_up.disposition_required else NO_DISPOSITION
+            self.disposition.addItem(first, None)
+            for code in wrap_up.dispositions:
+                self.disposition.addItem(code, code)
+        self.disposition.setVisible(bool(wrap_up.dispositions))
+        required = "required" if wrap_up.note_required else "optional"
+        self.note.setPlaceholderText(f"Note ({required})")
+        self._wrap_up = wrap_up
+        self._sync()
+
+    @property
+    def wrap_up(self) -> WrapUp:
+        return self._wrap_up
+
+    def show_time_left(self, seconds: float) -> None:
+        self.countdown.setText(countdown_text(seconds))
+        self.countdown.setProperty("urgent", seconds <= 10)
+
+    def chosen_disposition(self) -> str | None:
+        data = self.disposition.currentData()
+        return str(data) if data else None
+
+    def _missing(self) -> str:
+        if self._wrap_up.disposition_required and self.chosen_disposition() is None:
+            return "Choose a disposition to finish."
+        if self._wrap_up.note_required and not self.note.text().strip():
+            return "Write a note to finish."
+        return ""
+
+    def _sync(self) -> None:
+        missing = self._missing()
+        self.hint.setText(missing)
+        self.done_button.setEnabled(not missing)
+
+    def _on_extend(self) -> None:
+        self.extend_requested.emit(self.work_id)
+
+    def _on_done(self) -> None:
+        if not self._missing():
+            self.done_requested.emit(self.work_id, self.chosen_disposition(), self.note.text())
+
+
+class WrapUpPanel(QWidget):
+    """The running wrap-ups, newest last; hidden when there is none.
+
+    Signals:
+        extend_requested(str): more time for this work item's wrap-up.
+        done_requested(str, object, str): finish it with a disposition (or None) and a note.
+    """
+
+    extend_requested = Signal(str)
+    done_requested = Signal(str, object, str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(8, 4, 8, 4)
+        self._layout.setSpacing(6)
+        self._cards: dict[WorkId, WrapUpCard] = {}
+        self.setVisible(False)
+
+    def show_state(self, wrap_ups: Sequence[WrapUp], titles: Mapping[WorkId, str]) -> None:
+        running = {w.work_id for w in wrap_ups}
+        for work_id in [w for w in self._cards if w not in running]:
+            gone = self._cards.pop(work_id)
+            self._layout.removeWidget(gone)
+            gone.hide()
+            gone.deleteLater()
+        for wrap_up in wrap_ups:
+            card = self._cards.get(wrap_up.work_id)
+            if card is None:
+                card = WrapUpCard(wrap_up, titles.get(wrap_up.work_id, wrap_up.work_id))
+                card.extend_requested.connect(self.extend_requested)
+                card.done_requested.connect(self.done_requested)
+                self._cards[wrap_up.work_id] = card
+                self._layout.addWidget(card)
+            else:
+                card.show_wrap_up(wrap_up)
+        self.setVisible(bool(self._cards))
+
+    def update_clock(self, remaining: Callable[[WrapUp], float]) -> None:
+        for card in self._cards.values():
+            card.show_time_left(remaining(card.wrap_up))
+
+    def card(self, work_id: WorkId) -> WrapUpCard | None:
+        return self._cards.get(work_id)
+
+    def cards(self) -> list[WrapUpCard]:
+        return list(self._cards.values())

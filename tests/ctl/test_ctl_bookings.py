@@ -1,0 +1,164 @@
+"""agent-desktop-ctl for bookings, the sent log, the outbox and portal codes: real processes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from importlib.resources import files
+from typing import Any
+
+import pytest
+
+from tests.ctl.test_ctl import LISTENING
+from tests.support.providers import SmsEndpoint, sms_endpoint
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def sms() -> Iterator[SmsEndpoint]:
+    with sms_endpoint() as endpoint:
+        yield endpoint
+
+
+@pytest.fixture(scope="module")
+def server_url(tmp_path_factory: pytest.TempPathFactory, sms: SmsEndpoint) -> Iterator[str]:
+    folder = tmp_path_factory.mktemp("ctl-bookings")
+    config = folder / "server.toml"
+    demo = files("agent_desktop.server").joinpath("demo.toml").read_text(encoding="utf-8")
+    config.write_text(
+        demo
+        + '\n[customer_notifications]\ndefault_region = "DE"\n'
+        + "[customer_notifications.quiet_hours]\napplies_to = []\n"
+        + f'[customer_notifications.sms]\nurl = "{sms.url}"\nsender = "FieldSvc"\n',
+        encoding="utf-8",
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "agent_desktop.server", "--port", "0", "--config", str(config),
+         "--data", str(folder / "data")],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    assert process.stdout is not None
+    url = None
+    for line in process.stdout:
+        found = LISTENING.search(line)
+        if found:
+            url = found.group(1)
+            break
+    assert url is not None, "the server never said it was listening"
+    yield url
+    process.terminate()
+    process.wait(10)
+
+
+def ctl(url: str, *args: str, user: str = "sam") -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "agent_desktop.ctl.cli", "--url", url, "--user", user,
+         "--password", "demo", *args],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+
+
+def ctl_json(url: str, *args: str, user: str = "sam") -> Any:
+    result = ctl(url, "--json", *args, user=user)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def iso(hours_from_now: float) -> str:
+    return (datetime.now(UTC) + timedelta(hours=hours_from_now)).isoformat(timespec="seconds")
+
+
+def new_booking(url: str, *extra: str) -> dict[str, Any]:
+    booking: dict[str, Any] = ctl_json(
+        url, "booking", "new", "--account", "ACME", "--type", "boiler repair",
+        "--technician", "Tess", "--start", iso(3), "--end", iso(5), "--contact", "Ada",
+        "--mobile", "0151 23456789", "--tz", "Europe/Berlin", *extra,
+    )  # fmt: skip
+    return booking
+
+
+def test_a_booking_is_created_advanced_and_its_sms_shows_in_the_log(server_url: str) -> None:
+    booking = new_booking(server_url)
+    assert booking["status"] == "scheduled"
+    assert booking["contacts"][0]["mobile_phone"] == "+4915123456789"
+    moved = ctl_json(
+        server_url, "booking", "change", booking["booking_id"], "--status", "traveling",
+        "--distance-km", "10",
+    )  # fmt: skip
+    assert moved["eta"] is not None
+    for _ in range(100):
+        log = ctl_json(server_url, "notifications", "--booking", booking["booking_id"])
+        if {entry["state"] for entry in log} == {"sent", "excluded"}:
+            break
+    by_channel = {entry["channel"]: entry for entry in log}
+    assert by_channel["sms"]["state"] == "sent"
+    assert (by_channel["email"]["state"], by_channel["email"]["reason"]) == (
+        "excluded",
+        "no_address",
+    )
+    table = ctl(server_url, "notifications", "--channel", "sms").stdout
+    assert table.splitlines()[0].split()[:3] == ["ID", "BOOKING", "TYPE"]
+    assert booking["booking_id"] in table
+    assert ctl_json(server_url, "outbox") == []
+    shown = ctl(server_url, "booking", "show", booking["booking_id"]).stdout
+    assert "traveling" in shown
+    assert "eta:" in shown
+
+
+def test_the_reminder_run_can_be_started_by_hand_and_never_repeats(server_url: str) -> None:
+    new_booking(server_url)
+    first = ctl_json(server_url, "reminders", "run")
+    assert first["queued"] >= 2
+    assert ctl_json(server_url, "reminders", "run")["queued"] == 0
+
+
+def test_an_admin_extends_expires_and_blocks_codes(server_url: str) -> None:
+    booking = new_booking(server_url)
+    (code,) = ctl_json(
+        server_url, "codes", "list", "--booking", booking["booking_id"], user="admin"
+    )
+    assert code["state"] == "active"
+    expired = ctl_json(server_url, "codes", "expire", code["code"], user="admin")
+    assert expired["state"] == "expired"
+    extended = ctl_json(server_url, "codes", "extend", code["code"], "--days", "2", user="admin")
+    assert extended["state"] == "active"
+    assert ctl_json(server_url, "codes", "block", code["code"], user="admin")["state"] == "blocked"
+    forged = ctl(server_url, "codes", "block", code["code"][:-1] + "_", user="admin")
+    assert forged.returncode == 1
+    assert "unknown_code" in forged.stderr
+    refused = ctl(server_url, "codes", "list")
+    assert refused.returncode == 1
+    assert "forbidden" in refused.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "exit_code", "says"),
+    [
+        (("booking", "change", "BK9999", "--technician", "x"), 1, "unknown_booking"),
+        (("booking", "new", "--account", "A", "--type", "t", "--technician", "x",
+          "--start", "2027-05-05T09:00", "--end", "2027-05-05T10:00", "--contact", "Ada"),
+         2, "has no offset"),
+        (("booking", "new", "--account", "A", "--type", "t", "--technician", "x",
+          "--start", "2027-05-05T09:00Z", "--end", "2027-05-05T08:00Z", "--contact", "Ada"),
+         1, "must end after it starts"),
+        (("booking", "new", "--account", "A", "--type", "t", "--technician", "x",
+          "--start", "2027-05-05T09:00Z", "--end", "2027-05-05T10:00Z", "--contact", "Ada",
+          "--email", "ada(at)example.com"), 1, "not an email address"),
+        (("booking", "new", "--account", "A", "--type", "t", "--technician", "x",
+          "--start", "2027-05-05T09:00Z", "--end", "2027-05-05T10:00Z", "--contact", "Ada",
+          "--mobile", "555"), 1, "not a valid phone number"),
+        (("sms", "receive", "--from", "hello", "STOP"), 1, "not a phone number"),
+    ],
+)  # fmt: skip
+def test_bad_input_gets_a_clear_error_and_changes_nothing(
+    server_url: str, args: tuple[str, ...], exit_code: int, says: str
+) -> None:
+    before = ctl_json(server_url, "notifications", "--limit", "1000")
+    result = ctl(server_url, *args)
+    assert result.returncode == exit_code, result.stderr
+    assert says in result.stderr
+    assert ctl_json(server_url, "notifications", "--limit", "1000") == before
