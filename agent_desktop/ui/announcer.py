@@ -16,6 +16,7 @@ from agent_desktop.session.core import AgentCore, Announcement
 from agent_desktop.session.effects import AlertArrived, OfferArrived, OfferLeft, ToastArrived
 from agent_desktop.session.ladder import OfferEscalated, Rung
 from agent_desktop.session.state import PendingOffer, ShownToast
+from agent_desktop.ui.i18n import translate
 from agent_desktop.ui.notify.notice import Notice, OfferKey, ToastKey
 from agent_desktop.ui.notify.notifier import OfferNotifier
 from agent_desktop.ui.screen_reader import ScreenReader
@@ -148,7 +149,10 @@ class Announcer:
         if rung is not Rung.LAST_CALL or decision is None:
             return
         title = offer_notice(pending, self.core.clock.now()).title
-        self._screen_reader.announce(f"Still waiting for your answer: {title}", urgent=True)
+        self._screen_reader.announce(
+            translate("Announcer", "Still waiting for your answer: {title}").format(title=title),
+            urgent=True,
+        )
         if decision.os_notification and decision.urgent:
             notice = offer_notice(pending, self.core.clock.now(), urgent=True)
             self._tasks.run("Show notification", self._notifier.show(notice))

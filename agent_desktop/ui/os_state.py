@@ -21,6 +21,8 @@ from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any, Final, Protocol
 
+from agent_desktop.ui.i18n import QT_TRANSLATE_NOOP, translate
+
 log = logging.getLogger(__name__)
 
 GOODBYE_WITHIN_S: Final = 3.0
@@ -67,9 +69,16 @@ def os_state_backend() -> OsStateBackend:
     return WindowsOsState() if system == "Windows" else MacOsState()
 
 
-DO_NOT_DISTURB_NOTE: Final = "Your desktop is in Do not disturb: offers show only in the app."
-LOCKED_NOTE: Final = "The screen is locked: offers wait in the app until you unlock."
-SLEEP_NOTE: Final = "The computer went to sleep: you said goodbye, so offers went to others."
+DO_NOT_DISTURB_NOTE: Final = QT_TRANSLATE_NOOP(
+    "OsState", "Your desktop is in Do not disturb: offers show only in the app."
+)
+LOCKED_NOTE: Final = QT_TRANSLATE_NOOP(
+    "OsState", "The screen is locked: offers wait in the app until you unlock."
+)
+SLEEP_NOTE: Final = QT_TRANSLATE_NOOP(
+    "OsState", "The computer went to sleep: you said goodbye, so offers went to others."
+)
+BACK_ON_NOTE: Final = QT_TRANSLATE_NOOP("OsState", "Desktop notifications are back on.")
 
 
 @dataclass
@@ -131,7 +140,7 @@ class OsStateWatch:
                 await self._goodbye()
         except TimeoutError:
             log.info("the goodbye before sleep took too long: the server's grace window applies")
-        self._note(SLEEP_NOTE)
+        self._note(translate("OsState", SLEEP_NOTE))
 
     def after_wake(self) -> None:
         if not self.now.asleep:
@@ -145,9 +154,9 @@ class OsStateWatch:
         if locked != self.now.locked:
             self.now.locked = locked
             if locked:
-                self._note(LOCKED_NOTE)
+                self._note(translate("OsState", LOCKED_NOTE))
 
     def do_not_disturb_changed(self, on: bool) -> None:
         if on != self.now.do_not_disturb:
             self.now.do_not_disturb = on
-            self._note(DO_NOT_DISTURB_NOTE if on else "Desktop notifications are back on.")
+            self._note(translate("OsState", DO_NOT_DISTURB_NOTE if on else BACK_ON_NOTE))

@@ -35,6 +35,10 @@ REFUSALS: Final[Mapping[ErrorCode, str]] = {
     ),
     ErrorCode.WRONG_CHANNEL: QT_TRANSLATE_NOOP("Tasks", "That does not fit this kind of work."),
     ErrorCode.WORK_CLOSED: QT_TRANSLATE_NOOP("Tasks", "That work is already closed."),
+    ErrorCode.UNKNOWN_WRAP_UP: QT_TRANSLATE_NOOP("Tasks", "That wrap-up is already over."),
+    ErrorCode.DISPOSITION_REQUIRED: QT_TRANSLATE_NOOP(
+        "Tasks", "This queue needs a disposition and a note, as asked, to finish the wrap-up."
+    ),
     ErrorCode.INTERNAL_ERROR: QT_TRANSLATE_NOOP(
         "Tasks", "The server hit an internal error; nothing was changed."
     ),

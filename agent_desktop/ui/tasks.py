@@ -44,6 +44,12 @@ TASK_NAMES: Final = (
     QT_TRANSLATE_NOOP("Tasks", "Check clock"),
     QT_TRANSLATE_NOOP("Tasks", "Show notification"),
     QT_TRANSLATE_NOOP("Tasks", "Withdraw notification"),
+    QT_TRANSLATE_NOOP("Tasks", "Extend wrap-up"),
+    QT_TRANSLATE_NOOP("Tasks", "Finish wrap-up"),
+    QT_TRANSLATE_NOOP("Tasks", "Set next status"),
+    QT_TRANSLATE_NOOP("Tasks", "Cancel next status"),
+    QT_TRANSLATE_NOOP("Tasks", "Clear penalty"),
+    QT_TRANSLATE_NOOP("Tasks", "List queues"),
 )
 
 

@@ -71,6 +71,10 @@
 <context>
     <name>AlertBar</name>
     <message>
+        <source>Penalty time left</source>
+        <translation>Verbleibende Sperrzeit</translation>
+    </message>
+    <message>
         <source>Reconnect now</source>
         <translation>Jetzt neu verbinden</translation>
     </message>
@@ -101,6 +105,17 @@
     <message>
         <source>Hide this alert</source>
         <translation>Diesen Hinweis ausblenden</translation>
+    </message>
+    <message>
+        <source>No new work for {time}</source>
+        <translation>Keine neue Arbeit für {time}</translation>
+    </message>
+</context>
+<context>
+    <name>Announcer</name>
+    <message>
+        <source>Still waiting for your answer: {title}</source>
+        <translation>Wartet noch auf Ihre Antwort: {title}</translation>
     </message>
 </context>
 <context>
@@ -357,6 +372,41 @@
     </message>
 </context>
 <context>
+    <name>NextStatus</name>
+    <message>
+        <source>Next status</source>
+        <translation>Nächster Status</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Keep the presence as it is after these sessions</source>
+        <translation>Den Status nach diesen Sitzungen so lassen, wie er ist</translation>
+    </message>
+    <message>
+        <source>After these sessions…</source>
+        <translation>Nach diesen Sitzungen…</translation>
+    </message>
+    <message>
+        <source>Pick the presence to take when your open work ends</source>
+        <translation>Den Status wählen, der gilt, wenn Ihre offene Arbeit endet</translation>
+    </message>
+    <message>
+        <source>Then {presence}, after your open work</source>
+        <translation>Danach {presence}, nach Ihrer offenen Arbeit</translation>
+    </message>
+    <message>
+        <source>Change…</source>
+        <translation>Ändern…</translation>
+    </message>
+    <message>
+        <source>{presence} after these sessions</source>
+        <translation>{presence} nach diesen Sitzungen</translation>
+    </message>
+</context>
+<context>
     <name>Notify</name>
     <message>
         <source>Notifications show in the app only</source>
@@ -479,10 +529,33 @@
     </message>
 </context>
 <context>
+    <name>OsState</name>
+    <message>
+        <source>Your desktop is in Do not disturb: offers show only in the app.</source>
+        <translation>Ihr Desktop ist auf „Nicht stören“: Angebote erscheinen nur in der App.</translation>
+    </message>
+    <message>
+        <source>The screen is locked: offers wait in the app until you unlock.</source>
+        <translation>Der Bildschirm ist gesperrt: Angebote warten in der App, bis Sie entsperren.</translation>
+    </message>
+    <message>
+        <source>The computer went to sleep: you said goodbye, so offers went to others.</source>
+        <translation>Der Computer war im Ruhezustand: Sie wurden abgemeldet, Angebote gingen an andere.</translation>
+    </message>
+    <message>
+        <source>Desktop notifications are back on.</source>
+        <translation>Desktop-Benachrichtigungen sind wieder an.</translation>
+    </message>
+</context>
+<context>
     <name>PresenceSelector</name>
     <message>
         <source>Presence</source>
         <translation>Status</translation>
+    </message>
+    <message>
+        <source>{name} (counts as {base})</source>
+        <translation>{name} (zählt als {base})</translation>
     </message>
 </context>
 <context>
@@ -510,6 +583,61 @@
     <message>
         <source>Presence history of {name}</source>
         <translation>Statusverlauf von {name}</translation>
+    </message>
+</context>
+<context>
+    <name>QueueTable</name>
+    <message>
+        <source>Queue</source>
+        <translation>Warteschlange</translation>
+    </message>
+    <message>
+        <source>Waiting</source>
+        <translation>Wartend</translation>
+    </message>
+    <message>
+        <source>Longest wait</source>
+        <translation>Längste Wartezeit</translation>
+    </message>
+    <message>
+        <source>Estimated wait</source>
+        <translation>Geschätzte Wartezeit</translation>
+    </message>
+    <message>
+        <source>Available</source>
+        <translation>Verfügbar</translation>
+    </message>
+    <message>
+        <source>Busy</source>
+        <translation>Beschäftigt</translation>
+    </message>
+    <message>
+        <source>Away</source>
+        <translation>Abwesend</translation>
+    </message>
+    <message>
+        <source>Offers out</source>
+        <translation>Angebote unterwegs</translation>
+    </message>
+    <message>
+        <source>Missed (1 h)</source>
+        <translation>Verpasst (1 Std.)</translation>
+    </message>
+    <message>
+        <source>Rejected (1 h)</source>
+        <translation>Abgelehnt (1 Std.)</translation>
+    </message>
+    <message>
+        <source>Mean handle time {time}</source>
+        <translation>Mittlere Bearbeitungszeit {time}</translation>
+    </message>
+    <message>
+        <source>nobody staffing</source>
+        <translation>niemand besetzt</translation>
+    </message>
+    <message>
+        <source>Queues</source>
+        <translation>Warteschlangen</translation>
     </message>
 </context>
 <context>
@@ -639,6 +767,14 @@
         <translation>Die Verbindung zum Server ist unterbrochen. Bis sie wieder steht, erhalten Sie keine neue Arbeit.</translation>
     </message>
     <message>
+        <source>You missed {work}, one missed offer too many in a short time, so you get no new work for a while. A supervisor can lift this.</source>
+        <translation>Sie haben {work} verpasst, ein verpasstes Angebot zu viel in kurzer Zeit, und erhalten daher eine Weile keine neue Arbeit. Die Teamleitung kann das aufheben.</translation>
+    </message>
+    <message>
+        <source>You missed {work}, one missed offer too many in a short time, so you get no new work for {minutes} min. A supervisor can lift this.</source>
+        <translation>Sie haben {work} verpasst, ein verpasstes Angebot zu viel in kurzer Zeit, und erhalten daher {minutes} Min. lang keine neue Arbeit. Die Teamleitung kann das aufheben.</translation>
+    </message>
+    <message>
         <source>You missed {work}, so you were set to Inactive. Set yourself Available to get new work.</source>
         <translation>Sie haben {work} verpasst und wurden daher auf Inaktiv gesetzt. Setzen Sie sich auf Verfügbar, um neue Arbeit zu erhalten.</translation>
     </message>
@@ -661,6 +797,10 @@
     <message>
         <source>You have the maximum number of sessions open, so you are on Do not disturb.</source>
         <translation>Sie haben die Höchstzahl an Sitzungen offen; Sie stehen daher auf Nicht stören.</translation>
+    </message>
+    <message>
+        <source>You missed too many offers in a short time, so you get no new work for a while. A supervisor can lift this.</source>
+        <translation>Sie haben in kurzer Zeit zu viele Angebote verpasst und erhalten daher eine Weile keine neue Arbeit. Die Teamleitung kann das aufheben.</translation>
     </message>
     <message>
         <source>Assigned: {queue}</source>
@@ -908,6 +1048,34 @@
         <translation>Aus</translation>
     </message>
     <message>
+        <source>with the notification</source>
+        <translation>mit der Benachrichtigung</translation>
+    </message>
+    <message>
+        <source>Sound after</source>
+        <translation>Ton nach</translation>
+    </message>
+    <message>
+        <source>Flash the taskbar after</source>
+        <translation>Taskleiste blinken nach</translation>
+    </message>
+    <message>
+        <source>Last call before the deadline</source>
+        <translation>Letzter Aufruf vor Ablauf</translation>
+    </message>
+    <message>
+        <source>If an offer is not answered: a sound, then a taskbar flash, then a last call (the notification again, urgent, with a sound) shortly before it expires.</source>
+        <translation>Wenn ein Angebot unbeantwortet bleibt: ein Ton, dann blinkt die Taskleiste, dann ein letzter Aufruf (die Benachrichtigung erneut, dringend, mit Ton) kurz vor Ablauf.</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> s</translation>
+    </message>
+    <message>
+        <source>0 s: {meaning}</source>
+        <translation>0 s: {meaning}</translation>
+    </message>
+    <message>
         <source>Settings</source>
         <translation>Einstellungen</translation>
     </message>
@@ -942,6 +1110,10 @@
     <message>
         <source>Sound for</source>
         <translation>Ton für</translation>
+    </message>
+    <message>
+        <source>Unanswered offer</source>
+        <translation>Unbeantwortetes Angebot</translation>
     </message>
     <message>
         <source>Server</source>
@@ -1081,6 +1253,10 @@
         <translation>Hinweise</translation>
     </message>
     <message>
+        <source>Penalty</source>
+        <translation>Sperre</translation>
+    </message>
+    <message>
         <source>Missed offer</source>
         <translation>Verpasstes Angebot</translation>
     </message>
@@ -1093,6 +1269,14 @@
         <translation>Sitzungsgrenze</translation>
     </message>
     <message>
+        <source>; then {presence}</source>
+        <translation>; danach {presence}</translation>
+    </message>
+    <message>
+        <source>{sessions}, {wrap_ups} wrapping up</source>
+        <translation>{sessions}, {wrap_ups} in Nachbearbeitung</translation>
+    </message>
+    <message>
         <source>{sessions} ({used}/{capacity} capacity)</source>
         <translation>{sessions} (Kapazität {used}/{capacity})</translation>
     </message>
@@ -1103,6 +1287,10 @@
     <message>
         <source>Disconnected</source>
         <translation>Getrennt</translation>
+    </message>
+    <message>
+        <source>No queue work until {time}</source>
+        <translation>Keine Warteschlangenarbeit bis {time}</translation>
     </message>
     <message>
         <source>Your agents</source>
@@ -1137,8 +1325,20 @@
         <translation>Den Status des gewählten Agenten auf den daneben gewählten setzen</translation>
     </message>
     <message>
+        <source>Clear penalty</source>
+        <translation>Sperre aufheben</translation>
+    </message>
+    <message>
+        <source>Route queue work to the selected agent again, before their penalty ends</source>
+        <translation>Der ausgewählten Person wieder Warteschlangenarbeit zuteilen, bevor ihre Sperre endet</translation>
+    </message>
+    <message>
         <source>Reset presence to {presence}</source>
         <translation>Status auf {presence} zurücksetzen</translation>
+    </message>
+    <message>
+        <source>Clear the repeat-miss penalty</source>
+        <translation>Sperre wegen wiederholt verpasster Angebote aufheben</translation>
     </message>
 </context>
 <context>
@@ -1194,6 +1394,14 @@
     <message>
         <source>That work is already closed.</source>
         <translation>Diese Arbeit ist bereits abgeschlossen.</translation>
+    </message>
+    <message>
+        <source>That wrap-up is already over.</source>
+        <translation>Diese Nachbearbeitung ist bereits beendet.</translation>
+    </message>
+    <message>
+        <source>This queue needs a disposition and a note, as asked, to finish the wrap-up.</source>
+        <translation>Diese Warteschlange verlangt einen Abschlusscode und eine Notiz, wie angegeben, um die Nachbearbeitung zu beenden.</translation>
     </message>
     <message>
         <source>The server hit an internal error; nothing was changed.</source>
@@ -1298,6 +1506,30 @@
     <message>
         <source>Withdraw notification</source>
         <translation>Benachrichtigung zurückziehen</translation>
+    </message>
+    <message>
+        <source>Extend wrap-up</source>
+        <translation>Nachbearbeitung verlängern</translation>
+    </message>
+    <message>
+        <source>Finish wrap-up</source>
+        <translation>Nachbearbeitung beenden</translation>
+    </message>
+    <message>
+        <source>Set next status</source>
+        <translation>Nächsten Status festlegen</translation>
+    </message>
+    <message>
+        <source>Cancel next status</source>
+        <translation>Nächsten Status verwerfen</translation>
+    </message>
+    <message>
+        <source>Clear penalty</source>
+        <translation>Sperre aufheben</translation>
+    </message>
+    <message>
+        <source>List queues</source>
+        <translation>Warteschlangen abrufen</translation>
     </message>
     <message>
         <source>{task}: not connected to the server right now.</source>
@@ -1531,6 +1763,22 @@
         <translation>vom Agenten geschlossen</translation>
     </message>
     <message>
+        <source>as you chose, after your last session</source>
+        <translation>wie von Ihnen gewählt, nach Ihrer letzten Sitzung</translation>
+    </message>
+    <message>
+        <source>several offers were missed in a row</source>
+        <translation>mehrere Angebote wurden nacheinander verpasst</translation>
+    </message>
+    <message>
+        <source>wrap-up was finished</source>
+        <translation>die Nachbearbeitung wurde beendet</translation>
+    </message>
+    <message>
+        <source>wrap-up time ran out</source>
+        <translation>die Nachbearbeitungszeit ist abgelaufen</translation>
+    </message>
+    <message>
         <source>Ringing…</source>
         <translation>Klingelt…</translation>
     </message>
@@ -1633,6 +1881,73 @@
     <message>
         <source>Sign-in failed</source>
         <translation>Anmeldung fehlgeschlagen</translation>
+    </message>
+</context>
+<context>
+    <name>WrapUp</name>
+    <message>
+        <source>No disposition</source>
+        <translation>Kein Abschlusscode</translation>
+    </message>
+    <message>
+        <source>Choose a disposition…</source>
+        <translation>Abschlusscode wählen…</translation>
+    </message>
+    <message>
+        <source>Wrap-up: {title}</source>
+        <translation>Nachbearbeitung: {title}</translation>
+    </message>
+    <message>
+        <source>Wrap-up time left</source>
+        <translation>Verbleibende Nachbearbeitungszeit</translation>
+    </message>
+    <message>
+        <source>Disposition</source>
+        <translation>Abschlusscode</translation>
+    </message>
+    <message>
+        <source>The outcome code of the work just finished</source>
+        <translation>Der Ergebniscode der eben beendeten Arbeit</translation>
+    </message>
+    <message>
+        <source>Wrap-up note</source>
+        <translation>Nachbearbeitungsnotiz</translation>
+    </message>
+    <message>
+        <source>A note on the work just finished, kept in its history</source>
+        <translation>Eine Notiz zur eben beendeten Arbeit, in ihrem Verlauf gespeichert</translation>
+    </message>
+    <message>
+        <source>Extend {minutes} min</source>
+        <translation>{minutes} Min. verlängern</translation>
+    </message>
+    <message>
+        <source>More time to wrap up</source>
+        <translation>Mehr Zeit für die Nachbearbeitung</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>Fertig</translation>
+    </message>
+    <message>
+        <source>Finish the wrap-up with this disposition and note</source>
+        <translation>Die Nachbearbeitung mit diesem Abschlusscode und dieser Notiz beenden</translation>
+    </message>
+    <message>
+        <source>Note (required)</source>
+        <translation>Notiz (Pflicht)</translation>
+    </message>
+    <message>
+        <source>Note (optional)</source>
+        <translation>Notiz (optional)</translation>
+    </message>
+    <message>
+        <source>Choose a disposition to finish.</source>
+        <translation>Wählen Sie einen Abschlusscode, um abzuschließen.</translation>
+    </message>
+    <message>
+        <source>Write a note to finish.</source>
+        <translation>Schreiben Sie eine Notiz, um abzuschließen.</translation>
     </message>
 </context>
 </TS>

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QPushButton, QWidget
 
 from agent_desktop.protocol.model import CustomPresence, NextPresence
 from agent_desktop.protocol.vocabulary import Presence
+from agent_desktop.ui.i18n import translate
 from agent_desktop.ui.theme import colour_dot, presence_icon
 from agent_desktop.ui.widgets.wording import CHOOSABLE_PRESENCES, presence_label
 
@@ -38,12 +39,16 @@ class NextStatus(QWidget):
         layout.setContentsMargins(16, 0, 0, 0)
         layout.setSpacing(6)
         self.label = QLabel()
-        self.label.setAccessibleName("Next status")
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setToolTip("Keep the presence as it is after these sessions")
+        self.label.setAccessibleName(translate("NextStatus", "Next status"))
+        self.cancel_button = QPushButton(translate("NextStatus", "Cancel"))
+        self.cancel_button.setToolTip(
+            translate("NextStatus", "Keep the presence as it is after these sessions")
+        )
         self.cancel_button.clicked.connect(self.cancel_requested)
-        self.choose_button = QPushButton("After these sessions…")
-        self.choose_button.setToolTip("Pick the presence to take when your open work ends")
+        self.choose_button = QPushButton(translate("NextStatus", "After these sessions…"))
+        self.choose_button.setToolTip(
+            translate("NextStatus", "Pick the presence to take when your open work ends")
+        )
         self.menu = QMenu(self)
         self.menu.triggered.connect(self._on_chosen)
         self.choose_button.setMenu(self.menu)
@@ -67,11 +72,19 @@ class NextStatus(QWidget):
             self._fill(shown[2])
         self._shown = shown
         if chosen is not None:
-            self.label.setText(f"Then {next_presence_name(chosen)}, after your open work")
+            self.label.setText(
+                translate("NextStatus", "Then {presence}, after your open work").format(
+                    presence=next_presence_name(chosen)
+                )
+            )
         self.label.setVisible(chosen is not None)
         self.cancel_button.setVisible(chosen is not None)
         self.choose_button.setVisible(has_work)
-        self.choose_button.setText("Change…" if chosen is not None else "After these sessions…")
+        self.choose_button.setText(
+            translate("NextStatus", "Change…")
+            if chosen is not None
+            else translate("NextStatus", "After these sessions…")
+        )
         self.setVisible(has_work or chosen is not None)
 
     def actions_by_name(self) -> dict[str, QAction]:
@@ -80,16 +93,16 @@ class NextStatus(QWidget):
     def _fill(self, customs: tuple[CustomPresence, ...]) -> None:
         self.menu.clear()
         for presence in CHOOSABLE_PRESENCES:
-            action = self.menu.addAction(
-                presence_icon(presence), f"{presence_label(presence)} after these sessions"
-            )
+            action = self.menu.addAction(presence_icon(presence), _after(presence_label(presence)))
             action.setData((presence, None))
         for custom in customs:
-            action = self.menu.addAction(
-                colour_dot(custom.colour), f"{custom.name} after these sessions"
-            )
+            action = self.menu.addAction(colour_dot(custom.colour), _after(custom.name))
             action.setData((custom.base, custom.name))
 
     def _on_chosen(self, action: QAction) -> None:
         presence, custom = action.data()
         self.next_chosen.emit(Presence(presence), custom)
+
+
+def _after(presence: str) -> str:
+    return translate("NextStatus", "{presence} after these sessions").format(presence=presence)

@@ -21,19 +21,20 @@ from PySide6.QtWidgets import (
 
 from agent_desktop.protocol.model import QueueStats
 from agent_desktop.protocol.vocabulary import QueueId
-from agent_desktop.ui.widgets.wording import CHANNEL_LABELS, countdown_text
+from agent_desktop.ui.i18n import QT_TRANSLATE_NOOP, translate
+from agent_desktop.ui.widgets.wording import channel_label, countdown_text
 
 COLUMNS: Final = (
-    "Queue",
-    "Waiting",
-    "Longest wait",
-    "Estimated wait",
-    "Available",
-    "Busy",
-    "Away",
-    "Offers out",
-    "Missed (1 h)",
-    "Rejected (1 h)",
+    QT_TRANSLATE_NOOP("QueueTable", "Queue"),
+    QT_TRANSLATE_NOOP("QueueTable", "Waiting"),
+    QT_TRANSLATE_NOOP("QueueTable", "Longest wait"),
+    QT_TRANSLATE_NOOP("QueueTable", "Estimated wait"),
+    QT_TRANSLATE_NOOP("QueueTable", "Available"),
+    QT_TRANSLATE_NOOP("QueueTable", "Busy"),
+    QT_TRANSLATE_NOOP("QueueTable", "Away"),
+    QT_TRANSLATE_NOOP("QueueTable", "Offers out"),
+    QT_TRANSLATE_NOOP("QueueTable", "Missed (1 h)"),
+    QT_TRANSLATE_NOOP("QueueTable", "Rejected (1 h)"),
 )
 AnyIndex = QModelIndex | QPersistentModelIndex
 VISIBLE_ROWS: Final = 8
@@ -61,7 +62,7 @@ class QueueTableModel(QAbstractTableModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> object:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
+            return translate("QueueTable", COLUMNS[section])
         return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
@@ -71,7 +72,9 @@ class QueueTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self.text(row, index.column())
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 3:
-            return f"Mean handle time {countdown_text(row.average_handle_s)}"
+            return translate("QueueTable", "Mean handle time {time}").format(
+                time=countdown_text(row.average_handle_s)
+            )
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() > 0:
             return int(Qt.AlignmentFlag.AlignCenter)
         return None
@@ -79,7 +82,7 @@ class QueueTableModel(QAbstractTableModel):
     def text(self, row: QueueStats, column: int) -> str:
         match column:
             case 0:
-                return f"{row.name} ({CHANNEL_LABELS[row.channel]})"
+                return f"{row.name} ({channel_label(row.channel)})"
             case 1:
                 return str(row.waiting)
             case 2:
@@ -89,7 +92,7 @@ class QueueTableModel(QAbstractTableModel):
                 return (
                     wait_text(row.estimated_wait_s)
                     if row.estimated_wait_s is not None
-                    else ("nobody staffing")
+                    else translate("QueueTable", "nobody staffing")
                 )
             case 4:
                 return str(row.agents_available)
@@ -135,13 +138,13 @@ class QueueTable(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(margin, margin, margin, margin)
         layout.setSpacing(8)
-        title = QLabel("Queues")
+        title = QLabel(translate("QueueTable", "Queues"))
         title.setProperty("heading", True)
         layout.addWidget(title)
         self.model = QueueTableModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
-        self.table.setAccessibleName("Queues")
+        self.table.setAccessibleName(translate("QueueTable", "Queues"))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setAlternatingRowColors(True)
         self.table.setShowGrid(False)

@@ -91,7 +91,9 @@ class AgentTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and column == 1:
             upcoming = row.next_presence
             then = (
-                f"; then {upcoming.custom or presence_label(upcoming.presence)}"
+                translate("SupervisorView", "; then {presence}").format(
+                    presence=upcoming.custom or presence_label(upcoming.presence)
+                )
                 if upcoming is not None
                 else ""
             )
@@ -247,9 +249,12 @@ class SupervisorView(QWidget):
         self.reset_button.setProperty("primary", True)
         self.reset_button.clicked.connect(self._reset_selected)
         bar.addWidget(self.reset_button)
-        self.clear_penalty_button = QPushButton("Clear penalty")
+        self.clear_penalty_button = QPushButton(translate("SupervisorView", "Clear penalty"))
         self.clear_penalty_button.setToolTip(
-            "Route queue work to the selected agent again, before their penalty ends"
+            translate(
+                "SupervisorView",
+                "Route queue work to the selected agent again, before their penalty ends",
+            )
         )
         self.clear_penalty_button.clicked.connect(self._clear_selected)
         bar.addWidget(self.clear_penalty_button)

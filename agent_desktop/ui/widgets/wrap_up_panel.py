@@ -22,12 +22,13 @@ from PySide6.QtWidgets import (
 from agent_desktop.protocol.depth_messages import NOTE_MAX
 from agent_desktop.protocol.model import WrapUp
 from agent_desktop.protocol.vocabulary import WorkId
+from agent_desktop.ui.i18n import QT_TRANSLATE_NOOP, translate
 from agent_desktop.ui.widgets.wording import countdown_text
 
 EXTEND_S: Final = 60.0
 """What one press of "Extend" adds."""
-NO_DISPOSITION: Final = "No disposition"
-PICK_DISPOSITION: Final = "Choose a disposition…"
+NO_DISPOSITION: Final = QT_TRANSLATE_NOOP("WrapUp", "No disposition")
+PICK_DISPOSITION: Final = QT_TRANSLATE_NOOP("WrapUp", "Choose a disposition…")
 
 
 class WrapUpCard(QFrame):
@@ -50,29 +51,40 @@ class WrapUpCard(QFrame):
         layout.setContentsMargins(10, 8, 10, 8)
         layout.setSpacing(6)
         top = QHBoxLayout()
-        self.title = QLabel(f"Wrap-up: {title}")
+        self.title = QLabel(translate("WrapUp", "Wrap-up: {title}").format(title=title))
         self.title.setProperty("heading", True)
         self.countdown = QLabel()
-        self.countdown.setAccessibleName("Wrap-up time left")
+        self.countdown.setAccessibleName(translate("WrapUp", "Wrap-up time left"))
         top.addWidget(self.title, 1)
         top.addWidget(self.countdown)
         layout.addLayout(top)
         self.disposition = QComboBox()
-        self.disposition.setAccessibleName("Disposition")
+        self.disposition.setAccessibleName(translate("WrapUp", "Disposition"))
+        self.disposition.setAccessibleDescription(
+            translate("WrapUp", "The outcome code of the work just finished")
+        )
         layout.addWidget(self.disposition)
         self.note = QLineEdit()
         self.note.setMaxLength(NOTE_MAX)
-        self.note.setAccessibleName("Wrap-up note")
+        self.note.setAccessibleName(translate("WrapUp", "Wrap-up note"))
+        self.note.setAccessibleDescription(
+            translate("WrapUp", "A note on the work just finished, kept in its history")
+        )
         layout.addWidget(self.note)
         buttons = QHBoxLayout()
         self.hint = QLabel()
         self.hint.setProperty("muted", True)
         self.hint.setWordWrap(True)
         buttons.addWidget(self.hint, 1)
-        self.extend_button = QPushButton(f"Extend {EXTEND_S / 60:g} min")
-        self.extend_button.setToolTip("More time to wrap up")
+        self.extend_button = QPushButton(
+            translate("WrapUp", "Extend {minutes} min").format(minutes=f"{EXTEND_S / 60:g}")
+        )
+        self.extend_button.setToolTip(translate("WrapUp", "More time to wrap up"))
         self.extend_button.clicked.connect(self._on_extend)
-        self.done_button = QPushButton("Done")
+        self.done_button = QPushButton(translate("WrapUp", "Done"))
+        self.done_button.setAccessibleDescription(
+            translate("WrapUp", "Finish the wrap-up with this disposition and note")
+        )
         self.done_button.setProperty("primary", True)
         self.done_button.clicked.connect(self._on_done)
         buttons.addWidget(self.extend_button)
@@ -88,12 +100,15 @@ class WrapUpCard(QFrame):
         if wrap_up.dispositions != self._wrap_up.dispositions or self.disposition.count() == 0:
             self.disposition.clear()
             first = PICK_DISPOSITION if wrap_up.disposition_required else NO_DISPOSITION
-            self.disposition.addItem(first, None)
+            self.disposition.addItem(translate("WrapUp", first), None)
             for code in wrap_up.dispositions:
                 self.disposition.addItem(code, code)
         self.disposition.setVisible(bool(wrap_up.dispositions))
-        required = "required" if wrap_up.note_required else "optional"
-        self.note.setPlaceholderText(f"Note ({required})")
+        self.note.setPlaceholderText(
+            translate("WrapUp", "Note (required)")
+            if wrap_up.note_required
+            else translate("WrapUp", "Note (optional)")
+        )
         self._wrap_up = wrap_up
         self._sync()
 
@@ -111,9 +126,9 @@ class WrapUpCard(QFrame):
 
     def _missing(self) -> str:
         if self._wrap_up.disposition_required and self.chosen_disposition() is None:
-            return "Choose a disposition to finish."
+            return translate("WrapUp", "Choose a disposition to finish.")
         if self._wrap_up.note_required and not self.note.text().strip():
-            return "Write a note to finish."
+            return translate("WrapUp", "Write a note to finish.")
         return ""
 
     def _sync(self) -> None:
