@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import msgspec
 import pytest
 from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import QApplication
@@ -146,6 +147,23 @@ def test_server_alerts_are_said_in_german_from_their_kind_and_values() -> None:
         # An older server sends no values: its English text is shown, not a guess.
         old = _alert(AlertKind.MISSED, with_values=False)
         assert alert_text(old) == old.message
+
+
+def test_the_repeat_miss_penalty_is_not_said_as_a_plain_miss() -> None:
+    """A `missed` alert with reason `repeat_misses` speaks of the penalty and its length; without
+    values, the server's message (or a penalty sentence of its own), never the plain miss's."""
+    penalty = msgspec.structs.replace(
+        _alert(AlertKind.MISSED), reason=Reason.REPEAT_MISSES, until=300.0
+    )
+    with german():
+        said = alert_text(penalty)
+        assert said.startswith("Sie haben einen Chat von Ben Okafor verpasst, ein verpasstes")
+        assert "5 Min. lang keine neue Arbeit" in said
+        assert "Verfügbar" not in said
+        bare = msgspec.structs.replace(penalty, channel=None, customer=None)
+        assert alert_text(bare) == bare.message
+        silent = msgspec.structs.replace(bare, message=" ")
+        assert alert_text(silent).startswith("Sie haben in kurzer Zeit zu viele Angebote verpasst")
 
 
 def test_toast_titles_and_field_labels_are_said_in_german() -> None:
