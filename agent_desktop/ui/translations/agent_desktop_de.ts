@@ -639,6 +639,10 @@
         <source>Queues</source>
         <translation>Warteschlangen</translation>
     </message>
+    <message>
+        <source>Each queue&apos;s waiting work, longest and estimated wait, and who is available</source>
+        <translation>Wartende Arbeit, längste und geschätzte Wartezeit und verfügbare Personen je Warteschlange</translation>
+    </message>
 </context>
 <context>
     <name>ServerWords</name>

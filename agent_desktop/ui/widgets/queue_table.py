@@ -145,6 +145,14 @@ class QueueTable(QWidget):
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setAccessibleName(translate("QueueTable", "Queues"))
+        self.table.setAccessibleDescription(
+            translate(
+                "QueueTable",
+                "Each queue's waiting work, longest and estimated wait, and who is available",
+            )
+        )
+        # Tab goes on to the agents below, not from cell to cell (arrows move between rows).
+        self.table.setTabKeyNavigation(False)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setAlternatingRowColors(True)
         self.table.setShowGrid(False)
