@@ -387,7 +387,7 @@
     </message>
     <message>
         <source>After these sessions…</source>
-        <translation>Nach diesen Sitzungen…</translation>
+        <translation>Danach…</translation>
     </message>
     <message>
         <source>Pick the presence to take when your open work ends</source>
