@@ -57,7 +57,7 @@ FULL = Sizes(
     countdown_s=120.0,
 )
 QUICK = Sizes(
-    latency_samples=20,
+    latency_samples=300,
     agent_counts=(10, 30),
     rate=20.0,
     duration_s=2.0,
