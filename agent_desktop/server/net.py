@@ -61,6 +61,7 @@ from agent_desktop.server.auth import Authenticator
 from agent_desktop.server.connection import Link
 from agent_desktop.server.engine import ConnId, Delivery, Engine, Principal
 from agent_desktop.server.health import answer_health, http_response
+from agent_desktop.server.heap_freezer import HeapFreezer
 
 log = logging.getLogger(__name__)
 
@@ -78,10 +79,17 @@ def select_subprotocol(
 class Hub:
     """All connections of one server, the engine they share, and the engine's deadline timer."""
 
-    def __init__(self, engine: Engine, auth: Authenticator, clock: Clock) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        auth: Authenticator,
+        clock: Clock,
+        freezer: HeapFreezer | None = None,
+    ) -> None:
         self.engine = engine
         self.auth = auth
         self.clock = clock
+        self.freezer = freezer
         self._links: dict[UserId, set[Link]] = {}
         self._ids = itertools.count(1)
         self._timer: asyncio.TimerHandle | None = None
@@ -229,6 +237,8 @@ class Hub:
         if login.token is not None:
             link.tokens.add(login.token)
         self._links.setdefault(principal.user, set()).add(link)
+        if self.freezer is not None:
+            self.freezer.login_seen()
         link.send(
             LoggedIn(
                 re=RequestId(login.id),
@@ -301,6 +311,8 @@ class Hub:
 
     def stop(self) -> None:
         self._stopped = True
+        if self.freezer is not None:
+            self.freezer.stop()
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None

@@ -21,6 +21,7 @@ from agent_desktop.server.auth import Authenticator, TokenBook
 from agent_desktop.server.config import ServerConfig
 from agent_desktop.server.config_loader import demo_config
 from agent_desktop.server.engine import Engine
+from agent_desktop.server.heap_freezer import HeapFreezer
 from agent_desktop.server.net import SERVER_NAME, Hub, select_subprotocol
 from agent_desktop.server.store import MemoryStore, SqliteStore, Store
 
@@ -56,15 +57,20 @@ async def running_server(
     host: str = "127.0.0.1",
     port: int = 0,
     ssl: ssl_module.SSLContext | None = None,
+    freeze_heap: bool = False,
 ) -> AsyncIterator[RunningServer]:
-    """config None -> the built-in demo configuration. data_dir None -> in-memory store."""
+    """config None -> the built-in demo configuration. data_dir None -> in-memory store.
+
+    `freeze_heap` (the server's own process, not a test embedding it): keep what start-up and
+    each login wave made out of the garbage collector's full collections (`HeapFreezer`)."""
     config = config if config is not None else demo_config()
     clock = clock if clock is not None else SystemClock()
     store = open_store(data_dir)
     try:
         engine = Engine(config, store, clock)
         tokens = TokenBook(store, clock, config.timings.token_ttl_s)
-        hub = Hub(engine, Authenticator(config, tokens, clock), clock)
+        freezer = HeapFreezer() if freeze_heap else None
+        hub = Hub(engine, Authenticator(config, tokens, clock), clock, freezer)
         timings = config.timings
         async with serve(
             hub.handle,
@@ -93,6 +99,8 @@ async def running_server(
             shown_host = f"[{host}]" if ":" in host else host
             url = f"{scheme}://{shown_host}:{bound_port}"
             hub.start()
+            if freezer is not None:
+                freezer.after_start()
             print(f"{READY_LINE} {url}", flush=True)
             try:
                 yield RunningServer(url=url, port=bound_port, engine=engine, clock=clock, hub=hub)
