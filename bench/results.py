@@ -23,8 +23,6 @@ class BenchResults(msgspec.Struct):
     offer_latency: OfferLatency | None = None
     routing: list[RoutingRun] = []
     durability: DurabilityCost | None = None
-    durability_sockets: list[RoutingRun] = []
-    """Item 2's run at one N with the SQLite store, beside the in-memory run at the same N."""
     app: AppFootprint | None = None
     failures: dict[str, str] = {}
     """Benchmark part -> why it could not run (the table says so instead of a figure)."""
@@ -32,7 +30,7 @@ class BenchResults(msgspec.Struct):
 
     @property
     def invariants_hold(self) -> bool:
-        runs = [*self.routing, *self.durability_sockets]
+        runs = self.routing
         engine_ok = self.durability is None or not (
             self.durability.memory.violations or self.durability.sqlite.violations
         )

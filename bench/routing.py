@@ -7,6 +7,7 @@ Item 4 reuses it with the server's SQLite store on (`--data`) instead of in memo
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -42,6 +43,8 @@ class RoutingRun(msgspec.Struct, frozen=True):
     server_warnings: list[str]
     invariants_hold: bool
     problems: list[str]
+    load_average: float = 0.0
+    """The machine's 1-minute load average when the run started (it is shared)."""
 
 
 def _problems(load: LoadResult) -> list[str]:
@@ -90,6 +93,7 @@ async def _run_load(server: ServerProcess, plan: LoadPlan) -> tuple[LoadResult, 
 async def _routing_run(
     agents: int, rate: float, duration_s: float, hold_s: float, *, sqlite: bool, gc_spec: str | None
 ) -> RoutingRun:
+    load_average = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="bench-routing-") as tmp:
         work = Path(tmp)
         config = Population(agents=agents).write(work / "server.toml")
@@ -122,6 +126,7 @@ async def _routing_run(
         server_warnings=warnings[:20],
         invariants_hold=not problems,
         problems=problems,
+        load_average=load_average,
     )
 
 
