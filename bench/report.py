@@ -223,7 +223,9 @@ def _app_rows(results: BenchResults) -> list[Row]:
             (
                 "3 Qt event-loop lag, 10 sessions receiving "
                 f"{app.messages_per_s or 0:.0f} messages/s",
-                f"p50 {lag.p50:.1f} ms, p99 {lag.p99:.1f} ms, max {lag.max:.1f} ms (n={lag.n})",
+                f"p50 {lag.p50:.1f} ms, p99 {lag.p99:.1f} ms, max {lag.max:.1f} ms (n={lag.n});"
+                f" the app's longest garbage collection in the window"
+                f" {app.gc_max_pause_ms or 0:.1f} ms ({app.gc_full_collections} full)",
                 "—",
                 "p99 ≤ 16 ms; no stall over 50 ms",
                 _verdict(lag.p99 <= 16 and lag.max <= 50),
