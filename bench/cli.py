@@ -23,8 +23,9 @@ from bench.offer_latency import measure_offer_latency
 from bench.report import write_markdown
 from bench.results import RESULTS_DIR, BenchResults, write_json
 from bench.routing import routing_run
+from bench.supervisor_view import measure_supervisor_view
 
-PARTS = ("latency", "routing", "app", "durability")
+PARTS = ("latency", "routing", "app", "durability", "supervisor")
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "BENCHMARKS.md"
 
 
@@ -41,6 +42,9 @@ class Sizes:
     app_runs: int
     lag_s: float
     countdown_s: float
+    supervisor_agents: int = 10_000
+    supervisor_updates: int = 500
+    supervisor_first_paints: int = 10
 
 
 FULL = Sizes(
@@ -66,6 +70,9 @@ QUICK = Sizes(
     app_runs=1,
     lag_s=2.0,
     countdown_s=3.0,
+    supervisor_agents=1000,
+    supervisor_updates=50,
+    supervisor_first_paints=2,
 )
 
 
@@ -115,6 +122,14 @@ def run(
             results.durability = durability_cost(sizes.engine_agents, sizes.engine_items)
 
         _attempt(results, "durability (engine)", engine)
+    if "supervisor" in parts:
+
+        def supervisor() -> None:
+            results.supervisor_view = measure_supervisor_view(
+                sizes.supervisor_agents, sizes.supervisor_updates, sizes.supervisor_first_paints
+            )
+
+        _attempt(results, "supervisor", supervisor)
     if "app" in parts:
 
         def app() -> None:
