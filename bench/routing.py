@@ -15,6 +15,7 @@ from pathlib import Path
 import msgspec
 
 from agent_desktop.protocol.vocabulary import MAX_SESSIONS
+from agent_desktop.server.heap_freezer import MIN_LOGINS
 from bench import procstat
 from bench.loadgen import LoadPlan, LoadResult
 from bench.population import CAPACITY, COST, Population
@@ -100,7 +101,13 @@ async def _routing_run(
         data_dir = work / "data" if sqlite else None
         async with server_process(config, work, data_dir=data_dir, gc_spec=gc_spec) as server:
             plan = LoadPlan(
-                url=server.url, agents=agents, rate=rate, duration_s=duration_s, hold_s=hold_s
+                url=server.url,
+                agents=agents,
+                rate=rate,
+                duration_s=duration_s,
+                hold_s=hold_s,
+                # Fewer logins than a wave: the server freezes nothing, nothing to wait for.
+                settle_s=3.0 if agents >= MIN_LOGINS else 0.0,
             )
             load, at = await _run_load(server, plan)
             peak = server.peak_rss_bytes()
