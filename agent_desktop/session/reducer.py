@@ -38,7 +38,7 @@ from agent_desktop.protocol.messages import (
 )
 from agent_desktop.protocol.model import AgentView, ChatMessage, Offer, Session
 from agent_desktop.protocol.vocabulary import ErrorCode, SessionId
-from agent_desktop.session import depth
+from agent_desktop.session import depth, notification_log
 from agent_desktop.session import ladder as escalation
 from agent_desktop.session import outbox as sending
 from agent_desktop.session.alerts import drop_untrue
@@ -74,6 +74,11 @@ from agent_desktop.session.events import (
     SignedOut,
     Tick,
     ToastDismissed,
+)
+from agent_desktop.session.notification_log import (
+    BookingCodeChanged,
+    BookingCodesListed,
+    NotificationsListed,
 )
 from agent_desktop.session.state import (
     CONNECTION_LOST_ALERT,
@@ -183,6 +188,8 @@ def apply(state: AgentState, event: CoreEvent, now: float) -> Result:
             return depth.apply(state, event), []
         case QueuesListed():
             return depth.apply(state, event), []
+        case NotificationsListed() | BookingCodesListed() | BookingCodeChanged():
+            return notification_log.apply(state, event), []
         case AgentUpdated(agent=agent):
             if state.agents is None:
                 return state, []

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, NewType
 
+from agent_desktop.protocol.bookings import BookingCode, NotificationEntry
 from agent_desktop.protocol.model import (
     AgentView,
     Alert,
@@ -251,6 +252,10 @@ class AgentState:
     """Server time the repeat-miss penalty ends; None without one."""
     queue_stats: tuple[QueueStats, ...] | None = None
     """Supervisors: the live queue table once listed (in the server's order); None before."""
+    notifications: tuple[NotificationEntry, ...] | None = None
+    """Staff: the customer-notification log as last listed (newest first); None before."""
+    booking_codes: tuple[BookingCode, ...] | None = None
+    """Admins: the portal codes as last listed or changed; None before."""
     climbs: tuple[Climb, ...] = ()
     """The escalation ladder's progress per waiting offer (`ladder.climb`)."""
 
