@@ -55,16 +55,21 @@ DEMO_BOOKINGS: Sequence[DemoBooking] = (
         Contact(
             name="Ben Okafor",
             email="ben@example.org",
-            mobile_phone="+1 555 010 4455",
+            mobile_phone="+1 212 555 0199",
             time_zone="America/New_York",
         ),
     ),
     DemoBooking(
-        "Chen Wei",
+        "Wei Household",
         "Fibre installation",
         "Tess Moreno",
         74.0,
-        Contact(name="Chen Wei", email="chen.wei@example.com", time_zone="Asia/Singapore"),
+        Contact(
+            name="Chen Wei",
+            email="chen.wei@example.com",
+            mobile_phone="+1 201 555 0123",
+            time_zone="Asia/Singapore",
+        ),
     ),
 )
 

@@ -80,12 +80,26 @@ def state_text(entry: NotificationEntry) -> str:
     return words
 
 
+def customer_text(entry: NotificationEntry) -> str:
+    """The contact, and the account when it is another name (a company, a household)."""
+    if entry.account == entry.contact:
+        return entry.contact
+    return f"{entry.contact} ({entry.account})"
+
+
+def channel_text(entry: NotificationEntry) -> str:
+    if not entry.address:
+        missing = "no address" if entry.channel is NotificationChannel.EMAIL else "no number"
+        return f"{CHANNEL_WORDS[entry.channel]} ({missing})"
+    return f"{CHANNEL_WORDS[entry.channel]}: {entry.address}"
+
+
 def cells(entry: NotificationEntry) -> tuple[str, ...]:
     return (
-        f"{entry.contact} ({entry.account})",
+        customer_text(entry),
         entry.booking_id,
         TYPE_WORDS[entry.type],
-        f"{CHANNEL_WORDS[entry.channel]}: {entry.address}",
+        channel_text(entry),
         state_text(entry),
         str(entry.attempts),
         when_text(entry.created_at),
@@ -186,6 +200,7 @@ class NotificationLogView(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         layout.addWidget(self.table, 1)
         self.empty = QLabel("No customer notifications match the filters.")
