@@ -10,6 +10,7 @@ DATA, RSET, NOOP, QUIT) and accepts every message: it is a sink, not a mail serv
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import email
 import email.policy
 import itertools
@@ -123,3 +124,28 @@ def print_mail(out: TextIO = sys.stdout) -> Callable[[Path, str, str], None]:
         print(f"demo email to {to}: {subject!r} -> {path}", file=out, flush=True)
 
     return tell
+
+
+async def _serve(folder: Path, port: int) -> None:
+    mailbox = DemoMailbox(folder, on_mail=print_mail())
+    await mailbox.start(port=port)
+    print(f"demo mailbox on 127.0.0.1:{mailbox.port}, keeping emails in {folder}", flush=True)
+    await asyncio.Event().wait()  # until Ctrl+C
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m agent_desktop.demo_mail [--port 8025] [FOLDER]`: the sink on its own, for a
+    reference server run by hand (see the email table in demo.toml)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m agent_desktop.demo_mail")
+    parser.add_argument("--port", type=int, default=8025)
+    parser.add_argument("folder", nargs="?", type=Path, default=Path("demo-mail"))
+    args = parser.parse_args(argv)
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(_serve(args.folder, args.port))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
