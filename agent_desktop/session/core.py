@@ -257,6 +257,10 @@ class AgentCore(AgentIntents, DepthIntents, NotificationLogIntents):
             # On failure the next resume tries again.
             with contextlib.suppress(RequestError, LinkLostError, NotConnectedError):
                 await self.list_agents()
+        if self.state.notifications is not None:
+            # notifications_updated too: listing again is what subscribes this connection.
+            with contextlib.suppress(RequestError, LinkLostError, NotConnectedError):
+                await self.list_notifications(self.state.notification_filter)
         if self.state.queue_stats is not None:
             # queue_updated too: the table would go stale without a word.
             with contextlib.suppress(RequestError, LinkLostError, NotConnectedError):

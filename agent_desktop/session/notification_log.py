@@ -2,8 +2,8 @@
 
 The intents ask the server (`list_notifications`, `list_booking_codes`, `change_booking_code`)
 and hand the replies to the reducer, which keeps them in `AgentState.notifications` /
-`AgentState.booking_codes`. The server pushes no change of the
-log, so a view that shows it lists again every `POLL_INTERVAL_S` while it is on screen.
+`AgentState.booking_codes`. Listing the log subscribes this connection to the server's
+`notifications_updated`: each pushed row is merged into the list as the filter shows it (`merge`).
 """
 
 from __future__ import annotations
@@ -20,33 +20,19 @@ from agent_desktop.protocol.bookings import (
     DeliveryState,
     ListBookingCodes,
     ListNotifications,
-    NotificationChannel,
     NotificationEntry,
     Notifications,
-    NotificationType,
+    NotificationsUpdated,
 )
 from agent_desktop.protocol.messages import ClientMessage
 from agent_desktop.protocol.vocabulary import ErrorCode
 from agent_desktop.session.errors import RequestError
+from agent_desktop.session.log_filter import NotificationFilter, shows
 from agent_desktop.session.state import AgentState
 
 R = TypeVar("R")
 
-POLL_INTERVAL_S: Final = 5.0
-"""How often an open log view lists again: a message goes from queued to sent within one worker
-round, and five seconds is as fresh as a person watching the table needs."""
 LOG_LIMIT: Final = 500
-
-
-@dataclass(frozen=True, slots=True)
-class NotificationFilter:
-    """What the log shows; None is "any". `since` is server time (epoch seconds)."""
-
-    state: DeliveryState | None = None
-    notification_type: NotificationType | None = None
-    channel: NotificationChannel | None = None
-    since: float | None = None
-    booking_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +40,8 @@ class NotificationsListed:
     """The `notifications` reply: the log as the filter shows it, newest first."""
 
     entries: tuple[NotificationEntry, ...]
+    shown: NotificationFilter
+    limit: int = LOG_LIMIT
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,10 +61,15 @@ class BookingCodeChanged:
 NotificationLogEvent = NotificationsListed | BookingCodesListed | BookingCodeChanged
 
 
-def apply(state: AgentState, event: NotificationLogEvent) -> AgentState:
+def apply(state: AgentState, event: NotificationLogEvent | NotificationsUpdated) -> AgentState:
     match event:
-        case NotificationsListed(entries=entries):
-            return replace(state, notifications=entries)
+        case NotificationsListed(entries=entries, shown=shown):
+            return replace(state, notifications=entries, notification_filter=shown)
+        case NotificationsUpdated(entries=entries):
+            if state.notifications is None or state.notification_filter is None:
+                return state  # not listed here: nothing to keep up to date
+            rows = merge(state.notifications, entries, state.notification_filter)
+            return replace(state, notifications=rows)
         case BookingCodesListed(codes=codes):
             return replace(state, booking_codes=codes)
         case BookingCodeChanged(code=code):
@@ -86,6 +79,24 @@ def apply(state: AgentState, event: NotificationLogEvent) -> AgentState:
                 return replace(state, booking_codes=(*state.booking_codes, code))
             codes = tuple(code if c.code == code.code else c for c in state.booking_codes)
             return replace(state, booking_codes=codes)
+
+
+def merge(
+    listed: tuple[NotificationEntry, ...],
+    changed: list[NotificationEntry],
+    shown: NotificationFilter,
+    limit: int = LOG_LIMIT,
+) -> tuple[NotificationEntry, ...]:
+    """The listed log with pushed rows applied: a changed row replaces its old self, a new one
+    joins, a row the filter no longer shows (a queued one now sent, under "Queued") leaves;
+    newest first, at most `limit` rows, as the server would list it."""
+    rows = {entry.message_id: entry for entry in listed}
+    for entry in changed:
+        if shows(shown, entry):
+            rows[entry.message_id] = entry
+        else:
+            rows.pop(entry.message_id, None)
+    return tuple(sorted(rows.values(), key=lambda e: e.message_id, reverse=True)[:limit])
 
 
 def failed_count(entries: tuple[NotificationEntry, ...]) -> int:
@@ -106,9 +117,11 @@ class NotificationLogIntents:
         raise NotImplementedError  # pragma: no cover - AgentCore provides it
 
     async def list_notifications(
-        self, shown: NotificationFilter = NotificationFilter(), limit: int = LOG_LIMIT
+        self, shown: NotificationFilter | None = None, limit: int = LOG_LIMIT
     ) -> None:
-        """Supervisors and admins: fill `state.notifications` (newest first) with the log."""
+        """Supervisors and admins: fill `state.notifications` (newest first) with the log, and
+        keep it live with the server's `notifications_updated` pushes on this connection."""
+        shown = shown or NotificationFilter()
         reply = await self._call(
             ListNotifications(
                 id=self._next_id(),
@@ -121,7 +134,7 @@ class NotificationLogIntents:
             ),
             Notifications,
         )
-        self._record(NotificationsListed(tuple(reply.entries)))
+        self._record(NotificationsListed(tuple(reply.entries), shown, limit))
 
     async def list_booking_codes(self) -> None:
         """Admins: fill `state.booking_codes` with every portal code."""

@@ -17,6 +17,7 @@ from typing import assert_never
 
 import msgspec
 
+from agent_desktop.protocol.bookings import NotificationsUpdated
 from agent_desktop.protocol.depth_messages import (
     NextPresenceChanged,
     QueueUpdated,
@@ -188,7 +189,12 @@ def apply(state: AgentState, event: CoreEvent, now: float) -> Result:
             return depth.apply(state, event), []
         case QueuesListed():
             return depth.apply(state, event), []
-        case NotificationsListed() | BookingCodesListed() | BookingCodeChanged():
+        case (
+            NotificationsListed()
+            | NotificationsUpdated()
+            | BookingCodesListed()
+            | BookingCodeChanged()
+        ):
             return notification_log.apply(state, event), []
         case AgentUpdated(agent=agent):
             if state.agents is None:

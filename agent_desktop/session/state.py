@@ -35,6 +35,7 @@ from agent_desktop.protocol.vocabulary import (
     UserId,
     WorkId,
 )
+from agent_desktop.session.log_filter import NotificationFilter
 
 if TYPE_CHECKING:  # the ladder's module reads this one: only a type crosses the other way
     from agent_desktop.session.ladder import Climb
@@ -254,6 +255,8 @@ class AgentState:
     """Supervisors: the live queue table once listed (in the server's order); None before."""
     notifications: tuple[NotificationEntry, ...] | None = None
     """Staff: the customer-notification log as last listed (newest first); None before."""
+    notification_filter: NotificationFilter | None = None
+    """What the listed log shows: pushed rows are kept or dropped by it."""
     booking_codes: tuple[BookingCode, ...] | None = None
     """Admins: the portal codes as last listed or changed; None before."""
     climbs: tuple[Climb, ...] = ()

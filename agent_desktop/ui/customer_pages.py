@@ -1,20 +1,20 @@
 """The customer-notification pages beside the Team page (issue 14), wired to the core.
 
 Supervisors and admins get the **Customer notifications** tab (the read-only sent log); admins
-also get **Booking codes** (only they may change a portal code). The server pushes no change of
-the log, so while its tab is on screen and the link is up it is listed again every
-`POLL_INTERVAL_S` seconds, and at once when a filter changes.
+also get **Booking codes** (only they may change a portal code). The log is listed when its
+tab comes to the front or a filter changes; the server's `notifications_updated` pushes keep it
+live from then on (the core merges them).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QTabWidget, QWidget
 
 from agent_desktop.protocol.bookings import CodeAction
 from agent_desktop.protocol.vocabulary import Role
 from agent_desktop.session.core import AgentCore
-from agent_desktop.session.notification_log import POLL_INTERVAL_S, NotificationFilter
+from agent_desktop.session.log_filter import NotificationFilter
 from agent_desktop.session.state import AgentState
 from agent_desktop.ui.tasks import TaskOwner
 from agent_desktop.ui.widgets.booking_codes_view import EXTEND_DAYS, BookingCodesView
@@ -33,9 +33,6 @@ class CustomerPages(QObject):
         self.pages, self.core, self.tasks, self._after = pages, core, tasks, after
         self.log = NotificationLogView()
         self.codes = BookingCodesView()
-        self.poll = QTimer(self)
-        self.poll.setInterval(int(POLL_INTERVAL_S * 1000))
-        self.poll.timeout.connect(self._refresh_shown)
         self.log.filter_changed.connect(self._refresh_shown)
         self.codes.action_requested.connect(self._change_code)
         pages.currentChanged.connect(lambda _index: self._refresh_shown())
@@ -46,7 +43,6 @@ class CustomerPages(QObject):
             self.pages.insertTab(self.pages.indexOf(self._after) + 1, self.log, NOTIFICATIONS_TAB)
             if identity.role is Role.ADMIN:
                 self.pages.insertTab(self.pages.indexOf(self.log) + 1, self.codes, CODES_TAB)
-            self.poll.start()
         self.log.show_entries(state.notifications)
         self.codes.show_codes(state.booking_codes)
 

@@ -128,7 +128,6 @@ async def test_a_supervisor_sees_the_log_live_with_failures_at_a_glance(
         supervisor_client(server.url) as sam,
     ):
         log_page = pages(app)
-        log_page.poll.setInterval(100)  # the same polling, faster than the 5 s a person needs
         tabs = app.window.pages
         assert tabs.indexOf(log_page.log) > tabs.indexOf(app.window.team) >= 0
         assert tabs.indexOf(log_page.codes) < 0, "a supervisor may not change codes"
@@ -174,7 +173,6 @@ async def test_the_log_follows_a_delivery_receipt_without_a_click(
         running_app(server.url, tmp_path, user="sam") as app,
         supervisor_client(server.url) as sam,
     ):
-        pages(app).poll.setInterval(100)
         app.window.pages.setCurrentWidget(pages(app).log)
         await set_off(sam, await book(sam, manual_clock.now()))
         await eventually(lambda: shown_states(app) == ["Sent", "Sent"], "both sent")
