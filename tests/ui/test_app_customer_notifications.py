@@ -219,6 +219,10 @@ async def test_an_admin_expires_and_blocks_a_code_and_extend_then_stops(
         assert codes.model.code_at(0).expires_at == manual_clock.now() + 7 * 86_400
 
         QTest.mouseClick(codes.block_button, Qt.MouseButton.LeftButton)
+        # Blocking is for good: the first press only asks.
+        assert codes.block_button.text() == "Block for good"
+        assert (await codes_on_server(admin))[code.code] is CodeState.ACTIVE
+        QTest.mouseClick(codes.block_button, Qt.MouseButton.LeftButton)
         await eventually(lambda: codes.model.code_at(0).state is CodeState.BLOCKED, "blocked")
         assert (await codes_on_server(admin))[code.code] is CodeState.BLOCKED
         assert not codes.extend_button.isEnabled(), "a blocked code stays blocked"

@@ -86,7 +86,8 @@ class BookingCodesView(QWidget):
     """The codes table and the three actions on the selected code.
 
     Signals:
-        action_requested(str, CodeAction): change this code (Extend is by `EXTEND_DAYS`).
+        action_requested(str, CodeAction): change this code (Extend is by `EXTEND_DAYS`; Block
+            only after a second press, as "Block for good").
     """
 
     action_requested = Signal(str, object)
@@ -137,7 +138,9 @@ class BookingCodesView(QWidget):
             button.clicked.connect(lambda _c=False, a=action: self._request(a))
             bar.addWidget(button)
         layout.addLayout(bar)
-        self.table.selectionModel().selectionChanged.connect(lambda *_: self._enable())
+        self._armed: str | None = None
+        """The code whose Block was pressed once: blocking is for good, so it takes a second."""
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._disarm())
         self.model.modelReset.connect(self._enable)
         self._enable()
 
@@ -158,6 +161,12 @@ class BookingCodesView(QWidget):
             self.select_code(chosen.code)  # a change keeps the row chosen
         self._enable()
 
+    def _disarm(self) -> None:
+        self._armed = None
+        self.block_button.setText("Block")
+        self.hint.setText("Select a code in the table to change it.")
+        self._enable()
+
     def _enable(self) -> None:
         code = self.selected()
         # A blocked code is blocked for good: nothing left to do with it.
@@ -165,9 +174,17 @@ class BookingCodesView(QWidget):
         self.extend_button.setEnabled(live)
         self.expire_button.setEnabled(live and code is not None and code.state is CodeState.ACTIVE)
         self.block_button.setEnabled(live)
-        self.hint.setVisible(code is None)
+        self.hint.setVisible(code is None or self._armed is not None)
 
     def _request(self, action: CodeAction) -> None:
         code = self.selected()
-        if code is not None:
-            self.action_requested.emit(code.code, action)
+        if code is None:
+            return
+        if action is CodeAction.BLOCK and self._armed != code.code:
+            self._armed = code.code
+            self.block_button.setText("Block for good")
+            self.hint.setText("A blocked code never works again. Press Block for good to block it.")
+            self._enable()
+            return
+        self._disarm()
+        self.action_requested.emit(code.code, action)
