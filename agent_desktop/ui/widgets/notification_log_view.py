@@ -26,6 +26,7 @@ from agent_desktop.protocol.bookings import (
     NotificationType,
 )
 from agent_desktop.session.notification_log import failed_count
+from agent_desktop.ui.theme import current_scheme, palette_for
 
 COLUMNS: Final = (
     "Customer",
@@ -63,7 +64,14 @@ SINCE_CHOICES: Final = (
     ("Last 7 days", 7 * 86_400.0),
 )
 """The date filter: how far back from now the log reaches."""
-FAILED_COLOUR: Final = QColor("#b3261e")
+
+
+def failed_colour() -> QColor:
+    """The theme's danger colour (chosen for contrast in light, dark and high contrast), looked
+    up each time so a theme change while the app runs is followed."""
+    return QColor(palette_for(current_scheme()).danger)
+
+
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 
@@ -147,7 +155,7 @@ class NotificationLogModel(QAbstractTableModel):
             return cells(entry)[index.column()]
         failed = entry.state is DeliveryState.FAILED
         if role == Qt.ItemDataRole.ForegroundRole and failed:
-            return QBrush(FAILED_COLOUR)
+            return QBrush(failed_colour())
         if role == Qt.ItemDataRole.ToolTipRole and entry.last_error:
             return entry.last_error
         return None
@@ -185,7 +193,6 @@ class NotificationLogView(QWidget):
         layout.addLayout(bar)
 
         self.failed = QLabel()
-        self.failed.setStyleSheet(f"color: {FAILED_COLOUR.name()}; font-weight: bold;")
         self.failed.setVisible(False)
         layout.addWidget(self.failed)
 
@@ -226,6 +233,7 @@ class NotificationLogView(QWidget):
         entries = entries or ()
         self.model.set_entries(entries)
         failed = failed_count(tuple(entries))
+        self.failed.setStyleSheet(f"color: {failed_colour().name()}; font-weight: bold;")
         self.failed.setText(f"⚠ {failed} failed: not delivered and not retried" if failed else "")
         self.failed.setVisible(bool(failed))
         self.empty.setVisible(not entries)
