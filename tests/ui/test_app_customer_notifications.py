@@ -160,6 +160,17 @@ async def test_a_supervisor_sees_the_log_live_with_failures_at_a_glance(
         log_page.log.state_filter.setCurrentIndex(0)
         await eventually(lambda: len(shown_states(app)) == 2, "both again")
 
+        # By date: two hours later (on the server's clock), "Last hour" shows none of them.
+        since = log_page.log.since_filter
+        since.setCurrentIndex(since.findData(3600.0))
+        await eventually(lambda: len(shown_states(app)) == 2, "sent within the last hour")
+        manual_clock.advance(2 * 3600)
+        await app.core.sync_clock()
+        since.setCurrentIndex(since.findData(86_400.0))
+        since.setCurrentIndex(since.findData(3600.0))
+        await eventually(lambda: shown_states(app) == [], "older than an hour")
+        assert log_page.log.empty.isVisible()
+
 
 async def test_the_log_follows_a_delivery_receipt_without_a_click(
     server: RunningServer,
