@@ -165,6 +165,8 @@ class Hub:
         except ConnectionClosed:
             pass
         finally:
+            if self.customer_notifications is not None:
+                self.customer_notifications.log_watch.unwatch(link.conn_id)
             if link.principal is not None and not link.said_goodbye:
                 self._unregister(link)
                 self._call_engine(
@@ -233,7 +235,11 @@ class Hub:
                 ErrorCode.INVALID_MESSAGE, "this server has no customer notifications", message.id
             )
         return self.customer_notifications.handle(
-            principal.role, principal.user, message, route=lambda r: self._routed(link, r)
+            principal.role,
+            principal.user,
+            message,
+            route=lambda r: self._routed(link, r),
+            watcher=(link.conn_id, link.send),
         )
 
     def _routed(self, link: Link, request: ClientMessage) -> ServerReply:

@@ -18,6 +18,7 @@ from typing import assert_never
 
 import msgspec
 
+from agent_desktop.protocol.bookings import NotificationsUpdated
 from agent_desktop.protocol.depth_messages import (
     NextPresenceChanged,
     QueueUpdated,
@@ -39,7 +40,7 @@ from agent_desktop.protocol.messages import (
 )
 from agent_desktop.protocol.model import AgentView, ChatMessage, Offer, Session
 from agent_desktop.protocol.vocabulary import ErrorCode, SessionId, UserId
-from agent_desktop.session import depth
+from agent_desktop.session import depth, notification_log
 from agent_desktop.session import ladder as escalation
 from agent_desktop.session import outbox as sending
 from agent_desktop.session.alerts import drop_untrue
@@ -75,6 +76,11 @@ from agent_desktop.session.events import (
     SignedOut,
     Tick,
     ToastDismissed,
+)
+from agent_desktop.session.notification_log import (
+    BookingCodeChanged,
+    BookingCodesListed,
+    NotificationsListed,
 )
 from agent_desktop.session.state import (
     CONNECTION_LOST_ALERT,
@@ -184,6 +190,13 @@ def apply(state: AgentState, event: CoreEvent, now: float) -> Result:
             return depth.apply(state, event), []
         case QueuesListed():
             return depth.apply(state, event), []
+        case (
+            NotificationsListed()
+            | NotificationsUpdated()
+            | BookingCodesListed()
+            | BookingCodeChanged()
+        ):
+            return notification_log.apply(state, event), []
         case AgentUpdated(agent=agent):
             if state.agents is None:
                 return state, []
