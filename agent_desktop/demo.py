@@ -11,12 +11,15 @@ import asyncio
 import itertools
 import logging
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from agent_desktop.ctl.client import RequestFailed, WireClient, open_session
+from agent_desktop.demo_bookings import book_demo
+from agent_desktop.demo_mail import DemoMailbox, print_mail
 from agent_desktop.protocol.channel import traits
 from agent_desktop.protocol.messages import Ack, CreateWork, CustomerMessage, WorkCreated
 from agent_desktop.protocol.vocabulary import Channel, QueueId
@@ -125,9 +128,12 @@ class EmbeddedServer:
         *,
         demo_traffic: bool = True,
         config: ServerConfig | None = None,
+        mailbox: Path | None = None,
     ) -> None:
-        """`config` None: the built-in demo configuration."""
+        """`config` None: the built-in demo configuration. `mailbox`: a folder where a local
+        SMTP sink keeps every customer email (the server's email channel is pointed at it)."""
         self._data_dir = data_dir
+        self._mailbox = mailbox
         self._config = config
         self._demo_traffic = demo_traffic
         self._ready = threading.Event()
@@ -159,19 +165,44 @@ class EmbeddedServer:
 
     async def _serve(self) -> None:
         # Imported here: the app imports this module, and the server is only loaded for the demo.
+        from agent_desktop.server.config_loader import demo_config
         from agent_desktop.server.runner import running_server
 
         self._loop = asyncio.get_running_loop()
         self._stop = asyncio.Event()
-        async with running_server(self._config, data_dir=self._data_dir) as server:
+        config = self._config
+        mailbox = DemoMailbox(self._mailbox, on_mail=print_mail()) if self._mailbox else None
+        if mailbox is not None:
+            config = with_mailbox(config or demo_config(), await mailbox.start())
+        async with running_server(config, data_dir=self._data_dir) as server:
             self.url = server.url
             self._ready.set()
-            traffic = (
-                asyncio.create_task(run_demo_customer(server.url)) if self._demo_traffic else None
-            )
+            traffic = asyncio.create_task(self._traffic(server.url)) if self._demo_traffic else None
             try:
                 await self._stop.wait()
             finally:
                 if traffic is not None:
                     traffic.cancel()
                     await asyncio.gather(traffic, return_exceptions=True)
+                if mailbox is not None:
+                    await mailbox.stop()
+
+    async def _traffic(self, url: str) -> None:
+        try:
+            await book_demo(url, *DEMO_SUPERVISOR, time.time())
+        except (RequestFailed, OSError) as failed:  # the demo goes on without its bookings
+            log.warning("demo bookings not made: %s", failed)
+        await run_demo_customer(url)
+
+
+def with_mailbox(config: ServerConfig, port: int) -> ServerConfig:
+    """The demo's configuration with its email channel sending to the demo mailbox."""
+    import msgspec
+
+    from agent_desktop.server.customer_notifications.config import EmailChannelConfig
+
+    email = EmailChannelConfig(
+        host="127.0.0.1", port=port, starttls=False, sender="service@fieldservice.example"
+    )
+    notifications = msgspec.structs.replace(config.customer_notifications, email=email)
+    return msgspec.structs.replace(config, customer_notifications=notifications)

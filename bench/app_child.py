@@ -17,6 +17,7 @@ app's `main()` would be counted as the app's start.
 from __future__ import annotations
 
 import contextlib
+import gc
 import importlib
 import json
 import os
@@ -60,6 +61,8 @@ class _Hooks:
         self.ready = False
         self.filter: Any = None
         self.lag: list[tuple[float, float]] = []
+        self.gc_pauses: list[tuple[float, int, float]] = []
+        """(ended at, generation, seconds) of each collection over 1 ms: a loop stall's cause."""
         self.timer: Any = None
         self.offers: dict[str, tuple[float, float]] = {}
         self.sessions_announced = False
@@ -70,6 +73,7 @@ def _on_sigterm(hooks: _Hooks) -> None:
 
     def stop(signum: int, frame: object) -> None:
         sys.stderr.write("LAG " + json.dumps(hooks.lag) + "\n")
+        sys.stderr.write("GC " + json.dumps(hooks.gc_pauses) + "\n")
         sys.stderr.flush()
         sys.stdout.flush()
         os._exit(0)
@@ -170,8 +174,23 @@ def _install(hooks: _Hooks) -> None:
     core_module.AgentCore.start = start  # type: ignore[method-assign]  # the probe's hook
 
 
+def _record_gc(hooks: _Hooks) -> None:
+    began = [0.0]
+
+    def on_gc(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            began[0] = time.perf_counter()
+            return
+        took = time.perf_counter() - began[0]
+        if took > 0.001:
+            hooks.gc_pauses.append((time.time(), info["generation"], took))
+
+    gc.callbacks.append(on_gc)
+
+
 def _run_app() -> int:
     hooks = _Hooks()
+    _record_gc(hooks)
     _install(hooks)
     _on_sigterm(hooks)
     app_main = importlib.import_module(APP_ENTRY).main

@@ -47,6 +47,9 @@ class AppFootprint(msgspec.Struct, frozen=True):
     loop_lag_ms: Summary | None = None
     """Qt event loop lateness while 10 sessions receive 50 messages/s in total."""
     messages_per_s: float | None = None
+    gc_max_pause_ms: float | None = None
+    """The app's longest garbage collection during the loop-lag window."""
+    gc_full_collections: int = 0
     countdown_drift_ms: float | None = None
     """|offer removed from the desktop - offer's expires_at|, over a shortened offer."""
     countdown_offer_s: float | None = None
@@ -116,6 +119,8 @@ def app_footprint(runs: int, lag_s: float, countdown_s: float) -> AppFootprint:
         web_runtime_ratio=app_pss / WEB_RUNTIME_FLOOR_MIB if app_pss is not None else None,
         loop_lag_ms=app.loop_lag_ms,
         messages_per_s=app.messages_per_s,
+        gc_max_pause_ms=app.gc_max_pause_ms,
+        gc_full_collections=app.gc_full_collections,
         countdown_drift_ms=app.countdown_drift_ms,
         countdown_offer_s=countdown_s if app.countdown_drift_ms is not None else None,
         missing=app.missing,

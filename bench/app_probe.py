@@ -52,6 +52,10 @@ class AppMeasurement(msgspec.Struct, frozen=True):
     messages_per_s: float | None
     countdown_drift_ms: float | None
     missing: list[str]
+    gc_max_pause_ms: float | None = None
+    """The app's longest garbage collection during the loop-lag window."""
+    gc_full_collections: int = 0
+    """Full (generation 2) collections over 1 ms in that window."""
 
 
 # ==== parent side ==============================================================================
@@ -182,6 +186,7 @@ async def _measure(runs: int, lag_s: float, countdown_s: float) -> AppMeasuremen
                 log = work / "app.stderr.log"
                 starts: list[WindowStart] = []
                 lag: Summary | None = None
+                pauses: list[tuple[float, int, float]] = []
                 drift: float | None = None
                 for run in range(runs):
                     probe, start = await _cold_start(env, log)
@@ -196,6 +201,7 @@ async def _measure(runs: int, lag_s: float, countdown_s: float) -> AppMeasuremen
                         await tester.close()
                     await probe.stop()
                     lag = _lag_between(log, begin, end)
+                    pauses = _gc_pauses_between(log, begin, end)
                     if lag is None:
                         missing.append("loop lag: the app printed no samples")
     return AppMeasurement(
@@ -204,7 +210,20 @@ async def _measure(runs: int, lag_s: float, countdown_s: float) -> AppMeasuremen
         messages_per_s=MESSAGES_PER_S if lag is not None else None,
         countdown_drift_ms=drift * 1000 if drift is not None else None,
         missing=missing,
+        gc_max_pause_ms=max((took for _, _, took in pauses), default=0.0) * 1000
+        if lag is not None
+        else None,
+        gc_full_collections=sum(1 for _, generation, _ in pauses if generation == 2),
     )
+
+
+def _gc_pauses_between(log: Path, begin: float, end: float) -> list[tuple[float, int, float]]:
+    """The probe writes its collections over 1 ms (`GC <json>`) beside the lag samples."""
+    for line in reversed(log.read_text(errors="replace").splitlines()):
+        if line.startswith("GC "):
+            pauses: list[list[float]] = json.loads(line[3:])
+            return [(at, int(gen), took) for at, gen, took in pauses if begin <= at <= end]
+    return []
 
 
 def _lag_between(log: Path, begin: float, end: float) -> Summary | None:

@@ -23,51 +23,56 @@ from bench.offer_latency import measure_offer_latency
 from bench.report import write_markdown
 from bench.results import RESULTS_DIR, BenchResults, write_json
 from bench.routing import routing_run
+from bench.supervisor_view import measure_supervisor_view
 
-PARTS = ("latency", "routing", "app", "durability")
+PARTS = ("latency", "routing", "app", "durability", "supervisor")
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "BENCHMARKS.md"
 
 
 @dataclass(frozen=True)
 class Sizes:
     latency_samples: int
-    agent_counts: tuple[int, ...]
+    routing_runs: tuple[tuple[int, str], ...]
+    """(agents, store): "sqlite" is the server as shipped (`--data`), "memory" the comparison."""
     rate: float
     duration_s: float
     hold_s: float
     engine_agents: int
     engine_items: int
-    sqlite_socket_agents: int
     app_runs: int
     lag_s: float
     countdown_s: float
+    supervisor_agents: int = 10_000
+    supervisor_updates: int = 500
+    supervisor_first_paints: int = 10
 
 
 FULL = Sizes(
     latency_samples=2000,
-    agent_counts=(100, 1000, 5000),
+    routing_runs=((100, "sqlite"), (5000, "memory"), (5000, "sqlite"), (10000, "sqlite")),
     rate=200.0,
     duration_s=30.0,
     hold_s=2.0,
     engine_agents=1000,
     engine_items=5000,
-    sqlite_socket_agents=1000,
     app_runs=5,
     lag_s=30.0,
     countdown_s=120.0,
 )
 QUICK = Sizes(
-    latency_samples=20,
-    agent_counts=(10, 30),
+    latency_samples=300,
+    routing_runs=((10, "sqlite"), (30, "memory"), (30, "sqlite")),
     rate=20.0,
     duration_s=2.0,
     hold_s=0.3,
     engine_agents=20,
     engine_items=200,
-    sqlite_socket_agents=30,
     app_runs=1,
     lag_s=2.0,
     countdown_s=3.0,
+    supervisor_agents=1000,
+    supervisor_updates=50,
+    supervisor_first_paints=2,
 )
 
 
@@ -96,33 +101,35 @@ def run(
 
         _attempt(results, "latency", latency)
     if "routing" in parts:
-        for agents in sizes.agent_counts:
+        for agents, store in sizes.routing_runs:
 
-            def routing(agents: int = agents) -> None:
+            def routing(agents: int = agents, store: str = store) -> None:
                 results.routing.append(
-                    routing_run(agents, sizes.rate, sizes.duration_s, sizes.hold_s, gc_spec=gc_spec)
+                    routing_run(
+                        agents,
+                        sizes.rate,
+                        sizes.duration_s,
+                        sizes.hold_s,
+                        sqlite=store == "sqlite",
+                        gc_spec=gc_spec,
+                    )
                 )
 
-            _attempt(results, f"routing N={agents}", routing)
+            _attempt(results, f"routing N={agents} ({store})", routing)
     if "durability" in parts:
 
         def engine() -> None:
             results.durability = durability_cost(sizes.engine_agents, sizes.engine_items)
 
-        def sockets() -> None:
-            results.durability_sockets.append(
-                routing_run(
-                    sizes.sqlite_socket_agents,
-                    sizes.rate,
-                    sizes.duration_s,
-                    sizes.hold_s,
-                    sqlite=True,
-                    gc_spec=gc_spec,
-                )
+        _attempt(results, "durability (engine)", engine)
+    if "supervisor" in parts:
+
+        def supervisor() -> None:
+            results.supervisor_view = measure_supervisor_view(
+                sizes.supervisor_agents, sizes.supervisor_updates, sizes.supervisor_first_paints
             )
 
-        _attempt(results, "durability (engine)", engine)
-        _attempt(results, "durability (sockets, SQLite)", sockets)
+        _attempt(results, "supervisor", supervisor)
     if "app" in parts:
 
         def app() -> None:

@@ -61,6 +61,8 @@ class LoadPlan(msgspec.Struct, frozen=True):
     hold_s: float
     """An agent closes each session this long after it opened."""
     idle_s: float = 3.0
+    settle_s: float = 3.0
+    """After the logins, before the idle phase: the server's wave-end heap freeze happens here."""
     """Connected and idle before the stream, to measure the cost of just being connected."""
     login_concurrency: int = 50
     drain_timeout_s: float = 30.0
@@ -259,6 +261,10 @@ async def run(plan: LoadPlan) -> LoadResult:
     gc.collect()
     gc.freeze()
     tester, _ = await Link.open(plan.url, SUPERVISOR, PASSWORD)
+    # The server freezes its heap once the login wave has passed (1 s without logins, then one
+    # full collection): that is the wave's cost, not the idle heartbeat's, so it is let finish
+    # before the idle phase is measured.
+    await asyncio.sleep(plan.settle_s)
     _phase("logged_in")
     await asyncio.sleep(plan.idle_s)
     _phase("idle_end")

@@ -12,6 +12,7 @@ this is the latency of an idle system, not of a loaded one (item 2 measures that
 from __future__ import annotations
 
 import asyncio
+import os
 import tempfile
 import time
 from collections.abc import Callable
@@ -57,6 +58,8 @@ class OfferLatency(msgspec.Struct, frozen=True):
     notification_path: str
     p99_ratio_core: float
     p99_ratio_notification: float | None
+    load_average: float = 0.0
+    """The machine's 1-minute load average when the part started (it is shared)."""
 
 
 class _Responder:
@@ -170,6 +173,7 @@ async def _close_session_of(core: AgentCore, work_id: WorkId) -> None:
 
 
 def measure_offer_latency(samples: int) -> OfferLatency:
+    load_average = os.getloadavg()[0]
     # Many samples: on a shared machine the floor's p99 is the noisiest figure of the run.
     floor = asyncio.run(websocket_round_trip(max(2000, samples * 3)))
     floor_qt = websocket_round_trip_on_qt_loop(max(2000, samples * 3))
@@ -194,4 +198,5 @@ def measure_offer_latency(samples: int) -> OfferLatency:
         notification_path=path,
         p99_ratio_core=core.p99 / floor.p99,
         p99_ratio_notification=notification.p99 / floor.p99 if notification else None,
+        load_average=load_average,
     )

@@ -33,6 +33,11 @@ def _verdict(ok: bool | None) -> str:
 
 Row = tuple[str, str, str, str, str]
 
+LATENCY_RATIO = 3.0
+"""Offer latency p99 against the bare websocket round trip p99 of the same run."""
+START_RATIO = 2.0
+"""Cold start against the bare PySide6 + qasync window."""
+
 
 def _latency_rows(results: BenchResults) -> list[Row]:
     lat = results.offer_latency
@@ -45,17 +50,17 @@ def _latency_rows(results: BenchResults) -> list[Row]:
         f"bare websocket round trip p50 {_ms(floor.p50)}, p99 {_ms(floor.p99)} "
         f"(on a qasync loop: p50 {_ms(qt.p50)}, p99 {_ms(qt.p99)})"
     )
-    target = f"p99 ≤ 5 x {_ms(floor.p99)} = {_ms(5 * floor.p99)}"
+    target = f"p99 ≤ {LATENCY_RATIO:.0f} x {_ms(floor.p99)} = {_ms(LATENCY_RATIO * floor.p99)}"
     rows: list[Row] = [
         (
             "1 Offer latency, server accepted → agent core holds the offer",
             f"p50 {_ms(lat.to_core.p50)}, p99 {_ms(lat.to_core.p99)}, max {_ms(lat.to_core.max)}"
             f" (n={lat.to_core.n}); p99 = {_x(lat.p99_ratio_core)} the floor. Of which server +"
             f" wire (to the decoded event): p50 {_ms(lat.to_client.p50)}, p99"
-            f" {_ms(lat.to_client.p99)}",
+            f" {_ms(lat.to_client.p99)}; load average at start {lat.load_average:.2f}",
             base,
             target,
-            _verdict(lat.p99_ratio_core <= 5),
+            _verdict(lat.p99_ratio_core <= LATENCY_RATIO),
         )
     ]
     note = lat.to_notification
@@ -67,8 +72,8 @@ def _latency_rows(results: BenchResults) -> list[Row]:
                 f"p50 {_ms(note.p50)}, p99 {_ms(note.p99)}, max {_ms(note.max)} (n={note.n});"
                 f" p99 = {_x(lat.p99_ratio_notification)} the floor",
                 base,
-                target,
-                _verdict(lat.p99_ratio_notification <= 5),
+                "— (reported: the D-Bus hops are outside our code)",
+                _verdict(None),
             )
         )
     else:
@@ -96,7 +101,7 @@ def _run_result(run: RoutingRun) -> str:
         f"logins {load.login_s:.1f} s ({run.server_login_cpu_ms_per_agent:.1f} ms server CPU "
         f"per agent); agent list {load.list_agents_bytes / 1024:,.0f} KiB (in pages); "
         f"load generator {load.loadgen_busy_steady * 100:.0f}% busy; "
-        f"accounting {_accounting(run)}"
+        f"accounting {_accounting(run)}; load average at start {run.load_average:.2f}"
     )
 
 
@@ -110,34 +115,48 @@ def _accounting(run: RoutingRun) -> str:
     )
 
 
+def _scale_verdict(run: RoutingRun) -> bool:
+    lat = run.load.offer_latency
+    return lat.p99 <= 0.025 and lat.max <= 0.100 and run.server_peak_rss_mib < 1024
+
+
 def _routing_rows(results: BenchResults) -> list[Row]:
     rows: list[Row] = []
+    sqlite = {run.agents: run for run in results.routing if run.store == "sqlite"}
+    memory = {run.agents: run for run in results.routing if run.store == "memory"}
+    largest = max(sqlite, default=None)
     for run in results.routing:
         target = "—"
-        verdict = _verdict(run.invariants_hold) if not run.invariants_hold else ""
-        if run.agents == 1000:
-            target = "p99 ≤ 25 ms at 1,000 agents, 200 items/s"
-            verdict = _verdict(run.load.offer_latency.p99 <= 0.025 and run.invariants_hold)
-        if run.agents == 5000:
-            target = "< 1 GiB peak at 5,000 agents"
-            verdict = _verdict(run.server_peak_rss_mib < 1024 and run.invariants_hold)
+        verdict = "invariants hold" if run.invariants_hold else _verdict(False)
+        if run.store == "sqlite" and run.agents == largest:
+            target = (
+                f"at {run.agents:,} agents on SQLite: offer p99 ≤ 25 ms, max ≤ 100 ms,"
+                " peak RSS < 1 GiB, all accounted for"
+            )
+            verdict = _verdict(_scale_verdict(run) and run.invariants_hold)
+        twin = memory.get(run.agents) if run.store == "sqlite" else None
+        base = (
+            f"same N in memory: {twin.server_cpu_s_per_item * 1000:.2f} ms CPU/item, p99 "
+            f"{_ms(twin.load.offer_latency.p99)}, peak {twin.server_peak_rss_mib:.0f} MiB"
+            if twin is not None
+            else "—"
+        )
         rows.append(
             (
                 f"2 Routing, {run.agents:,} agents ({run.store} store"
                 + (f", server GC {run.server_gc})" if run.server_gc != "as shipped" else ")"),
                 _run_result(run),
-                "—",
+                base,
                 target,
-                verdict or "invariants hold",
+                verdict,
             )
         )
     for part, why in results.failures.items():
         if part.startswith("routing"):
             rows.append((f"2 {part}", f"failed: {why}", "", "", "**failed**"))
-    by_agents = {run.agents: run for run in results.routing}
-    small, large = min(by_agents, default=None), max(by_agents, default=None)
-    if small is not None and large is not None and small != large:
-        a, b = by_agents[small], by_agents[large]
+    small = min(sqlite, default=None)
+    if small is not None and largest is not None and small != largest:
+        a, b = sqlite[small], sqlite[largest]
         ratio = b.server_cpu_s_per_item / a.server_cpu_s_per_item
         net = (
             b.server_cpu_s_per_item_net / a.server_cpu_s_per_item_net
@@ -146,11 +165,11 @@ def _routing_rows(results: BenchResults) -> list[Row]:
         )
         rows.append(
             (
-                f"2 Cost per item, {large:,} vs {small:,} agents",
+                f"2 Cost per item, {largest:,} vs {small:,} agents (SQLite)",
                 f"{_x(ratio)} ({_x(net)} net of idle heartbeats)",
                 f"{a.server_cpu_s_per_item * 1000:.2f} ms/item at {small:,}",
-                "≤ 2x",
-                _verdict(ratio <= 2),
+                "≤ 1.5x",
+                _verdict(ratio <= 1.5),
             )
         )
     return rows
@@ -174,12 +193,12 @@ def _app_rows(results: BenchResults) -> list[Row]:
                 f"{len(app.app_runs)})",
                 f"{app.app_start_median_s:.2f} s = {_x(app.start_ratio)} the bare window",
                 bare,
-                "≤ 2.5x the bare window",
-                _verdict(app.start_ratio is not None and app.start_ratio <= 2.5),
+                f"≤ {START_RATIO:.0f}x the bare window",
+                _verdict(app.start_ratio is not None and app.start_ratio <= START_RATIO),
             )
         )
     else:
-        rows.append(("3 Cold start → painted dashboard", missing, bare, "≤ 2.5x", _verdict(None)))
+        rows.append(("3 Cold start → painted dashboard", missing, bare, "≤ 2x", _verdict(None)))
     if app.app_idle_rss_mib is not None and app.app_idle_pss_mib is not None:
         rows.append(
             (
@@ -204,10 +223,12 @@ def _app_rows(results: BenchResults) -> list[Row]:
             (
                 "3 Qt event-loop lag, 10 sessions receiving "
                 f"{app.messages_per_s or 0:.0f} messages/s",
-                f"p50 {lag.p50:.1f} ms, p99 {lag.p99:.1f} ms, max {lag.max:.1f} ms (n={lag.n})",
+                f"p50 {lag.p50:.1f} ms, p99 {lag.p99:.1f} ms, max {lag.max:.1f} ms (n={lag.n});"
+                f" the app's longest garbage collection in the window"
+                f" {app.gc_max_pause_ms or 0:.1f} ms ({app.gc_full_collections} full)",
                 "—",
-                "p99 ≤ 16 ms",
-                _verdict(lag.p99 <= 16),
+                "p99 ≤ 16 ms; no stall over 50 ms",
+                _verdict(lag.p99 <= 16 and lag.max <= 50),
             )
         )
     else:
@@ -244,28 +265,38 @@ def _durability_rows(results: BenchResults) -> list[Row]:
                 "",
             )
         )
-    memory_runs = {run.agents: run for run in results.routing}
-    for run in results.durability_sockets:
-        twin = memory_runs.get(run.agents)
-        base = (
-            f"in-memory: {twin.server_cpu_s_per_item * 1000:.2f} ms CPU/item, "
-            f"p99 {_ms(twin.load.offer_latency.p99)}"
-            if twin is not None
-            else "—"
-        )
-        rows.append(
-            (
-                f"4 Routing over sockets with SQLite, {run.agents:,} agents",
-                _run_result(run),
-                base,
-                "—",
-                "invariants hold" if run.invariants_hold else _verdict(False),
-            )
-        )
     for part, why in results.failures.items():
         if part.startswith("durability"):
             rows.append((f"4 {part}", f"failed: {why}", "", "", "**failed**"))
     return rows
+
+
+def _supervisor_rows(results: BenchResults) -> list[Row]:
+    cost = results.supervisor_view
+    if cost is None:
+        why = results.failures.get("supervisor", "not run")
+        return [("5 Supervisor's Team page", f"not measured: {why}", "", "", "")]
+    floor = f"a repaint with nothing changed: p50 {cost.repaint_only_ms.p50:.1f} ms, p99 "
+    floor += f"{cost.repaint_only_ms.p99:.1f} ms"
+    first, update = cost.first_paint_ms, cost.update_ms
+    return [
+        (
+            f"5 Team page with {cost.agents:,} agents: first paint (listing → painted)",
+            f"p50 {first.p50:.1f} ms, p99 {first.p99:.1f} ms (n={first.n}); load average at"
+            f" start {cost.load_average:.2f}",
+            floor,
+            "p99 ≤ 16 ms (one frame)",
+            _verdict(first.p99 <= 16),
+        ),
+        (
+            f"5 Team page with {cost.agents:,} agents: one agent_updated applied and painted",
+            f"p50 {update.p50:.1f} ms, p99 {update.p99:.1f} ms, max {update.max:.1f} ms"
+            f" (n={update.n})",
+            floor,
+            "p99 ≤ 16 ms (one frame)",
+            _verdict(update.p99 <= 16),
+        ),
+    ]
 
 
 def render(results: BenchResults) -> str:
@@ -287,6 +318,7 @@ def render(results: BenchResults) -> str:
         *_latency_rows(results),
         *_routing_rows(results),
         *_app_rows(results),
+        *_supervisor_rows(results),
         *_durability_rows(results),
     ]
     lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows]

@@ -12,6 +12,7 @@ from bench.durability import DurabilityCost
 from bench.machine import Machine
 from bench.offer_latency import OfferLatency
 from bench.routing import RoutingRun
+from bench.supervisor_view import SupervisorViewCost
 
 RESULTS_DIR = Path(__file__).parent / "results"
 
@@ -23,16 +24,15 @@ class BenchResults(msgspec.Struct):
     offer_latency: OfferLatency | None = None
     routing: list[RoutingRun] = []
     durability: DurabilityCost | None = None
-    durability_sockets: list[RoutingRun] = []
-    """Item 2's run at one N with the SQLite store, beside the in-memory run at the same N."""
     app: AppFootprint | None = None
+    supervisor_view: SupervisorViewCost | None = None
     failures: dict[str, str] = {}
     """Benchmark part -> why it could not run (the table says so instead of a figure)."""
     seconds: float = 0.0
 
     @property
     def invariants_hold(self) -> bool:
-        runs = [*self.routing, *self.durability_sockets]
+        runs = self.routing
         engine_ok = self.durability is None or not (
             self.durability.memory.violations or self.durability.sqlite.violations
         )

@@ -7,6 +7,7 @@ Item 4 reuses it with the server's SQLite store on (`--data`) instead of in memo
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -14,6 +15,7 @@ from pathlib import Path
 import msgspec
 
 from agent_desktop.protocol.vocabulary import MAX_SESSIONS
+from agent_desktop.server.heap_freezer import MIN_LOGINS
 from bench import procstat
 from bench.loadgen import LoadPlan, LoadResult
 from bench.population import CAPACITY, COST, Population
@@ -42,6 +44,8 @@ class RoutingRun(msgspec.Struct, frozen=True):
     server_warnings: list[str]
     invariants_hold: bool
     problems: list[str]
+    load_average: float = 0.0
+    """The machine's 1-minute load average when the run started (it is shared)."""
 
 
 def _problems(load: LoadResult) -> list[str]:
@@ -90,13 +94,20 @@ async def _run_load(server: ServerProcess, plan: LoadPlan) -> tuple[LoadResult, 
 async def _routing_run(
     agents: int, rate: float, duration_s: float, hold_s: float, *, sqlite: bool, gc_spec: str | None
 ) -> RoutingRun:
+    load_average = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="bench-routing-") as tmp:
         work = Path(tmp)
         config = Population(agents=agents).write(work / "server.toml")
         data_dir = work / "data" if sqlite else None
         async with server_process(config, work, data_dir=data_dir, gc_spec=gc_spec) as server:
             plan = LoadPlan(
-                url=server.url, agents=agents, rate=rate, duration_s=duration_s, hold_s=hold_s
+                url=server.url,
+                agents=agents,
+                rate=rate,
+                duration_s=duration_s,
+                hold_s=hold_s,
+                # Fewer logins than a wave: the server freezes nothing, nothing to wait for.
+                settle_s=3.0 if agents >= MIN_LOGINS else 0.0,
             )
             load, at = await _run_load(server, plan)
             peak = server.peak_rss_bytes()
@@ -122,6 +133,7 @@ async def _routing_run(
         server_warnings=warnings[:20],
         invariants_hold=not problems,
         problems=problems,
+        load_average=load_average,
     )
 
 

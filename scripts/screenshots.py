@@ -38,6 +38,7 @@ from agent_desktop.ui.i18n import chosen_language, install_language
 from agent_desktop.ui.leave_dialog import Leaving
 from agent_desktop.ui.settings_store import SettingsStore
 from agent_desktop.ui.theme import ThemeFollower, apply_theme
+from scripts.screenshots_customer import take_customer_views
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 WIDTH, HEIGHT = 1280, 800
@@ -263,6 +264,9 @@ async def take(app: QApplication, folder: Path) -> None:
         await settle(2.0)
         await capture("screenshot-supervisor.png")
 
+        sam.window.hide()
+        await take_customer_views(app, folder, capture, (WIDTH, HEIGHT))
+
         sam.quit()
         alice.quit()
         await asyncio.gather(sam_run, alice_run)
@@ -291,7 +295,11 @@ def main() -> int:
         asyncio.set_event_loop(loop)
         with loop, tempfile.TemporaryDirectory() as folder:
             os.environ["AGENT_DESKTOP_CONFIG_DIR"] = folder
-            loop.run_until_complete(take(app, Path(folder)))
+            if "--customer-notifications" in sys.argv[1:]:  # only this two pictures
+                shots = take_customer_views(app, Path(folder), capture, (WIDTH, HEIGHT))
+            else:
+                shots = take(app, Path(folder))
+            loop.run_until_complete(shots)
     finally:
         dunst.terminate()
     return 0

@@ -12,7 +12,7 @@ from typing import Annotated, Final, NewType, TypeGuard, get_args
 
 import msgspec
 
-from agent_desktop.protocol.envelope import Reply, Request
+from agent_desktop.protocol.envelope import Message, Reply, Request
 from agent_desktop.protocol.model import ShortText
 
 BookingId = NewType("BookingId", str)
@@ -274,3 +274,18 @@ class SmsHandled(Reply, frozen=True, tag="sms_handled", kw_only=True):
 
 
 BookingReply = BookingInfo | Notifications | ReminderRun | BookingCodes | SmsHandled
+
+
+# --- pushed events (server -> client) ---------------------------------------------------------
+
+
+class NotificationsUpdated(Message, frozen=True, tag="notifications_updated", kw_only=True):
+    """Pushed to staff who listed the log (`list_notifications`) on this connection: the rows
+    queued or changed since the last push, as they are now (one push per server loop turn, so
+    a reminder run of thousands arrives in a few pushes, not thousands)."""
+
+    entries: list[NotificationEntry]
+
+
+BookingEvent = NotificationsUpdated
+"""The customer-notification events; `messages.PushedEvent` joins them."""

@@ -13,7 +13,7 @@ from typing import Annotated
 
 import msgspec
 
-from agent_desktop.protocol.bookings import BookingReply, BookingRequest
+from agent_desktop.protocol.bookings import BookingEvent, BookingReply, BookingRequest
 
 # Re-exported (`X as X`): the routing-depth messages belong to the protocol like the others.
 from agent_desktop.protocol.depth_messages import (
@@ -429,6 +429,6 @@ ServerEvent = (
 )
 
 
-PushedEvent = ServerEvent | DepthEvent
+PushedEvent = ServerEvent | DepthEvent | BookingEvent
 """Everything the server pushes."""
 ServerMessage = ServerReply | PushedEvent

@@ -127,7 +127,9 @@ async def serve_until_stopped(
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(signum, stop.set)
     try:
-        async with running_server(config, data_dir=data_dir, host=host, port=port, ssl=tls):
+        async with running_server(
+            config, data_dir=data_dir, host=host, port=port, ssl=tls, freeze_heap=True
+        ):
             await stop.wait()
             logging.getLogger(PROG).info("stopping: closing connections")
     except OSError as exc:

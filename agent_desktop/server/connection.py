@@ -1,7 +1,9 @@
 """One websocket connection of the server: who is on it, what waits to be sent, when it ends.
 
 Each connection has one outbox drained by one writer task, so its frames leave in exactly the
-order the engine produced them, and a slow or dead client never holds up anyone else.
+order the engine produced them, and a slow or dead client never holds up anyone else. When the
+outbox is empty and the socket takes data without waiting, a frame is written at once instead:
+the hop through the writer task is a turn of the event loop on every offer's path.
 
 Delivery is proved, not assumed: a frame handed to the socket may sit in a buffer of a frozen
 machine. After each burst of writes the link pings (one ping in flight at most); the pong proves
@@ -20,6 +22,7 @@ from typing import Final
 from websockets.asyncio.server import ServerConnection
 from websockets.exceptions import ConnectionClosed
 from websockets.frames import CloseCode
+from websockets.protocol import State
 
 from agent_desktop.clock import Clock
 from agent_desktop.protocol.codec import CLOSE_TOKEN_EXPIRED, encode_text
@@ -47,6 +50,8 @@ class Link:
         self.source = str(peer[0]) if peer else "unknown"
         """The client's IP address, as the login guard counts it."""
         self._outbox: asyncio.Queue[str | None] = asyncio.Queue()
+        self._writer_idle = False
+        """The writer waits on an empty outbox: nothing of ours is queued or being sent."""
         self._writer = asyncio.create_task(self._write(), name=f"writer-{conn_id}")
         self._closer: asyncio.Task[None] | None = None
         self._expiry: asyncio.TimerHandle | None = None
@@ -87,7 +92,28 @@ class Link:
             return
         self._posted += 1
         self._posted_at = self.clock.now()
+        if self._writer_idle and self._outbox.empty() and self._write_now(frame):
+            self._all_written()
+            return
         self._outbox.put_nowait(frame)
+
+    def _write_now(self, frame: str) -> bool:
+        """Hand `frame` to the transport now if that cannot wait or reorder; False otherwise.
+
+        This is what `ws.send` does for a text frame when the connection is open, no fragmented
+        message is in progress and the transport is not paused (it then finishes without
+        yielding); any other case goes through the writer, which waits properly."""
+        ws = self.ws
+        if (
+            ws.protocol.state is not State.OPEN
+            or ws.send_in_progress is not None
+            or ws.paused
+            or ws.transport.is_closing()
+        ):
+            return False
+        ws.protocol.send_text(frame.encode())
+        ws.send_data()
+        return True
 
     def send(self, message: ServerMessage) -> None:
         self.post(encode_text(message))
@@ -113,7 +139,12 @@ class Link:
             await self._closer
 
     async def _write(self) -> None:
-        while (frame := await self._outbox.get()) is not None:
+        while True:
+            self._writer_idle = self._outbox.empty()
+            frame = await self._outbox.get()
+            self._writer_idle = False
+            if frame is None:
+                return
             try:
                 await self.ws.send(frame)
             except ConnectionClosed:

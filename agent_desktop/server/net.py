@@ -65,6 +65,7 @@ from agent_desktop.server.connection import Link
 from agent_desktop.server.customer_notifications.desk import CustomerNotifications
 from agent_desktop.server.engine import ConnId, Delivery, Engine, Principal
 from agent_desktop.server.health import answer_health, http_response
+from agent_desktop.server.heap_freezer import HeapFreezer
 
 log = logging.getLogger(__name__)
 
@@ -82,10 +83,17 @@ def select_subprotocol(
 class Hub:
     """All connections of one server, the engine they share, and the engine's deadline timer."""
 
-    def __init__(self, engine: Engine, auth: Authenticator, clock: Clock) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        auth: Authenticator,
+        clock: Clock,
+        freezer: HeapFreezer | None = None,
+    ) -> None:
         self.engine = engine
         self.auth = auth
         self.clock = clock
+        self.freezer = freezer
         self._links: dict[UserId, set[Link]] = {}
         self._ids = itertools.count(1)
         self._timer: asyncio.TimerHandle | None = None
@@ -157,6 +165,8 @@ class Hub:
         except ConnectionClosed:
             pass
         finally:
+            if self.customer_notifications is not None:
+                self.customer_notifications.log_watch.unwatch(link.conn_id)
             if link.principal is not None and not link.said_goodbye:
                 self._unregister(link)
                 self._call_engine(
@@ -225,7 +235,11 @@ class Hub:
                 ErrorCode.INVALID_MESSAGE, "this server has no customer notifications", message.id
             )
         return self.customer_notifications.handle(
-            principal.role, principal.user, message, route=lambda r: self._routed(link, r)
+            principal.role,
+            principal.user,
+            message,
+            route=lambda r: self._routed(link, r),
+            watcher=(link.conn_id, link.send),
         )
 
     def _routed(self, link: Link, request: ClientMessage) -> ServerReply:
@@ -283,6 +297,8 @@ class Hub:
         if login.token is not None:
             link.tokens.add(login.token)
         self._links.setdefault(principal.user, set()).add(link)
+        if self.freezer is not None:
+            self.freezer.login_seen()
         link.send(
             LoggedIn(
                 re=RequestId(login.id),
@@ -355,6 +371,8 @@ class Hub:
 
     def stop(self) -> None:
         self._stopped = True
+        if self.freezer is not None:
+            self.freezer.stop()
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None

@@ -22,6 +22,7 @@ from agent_desktop.server.config import ServerConfig
 from agent_desktop.server.config_loader import demo_config
 from agent_desktop.server.customer_notifications.desk import CustomerNotifications
 from agent_desktop.server.engine import Engine
+from agent_desktop.server.heap_freezer import HeapFreezer
 from agent_desktop.server.net import SERVER_NAME, Hub, select_subprotocol
 from agent_desktop.server.store import MemoryStore, SqliteStore, Store
 
@@ -59,15 +60,20 @@ async def running_server(
     host: str = "127.0.0.1",
     port: int = 0,
     ssl: ssl_module.SSLContext | None = None,
+    freeze_heap: bool = False,
 ) -> AsyncIterator[RunningServer]:
-    """config None -> the built-in demo configuration. data_dir None -> in-memory store."""
+    """config None -> the built-in demo configuration. data_dir None -> in-memory store.
+
+    `freeze_heap` (the server's own process, not a test embedding it): keep what start-up and
+    each login wave made out of the garbage collector's full collections (`HeapFreezer`)."""
     config = config if config is not None else demo_config()
     clock = clock if clock is not None else SystemClock()
     store = open_store(data_dir)
     try:
         engine = Engine(config, store, clock)
         tokens = TokenBook(store, clock, config.timings.token_ttl_s)
-        hub = Hub(engine, Authenticator(config, tokens, clock), clock)
+        freezer = HeapFreezer() if freeze_heap else None
+        hub = Hub(engine, Authenticator(config, tokens, clock), clock, freezer)
         timings = config.timings
         async with serve(
             hub.handle,
@@ -86,6 +92,10 @@ async def running_server(
             # handler sees the loss; keep that short so detection stays near interval+timeout.
             close_timeout=timings.heartbeat_timeout_s / 4,
             server_header=SERVER_NAME,
+            # No permessage-deflate: our frames are small JSON (an offer is ~1 KiB), where
+            # compressing costs more CPU than the loopback/LAN saves, and each compressing
+            # connection holds ~70 KiB of zlib state: 700 MiB at 10,000 agents.
+            compression=None,
         ) as server:
             bound_port = int(next(iter(server.sockets)).getsockname()[1])
             scheme = "wss" if ssl is not None else "ws"
@@ -95,6 +105,8 @@ async def running_server(
             hub.customer_notifications = notifications
             hub.start()
             notifications.worker.start()
+            if freezer is not None:
+                freezer.after_start()
             print(f"{READY_LINE} {url}", flush=True)
             try:
                 yield RunningServer(

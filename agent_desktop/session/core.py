@@ -44,6 +44,7 @@ from agent_desktop.session.events import (
     Tick,
 )
 from agent_desktop.session.intents import AgentIntents
+from agent_desktop.session.notification_log import NotificationLogEvent, NotificationLogIntents
 from agent_desktop.session.sender import Sender
 from agent_desktop.session.settings import Settings
 from agent_desktop.session.state import (
@@ -63,7 +64,7 @@ R = TypeVar("R")
 __all__ = ["AgentCore", "Announcement"]
 
 
-class AgentCore(AgentIntents, DepthIntents):
+class AgentCore(AgentIntents, DepthIntents, NotificationLogIntents):
     """The agent's desktop without a GUI.
 
     Intents (`reject`, `set_presence`, ...) are coroutines that wait for the server's reply and
@@ -256,10 +257,17 @@ class AgentCore(AgentIntents, DepthIntents):
             # On failure the next resume tries again.
             with contextlib.suppress(RequestError, LinkLostError, NotConnectedError):
                 await self.list_agents()
+        if self.state.notifications is not None:
+            # notifications_updated too: listing again is what subscribes this connection.
+            with contextlib.suppress(RequestError, LinkLostError, NotConnectedError):
+                await self.list_notifications(self.state.notification_filter)
         if self.state.queue_stats is not None:
             # queue_updated too: the table would go stale without a word.
             with contextlib.suppress(RequestError, LinkLostError, NotConnectedError):
                 await self.list_queues()
+
+    def _record(self, event: NotificationLogEvent) -> None:
+        self._store.dispatch(event)
 
     def _perform(self, command: Command) -> None:
         if isinstance(command, Connect):

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from agent_desktop.protocol.messages import PushedEvent
 from agent_desktop.protocol.model import AgentView, QueueStats
 from agent_desktop.protocol.vocabulary import ErrorCode, OfferId
+from agent_desktop.session.notification_log import NotificationLogEvent
 from agent_desktop.session.state import Connection, Identity, OutgoingMessage, ShownToast
 
 
@@ -143,6 +144,7 @@ CoreEvent = (
     | AcceptUnsent
     | AgentsListed
     | QueuesListed
+    | NotificationLogEvent
     | AlertRemoved
     | ToastDismissed
     | CredentialsNoticed

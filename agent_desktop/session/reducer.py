@@ -11,12 +11,14 @@ type is matched and `assert_never` lets mypy prove none is forgotten.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable
 from dataclasses import replace
 from typing import assert_never
 
 import msgspec
 
+from agent_desktop.protocol.bookings import NotificationsUpdated
 from agent_desktop.protocol.depth_messages import (
     NextPresenceChanged,
     QueueUpdated,
@@ -37,8 +39,8 @@ from agent_desktop.protocol.messages import (
     Snapshot,
 )
 from agent_desktop.protocol.model import AgentView, ChatMessage, Offer, Session
-from agent_desktop.protocol.vocabulary import ErrorCode, SessionId
-from agent_desktop.session import depth
+from agent_desktop.protocol.vocabulary import ErrorCode, SessionId, UserId
+from agent_desktop.session import depth, notification_log
 from agent_desktop.session import ladder as escalation
 from agent_desktop.session import outbox as sending
 from agent_desktop.session.alerts import drop_untrue
@@ -74,6 +76,11 @@ from agent_desktop.session.events import (
     SignedOut,
     Tick,
     ToastDismissed,
+)
+from agent_desktop.session.notification_log import (
+    BookingCodeChanged,
+    BookingCodesListed,
+    NotificationsListed,
 )
 from agent_desktop.session.state import (
     CONNECTION_LOST_ALERT,
@@ -183,6 +190,13 @@ def apply(state: AgentState, event: CoreEvent, now: float) -> Result:
             return depth.apply(state, event), []
         case QueuesListed():
             return depth.apply(state, event), []
+        case (
+            NotificationsListed()
+            | NotificationsUpdated()
+            | BookingCodesListed()
+            | BookingCodeChanged()
+        ):
+            return notification_log.apply(state, event), []
         case AgentUpdated(agent=agent):
             if state.agents is None:
                 return state, []
@@ -404,5 +418,12 @@ def _link_changed(state: AgentState, connection: Connection, now: float) -> Resu
 
 
 def _upsert_agent(agents: tuple[AgentView, ...], agent: AgentView) -> tuple[AgentView, ...]:
-    rest = [a for a in agents if a.agent != agent.agent]
-    return tuple(sorted([*rest, agent], key=lambda a: a.agent))
+    """`agents` is sorted by id (AgentsListed sorts it, this keeps it so): a binary search finds
+    the row, so one update of a 10,000-agent table does not walk or re-sort all of it."""
+    at = bisect.bisect_left(agents, agent.agent, key=_agent_id)
+    found = at < len(agents) and agents[at].agent == agent.agent
+    return (*agents[:at], agent, *agents[at + 1 if found else at :])
+
+
+def _agent_id(view: AgentView) -> UserId:
+    return view.agent

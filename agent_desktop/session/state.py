@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, NewType
 
+from agent_desktop.protocol.bookings import BookingCode, NotificationEntry
 from agent_desktop.protocol.model import (
     AgentView,
     Alert,
@@ -35,6 +36,7 @@ from agent_desktop.protocol.vocabulary import (
     UserId,
     WorkId,
 )
+from agent_desktop.session.log_filter import NotificationFilter
 
 if TYPE_CHECKING:  # the ladder's module reads this one: only a type crosses the other way
     from agent_desktop.session.ladder import Climb
@@ -261,6 +263,12 @@ class AgentState:
     """Server time the repeat-miss penalty ends; None without one."""
     queue_stats: tuple[QueueStats, ...] | None = None
     """Supervisors: the live queue table once listed (in the server's order); None before."""
+    notifications: tuple[NotificationEntry, ...] | None = None
+    """Staff: the customer-notification log as last listed (newest first); None before."""
+    notification_filter: NotificationFilter | None = None
+    """What the listed log shows: pushed rows are kept or dropped by it."""
+    booking_codes: tuple[BookingCode, ...] | None = None
+    """Admins: the portal codes as last listed or changed; None before."""
     climbs: tuple[Climb, ...] = ()
     """The escalation ladder's progress per waiting offer (`ladder.climb`)."""
 

@@ -35,6 +35,7 @@ from agent_desktop.protocol.vocabulary import (
 from agent_desktop.session.core import AgentCore
 from agent_desktop.session.state import AgentState, LinkStatus
 from agent_desktop.ui.about import add_help_menu
+from agent_desktop.ui.customer_pages import CustomerPages
 from agent_desktop.ui.depth_controls import DepthControls
 from agent_desktop.ui.i18n import QT_TRANSLATE_NOOP, translate
 from agent_desktop.ui.menus import ShortcutsSheet, install_menus, shortcut_rows
@@ -167,6 +168,7 @@ class AppWindow(QMainWindow):
         # Tab tooltips are the tabs' descriptions for screen readers too.
         self.pages.setTabToolTip(0, translate("AppWindow", "Offers, your sessions and alerts"))
         self.pages.setTabToolTip(1, translate("AppWindow", "Why your presence is what it is"))
+        self.customer_pages = CustomerPages(self.pages, core, tasks, after=self.team)
 
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -313,6 +315,7 @@ class AppWindow(QMainWindow):
                 self.show_session(session.session_id)
         self._transfer_targets(state)
         self.team.show_state(state.agents)
+        self.customer_pages.show_state(state)
         self.status.show_state(state.connection, now, tried=self.sign_in_tried)
         self.sign_in_action.setEnabled(state.connection.status is not LinkStatus.ONLINE)
         for action in self.presence_actions.values():  # as the presence picker: online only

@@ -86,9 +86,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     demo: EmbeddedServer | None = None
     if args.demo:
-        demo = EmbeddedServer(Path(tempfile.mkdtemp(prefix="agent-desktop-demo-")))
+        folder = Path(tempfile.mkdtemp(prefix="agent-desktop-demo-"))
+        demo = EmbeddedServer(folder, mailbox=folder / "mail")
         url = demo.start()
         logging.getLogger(__name__).info("demo: the reference server listens on %s", url)
+        # Said on the terminal whatever the log level: where the customers' emails arrive.
+        print(f"demo: customer emails are kept in {folder / 'mail'}", flush=True)
         user, password = DEMO_AGENT
         # The demo keeps its own settings: it must not overwrite the agent's real server.
         store = SettingsStore(store.folder / "demo")

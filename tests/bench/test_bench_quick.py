@@ -37,7 +37,7 @@ def test_quick_benchmarks_run_and_every_item_is_accounted_for(tmp_path: Path) ->
     assert results.offer_latency.to_core.n == results.offer_latency.samples
 
     assert results.routing, "no routing run"
-    for run in [*results.routing, *results.durability_sockets]:
+    for run in results.routing:
         load = run.load
         assert run.problems == [], run.problems
         assert load.logged_in == load.agents

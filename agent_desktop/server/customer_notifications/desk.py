@@ -6,6 +6,7 @@ and every `GET /portal/<code>` to `portal_page`; nothing else of this package is
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from pathlib import Path
 
 from agent_desktop.clock import Clock
@@ -47,6 +48,7 @@ from agent_desktop.server.customer_notifications.portal import PORTAL_PATH, Page
 from agent_desktop.server.customer_notifications.render import Renderer
 from agent_desktop.server.customer_notifications.service import BookingService
 from agent_desktop.server.customer_notifications.store import NotificationStore
+from agent_desktop.server.customer_notifications.watch import LogWatch, Send
 
 STOP_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"})
 START_WORDS = frozenset({"START", "UNSTOP", "YES"})
@@ -89,6 +91,7 @@ class CustomerNotifications:
             lambda booking_id: f"{base}/{self.portal.latest_code(booking_id)}",
         )
         self.worker = NotificationWorker(self.service, self.dispatcher)
+        self.log_watch = LogWatch(self.store)
 
     def close(self) -> None:
         self.store.close()
@@ -105,12 +108,19 @@ class CustomerNotifications:
     # --- protocol --------------------------------------------------------------------------
 
     def handle(
-        self, role: Role, user: str, request: BookingRequest, route: Route | None = None
+        self,
+        role: Role,
+        user: str,
+        request: BookingRequest,
+        route: Route | None = None,
+        watcher: tuple[Hashable, Send] | None = None,
     ) -> BookingReply:
         """One request of a logged-in user; refusals raise ProtocolError and change nothing.
 
         `route` hands a routing request to the engine as this user (an SMS reply becomes a
-        conversation); without it, replies are only acknowledged."""
+        conversation); without it, replies are only acknowledged. `watcher` (the connection and
+        its send) starts watching the log with `list_notifications`; `log_watch.unwatch` ends it.
+        """
         re = request.id
         match request:
             case CreateBooking():
@@ -139,6 +149,8 @@ class CustomerNotifications:
                     limit=request.limit,
                 )
                 reply = Notifications(re=re, entries=[row.entry() for row in rows])
+                if watcher is not None:
+                    self.log_watch.watch(*watcher)
             case ListBookingCodes(booking_id=booking_id):
                 self._require(role is Role.ADMIN, "admins", request)
                 reply = BookingCodes(re=re, codes=self.portal.codes(booking_id))

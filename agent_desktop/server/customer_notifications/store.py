@@ -9,7 +9,7 @@ idempotency key that goes to the provider with every attempt.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -49,6 +49,8 @@ class NotificationStore:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(SCHEMA)
+        self.on_message_changed: Callable[[int], None] | None = None
+        """Told the id of each message row added or changed (the log's push to staff)."""
 
     def close(self) -> None:
         self._db.close()
@@ -178,7 +180,12 @@ class NotificationStore:
                 message.told_start,
             ),
         )
-        return cursor.lastrowid if cursor.rowcount == 1 else None
+        added = cursor.lastrowid
+        if cursor.rowcount != 1 or added is None:
+            return None
+        if self.on_message_changed is not None:
+            self.on_message_changed(added)
+        return added
 
     def message(self, message_id: int) -> MessageRow | None:
         row = self._db.execute(
@@ -220,6 +227,16 @@ class NotificationStore:
                   for v in fields.values()]  # fmt: skip
         assignments = ", ".join(f"{name} = ?" for name in names)
         self._db.execute(f"UPDATE cn_message SET {assignments} WHERE id = ?", (*values, message_id))
+        if self.on_message_changed is not None:
+            self.on_message_changed(message_id)
+
+    def messages_by_id(self, message_ids: list[int]) -> list[MessageRow]:
+        rows = self._db.execute(
+            f"SELECT {MESSAGE_COLUMNS} FROM cn_message WHERE id IN "
+            f"({', '.join('?' * len(message_ids))}) ORDER BY id DESC",
+            message_ids,
+        )
+        return [message_row(row) for row in rows]
 
     def messages(
         self,

@@ -148,8 +148,26 @@ class AgentTableModel(QAbstractTableModel):
     def penalised(self, agent: UserId) -> bool:
         return any(a.agent == agent and a.penalty_until is not None for a in self._rows)
 
-    def set_agents(self, agents: Sequence[AgentView]) -> None:
+    def set_agents(self, agents: Sequence[AgentView]) -> list[int] | None:
+        """Show `agents`. Returns the positions of rows replaced in place, or None when rows
+        came, went or moved (then every column width may need a new fit)."""
+        changed = self._changed_in_place(agents)
+        if changed is not None:
+            # The usual update (one agent_updated): the same agents in the same order, a few
+            # rows replaced. Found without sorting or walking 10,000 rows in Python.
+            for position in changed:
+                self._rows[position] = agents[position]
+                self.dataChanged.emit(
+                    self.index(position, 0), self.index(position, len(COLUMNS) - 1)
+                )
+            return changed
         new = sorted(agents, key=lambda a: a.agent)
+        if not self._rows:
+            # The first listing: one reset instead of one insert signal per row.
+            self.beginResetModel()
+            self._rows = new
+            self.endResetModel()
+            return None
         new_ids = {a.agent for a in new}
         for row in reversed(range(len(self._rows))):
             if self._rows[row].agent not in new_ids:
@@ -168,6 +186,21 @@ class AgentTableModel(QAbstractTableModel):
                 self.beginInsertRows(QModelIndex(), position, position)
                 self._rows.insert(position, agent)
                 self.endInsertRows()
+        return None
+
+    def _changed_in_place(self, agents: Sequence[AgentView]) -> list[int] | None:
+        """Positions of replaced rows when `agents` is the shown list with only some rows
+        replaced by rows of the same agents; None when rows came, went or moved."""
+        rows = self._rows
+        if not rows or len(agents) != len(rows):
+            return None
+        # The core keeps unchanged rows as the same objects: an identity test per row.
+        changed = [
+            i for i, (old, new) in enumerate(zip(rows, agents, strict=True)) if old is not new
+        ]
+        if any(rows[i].agent != agents[i].agent for i in changed):
+            return None
+        return [i for i in changed if rows[i] != agents[i]]
 
 
 class SupervisorView(QWidget):
@@ -263,9 +296,14 @@ class SupervisorView(QWidget):
         self._sync()
 
     def show_state(self, agents: Sequence[AgentView] | None) -> None:
-        self.model.set_agents(agents or ())
+        changed = self.model.set_agents(agents or ())
         self._sync()
-        if self.isVisible():
+        if not self.isVisible():
+            return
+        if changed is None:
+            # Rows came or went. A row changed in place needs nothing here: the header fits
+            # its columns to the contents itself, and fitting them again measured ~1,000
+            # rows per column on every agent_updated.
             self._fit_columns()
 
     def show_queues(self, queues: Sequence[QueueStats] | None, server_now: float) -> None:

@@ -1,0 +1,73 @@
+"""The customer-notification pages beside the Team page (issue 14), wired to the core.
+
+Supervisors and admins get the **Customer notifications** tab (the read-only sent log); admins
+also get **Booking codes** (only they may change a portal code). The log is listed when its
+tab comes to the front or a filter changes; the server's `notifications_updated` pushes keep it
+live from then on (the core merges them).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QTabWidget, QWidget
+
+from agent_desktop.protocol.bookings import CodeAction
+from agent_desktop.protocol.vocabulary import Role
+from agent_desktop.session.core import AgentCore
+from agent_desktop.session.log_filter import NotificationFilter
+from agent_desktop.session.state import AgentState
+from agent_desktop.ui.tasks import TaskOwner
+from agent_desktop.ui.widgets.booking_codes_view import EXTEND_DAYS, BookingCodesView
+from agent_desktop.ui.widgets.notification_log_view import NotificationLogView
+
+NOTIFICATIONS_TAB, CODES_TAB = "Customer notifications", "Booking codes"
+
+
+class CustomerPages(QObject):
+    """Adds the tabs to `pages` once the user is known to be staff, and keeps them filled."""
+
+    def __init__(
+        self, pages: QTabWidget, core: AgentCore, tasks: TaskOwner, after: QWidget
+    ) -> None:
+        super().__init__(pages)
+        self.pages, self.core, self.tasks, self._after = pages, core, tasks, after
+        self.log = NotificationLogView()
+        self.codes = BookingCodesView()
+        self.log.filter_changed.connect(self._refresh_shown)
+        self.codes.action_requested.connect(self._change_code)
+        pages.currentChanged.connect(lambda _index: self._refresh_shown())
+
+    def show_state(self, state: AgentState) -> None:
+        identity = state.identity
+        if identity is not None and identity.supervises and self.pages.indexOf(self.log) < 0:
+            self.pages.insertTab(self.pages.indexOf(self._after) + 1, self.log, NOTIFICATIONS_TAB)
+            if identity.role is Role.ADMIN:
+                self.pages.insertTab(self.pages.indexOf(self.log) + 1, self.codes, CODES_TAB)
+        self.log.show_entries(state.notifications)
+        self.codes.show_codes(state.booking_codes)
+
+    def current_filter(self) -> NotificationFilter:
+        span = self.log.since_span()
+        # The log's times are the server's: "the last hour" is counted on the server's clock.
+        server_now = self.core.clock.now() + self.core.state.clock_offset
+        return NotificationFilter(
+            state=self.log.state_filter.currentData(),
+            notification_type=self.log.type_filter.currentData(),
+            channel=self.log.channel_filter.currentData(),
+            since=None if span is None else max(0.0, server_now - span),
+        )
+
+    def _refresh_shown(self) -> None:
+        if not self.core.state.online:
+            return
+        shown = self.pages.currentWidget()
+        if shown is self.log:
+            listing = self.core.list_notifications(self.current_filter())
+            self.tasks.run("Customer notifications", listing)
+        elif shown is self.codes:
+            self.tasks.run("Booking codes", self.core.list_booking_codes())
+
+    def _change_code(self, code: str, action: CodeAction) -> None:
+        days = EXTEND_DAYS if action is CodeAction.EXTEND else None
+        change = self.core.change_booking_code(code, action, days)
+        self.tasks.run(f"{action.value.capitalize()} code", change)

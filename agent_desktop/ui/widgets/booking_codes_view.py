@@ -1,0 +1,190 @@
+"""Admins' portal codes (issue 14): each booking's link code, with Extend, Expire and Block."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Final
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from agent_desktop.protocol.bookings import BookingCode, CodeAction, CodeState
+from agent_desktop.ui.widgets.notification_log_view import when_text
+
+COLUMNS: Final = ("Code", "Booking", "State", "Created", "Valid until", "Blocked")
+STATE_WORDS: Final = {
+    CodeState.ACTIVE: "Active",
+    CodeState.EXPIRED: "Expired",
+    CodeState.BLOCKED: "Blocked",
+}
+EXTEND_DAYS: Final = 7.0
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+def short_code(code: str) -> str:
+    """Enough of the code to tell codes apart; the whole code is the row's tooltip."""
+    return code if len(code) <= 12 else f"{code[:10]}…"
+
+
+class BookingCodeModel(QAbstractTableModel):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[BookingCode] = []
+
+    def set_codes(self, codes: Sequence[BookingCode]) -> None:
+        rows = sorted(codes, key=lambda c: (c.booking_id, c.code))
+        if rows == self._rows:
+            return
+        self.beginResetModel()
+        self._rows = rows
+        self.endResetModel()
+
+    def code_at(self, row: int) -> BookingCode:
+        return self._rows[row]
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid():
+            return None
+        code = self._rows[index.row()]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return code.code
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        return (
+            short_code(code.code),
+            code.booking_id,
+            STATE_WORDS[code.state],
+            when_text(code.created_at),
+            when_text(code.expires_at),
+            when_text(code.blocked_at),
+        )[index.column()]
+
+
+class BookingCodesView(QWidget):
+    """The codes table and the three actions on the selected code.
+
+    Signals:
+        action_requested(str, CodeAction): change this code (Extend is by `EXTEND_DAYS`; Block
+            only after a second press, as "Block for good").
+    """
+
+    action_requested = Signal(str, object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 10, 10, 10)
+        title = QLabel("Booking codes")
+        title.setProperty("heading", True)
+        layout.addWidget(title)
+        explanation = QLabel(
+            "Every link sent to a customer carries a code. Extend keeps it valid 7 more days, "
+            "Expire ends it now, Block ends it for good."
+        )
+        explanation.setWordWrap(True)
+        explanation.setProperty("muted", True)
+        layout.addWidget(explanation)
+        self.model = BookingCodeModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Booking codes")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        layout.addWidget(self.table, 1)
+
+        bar = QHBoxLayout()
+        self.hint = QLabel("Select a code in the table to change it.")
+        self.hint.setProperty("muted", True)
+        bar.addWidget(self.hint)
+        bar.addStretch(1)
+        self.extend_button = QPushButton("Extend 7 days")
+        self.expire_button = QPushButton("Expire")
+        self.block_button = QPushButton("Block")
+        for button, action in (
+            (self.extend_button, CodeAction.EXTEND),
+            (self.expire_button, CodeAction.EXPIRE),
+            (self.block_button, CodeAction.BLOCK),
+        ):
+            button.clicked.connect(lambda _c=False, a=action: self._request(a))
+            bar.addWidget(button)
+        layout.addLayout(bar)
+        self._armed: str | None = None
+        """The code whose Block was pressed once: blocking is for good, so it takes a second."""
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._disarm())
+        self.model.modelReset.connect(self._enable)
+        self._enable()
+
+    def selected(self) -> BookingCode | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.code_at(rows[0].row()) if rows else None
+
+    def select_code(self, code: str) -> None:
+        for row in range(self.model.rowCount()):
+            if self.model.code_at(row).code == code:
+                self.table.selectRow(row)
+                return
+
+    def show_codes(self, codes: Sequence[BookingCode] | None) -> None:
+        chosen = self.selected()
+        self.model.set_codes(codes or ())
+        if chosen is not None:
+            self.select_code(chosen.code)  # a change keeps the row chosen
+        self._enable()
+
+    def _disarm(self) -> None:
+        self._armed = None
+        self.block_button.setText("Block")
+        self.hint.setText("Select a code in the table to change it.")
+        self._enable()
+
+    def _enable(self) -> None:
+        code = self.selected()
+        # A blocked code is blocked for good: nothing left to do with it.
+        live = code is not None and code.state is not CodeState.BLOCKED
+        self.extend_button.setEnabled(live)
+        self.expire_button.setEnabled(live and code is not None and code.state is CodeState.ACTIVE)
+        self.block_button.setEnabled(live)
+        self.hint.setVisible(code is None or self._armed is not None)
+
+    def _request(self, action: CodeAction) -> None:
+        code = self.selected()
+        if code is None:
+            return
+        if action is CodeAction.BLOCK and self._armed != code.code:
+            self._armed = code.code
+            self.block_button.setText("Block for good")
+            self.hint.setText("A blocked code never works again. Press Block for good to block it.")
+            self._enable()
+            return
+        self._disarm()
+        self.action_requested.emit(code.code, action)
