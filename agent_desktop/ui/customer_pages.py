@@ -8,6 +8,8 @@ live from then on (the core merges them).
 
 from __future__ import annotations
 
+from typing import Final
+
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QTabWidget, QWidget
 
@@ -16,11 +18,13 @@ from agent_desktop.protocol.vocabulary import Role
 from agent_desktop.session.core import AgentCore
 from agent_desktop.session.log_filter import NotificationFilter
 from agent_desktop.session.state import AgentState
+from agent_desktop.ui.i18n import QT_TRANSLATE_NOOP, translate
 from agent_desktop.ui.tasks import TaskOwner
 from agent_desktop.ui.widgets.booking_codes_view import EXTEND_DAYS, BookingCodesView
 from agent_desktop.ui.widgets.notification_log_view import NotificationLogView
 
-NOTIFICATIONS_TAB, CODES_TAB = "Customer notifications", "Booking codes"
+NOTIFICATIONS_TAB: Final = QT_TRANSLATE_NOOP("CustomerPages", "Customer notifications")
+CODES_TAB: Final = QT_TRANSLATE_NOOP("CustomerPages", "Booking codes")
 
 
 class CustomerPages(QObject):
@@ -40,9 +44,24 @@ class CustomerPages(QObject):
     def show_state(self, state: AgentState) -> None:
         identity = state.identity
         if identity is not None and identity.supervises and self.pages.indexOf(self.log) < 0:
-            self.pages.insertTab(self.pages.indexOf(self._after) + 1, self.log, NOTIFICATIONS_TAB)
+            at = self.pages.insertTab(
+                self.pages.indexOf(self._after) + 1,
+                self.log,
+                translate("CustomerPages", NOTIFICATIONS_TAB),
+            )
+            # Tab tooltips are the tabs' descriptions for screen readers too.
+            self.pages.setTabToolTip(
+                at, translate("CustomerPages", "The messages sent to customers and their state")
+            )
             if identity.role is Role.ADMIN:
-                self.pages.insertTab(self.pages.indexOf(self.log) + 1, self.codes, CODES_TAB)
+                at = self.pages.insertTab(
+                    self.pages.indexOf(self.log) + 1,
+                    self.codes,
+                    translate("CustomerPages", CODES_TAB),
+                )
+                self.pages.setTabToolTip(
+                    at, translate("CustomerPages", "Customers' booking portal codes")
+                )
         self.log.show_entries(state.notifications)
         self.codes.show_codes(state.booking_codes)
 

@@ -189,6 +189,25 @@
     </message>
 </context>
 <context>
+    <name>CustomerPages</name>
+    <message>
+        <source>Customer notifications</source>
+        <translation>Kundenbenachrichtigungen</translation>
+    </message>
+    <message>
+        <source>Booking codes</source>
+        <translation>Buchungscodes</translation>
+    </message>
+    <message>
+        <source>The messages sent to customers and their state</source>
+        <translation>Die an Kunden gesendeten Nachrichten und ihr Stand</translation>
+    </message>
+    <message>
+        <source>Customers&apos; booking portal codes</source>
+        <translation>Die Codes der Kunden für das Buchungsportal</translation>
+    </message>
+</context>
+<context>
     <name>Desktop</name>
     <message>
         <source>Enter your password to sign in.</source>
