@@ -73,7 +73,8 @@ async def running_server(
         engine = Engine(config, store, clock)
         tokens = TokenBook(store, clock, config.timings.token_ttl_s)
         freezer = HeapFreezer() if freeze_heap else None
-        hub = Hub(engine, Authenticator(config, tokens, clock), clock, freezer)
+        authenticator = Authenticator(config, tokens, clock)
+        hub = Hub(engine, authenticator, clock, freezer)
         timings = config.timings
         async with serve(
             hub.handle,
@@ -121,6 +122,7 @@ async def running_server(
                 hub.stop()
                 await notifications.worker.stop()
                 notifications.close()
+                authenticator.close()
     finally:
         store.close()
 
