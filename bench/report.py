@@ -340,8 +340,8 @@ def render(results: BenchResults) -> str:
     rows = [
         *_latency_rows(results),
         *_routing_rows(results),
-        *_app_rows(results),
         *_storm_rows(results),
+        *_app_rows(results),
         *_supervisor_rows(results),
         *_durability_rows(results),
     ]
