@@ -1,7 +1,8 @@
 """Issue 12 target 3 — the morning login storm: N agents log in with production-cost password
 hashes while work flows to agents already logged in.
 
-The steady agents (cheap hashes, logged in before the storm) take every work item; the storm
+The server runs as shipped, on its SQLite store (each login commits its token). The steady
+agents (cheap hashes, logged in before the storm) take every work item; the storm
 agents are in no queue, so routing work is the same before and during the storm and the offer
 latency shows only what the password checks cost the server's loop. The floor is
 `hash_cost_s x N / cores`, with `hash_cost_s` the median single scrypt check measured here.
@@ -124,7 +125,7 @@ def login_storm(agents: int, rate: float) -> LoginStorm:
         config.write_text(_config(agents), encoding="utf-8")
 
         async def run() -> tuple[float, int, Summary, int]:
-            async with server_process(config, work) as server:
+            async with server_process(config, work, data_dir=work / "data") as server:
                 return await _storm(server.url, agents, rate)
 
         all_in_s, logged_in, latency, created = asyncio.run(run())
