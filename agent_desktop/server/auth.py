@@ -25,7 +25,6 @@ from agent_desktop.protocol.messages import Login
 from agent_desktop.protocol.vocabulary import ErrorCode, Role, UserId
 from agent_desktop.server.config import ServerConfig, UserConfig
 from agent_desktop.server.login_guard import LoginGuard
-from agent_desktop.server.password_checks import PasswordChecks
 from agent_desktop.server.store import Store
 
 _SCRYPT_N: Final = 2**14
@@ -187,7 +186,6 @@ class Authenticator:
         self.tokens = tokens
         self.guard = LoginGuard(clock)
         self._checks = asyncio.Semaphore(MAX_CONCURRENT_CHECKS)
-        self._check_pool = PasswordChecks(MAX_CONCURRENT_CHECKS, verify_password)
         self._source_turns: dict[str, tuple[asyncio.Semaphore, int]] = {}
 
     async def login(self, request: Login, source: str) -> LoginResult:
@@ -229,17 +227,13 @@ class Authenticator:
                 )
             stored = user.password_hash if user is not None else _DUMMY_HASH
             async with self._checks:
-                # scrypt takes ~50 ms of CPU: off the event loop, below its priority.
-                matches = await self._check_pool.verify(password, stored)
+                # scrypt takes ~50 ms of CPU: keep it off the event loop.
+                matches = await asyncio.to_thread(verify_password, password, stored)
         if matches and user is not None:
             self.guard.succeeded(attempt)
             return True
         self.guard.failed(attempt)
         return False
-
-    def close(self) -> None:
-        """At server stop: checks still queued are dropped (their connections are closing)."""
-        self._check_pool.close()
 
     @asynccontextmanager
     async def _source_turn(self, source: str) -> AsyncIterator[None]:

@@ -73,8 +73,7 @@ async def running_server(
         engine = Engine(config, store, clock)
         tokens = TokenBook(store, clock, config.timings.token_ttl_s)
         freezer = HeapFreezer() if freeze_heap else None
-        authenticator = Authenticator(config, tokens, clock)
-        hub = Hub(engine, authenticator, clock, freezer)
+        hub = Hub(engine, Authenticator(config, tokens, clock), clock, freezer)
         timings = config.timings
         async with serve(
             hub.handle,
@@ -122,7 +121,6 @@ async def running_server(
                 hub.stop()
                 await notifications.worker.stop()
                 notifications.close()
-                authenticator.close()
     finally:
         store.close()
 
