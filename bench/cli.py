@@ -23,9 +23,10 @@ from bench.offer_latency import measure_offer_latency
 from bench.report import write_markdown
 from bench.results import RESULTS_DIR, BenchResults, write_json
 from bench.routing import routing_run
+from bench.storm import login_storm
 from bench.supervisor_view import measure_supervisor_view
 
-PARTS = ("latency", "routing", "app", "durability", "supervisor")
+PARTS = ("latency", "routing", "storm", "app", "durability", "supervisor")
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "BENCHMARKS.md"
 
 
@@ -45,6 +46,10 @@ class Sizes:
     supervisor_agents: int = 10_000
     supervisor_updates: int = 500
     supervisor_first_paints: int = 10
+    storm_agents: int = 1000
+    """10,000 production-cost checks are ~5 minutes of CPU on 2 cores: the largest that fits
+    in about a minute."""
+    storm_rate: float = 50.0
 
 
 FULL = Sizes(
@@ -73,6 +78,8 @@ QUICK = Sizes(
     supervisor_agents=1000,
     supervisor_updates=50,
     supervisor_first_paints=2,
+    storm_agents=50,
+    storm_rate=20.0,
 )
 
 
@@ -116,6 +123,12 @@ def run(
                 )
 
             _attempt(results, f"routing N={agents} ({store})", routing)
+    if "storm" in parts:
+
+        def storm() -> None:
+            results.login_storm = login_storm(sizes.storm_agents, sizes.storm_rate)
+
+        _attempt(results, "storm", storm)
     if "durability" in parts:
 
         def engine() -> None:

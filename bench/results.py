@@ -12,6 +12,7 @@ from bench.durability import DurabilityCost
 from bench.machine import Machine
 from bench.offer_latency import OfferLatency
 from bench.routing import RoutingRun
+from bench.storm import LoginStorm
 from bench.supervisor_view import SupervisorViewCost
 
 RESULTS_DIR = Path(__file__).parent / "results"
@@ -26,6 +27,7 @@ class BenchResults(msgspec.Struct):
     durability: DurabilityCost | None = None
     app: AppFootprint | None = None
     supervisor_view: SupervisorViewCost | None = None
+    login_storm: LoginStorm | None = None
     failures: dict[str, str] = {}
     """Benchmark part -> why it could not run (the table says so instead of a figure)."""
     seconds: float = 0.0
