@@ -189,6 +189,73 @@
     </message>
 </context>
 <context>
+    <name>BookingCodes</name>
+    <message>
+        <source>Code</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <source>Booking</source>
+        <translation>Buchung</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation>Erstellt</translation>
+    </message>
+    <message>
+        <source>Valid until</source>
+        <translation>Gültig bis</translation>
+    </message>
+    <message>
+        <source>Blocked</source>
+        <translation>Gesperrt</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>Aktiv</translation>
+    </message>
+    <message>
+        <source>Expired</source>
+        <translation>Abgelaufen</translation>
+    </message>
+    <message>
+        <source>Booking codes</source>
+        <translation>Buchungscodes</translation>
+    </message>
+    <message>
+        <source>Every link sent to a customer carries a code. Extend keeps it valid 7 more days, Expire ends it now, Block ends it for good.</source>
+        <translation>Jeder Link an einen Kunden trägt einen Code. „Verlängern“ hält ihn 7 weitere Tage gültig, „Ablaufen lassen“ beendet ihn sofort, „Sperren“ beendet ihn endgültig.</translation>
+    </message>
+    <message>
+        <source>Select a code in the table to change it.</source>
+        <translation>Wählen Sie einen Code in der Tabelle, um ihn zu ändern.</translation>
+    </message>
+    <message>
+        <source>Extend 7 days</source>
+        <translation>Um 7 Tage verlängern</translation>
+    </message>
+    <message>
+        <source>Expire</source>
+        <translation>Ablaufen lassen</translation>
+    </message>
+    <message>
+        <source>Block</source>
+        <translation>Sperren</translation>
+    </message>
+    <message>
+        <source>Block for good</source>
+        <translation>Endgültig sperren</translation>
+    </message>
+    <message>
+        <source>A blocked code never works again. Press Block for good to block it.</source>
+        <translation>Ein gesperrter Code funktioniert nie wieder. Drücken Sie „Endgültig sperren“, um ihn zu sperren.</translation>
+    </message>
+</context>
+<context>
     <name>CustomerPages</name>
     <message>
         <source>Customer notifications</source>
@@ -423,6 +490,185 @@
     <message>
         <source>{presence} after these sessions</source>
         <translation>{presence} nach diesen Sitzungen</translation>
+    </message>
+</context>
+<context>
+    <name>NotificationLog</name>
+    <message>
+        <source>Customer</source>
+        <translation>Kunde</translation>
+    </message>
+    <message>
+        <source>Booking</source>
+        <translation>Buchung</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>Art</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation>Kanal</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Attempts</source>
+        <translation>Versuche</translation>
+    </message>
+    <message>
+        <source>Queued</source>
+        <translation>Eingereiht</translation>
+    </message>
+    <message>
+        <source>Sent</source>
+        <translation>Gesendet</translation>
+    </message>
+    <message>
+        <source>Delivered</source>
+        <translation>Zugestellt</translation>
+    </message>
+    <message>
+        <source>Provider id</source>
+        <translation>Anbieter-ID</translation>
+    </message>
+    <message>
+        <source>Reminder</source>
+        <translation>Erinnerung</translation>
+    </message>
+    <message>
+        <source>On the way</source>
+        <translation>Unterwegs</translation>
+    </message>
+    <message>
+        <source>Completed</source>
+        <translation>Abgeschlossen</translation>
+    </message>
+    <message>
+        <source>Rescheduled</source>
+        <translation>Verschoben</translation>
+    </message>
+    <message>
+        <source>Canceled</source>
+        <translation>Storniert</translation>
+    </message>
+    <message>
+        <source>Running late</source>
+        <translation>Verspätung</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Not sent</source>
+        <translation>Nicht gesendet</translation>
+    </message>
+    <message>
+        <source>Email</source>
+        <translation>E-Mail</translation>
+    </message>
+    <message>
+        <source>SMS</source>
+        <translation>SMS</translation>
+    </message>
+    <message>
+        <source>account excluded</source>
+        <translation>Kundenkonto ausgeschlossen</translation>
+    </message>
+    <message>
+        <source>work order type excluded</source>
+        <translation>Auftragsart ausgeschlossen</translation>
+    </message>
+    <message>
+        <source>opted out</source>
+        <translation>abgemeldet</translation>
+    </message>
+    <message>
+        <source>replied STOP</source>
+        <translation>mit STOP beantwortet</translation>
+    </message>
+    <message>
+        <source>no address</source>
+        <translation>keine Adresse</translation>
+    </message>
+    <message>
+        <source>channel off</source>
+        <translation>Kanal abgeschaltet</translation>
+    </message>
+    <message>
+        <source>booking ended</source>
+        <translation>Buchung beendet</translation>
+    </message>
+    <message>
+        <source>no longer moved</source>
+        <translation>nicht mehr verschoben</translation>
+    </message>
+    <message>
+        <source>permanent failure</source>
+        <translation>dauerhafter Fehler</translation>
+    </message>
+    <message>
+        <source>attempts exhausted</source>
+        <translation>Versuche aufgebraucht</translation>
+    </message>
+    <message>
+        <source>Any time</source>
+        <translation>Beliebig</translation>
+    </message>
+    <message>
+        <source>Last hour</source>
+        <translation>Letzte Stunde</translation>
+    </message>
+    <message>
+        <source>Last 24 hours</source>
+        <translation>Letzte 24 Stunden</translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation>Letzte 7 Tage</translation>
+    </message>
+    <message>
+        <source>no number</source>
+        <translation>keine Nummer</translation>
+    </message>
+    <message>
+        <source>Customer notifications</source>
+        <translation>Kundenbenachrichtigungen</translation>
+    </message>
+    <message>
+        <source>Filter by state</source>
+        <translation>Nach Status filtern</translation>
+    </message>
+    <message>
+        <source>Filter by type</source>
+        <translation>Nach Art filtern</translation>
+    </message>
+    <message>
+        <source>Filter by channel</source>
+        <translation>Nach Kanal filtern</translation>
+    </message>
+    <message>
+        <source>Since</source>
+        <translation>Seit</translation>
+    </message>
+    <message>
+        <source>Sent customer notifications</source>
+        <translation>Gesendete Kundenbenachrichtigungen</translation>
+    </message>
+    <message>
+        <source>No customer notifications match the filters.</source>
+        <translation>Keine Kundenbenachrichtigungen passen zu den Filtern.</translation>
+    </message>
+    <message>
+        <source>Any</source>
+        <translation>Alle</translation>
+    </message>
+    <message>
+        <source>⚠ {count} failed: not delivered and not retried</source>
+        <translation>⚠ {count} fehlgeschlagen: nicht zugestellt und nicht erneut versucht</translation>
     </message>
 </context>
 <context>

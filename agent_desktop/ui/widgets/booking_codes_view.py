@@ -18,16 +18,28 @@ from PySide6.QtWidgets import (
 )
 
 from agent_desktop.protocol.bookings import BookingCode, CodeAction, CodeState
+from agent_desktop.ui.i18n import QT_TRANSLATE_NOOP, translate
 from agent_desktop.ui.widgets.notification_log_view import when_text
 
-COLUMNS: Final = ("Code", "Booking", "State", "Created", "Valid until", "Blocked")
+COLUMNS: Final = (
+    QT_TRANSLATE_NOOP("BookingCodes", "Code"),
+    QT_TRANSLATE_NOOP("BookingCodes", "Booking"),
+    QT_TRANSLATE_NOOP("BookingCodes", "State"),
+    QT_TRANSLATE_NOOP("BookingCodes", "Created"),
+    QT_TRANSLATE_NOOP("BookingCodes", "Valid until"),
+    QT_TRANSLATE_NOOP("BookingCodes", "Blocked"),
+)
 STATE_WORDS: Final = {
-    CodeState.ACTIVE: "Active",
-    CodeState.EXPIRED: "Expired",
-    CodeState.BLOCKED: "Blocked",
+    CodeState.ACTIVE: QT_TRANSLATE_NOOP("BookingCodes", "Active"),
+    CodeState.EXPIRED: QT_TRANSLATE_NOOP("BookingCodes", "Expired"),
+    CodeState.BLOCKED: QT_TRANSLATE_NOOP("BookingCodes", "Blocked"),
 }
 EXTEND_DAYS: Final = 7.0
 AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+def _t(text: str) -> str:
+    return translate("BookingCodes", text)
 
 
 def short_code(code: str) -> str:
@@ -61,7 +73,7 @@ class BookingCodeModel(QAbstractTableModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> object:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
+            return _t(COLUMNS[section])
         return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
@@ -75,7 +87,7 @@ class BookingCodeModel(QAbstractTableModel):
         return (
             short_code(code.code),
             code.booking_id,
-            STATE_WORDS[code.state],
+            _t(STATE_WORDS[code.state]),
             when_text(code.created_at),
             when_text(code.expires_at),
             when_text(code.blocked_at),
@@ -96,12 +108,15 @@ class BookingCodesView(QWidget):
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 10, 10, 10)
-        title = QLabel("Booking codes")
+        title = QLabel(translate("BookingCodes", "Booking codes"))
         title.setProperty("heading", True)
         layout.addWidget(title)
         explanation = QLabel(
-            "Every link sent to a customer carries a code. Extend keeps it valid 7 more days, "
-            "Expire ends it now, Block ends it for good."
+            translate(
+                "BookingCodes",
+                "Every link sent to a customer carries a code. Extend keeps it valid 7 more days, "
+                "Expire ends it now, Block ends it for good.",
+            )
         )
         explanation.setWordWrap(True)
         explanation.setProperty("muted", True)
@@ -109,7 +124,7 @@ class BookingCodesView(QWidget):
         self.model = BookingCodeModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
-        self.table.setAccessibleName("Booking codes")
+        self.table.setAccessibleName(translate("BookingCodes", "Booking codes"))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
@@ -123,13 +138,13 @@ class BookingCodesView(QWidget):
         layout.addWidget(self.table, 1)
 
         bar = QHBoxLayout()
-        self.hint = QLabel("Select a code in the table to change it.")
+        self.hint = QLabel(translate("BookingCodes", "Select a code in the table to change it."))
         self.hint.setProperty("muted", True)
         bar.addWidget(self.hint)
         bar.addStretch(1)
-        self.extend_button = QPushButton("Extend 7 days")
-        self.expire_button = QPushButton("Expire")
-        self.block_button = QPushButton("Block")
+        self.extend_button = QPushButton(translate("BookingCodes", "Extend 7 days"))
+        self.expire_button = QPushButton(translate("BookingCodes", "Expire"))
+        self.block_button = QPushButton(translate("BookingCodes", "Block"))
         for button, action in (
             (self.extend_button, CodeAction.EXTEND),
             (self.expire_button, CodeAction.EXPIRE),
@@ -163,8 +178,8 @@ class BookingCodesView(QWidget):
 
     def _disarm(self) -> None:
         self._armed = None
-        self.block_button.setText("Block")
-        self.hint.setText("Select a code in the table to change it.")
+        self.block_button.setText(translate("BookingCodes", "Block"))
+        self.hint.setText(translate("BookingCodes", "Select a code in the table to change it."))
         self._enable()
 
     def _enable(self) -> None:
@@ -182,8 +197,13 @@ class BookingCodesView(QWidget):
             return
         if action is CodeAction.BLOCK and self._armed != code.code:
             self._armed = code.code
-            self.block_button.setText("Block for good")
-            self.hint.setText("A blocked code never works again. Press Block for good to block it.")
+            self.block_button.setText(translate("BookingCodes", "Block for good"))
+            self.hint.setText(
+                translate(
+                    "BookingCodes",
+                    "A blocked code never works again. Press Block for good to block it.",
+                )
+            )
             self._enable()
             return
         self._disarm()
