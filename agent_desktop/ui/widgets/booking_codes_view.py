@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Final
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from agent_desktop.protocol.bookings import BookingCode, CodeAction, CodeState
 from agent_desktop.ui.i18n import QT_TRANSLATE_NOOP, translate
 from agent_desktop.ui.widgets.notification_log_view import when_text
+from agent_desktop.ui.widgets.row_table import AnyIndex, RowTableModel
 
 COLUMNS: Final = (
     QT_TRANSLATE_NOOP("BookingCodes", "Code"),
@@ -35,7 +36,6 @@ STATE_WORDS: Final = {
     CodeState.BLOCKED: QT_TRANSLATE_NOOP("BookingCodes", "Blocked"),
 }
 EXTEND_DAYS: Final = 7.0
-AnyIndex = QModelIndex | QPersistentModelIndex
 
 
 def _t(text: str) -> str:
@@ -47,10 +47,9 @@ def short_code(code: str) -> str:
     return code if len(code) <= 12 else f"{code[:10]}…"
 
 
-class BookingCodeModel(QAbstractTableModel):
+class BookingCodeModel(RowTableModel[BookingCode]):
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[BookingCode] = []
+        super().__init__("BookingCodes", COLUMNS, parent)
 
     def set_codes(self, codes: Sequence[BookingCode]) -> None:
         rows = sorted(codes, key=lambda c: (c.booking_id, c.code))
@@ -62,19 +61,6 @@ class BookingCodeModel(QAbstractTableModel):
 
     def code_at(self, row: int) -> BookingCode:
         return self._rows[row]
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return _t(COLUMNS[section])
-        return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid():

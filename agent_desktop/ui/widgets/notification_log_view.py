@@ -6,11 +6,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QDateTime,
     QLocale,
-    QModelIndex,
-    QPersistentModelIndex,
     Qt,
     Signal,
 )
@@ -36,6 +33,7 @@ from agent_desktop.protocol.bookings import (
 from agent_desktop.session.notification_log import failed_count
 from agent_desktop.ui.i18n import QT_TRANSLATE_NOOP, translate
 from agent_desktop.ui.theme import current_scheme, palette_for
+from agent_desktop.ui.widgets.row_table import AnyIndex, RowTableModel
 
 COLUMNS: Final = (
     QT_TRANSLATE_NOOP("NotificationLog", "Customer"),
@@ -100,9 +98,6 @@ def failed_colour() -> QColor:
     return QColor(palette_for(current_scheme()).danger)
 
 
-AnyIndex = QModelIndex | QPersistentModelIndex
-
-
 def _t(text: str) -> str:
     return translate("NotificationLog", text)
 
@@ -158,12 +153,11 @@ def cells(entry: NotificationEntry) -> tuple[str, ...]:
     )
 
 
-class NotificationLogModel(QAbstractTableModel):
+class NotificationLogModel(RowTableModel[NotificationEntry]):
     """The listed entries, newest first, as the server sent them."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[NotificationEntry] = []
+        super().__init__("NotificationLog", COLUMNS, parent)
 
     def set_entries(self, entries: Sequence[NotificationEntry]) -> None:
         if list(entries) == self._rows:
@@ -174,19 +168,6 @@ class NotificationLogModel(QAbstractTableModel):
 
     def entry_at(self, row: int) -> NotificationEntry:
         return self._rows[row]
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return _t(COLUMNS[section])
-        return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid():

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Final
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from agent_desktop.protocol.model import QueueStats
 from agent_desktop.protocol.vocabulary import QueueId
 from agent_desktop.ui.i18n import QT_TRANSLATE_NOOP, translate
+from agent_desktop.ui.widgets.row_table import AnyIndex, RowTableModel
 from agent_desktop.ui.widgets.wording import channel_label, countdown_text
 
 COLUMNS: Final = (
@@ -36,7 +37,6 @@ COLUMNS: Final = (
     QT_TRANSLATE_NOOP("QueueTable", "Missed (1 h)"),
     QT_TRANSLATE_NOOP("QueueTable", "Rejected (1 h)"),
 )
-AnyIndex = QModelIndex | QPersistentModelIndex
 VISIBLE_ROWS: Final = 8
 
 
@@ -44,26 +44,12 @@ def wait_text(seconds: float | None) -> str:
     return "—" if seconds is None else countdown_text(seconds)
 
 
-class QueueTableModel(QAbstractTableModel):
+class QueueTableModel(RowTableModel[QueueStats]):
     """Rows of `QueueStats` in the server's order; `server_now` moves the longest waits."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[QueueStats] = []
+        super().__init__("QueueTable", COLUMNS, parent)
         self._server_now = 0.0
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return translate("QueueTable", COLUMNS[section])
-        return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid():

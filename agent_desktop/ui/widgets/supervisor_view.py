@@ -6,9 +6,7 @@ from collections.abc import Sequence
 from typing import Final
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
-    QPersistentModelIndex,
     QPoint,
     Qt,
     Signal,
@@ -32,6 +30,7 @@ from agent_desktop.protocol.vocabulary import AlertKind, Presence, UserId
 from agent_desktop.ui.i18n import QT_TRANSLATE_NOOP, translate
 from agent_desktop.ui.theme import presence_icon
 from agent_desktop.ui.widgets.queue_table import QueueTable
+from agent_desktop.ui.widgets.row_table import AnyIndex, RowTableModel
 from agent_desktop.ui.widgets.wording import (
     CHOOSABLE_PRESENCES,
     clock_text,
@@ -53,31 +52,16 @@ ALERT_WORDS: Final = {
     AlertKind.REJECTED: QT_TRANSLATE_NOOP("SupervisorView", "Rejected offer"),
     AlertKind.MAX_SESSIONS: QT_TRANSLATE_NOOP("SupervisorView", "Session limit"),
 }
-AnyIndex = QModelIndex | QPersistentModelIndex
 MEASURED_ROWS: Final = 100
 """Rows (besides those on screen) a column's width is fitted to."""
 
 
-class AgentTableModel(QAbstractTableModel):
+class AgentTableModel(RowTableModel[AgentView]):
     """Rows of `AgentView`, sorted by agent id. `set_agents` changes only what changed, so the
     view keeps its selection and scroll position under a stream of updates."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[AgentView] = []
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return translate("SupervisorView", COLUMNS[section])
-        return None
+        super().__init__("SupervisorView", COLUMNS, parent)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid():
