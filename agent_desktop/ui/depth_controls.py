@@ -76,7 +76,7 @@ class DepthControls(QObject):
         self._state = state
         for session in state.sessions:
             self._titles[session.work.work_id] = session.work.customer.name
-        self.wrap_ups.show_state(state.wrap_ups, self._titles)
+        self.wrap_ups.show_state(state.wrap_ups, self._titles, take_focus=not state.sessions)
         self.next_status.show_state(
             state.next_presence,
             has_work=state.online and bool(state.sessions or state.wrap_ups),

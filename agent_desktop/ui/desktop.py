@@ -182,6 +182,9 @@ class DesktopApp(QObject):
             lambda presence: self.tasks.run("Set presence", self.core.set_presence(presence))
         )
         self.tray.custom_chosen.connect(window.depth_controls.choose_custom)
+        window.depth_controls.wrap_ups.announcement.connect(
+            lambda text, urgent: self.screen_reader.announce(text, urgent=urgent)
+        )
         self.tray.show_requested.connect(self.bring_to_front)
         self.tray.quit_requested.connect(lambda: self.leaving.ask(Leaving.QUIT))
         self.wake_watch.reconnect_needed.connect(

@@ -184,3 +184,47 @@ async def test_next_status_is_shown_cancelled_and_taken_after_the_last_session(
         await eventually(
             lambda: window.presence.current_text() == "Lunch", "the selector says Lunch"
         )
+
+
+async def test_a_wrap_up_is_announced_takes_the_keyboard_and_calls_its_last_seconds(
+    server: RunningServer, tmp_path: Path, manual_clock: ManualClock, qtbot: QtBot
+) -> None:
+    """Keyboard and screen-reader users: the card that appears after the last session closes
+    gets the focus (nothing else is left to type in), says what it needs, and the last ten
+    seconds are said once, urgently (a missed wrap-up ends without its disposition)."""
+    async with running_app(server.url, tmp_path, clock=manual_clock) as alice:
+        window = alice.window
+        window.activateWindow()
+        session_id = await open_session(alice, server.url)
+        work_id = alice.core.state.sessions[0].work.work_id
+        await eventually(
+            lambda: window.sessions.view(session_id) is not None,  # type: ignore[arg-type]
+            "the session tab shows",
+        )
+        view = window.sessions.view(session_id)  # type: ignore[arg-type]
+        assert view is not None
+        QTest.mouseClick(view.close_button, Qt.MouseButton.LeftButton)
+        await until(alice, lambda s: bool(s.wrap_ups) and not s.sessions)
+
+        panel = window.depth_controls.wrap_ups
+        await eventually(lambda: panel.card(work_id) is not None, "the wrap-up card shows")
+        card = panel.card(work_id)
+        assert card is not None
+        # The window's focus child: where typing goes once the window is active (another
+        # test's window may hold the offscreen platform's activation).
+        await eventually(
+            lambda: window.focusWidget() is card.disposition, "the keyboard is on the card"
+        )
+        said = alice.screen_reader.said
+        started = "Wrap-up started for Ana Lima, 2:00 left. Choose a disposition to finish."
+        await eventually(lambda: started in said, "the card is announced")
+
+        QTest.keyClick(card.disposition, Qt.Key.Key_Down)  # the keyboard alone picks a code
+        assert card.chosen_disposition() == "Resolved"
+
+        manual_clock.advance(111.0)  # 9 s left
+        last_call = "Wrap-up for Ana Lima ends in 9 seconds."
+        await eventually(lambda: last_call in said, "the last seconds are announced")
+        manual_clock.advance(2.0)
+        await eventually(lambda: card.countdown.text() == "0:07", "the clock goes on")
+        assert [s for s in said if s.startswith("Wrap-up for")] == [last_call], "said once"

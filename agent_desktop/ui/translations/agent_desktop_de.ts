@@ -2211,12 +2211,20 @@
         <translation>Notiz (optional)</translation>
     </message>
     <message>
+        <source>Wrap-up started for {title}, {time} left.</source>
+        <translation>Nachbearbeitung für {title} begonnen, noch {time}.</translation>
+    </message>
+    <message>
         <source>Choose a disposition to finish.</source>
         <translation>Wählen Sie einen Abschlusscode, um abzuschließen.</translation>
     </message>
     <message>
         <source>Write a note to finish.</source>
         <translation>Schreiben Sie eine Notiz, um abzuschließen.</translation>
+    </message>
+    <message>
+        <source>Wrap-up for {title} ends in {seconds} seconds.</source>
+        <translation>Nachbearbeitung für {title} endet in {seconds} Sekunden.</translation>
     </message>
 </context>
 </TS>

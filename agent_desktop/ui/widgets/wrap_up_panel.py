@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Final
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -29,6 +29,8 @@ EXTEND_S: Final = 60.0
 """What one press of "Extend" adds."""
 NO_DISPOSITION: Final = QT_TRANSLATE_NOOP("WrapUp", "No disposition")
 PICK_DISPOSITION: Final = QT_TRANSLATE_NOOP("WrapUp", "Choose a disposition…")
+LAST_CALL_S: Final = 10.0
+"""Time left at which a screen reader hears, once, that the wrap-up is about to end."""
 
 
 class WrapUpCard(QFrame):
@@ -51,6 +53,7 @@ class WrapUpCard(QFrame):
         layout.setContentsMargins(10, 8, 10, 8)
         layout.setSpacing(6)
         top = QHBoxLayout()
+        self._title = title
         self.title = QLabel(translate("WrapUp", "Wrap-up: {title}").format(title=title))
         self.title.setProperty("heading", True)
         self.countdown = QLabel()
@@ -118,7 +121,23 @@ class WrapUpCard(QFrame):
 
     def show_time_left(self, seconds: float) -> None:
         self.countdown.setText(countdown_text(seconds))
-        self.countdown.setProperty("urgent", seconds <= 10)
+        self.countdown.setProperty("urgent", seconds <= LAST_CALL_S)
+
+    def first_field(self) -> QWidget:
+        """Where the keyboard starts: the disposition when the queue has codes, else the note."""
+        return self.disposition if self._wrap_up.dispositions else self.note
+
+    def started_text(self, seconds: float) -> str:
+        """What a screen reader says when the card appears: whose, how long, what is missing."""
+        text = translate("WrapUp", "Wrap-up started for {title}, {time} left.").format(
+            title=self.title_text, time=countdown_text(seconds)
+        )
+        missing = self._missing()
+        return f"{text} {missing}" if missing else text
+
+    @property
+    def title_text(self) -> str:
+        return self._title
 
     def chosen_disposition(self) -> str | None:
         data = self.disposition.currentData()
@@ -150,10 +169,14 @@ class WrapUpPanel(QWidget):
     Signals:
         extend_requested(str): more time for this work item's wrap-up.
         done_requested(str, object, str): finish it with a disposition (or None) and a note.
+        announcement(str, bool): a sentence for the screen reader, and whether it is urgent.
+            A card appearing is news the agent did not ask for in that words; the last
+            seconds are urgent because a missed wrap-up ends without its disposition.
     """
 
     extend_requested = Signal(str)
     done_requested = Signal(str, object, str)
+    announcement = Signal(str, bool)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -161,12 +184,27 @@ class WrapUpPanel(QWidget):
         self._layout.setContentsMargins(8, 4, 8, 4)
         self._layout.setSpacing(6)
         self._cards: dict[WorkId, WrapUpCard] = {}
+        self._last_called: set[WorkId] = set()
+        """Cards whose last seconds were announced; forgotten when Extend gives time back."""
+        self._greet: list[WrapUpCard] = []
+        """New cards not yet announced: the first clock reading gives their time left."""
         self.setVisible(False)
 
-    def show_state(self, wrap_ups: Sequence[WrapUp], titles: Mapping[WorkId, str]) -> None:
+    def show_state(
+        self,
+        wrap_ups: Sequence[WrapUp],
+        titles: Mapping[WorkId, str],
+        *,
+        take_focus: bool = False,
+    ) -> None:
+        """`take_focus`: the keyboard moves to a new card (the agent has no session left to type
+        in, so nothing is taken from them); otherwise the announcement alone tells them."""
         running = {w.work_id for w in wrap_ups}
         for work_id in [w for w in self._cards if w not in running]:
             gone = self._cards.pop(work_id)
+            self._last_called.discard(work_id)
+            if gone in self._greet:
+                self._greet.remove(gone)
             self._layout.removeWidget(gone)
             gone.hide()
             gone.deleteLater()
@@ -178,13 +216,30 @@ class WrapUpPanel(QWidget):
                 card.done_requested.connect(self.done_requested)
                 self._cards[wrap_up.work_id] = card
                 self._layout.addWidget(card)
+                self._greet.append(card)
             else:
                 card.show_wrap_up(wrap_up)
         self.setVisible(bool(self._cards))
+        if take_focus and self._greet:
+            self._greet[-1].first_field().setFocus(Qt.FocusReason.OtherFocusReason)
 
     def update_clock(self, remaining: Callable[[WrapUp], float]) -> None:
+        greet, self._greet = self._greet, []
         for card in self._cards.values():
-            card.show_time_left(remaining(card.wrap_up))
+            left = remaining(card.wrap_up)
+            card.show_time_left(left)
+            if card in greet:
+                self.announcement.emit(card.started_text(left), False)
+            if left > LAST_CALL_S:
+                self._last_called.discard(card.work_id)
+            elif card.work_id not in self._last_called and left > 0:
+                self._last_called.add(card.work_id)
+                self.announcement.emit(
+                    translate("WrapUp", "Wrap-up for {title} ends in {seconds} seconds.").format(
+                        title=card.title_text, seconds=f"{max(1, round(left))}"
+                    ),
+                    True,
+                )
 
     def card(self, work_id: WorkId) -> WrapUpCard | None:
         return self._cards.get(work_id)
