@@ -35,6 +35,7 @@ from agent_desktop.protocol.vocabulary import (
 from agent_desktop.session.core import AgentCore
 from agent_desktop.session.state import AgentState, LinkStatus
 from agent_desktop.ui.about import add_help_menu
+from agent_desktop.ui.custom_presence_items import CustomPresenceItems
 from agent_desktop.ui.customer_pages import CustomerPages
 from agent_desktop.ui.depth_controls import DepthControls
 from agent_desktop.ui.i18n import QT_TRANSLATE_NOOP, translate
@@ -188,6 +189,7 @@ class AppWindow(QMainWindow):
         self.settings_action: QAction
         self.shortcuts_action: QAction
         self.presence_actions: dict[Presence, QAction]
+        self.custom_presence_items: CustomPresenceItems
         self.shortcuts_sheet: ShortcutsSheet | None = None
         install_menus(self)
         self.about_action = add_help_menu(self, lambda: self.core.settings)

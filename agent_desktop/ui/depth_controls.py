@@ -77,6 +77,11 @@ class DepthControls(QObject):
         for session in state.sessions:
             self._titles[session.work.work_id] = session.work.customer.name
         self.wrap_ups.show_state(state.wrap_ups, self._titles, take_focus=not state.sessions)
+        self.window.custom_presence_items.show(
+            state.custom_presences,
+            state.presence.custom if state.presence is not None else None,
+            enabled=state.online and state.presence is not None,
+        )
         self.next_status.show_state(
             state.next_presence,
             has_work=state.online and bool(state.sessions or state.wrap_ups),

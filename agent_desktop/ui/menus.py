@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from agent_desktop.protocol.vocabulary import Presence
+from agent_desktop.ui.custom_presence_items import CustomPresenceItems
 from agent_desktop.ui.i18n import translate
 from agent_desktop.ui.widgets.wording import presence_label
 
@@ -97,6 +98,16 @@ def install_menus(window: AppWindow) -> None:
         window.addAction(action)
         presence.addAction(action)
         window.presence_actions[choice] = action
+    end = QAction(presence)  # the custom presences go before this invisible end mark
+    end.setVisible(False)
+    presence.addAction(end)
+    window.custom_presence_items = CustomPresenceItems(
+        presence,
+        end,
+        label=lambda name: translate("Menus", "Set {presence}").format(presence=name),
+        set_apart=True,
+    )
+    window.custom_presence_items.chosen.connect(window.depth_controls.choose_custom)
 
     help_menu = window.menuBar().addMenu(translate("Menus", "&Help"))
     window.shortcuts_action = QAction(translate("Menus", "Keyboard shortcuts"), window)

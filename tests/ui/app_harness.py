@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from agent_desktop.clock import Clock
 from agent_desktop.ctl.client import WireClient, open_session
@@ -66,7 +66,18 @@ async def running_app(
     finally:
         desktop.quit()
         await asyncio.wait_for(running, WAIT_S)
-        desktop.window.deleteLater()
+        await let_go(desktop.window)
+
+
+async def let_go(window: QWidget) -> None:
+    """Hide and delete an app's window, and wait until the platform has taken its activation
+    back: the window system reports that later, and a report still queued when the next test
+    activates its own window would leave that one inactive (keys and focus go nowhere)."""
+    window.hide()
+    async with asyncio.timeout(WAIT_S):
+        while QApplication.activeWindow() is window:  # noqa: ASYNC110
+            await asyncio.sleep(0.01)
+    window.deleteLater()
 
 
 async def until(desktop: DesktopApp, predicate: Callable[[AgentState], bool]) -> AgentState:

@@ -10,12 +10,14 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QMenu
 from pytestqt.qtbot import QtBot
 
 from agent_desktop.clock import ManualClock
 from agent_desktop.protocol.vocabulary import Presence, PresenceSource, Reason
 from agent_desktop.server.runner import RunningServer, running_server
 from agent_desktop.ui.desktop import DesktopApp
+from agent_desktop.ui.menus import PRESENCE_KEYS
 from tests.session.test_core_depth import depth_config
 from tests.ui.app_harness import (
     eventually,
@@ -84,6 +86,21 @@ async def test_custom_presences_in_the_selector_the_tray_and_the_team_table(
             alice, lambda s: s.presence is not None and s.presence.presence is Presence.AVAILABLE
         )
         alice.tray.custom_actions["Lunch"].trigger()  # the tray sets it too
+        await until(alice, lambda s: s.presence is not None and s.presence.custom == "Lunch")
+
+        # The window's Presence menu lists it too, after the built-in ones and set apart.
+        alice.window.presence_actions[Presence.AVAILABLE].trigger()
+        await until(
+            alice, lambda s: s.presence is not None and s.presence.presence is Presence.AVAILABLE
+        )
+        menu = alice.window.presence_actions[Presence.AVAILABLE].associatedObjects()[-1]
+        assert isinstance(menu, QMenu)
+        shown = [a.text() for a in menu.actions() if a.isVisible() and not a.isSeparator()]
+        assert shown[-1] == "Set Lunch"
+        assert shown[:-1] == [alice.window.presence_actions[p].text() for p in PRESENCE_KEYS]
+        lunch = alice.window.custom_presence_items.actions["Lunch"]
+        assert lunch.isEnabled()
+        lunch.trigger()
         await until(alice, lambda s: s.presence is not None and s.presence.custom == "Lunch")
 
 

@@ -42,7 +42,12 @@ async def server(
         yield running
 
 
-def focused() -> QWidget | None:
+def focused(window: QWidget) -> QWidget | None:
+    """Where the keys go. The offscreen platform sometimes leaves no window active after
+    another test's window went away (its deactivation is reported late); the agent would
+    click the window first, so the check activates it again before reading the focus."""
+    if QApplication.activeWindow() is not window:
+        window.activateWindow()
     return QApplication.focusWidget()
 
 
@@ -90,7 +95,7 @@ async def test_accepting_brings_the_new_session_to_the_front_with_its_reply_box_
             "the accepted session is the current tab",
         )
         reply = view_of(desktop, accepted.session_id).reply_box
-        await eventually(lambda: focused() is reply, "the cursor is in its reply box")
+        await eventually(lambda: focused(window) is reply, "the cursor is in its reply box")
 
 
 async def test_an_answered_call_gets_the_call_controls_focused(
@@ -114,7 +119,7 @@ async def test_an_answered_call_gets_the_call_controls_focused(
         panel = view_of(desktop, call.session_id).call_panel
         assert panel is not None
         await eventually(
-            lambda: focused() in (panel.hold_button, panel.mute_button, panel.end_button),
+            lambda: focused(window) in (panel.hold_button, panel.mute_button, panel.end_button),
             "a call control has the focus",
         )
 
@@ -143,7 +148,7 @@ async def test_switching_sessions_puts_the_cursor_in_the_reply_box_and_typing_do
         first_reply = view_of(desktop, ids[0]).reply_box
         assert first_reply is not None
         first_reply.setFocus()
-        await eventually(lambda: focused() is first_reply, "typing in the first chat")
+        await eventually(lambda: focused(window) is first_reply, "typing in the first chat")
 
         for step, (key, modifiers) in enumerate(
             [
@@ -155,13 +160,15 @@ async def test_switching_sessions_puts_the_cursor_in_the_reply_box_and_typing_do
                 ),
             ]
         ):
-            target = focused()
+            target = focused(window)
             assert target is not None
             QTest.keyClick(target, key, modifiers)
             expected = ids[[1, 2, 1][step]]
             assert window.sessions.current_session() == expected
             reply = view_of(desktop, expected).reply_box
-            assert focused() is reply, f"step {step}: the cursor is in the shown chat's reply box"
+            assert focused(window) is reply, (
+                f"step {step}: the cursor is in the shown chat's reply box"
+            )
             typed = "b d a  hello there "
             assert reply is not None
             QTest.keyClicks(reply, typed)
@@ -181,7 +188,7 @@ async def test_letters_typed_on_the_presence_picker_change_nothing(
         window.activateWindow()
         combo = window.presence.combo
         combo.setFocus()
-        await eventually(lambda: focused() is combo, "the picker has the focus")
+        await eventually(lambda: focused(window) is combo, "the picker has the focus")
         with qtbot.assertNotEmitted(window.presence.presence_chosen):
             QTest.keyClicks(combo, "b d a hello")
             QTest.keyClick(combo, Qt.Key.Key_End)
@@ -280,14 +287,14 @@ async def test_after_rejecting_by_keyboard_typing_goes_to_the_reply_not_the_aler
         reject = window.offers.cards()[0].reject_button
         assert reject is not None
         reject.setFocus(Qt.FocusReason.TabFocusReason)  # the agent tabbed to Reject
-        await eventually(lambda: focused() is reject, "Reject has the focus")
+        await eventually(lambda: focused(window) is reject, "Reject has the focus")
 
         QTest.keyClick(reject, Qt.Key.Key_Space)
 
         await eventually(lambda: len(window.alert_bar.rows()) == 1, "the rejected alert")
         await eventually(lambda: not window.offers.cards(), "the card is gone")
         reply = view_of(desktop, state.sessions[0].session_id).reply_box
-        await eventually(lambda: focused() is reply, "the keyboard is back in the reply box")
+        await eventually(lambda: focused(window) is reply, "the keyboard is back in the reply box")
         assert reply is not None
         QTest.keyClicks(reply, "ok thanks ")
         assert len(window.alert_bar.rows()) == 1, "the alert was not dismissed by typing"
@@ -309,14 +316,14 @@ async def test_after_resolving_an_alert_by_keyboard_typing_goes_to_the_reply(
         await eventually(lambda: len(window.alert_bar.rows()) == 1, "the rejected alert")
         action = window.alert_bar.rows()[0].action_button
         action.setFocus(Qt.FocusReason.TabFocusReason)  # the agent tabbed to the alert
-        await eventually(lambda: focused() is action, "on Set me Available")
+        await eventually(lambda: focused(window) is action, "on Set me Available")
 
         QTest.keyClick(action, Qt.Key.Key_Space)
 
         await presence_now(desktop, Presence.AVAILABLE)
         await eventually(lambda: not window.alert_bar.rows(), "resolved")
         reply = view_of(desktop, state.sessions[0].session_id).reply_box
-        await eventually(lambda: focused() is reply, "the keyboard is back in the reply box")
+        await eventually(lambda: focused(window) is reply, "the keyboard is back in the reply box")
 
 
 async def presence_now(desktop: DesktopApp, presence: Presence) -> None:

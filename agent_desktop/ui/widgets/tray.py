@@ -11,8 +11,9 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 from agent_desktop.protocol.model import CustomPresence
 from agent_desktop.protocol.vocabulary import Presence
 from agent_desktop.resources import icon_path
+from agent_desktop.ui.custom_presence_items import CustomPresenceItems
 from agent_desktop.ui.i18n import translate
-from agent_desktop.ui.theme import badged_icon, colour_dot, presence_icon
+from agent_desktop.ui.theme import badged_icon, presence_icon
 from agent_desktop.ui.widgets.wording import CHOOSABLE_PRESENCES, presence_label
 
 APP_NAME = "Agent Desktop"
@@ -50,9 +51,9 @@ class TrayIcon(QObject):
             action.triggered.connect(lambda _=False, p=presence: self._choose(p))
             self._group.addAction(action)
             self.presence_actions[presence] = action
-        self._customs_end = self.menu.addSeparator()
-        self.custom_actions: dict[str, QAction] = {}
-        self._customs: tuple[CustomPresence, ...] = ()
+        self._customs = CustomPresenceItems(self.menu, self.menu.addSeparator(), group=self._group)
+        self._customs.chosen.connect(self._choose_custom)
+        self._customs_listed: tuple[CustomPresence, ...] = ()
         self._custom: str | None = None
         self.quit_action = self.menu.addAction(translate("Tray", "Quit"))
         self.quit_action.triggered.connect(self.quit_requested)
@@ -83,38 +84,23 @@ class TrayIcon(QObject):
 
     def show_customs(self, customs: Sequence[CustomPresence], current: str | None) -> None:
         """The admin's custom presences after the built-in ones; `current` the one chosen."""
-        customs = tuple(customs)
-        if customs != self._customs:
-            self._customs = customs
-            for action in self.custom_actions.values():
-                self.menu.removeAction(action)
-                self._group.removeAction(action)
-                action.deleteLater()
-            self.custom_actions = {}
-            for custom in customs:
-                action = QAction(colour_dot(custom.colour), custom.name, self.menu)
-                action.setCheckable(True)
-                action.setData(custom.name)
-                action.triggered.connect(self._choose_custom)
-                self.menu.insertAction(self._customs_end, action)
-                self._group.addAction(action)
-                self.custom_actions[custom.name] = action
+        self._customs_listed = tuple(customs)
         self._custom = current
         self._tick(self._shown[0] if self._shown is not None else None)
+
+    @property
+    def custom_actions(self) -> dict[str, QAction]:
+        return self._customs.actions
 
     def _tick(self, presence: Presence | None) -> None:
         for choice, action in self.presence_actions.items():
             action.setChecked(choice == presence and self._custom is None)
             action.setEnabled(presence is not None)
-        for name, action in self.custom_actions.items():
-            action.setChecked(name == self._custom)
-            action.setEnabled(presence is not None)
+        self._customs.show(self._customs_listed, self._custom, enabled=presence is not None)
 
-    def _choose_custom(self) -> None:
-        action = self.sender()
+    def _choose_custom(self, name: str) -> None:
         self._tick(self._shown[0] if self._shown is not None else None)
-        if isinstance(action, QAction):
-            self.custom_chosen.emit(str(action.data()))
+        self.custom_chosen.emit(name)
 
     def _choose(self, presence: Presence) -> None:
         # Qt ticks a checkable action on click; the tick follows the server's answer instead
