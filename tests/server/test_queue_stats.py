@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from agent_desktop.clock import ManualClock
 from agent_desktop.protocol.messages import (
     Ack,
     CloseSession,
@@ -27,6 +30,7 @@ from agent_desktop.protocol.vocabulary import (
 from agent_desktop.server.config import ServerConfig
 from agent_desktop.server.routing.queue_stats import COALESCE_S
 from agent_desktop.server.runner import running_server
+from agent_desktop.server.store import SqliteStore
 from tests.server.engine_fixtures import EngineHarness, harness, make_config, queue, user
 from tests.wire import logged_in
 
@@ -82,6 +86,13 @@ def row(h: EngineHarness, queue_id: str = "chat") -> QueueStats:
     """The latest row sam was sent, once the coalescing second has passed."""
     h.tick(COALESCE_S)
     return [u.queue for u in h.events("sam", QueueUpdated) if u.queue.queue == queue_id][-1]
+
+
+def listed(h: EngineHarness, queue_id: str = "chat") -> QueueStats:
+    """The queue's row as `list_queues` answers it now (and sam subscribed to its deltas)."""
+    reply = h.call("sam", ListQueues(id=h.rid()))
+    assert isinstance(reply, Queues)
+    return next(q for q in reply.queues if q.queue == queue_id)
 
 
 def test_changes_go_out_at_once_then_at_most_once_a_second() -> None:
@@ -165,3 +176,29 @@ async def test_queue_statistics_over_real_sockets(demo_config: ServerConfig) -> 
                 break
         assert update.estimated_wait_s is None  # nobody is logged in
         assert update.oldest_waiting_since is not None
+
+
+def test_handle_times_and_the_last_hours_misses_survive_a_restart(tmp_path: Path) -> None:
+    """The estimate a supervisor sees must not fall back to the configured guess, nor the
+    missed/rejected counts to zero, because the server restarted (`kill -9`: no flush)."""
+    path = tmp_path / "state.sqlite3"
+    h = harness(config(), SqliteStore(path), login=["sam", "alice"])
+    h.create(Channel.CHAT)
+    h.accept("alice")
+    h.tick(100)
+    [session_id] = h.engine.sessions.open[ALICE]
+    h.call("alice", CloseSession(id=h.rid(), session_id=session_id))
+    h.create(Channel.CHAT)
+    offer = h.offer_id("alice")
+    h.call("alice", RejectOffer(id=h.rid(), offer_id=offer))
+    before = listed(h)
+    assert (before.average_handle_s, before.rejected_last_hour) == (100.0, 1)
+
+    restarted = harness(
+        config(), SqliteStore(path), clock=ManualClock(h.clock.now() + 60), login=["sam"]
+    )
+    after = listed(restarted)
+    assert (after.average_handle_s, after.rejected_last_hour) == (100.0, 1)
+    restarted.tick(3600)  # the reject's hour ends after the restart as it would have before
+    assert row(restarted).rejected_last_hour == 0
+    restarted.ok()

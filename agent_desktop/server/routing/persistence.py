@@ -35,11 +35,13 @@ from agent_desktop.server.routing.records import (
     KIND_WORK_CLOSED,
     KIND_WRAP_UP,
     META_COUNTERS,
+    META_QUEUE_HISTORY,
     AgentRecord,
     AlertRecord,
     Counters,
     MessageRecord,
     OfferRecord,
+    QueueHistory,
     SessionRecord,
     TimelineRecord,
     WorkRecord,
@@ -69,6 +71,8 @@ class Persistence:
         for key, data in store.load(KIND_META):
             if key == META_COUNTERS:
                 ledger.counters = decode_record(data, Counters)
+            elif key == META_QUEUE_HISTORY:
+                flow.queue_stats.restore(decode_record(data, QueueHistory))
         for _, data in list(store.load(KIND_SESSION)):
             session = decode_record(data, SessionRecord)
             flow.sessions.records[session.session_id] = session
@@ -204,6 +208,8 @@ class Persistence:
             record = flow.presences.agents.get(UserId(key))
         elif kind == KIND_WRAP_UP:
             record = flow.sessions.wrap_ups.records.get(WorkId(key))
+        elif kind == KIND_META and key == META_QUEUE_HISTORY:
+            record = flow.queue_stats.history()
         elif kind == KIND_META:
             record = flow.ledger.counters
         else:

@@ -31,7 +31,12 @@ from agent_desktop.server.routing.ledger import Ledger
 from agent_desktop.server.routing.offers import Offers
 from agent_desktop.server.routing.presence import Presences
 from agent_desktop.server.routing.queue_index import QueueIndex
-from agent_desktop.server.routing.records import KIND_WORK
+from agent_desktop.server.routing.records import (
+    KIND_META,
+    KIND_WORK,
+    META_QUEUE_HISTORY,
+    QueueHistory,
+)
 from agent_desktop.server.routing.works import WorkBook
 
 HANDLE_SAMPLES: Final = 20
@@ -80,6 +85,7 @@ class QueueStatistics:
         samples = self.handle_times.setdefault(queue_id, deque(maxlen=HANDLE_SAMPLES))
         samples.append(max(0.0, seconds))
         self.touched.add(queue_id)
+        self.ledger.dirty.add((KIND_META, META_QUEUE_HISTORY))
 
     def offer_ended(self, queue_id: QueueId, *, missed: bool) -> None:
         """A missed or rejected offer: counted for an hour (a deadline re-publishes then)."""
@@ -90,6 +96,36 @@ class QueueStatistics:
         seen.append(now)
         self.touched.add(queue_id)
         self.deadlines.schedule(now + HOUR, deadlines.STATS_HOUR, queue_id)
+        self.ledger.dirty.add((KIND_META, META_QUEUE_HISTORY))
+
+    # -- on disk -------------------------------------------------------------------------------
+
+    def history(self) -> QueueHistory:
+        return QueueHistory(
+            handle_s={q: list(v) for q, v in self.handle_times.items()},
+            missed_at={q: list(v) for q, v in self.missed.items()},
+            rejected_at={q: list(v) for q, v in self.rejected.items()},
+        )
+
+    def restore(self, history: QueueHistory) -> None:
+        """At start: queues no longer configured are dropped, the hour's counts keep only what
+        is still inside it and end when they would have without the restart."""
+        now = self.ledger.now()
+        for name, samples in history.handle_s.items():
+            if QueueId(name) in self.directory.queues:
+                self.handle_times[QueueId(name)] = deque(samples, maxlen=HANDLE_SAMPLES)
+        for stored, seen in (
+            (history.missed_at, self.missed),
+            (history.rejected_at, self.rejected),
+        ):
+            for name, times in stored.items():
+                queue_id = QueueId(name)
+                recent = deque(t for t in times if t > now - HOUR)
+                if queue_id not in self.directory.queues or not recent:
+                    continue
+                seen[queue_id] = recent
+                for at in recent:  # each one's hour ends on its own, as before the restart
+                    self.deadlines.schedule(at + HOUR, deadlines.STATS_HOUR, queue_id)
 
     def touch(self, queue_id: QueueId) -> None:
         self.touched.add(queue_id)

@@ -142,6 +142,16 @@ class Counters(msgspec.Struct, kw_only=True):
     """Work items ever closed: `accounting()` counts them without holding them in memory."""
 
 
+class QueueHistory(msgspec.Struct, kw_only=True):
+    """What the queue statistics learnt from the past, per queue id: the last handle times
+    (seconds) and when offers were missed or rejected in the last hour (epoch seconds).
+    Persisted so a restart does not reset the estimate to the configured guess."""
+
+    handle_s: dict[str, list[float]] = msgspec.field(default_factory=dict)
+    missed_at: dict[str, list[float]] = msgspec.field(default_factory=dict)
+    rejected_at: dict[str, list[float]] = msgspec.field(default_factory=dict)
+
+
 class TimelineRecord(msgspec.Struct, kw_only=True):
     agent: UserId
     change: PresenceChange
@@ -165,6 +175,7 @@ KIND_WRAP_UP: Final = "wrap_up"
 """Wrap-ups still running; an ended one is deleted (the work item's history tells the rest)."""
 KIND_META: Final = "meta"
 META_COUNTERS: Final = "counters"
+META_QUEUE_HISTORY: Final = "queue_history"
 
 _encoder: Final = msgspec.msgpack.Encoder()
 R = TypeVar("R")
