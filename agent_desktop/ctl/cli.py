@@ -15,6 +15,8 @@ import ssl
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 
+import msgspec
+
 from agent_desktop.ctl import bookings
 from agent_desktop.ctl.client import RequestFailed, WireClient, open_session
 from agent_desktop.ctl.depth import add_depth_commands
@@ -28,8 +30,10 @@ from agent_desktop.protocol.messages import (
     CustomerEnd,
     CustomerMessage,
     Escalate,
+    GetTranscript,
     GetWork,
     ResetPresence,
+    TranscriptPage,
     Transfer,
     WorkCreated,
     WorkInfo,
@@ -200,7 +204,20 @@ async def _work_info(client: WireClient, work_id: str) -> WorkInfo:
 
 async def _work_show(args: argparse.Namespace, client: WireClient) -> int:
     info = await _work_info(client, args.work_id)
-    _print(args, info, render_work(info))
+    transcript = list(info.transcript)
+    earlier = info.earlier_messages
+    while earlier and transcript:  # a long chat: the views carry the newest messages only
+        first = transcript[0].msg_id
+        page = await client.request(
+            lambda rid, first=first: GetTranscript(  # type: ignore[misc]
+                id=rid, work_id=info.work.work_id, before=first
+            ),
+            TranscriptPage,
+        )
+        transcript[:0] = page.messages
+        earlier = page.earlier_messages
+    whole = msgspec.structs.replace(info, transcript=transcript, earlier_messages=earlier)
+    _print(args, whole, render_work(whole))
     return 0
 
 

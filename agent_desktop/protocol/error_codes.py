@@ -47,7 +47,10 @@ WHEN_SENT: Final[Mapping[ErrorCode, str]] = {
     ),
     ErrorCode.UNKNOWN_OFFER: "`accept_offer` / `reject_offer` naming no offer the server knows.",
     ErrorCode.UNKNOWN_SESSION: "A session request naming no open session.",
-    ErrorCode.UNKNOWN_WORK: "`get_work`, `customer_message` or `customer_end` naming no item.",
+    ErrorCode.UNKNOWN_WORK: (
+        "`get_work`, `get_transcript`, `customer_message` or `customer_end` naming no item."
+    ),
+    ErrorCode.UNKNOWN_MESSAGE: "`get_transcript` with a `before` that is no message of the item.",
     ErrorCode.UNKNOWN_AGENT: (
         "`reset_presence`, `get_presence_timeline`, `transfer`/`escalate` to an agent or "
         "`create_work` for an agent, `clear_penalty`, naming no configured user; work sent to "

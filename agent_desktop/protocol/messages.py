@@ -73,6 +73,8 @@ from agent_desktop.protocol.model import (
     WorkItem,
     WrapUp,
 )
+from agent_desktop.protocol.transcript import GetTranscript as GetTranscript
+from agent_desktop.protocol.transcript import TranscriptPage as TranscriptPage
 from agent_desktop.protocol.vocabulary import (
     AlertId,
     CallAction,
@@ -253,6 +255,7 @@ ClientMessage = (
     | CustomerMessage
     | CustomerEnd
     | GetWork
+    | GetTranscript
     | BookingRequest
     | ExtendWrapUp
     | FinishWrapUp
@@ -318,6 +321,7 @@ class WorkCreated(Reply, frozen=True, tag="work_created", kw_only=True):
 class WorkInfo(Reply, frozen=True, tag="work_info", kw_only=True):
     work: WorkItem
     transcript: list[ChatMessage]
+    """The newest messages; `earlier_messages` more come with `get_transcript`."""
     history: list[HistoryEntry]
     agent: UserId | None = None
     offer_id: OfferId | None = None
@@ -326,6 +330,7 @@ class WorkInfo(Reply, frozen=True, tag="work_info", kw_only=True):
     """While queued: 1 = the next item of its queue to be routed."""
     estimated_wait_s: float | None = None
     """While queued: the queue's estimate for that position (None: nobody staffs it now)."""
+    earlier_messages: int = 0
 
 
 # --- server -> client: events ----------------------------------------------------------------
@@ -411,6 +416,7 @@ ServerReply = (
     | ClockReading
     | WorkCreated
     | WorkInfo
+    | TranscriptPage
     | BookingReply
     | Queues
 )

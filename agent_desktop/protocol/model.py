@@ -121,7 +121,9 @@ class Offer(Struct, frozen=True):
     state: OfferState = OfferState.PENDING
     reason: Reason | None = None
     transcript: list[ChatMessage] = []
-    """What the customer already wrote while waiting."""
+    """What the customer already wrote while waiting (the newest, see `earlier_messages`)."""
+    earlier_messages: int = 0
+    """Messages before `transcript` left out to keep the frame small (`get_transcript`)."""
 
     @property
     def rejectable(self) -> bool:
@@ -137,6 +139,8 @@ class Session(Struct, frozen=True):
     transcript: list[ChatMessage] = []
     call: Call | None = None
     customer_left: bool = False
+    earlier_messages: int = 0
+    """Messages before `transcript` left out to keep the frame small (`get_transcript`)."""
 
 
 class PresenceInfo(Struct, frozen=True):

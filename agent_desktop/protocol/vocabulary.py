@@ -169,6 +169,7 @@ class ErrorCode(StrEnum):
     UNKNOWN_AGENT = "unknown_agent"
     UNKNOWN_QUEUE = "unknown_queue"
     UNKNOWN_ALERT = "unknown_alert"
+    UNKNOWN_MESSAGE = "unknown_message"
     OFFER_EXPIRED = "offer_expired"
     OFFER_NOT_PENDING = "offer_not_pending"
     NOT_REJECTABLE = "not_rejectable"

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from agent_desktop.protocol.messages import PushedEvent
-from agent_desktop.protocol.model import AgentView, QueueStats
-from agent_desktop.protocol.vocabulary import ErrorCode, OfferId
+from agent_desktop.protocol.model import AgentView, ChatMessage, QueueStats
+from agent_desktop.protocol.vocabulary import ErrorCode, OfferId, SessionId
 from agent_desktop.session.notification_log import NotificationLogEvent
 from agent_desktop.session.state import Connection, Identity, OutgoingMessage, ShownToast
 
@@ -99,6 +99,17 @@ class AgentsListed:
 
 
 @dataclass(frozen=True, slots=True)
+class EarlierMessagesLoaded:
+    """A page of a session's earlier messages (`get_transcript`), to go before what it shows."""
+
+    session_id: SessionId
+    before: str
+    """The message the page ends before: the page applies only if it is still the first."""
+    messages: tuple[ChatMessage, ...]
+    earlier_messages: int
+
+
+@dataclass(frozen=True, slots=True)
 class AlertRemoved:
     """A client-side alert dismissed, or a server alert whose dismissal was acknowledged."""
 
@@ -143,6 +154,7 @@ CoreEvent = (
     | AcceptAnswered
     | AcceptUnsent
     | AgentsListed
+    | EarlierMessagesLoaded
     | QueuesListed
     | NotificationLogEvent
     | AlertRemoved

@@ -21,12 +21,14 @@ from agent_desktop.protocol.messages import (
     DismissAlert,
     Escalate,
     GetPresenceTimeline,
+    GetTranscript,
     ListAgents,
     PresenceTimeline,
     RejectOffer,
     ResetPresence,
     SetPresence,
     SyncClock,
+    TranscriptPage,
     Transfer,
 )
 from agent_desktop.protocol.model import PresenceChange
@@ -47,6 +49,7 @@ from agent_desktop.session.events import (
     AcceptPressed,
     AlertRemoved,
     ClockSynced,
+    EarlierMessagesLoaded,
     MessageDiscarded,
     MessageQueued,
     ToastDismissed,
@@ -236,6 +239,21 @@ class AgentIntents:
         """Supervisor: fill `state.agents` and keep it live with `agent_updated` events."""
         # The reply is applied by _on_reply, in order with the agent_updated events.
         await self._call(ListAgents(id=self._next_id()), Agents)
+
+    async def load_earlier_messages(self, session_id: SessionId) -> None:
+        """The page of messages before the first one the session shows (a long chat's
+        views carry only the newest; `Session.earlier_messages` says how many are left)."""
+        session = self.state.session(session_id)
+        if session is None or not session.earlier_messages or not session.transcript:
+            return
+        before = session.transcript[0].msg_id
+        reply = await self._call(
+            GetTranscript(id=self._next_id(), work_id=session.work.work_id, before=before),
+            TranscriptPage,
+        )
+        self._store.dispatch(
+            EarlierMessagesLoaded(session_id, before, tuple(reply.messages), reply.earlier_messages)
+        )
 
     async def presence_timeline(
         self, agent: UserId | None = None, limit: int = 50

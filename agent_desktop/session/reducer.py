@@ -64,6 +64,7 @@ from agent_desktop.session.events import (
     ClockSynced,
     CoreEvent,
     CredentialsNoticed,
+    EarlierMessagesLoaded,
     LinkChanged,
     MessageAcked,
     MessageDiscarded,
@@ -203,6 +204,8 @@ def apply(state: AgentState, event: CoreEvent, now: float) -> Result:
             return replace(state, agents=_upsert_agent(state.agents, agent)), []
         case AgentsListed(agents=agents):
             return replace(state, agents=tuple(sorted(agents, key=lambda a: a.agent))), []
+        case EarlierMessagesLoaded():
+            return _update_session(state, event.session_id, _prepend(event)), []
         case LinkChanged(connection=connection):
             return _link_changed(state, connection, now)
         case SignedIn(identity=identity, clock_offset=offset):
@@ -313,6 +316,20 @@ def _update_session(state: AgentState, session_id: SessionId, change: _SessionCh
         return state
     sessions = tuple(change(s) if s.session_id == session_id else s for s in state.sessions)
     return replace(state, sessions=sessions)
+
+
+def _prepend(page: EarlierMessagesLoaded) -> _SessionChange:
+    def prepend(session: Session) -> Session:
+        first = session.transcript[0].msg_id if session.transcript else None
+        if first != page.before:  # a snapshot replaced the transcript since it was asked
+            return session
+        return msgspec.structs.replace(
+            session,
+            transcript=[*page.messages, *session.transcript],
+            earlier_messages=page.earlier_messages,
+        )
+
+    return prepend
 
 
 def _message_added(state: AgentState, session_id: SessionId, message: ChatMessage) -> AgentState:

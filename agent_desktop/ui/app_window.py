@@ -240,6 +240,11 @@ class AppWindow(QMainWindow):
         self.sessions.close_requested.connect(
             lambda session_id: run("Close session", core.close_session(SessionId(session_id)))
         )
+        self.sessions.earlier_requested.connect(
+            lambda session_id: run(
+                "Load earlier messages", core.load_earlier_messages(SessionId(session_id))
+            )
+        )
         self.toasts.open_session_requested.connect(self.show_session)
         self.offers.keyboard_released.connect(self._return_keyboard)
         self.sessions.unread_changed.connect(lambda _count: self._show_title())

@@ -34,6 +34,7 @@ from agent_desktop.protocol.messages import (
     Error,
     Escalate,
     GetPresenceTimeline,
+    GetTranscript,
     GetWork,
     Hello,
     ListAgents,
@@ -134,6 +135,7 @@ CASES: Final[dict[str, Case]] = {
     ),
     "customer_end": Case("chat", lambda i, t: CustomerEnd(id=i, work_id=t.work_id)),
     "get_work": Case("chat", lambda i, t: GetWork(id=i, work_id=t.work_id)),
+    "get_transcript": Case("chat", lambda i, t: GetTranscript(id=i, work_id=t.work_id)),
 }
 
 _ALL_OK: Final = dict.fromkeys(ROLES[1:], "ok")
@@ -178,6 +180,7 @@ EXPECTED: Final[dict[str, dict[str, str]]] = {
     "customer_message": {**_NOT_IN, **_SUPERVISING},
     "customer_end": {**_NOT_IN, **_SUPERVISING},
     "get_work": {**_NOT_IN, **_SUPERVISING},
+    "get_transcript": {**_NOT_IN, **_OWN_OR_SUPERVISING},
 }
 
 

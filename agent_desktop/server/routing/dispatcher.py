@@ -16,6 +16,7 @@ from agent_desktop.protocol.messages import (
     ExtendWrapUp,
     FinishWrapUp,
     GetPresenceTimeline,
+    GetTranscript,
     GetWork,
     ListAgents,
     ListQueues,
@@ -36,7 +37,7 @@ from agent_desktop.server.routing.depth_requests import DepthRequests
 from agent_desktop.server.routing.lookups import refuse
 from agent_desktop.server.routing.work_requests import WorkRequests
 
-READ_ONLY = (SyncClock, GetWork, GetPresenceTimeline, ListQueues)
+READ_ONLY = (SyncClock, GetWork, GetTranscript, GetPresenceTimeline, ListQueues)
 """Requests a supervisor makes that are not audited (they change nothing)."""
 
 
@@ -81,6 +82,8 @@ class Dispatcher:
                 return work.customer_end(principal, request)
             case GetWork():
                 return work.get_work(principal, request)
+            case GetTranscript():
+                return work.get_transcript(principal, request)
         return self._depth(principal, request)
 
     def _depth(self, principal: Principal, request: Request) -> ServerReply:

@@ -5,6 +5,11 @@ from __future__ import annotations
 
 from agent_desktop.protocol.messages import AgentUpdated, Snapshot
 from agent_desktop.protocol.model import AgentView, CustomPresence, Offer, Session
+from agent_desktop.protocol.transcript import (
+    OFFER_TRANSCRIPT_BYTES,
+    SESSION_TRANSCRIPT_BYTES,
+    newest,
+)
 from agent_desktop.protocol.vocabulary import UserId
 from agent_desktop.server.routing.alerts import Alerts
 from agent_desktop.server.routing.directory import Directory
@@ -43,6 +48,7 @@ class Views:
 
     def offer(self, offer: OfferRecord) -> Offer:
         work = self.works[offer.work_id]
+        transcript, earlier = newest(work.transcript, OFFER_TRANSCRIPT_BYTES)
         return Offer(
             offer_id=offer.offer_id,
             work=work.item,
@@ -52,20 +58,23 @@ class Views:
             expires_at=offer.expires_at,
             state=offer.state,
             reason=offer.reason,
-            transcript=list(work.transcript),
+            transcript=transcript,
+            earlier_messages=earlier,
         )
 
     def session(self, session: SessionRecord) -> Session:
         work = self.works[session.work_id]
+        transcript, earlier = newest(work.transcript, SESSION_TRANSCRIPT_BYTES)
         return Session(
             session_id=session.session_id,
             work=work.item,
             agent=session.agent,
             opened_at=session.opened_at,
             opened_reason=session.opened_reason,
-            transcript=list(work.transcript),
+            transcript=transcript,
             call=session.call,
             customer_left=work.customer_left,
+            earlier_messages=earlier,
         )
 
     def snapshot(self, user: UserId) -> Snapshot:

@@ -19,6 +19,13 @@ from agent_desktop.protocol.messages import (
     WorkInfo,
 )
 from agent_desktop.protocol.model import CaseRecord, WorkItem
+from agent_desktop.protocol.transcript import (
+    PAGE_BYTES,
+    SESSION_TRANSCRIPT_BYTES,
+    GetTranscript,
+    TranscriptPage,
+    newest,
+)
 from agent_desktop.protocol.vocabulary import (
     ErrorCode,
     Origin,
@@ -158,16 +165,47 @@ class WorkRequests:
         elif work.session_id is not None:
             agent = flow.sessions[work.session_id].agent
         position, estimate = self._waiting(work)
+        transcript, earlier = newest(work.transcript, SESSION_TRANSCRIPT_BYTES)
         return WorkInfo(
             re=RequestId(request.id),
             work=work.item,
-            transcript=list(work.transcript),
+            transcript=transcript,
+            earlier_messages=earlier,
             history=list(work.history),
             agent=agent,
             offer_id=work.offer_id,
             session_id=work.session_id,
             queue_position=position,
             estimated_wait_s=estimate,
+        )
+
+    def get_transcript(self, principal: Principal, request: GetTranscript) -> ServerReply:
+        """Its agent (an open session or a pending offer of the item) or a supervisor."""
+        work = self.lookups.work_for(request.work_id, request)
+        flow = self.flow
+        holder: UserId | None = None
+        if work.session_id is not None and work.session_id in flow.sessions.records:
+            holder = flow.sessions[work.session_id].agent
+        elif work.offer_id is not None and work.offer_id in flow.offers.records:
+            holder = flow.offers[work.offer_id].agent
+        if holder != principal.user:
+            self.lookups.require_supervisor(principal, request)
+        messages = work.transcript
+        end = len(messages)
+        if request.before is not None:
+            end = next((i for i, m in enumerate(messages) if m.msg_id == request.before), -1)
+            if end < 0:
+                raise refuse(
+                    ErrorCode.UNKNOWN_MESSAGE,
+                    f"work item {work.item.work_id} has no message {request.before}",
+                    request,
+                )
+        page, earlier = newest(messages[:end], PAGE_BYTES)
+        return TranscriptPage(
+            re=RequestId(request.id),
+            work_id=work.item.work_id,
+            messages=page,
+            earlier_messages=earlier,
         )
 
     def _waiting(self, work: WorkRecord) -> tuple[int | None, float | None]:

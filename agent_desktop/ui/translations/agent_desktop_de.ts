@@ -1297,6 +1297,10 @@
         <source>Finish this session: it leaves your list (Ctrl+Shift+W)</source>
         <translation>Diese Sitzung beenden: Sie verschwindet aus Ihrer Liste (Strg+Umschalt+W)</translation>
     </message>
+    <message>
+        <source>Show earlier messages ({count} more)</source>
+        <translation>Frühere Nachrichten anzeigen ({count} weitere)</translation>
+    </message>
 </context>
 <context>
     <name>Settings</name>

@@ -34,6 +34,7 @@ class SessionTabs(QStackedWidget):
         transfer_requested(str, object, object): session id, queue id or None, agent id or None.
         escalate_requested(str, object, object): session id, queue id or None, agent id or None.
         close_requested(str): session id.
+        earlier_requested(str): session id; load its earlier messages.
         unread_changed(int): how many sessions have unread customer messages.
     """
 
@@ -42,6 +43,7 @@ class SessionTabs(QStackedWidget):
     transfer_requested = Signal(str, object, object)
     escalate_requested = Signal(str, object, object)
     close_requested = Signal(str)
+    earlier_requested = Signal(str)
     unread_changed = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -137,6 +139,7 @@ class SessionTabs(QStackedWidget):
         view.transfer_requested.connect(self.transfer_requested)
         view.escalate_requested.connect(self.escalate_requested)
         view.close_requested.connect(self.close_requested)
+        view.earlier_requested.connect(self.earlier_requested)
         self._views[session.session_id] = view
         # What the customer wrote before the agent opened the tab is read when it opens.
         self._seen[session.session_id] = sum(

@@ -155,6 +155,7 @@ class SessionView(QWidget):
         transfer_requested(str, object, object): session id, queue id or None, agent id or None.
         escalate_requested(str, object, object): session id, queue id or None, agent id or None.
         close_requested(str): the agent closed the session.
+        earlier_requested(str): load the messages before the first one shown (a long chat).
     """
 
     message_submitted = Signal(str, str)
@@ -162,6 +163,7 @@ class SessionView(QWidget):
     transfer_requested = Signal(str, object, object)
     escalate_requested = Signal(str, object, object)
     close_requested = Signal(str)
+    earlier_requested = Signal(str)
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -212,6 +214,12 @@ class SessionView(QWidget):
             self.case_panel.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
             layout.addWidget(self.case_panel)
 
+        # A long chat arrives with its newest messages only: the rest on request.
+        self.earlier_button = QPushButton()
+        self.earlier_button.setProperty("flat", True)
+        self.earlier_button.setVisible(False)
+        self.earlier_button.clicked.connect(lambda: self.earlier_requested.emit(self.session_id))
+        layout.addWidget(self.earlier_button)
         self.transcript = Transcript()
         name = session.work.customer.name
         self.transcript.setAccessibleName(
@@ -302,6 +310,12 @@ class SessionView(QWidget):
         if self.case_panel is not None:
             self.case_panel.show_state(session.work.case)
         self.transcript.show_state(session.transcript, unsent)
+        self.earlier_button.setVisible(session.earlier_messages > 0)
+        self.earlier_button.setText(
+            translate("SessionView", "Show earlier messages ({count} more)").format(
+                count=session.earlier_messages
+            )
+        )
         self.transcript.setVisible(bool(session.transcript) or self.channel in TEXT_CHANNELS)
         if self.reply_box is not None:
             self.reply_box.setEnabled(not session.customer_left)

@@ -152,6 +152,14 @@ class TranscriptModel(QAbstractListModel):
         self._confirmed.extend(bubbles)
         self.endInsertRows()
 
+    def prepend(self, bubbles: Sequence[Bubble]) -> None:
+        """Earlier messages, loaded on request, go before all others."""
+        if not bubbles:
+            return
+        self.beginInsertRows(QModelIndex(), 0, len(bubbles) - 1)
+        self._confirmed[:0] = bubbles
+        self.endInsertRows()
+
     def set_pending(self, bubbles: Sequence[Bubble]) -> None:
         first = len(self._confirmed)
         if self._pending:
@@ -350,6 +358,15 @@ class Transcript(QListView):
         self, messages: Sequence[ChatMessage], unsent: Sequence[OutgoingMessage] = ()
     ) -> None:
         messages = list(messages)
+        earlier = len(messages) - len(self._shown)
+        if self._shown and earlier > 0 and messages[earlier:] == self._shown:
+            # Earlier messages loaded: they go on top and the message that was first stays
+            # where the agent is reading, instead of the view jumping to the newest.
+            self.model_.prepend([Bubble(m.sender, m.text, m.at) for m in messages[:earlier]])
+            self._shown = messages
+            self._follow = False
+            self.scrollTo(self.model_.index(earlier), QAbstractItemView.ScrollHint.PositionAtTop)
+            return
         if messages[: len(self._shown)] != self._shown:
             # Not an append (a resync rewrote history): start again.
             self.model_.clear()
