@@ -23,21 +23,15 @@ the next rung is `Timer.LADDER`, armed on the injected clock like the others.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
-from enum import StrEnum
+from dataclasses import dataclass, replace
 from typing import Any, Final
 
-from agent_desktop.protocol.vocabulary import OfferId
+from agent_desktop.session.climb import Climb as Climb
+from agent_desktop.session.climb import Rung as Rung
 from agent_desktop.session.state import AgentState, PendingOffer
 
 MAX_STEP_S: Final = 600.0
 """No rung is further than this from its reference (offers wait at most 500 s)."""
-
-
-class Rung(StrEnum):
-    SOUND = "sound"
-    FLASH = "flash"
-    LAST_CALL = "last_call"
 
 
 class LadderError(ValueError):
@@ -109,16 +103,6 @@ DEFAULT_LADDER: Final = Ladder()
 
 def _after(since: float, seconds: float | None) -> float | None:
     return None if seconds is None or seconds == 0 else since + seconds
-
-
-@dataclass(frozen=True, slots=True)
-class Climb:
-    """How far the ladder went for one offer on this desktop."""
-
-    offer_id: OfferId
-    since: float
-    """Local clock time the offer reached this desktop (arrival or the resync that showed it)."""
-    climbed: frozenset[Rung] = field(default_factory=frozenset)
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING, NewType
+from typing import NewType
 
 from agent_desktop.protocol.bookings import BookingCode, NotificationEntry
 from agent_desktop.protocol.model import (
@@ -36,10 +36,8 @@ from agent_desktop.protocol.vocabulary import (
     UserId,
     WorkId,
 )
+from agent_desktop.session.climb import Climb
 from agent_desktop.session.log_filter import NotificationFilter
-
-if TYPE_CHECKING:  # the ladder's module reads this one: only a type crosses the other way
-    from agent_desktop.session.ladder import Climb
 
 
 class LinkStatus(StrEnum):

@@ -33,7 +33,8 @@ from agent_desktop.ui.notify.notice import NoticeKey, OfferKey, is_live
 from agent_desktop.ui.notify.notifier import OfferNotifier
 from agent_desktop.ui.notify.path import PathReport
 from agent_desktop.ui.os_identity import notification_icon
-from agent_desktop.ui.os_state import OsStateWatch, os_state_backend
+from agent_desktop.ui.os_state import OsStateWatch
+from agent_desktop.ui.os_state_backends import os_state_backend
 from agent_desktop.ui.screen_reader import ScreenReader
 from agent_desktop.ui.settings_store import Preferences, SettingsStore
 from agent_desktop.ui.sign_in_problem import sign_in_problem

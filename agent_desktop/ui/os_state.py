@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import platform
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any, Final, Protocol
@@ -54,19 +53,6 @@ class OsStateBackend(Protocol):
         ...
 
     async def close(self) -> None: ...
-
-
-def os_state_backend() -> OsStateBackend:
-    """The backend for this OS."""
-    # platform.system() rather than sys.platform: mypy would prune the other OSes as dead code.
-    system = platform.system()
-    if system == "Linux":
-        from agent_desktop.ui.os_state_linux import LinuxOsState
-
-        return LinuxOsState()
-    from agent_desktop.ui.os_state_other import MacOsState, WindowsOsState
-
-    return WindowsOsState() if system == "Windows" else MacOsState()
 
 
 DO_NOT_DISTURB_NOTE: Final = QT_TRANSLATE_NOOP(
