@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QMenu
 from pytestqt.qtbot import QtBot
 
 from agent_desktop.clock import ManualClock
-from agent_desktop.protocol.vocabulary import Presence, PresenceSource, Reason
+from agent_desktop.protocol.vocabulary import Presence, PresenceSource, Reason, WorkId
 from agent_desktop.server.runner import RunningServer, running_server
 from agent_desktop.ui.desktop import DesktopApp
 from agent_desktop.ui.menus import PRESENCE_KEYS
@@ -46,6 +46,22 @@ async def open_session(desktop: DesktopApp, sam_url: str) -> str:
     QTest.mouseClick(window.offers.cards()[0].accept_button, Qt.MouseButton.LeftButton)
     state = await until(desktop, lambda s: len(s.sessions) == 1)
     return state.sessions[0].session_id
+
+
+async def close_to_wrap_up(desktop: DesktopApp, sam_url: str) -> WorkId:
+    """A chat opened and closed with its tab's Close button: its wrap-up runs; its work id."""
+    window = desktop.window
+    session_id = await open_session(desktop, sam_url)
+    work_id = desktop.core.state.sessions[0].work.work_id
+    await eventually(
+        lambda: window.sessions.view(session_id) is not None,  # type: ignore[arg-type]
+        "the session tab shows",
+    )
+    view = window.sessions.view(session_id)  # type: ignore[arg-type]
+    assert view is not None
+    QTest.mouseClick(view.close_button, Qt.MouseButton.LeftButton)
+    await until(desktop, lambda s: bool(s.wrap_ups) and not s.sessions)
+    return work_id
 
 
 async def test_custom_presences_in_the_selector_the_tray_and_the_team_table(
@@ -109,16 +125,8 @@ async def test_wrap_up_countdown_disposition_note_extend_and_done(
 ) -> None:
     async with running_app(server.url, tmp_path) as alice, supervisor_client(server.url) as sam:
         window = alice.window
-        session_id = await open_session(alice, server.url)
-        work_id = alice.core.state.sessions[0].work.work_id
-        await eventually(
-            lambda: window.sessions.view(session_id) is not None,  # type: ignore[arg-type]
-            "the session tab shows",
-        )
-        view = window.sessions.view(session_id)  # type: ignore[arg-type]
-        assert view is not None
-        QTest.mouseClick(view.close_button, Qt.MouseButton.LeftButton)
-        state = await until(alice, lambda s: bool(s.wrap_ups) and not s.sessions)
+        work_id = await close_to_wrap_up(alice, server.url)
+        state = alice.core.state
 
         panel = window.depth_controls.wrap_ups
         await eventually(lambda: panel.card(work_id) is not None, "the wrap-up card shows")
@@ -212,16 +220,7 @@ async def test_a_wrap_up_is_announced_takes_the_keyboard_and_calls_its_last_seco
     async with running_app(server.url, tmp_path, clock=manual_clock) as alice:
         window = alice.window
         window.activateWindow()
-        session_id = await open_session(alice, server.url)
-        work_id = alice.core.state.sessions[0].work.work_id
-        await eventually(
-            lambda: window.sessions.view(session_id) is not None,  # type: ignore[arg-type]
-            "the session tab shows",
-        )
-        view = window.sessions.view(session_id)  # type: ignore[arg-type]
-        assert view is not None
-        QTest.mouseClick(view.close_button, Qt.MouseButton.LeftButton)
-        await until(alice, lambda s: bool(s.wrap_ups) and not s.sessions)
+        work_id = await close_to_wrap_up(alice, server.url)
 
         panel = window.depth_controls.wrap_ups
         await eventually(lambda: panel.card(work_id) is not None, "the wrap-up card shows")
