@@ -14,11 +14,13 @@ import pytest
 from agent_desktop.clock import ManualClock
 from agent_desktop.protocol.bookings import (
     Booking,
+    BookingInfo,
     ChangeBooking,
     Contact,
     CreateBooking,
     NotificationType,
 )
+from agent_desktop.protocol.vocabulary import Role
 from agent_desktop.server.customer_notifications.config import (
     CustomerNotificationsConfig,
     EmailChannelConfig,
@@ -93,6 +95,13 @@ class Desk:
         return self.cn.service.change(
             "sam", ChangeBooking(id="r", booking_id=booking.booking_id, **fields)
         )
+
+    async def change_with_eta(self, booking: Booking, **fields: Any) -> Booking:
+        """As the network layer does it: the ETA provider awaited first, then the change."""
+        request = ChangeBooking(id="r", booking_id=booking.booking_id, **fields)
+        reply = await self.cn.answer(Role.SUPERVISOR, "sam", request)
+        assert isinstance(reply, BookingInfo)
+        return reply.booking
 
     def messages(self, booking: Booking, kind: NotificationType | None = None) -> list[MessageRow]:
         rows = self.cn.store.messages(booking_id=booking.booking_id, kind=kind, limit=1000)
