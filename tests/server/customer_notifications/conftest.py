@@ -24,6 +24,7 @@ from agent_desktop.protocol.vocabulary import Role
 from agent_desktop.server.customer_notifications.config import (
     CustomerNotificationsConfig,
     EmailChannelConfig,
+    EtaConfig,
     RetryPolicy,
     SmsChannelConfig,
 )
@@ -139,8 +140,10 @@ def make_desk(providers: Providers, tmp_path: Path) -> Iterator[Callable[..., De
 
     def make(
         *, clock: ManualClock | None = None, db: Path | None = None,
-        eta: EtaProvider | None = None, **changes: Any,
+        eta: EtaProvider | None = None, eta_config: EtaConfig | None = None, **changes: Any,
     ) -> Desk:  # fmt: skip
+        if eta_config is not None:  # `eta` is the provider; this is [customer_notifications.eta]
+            changes["eta"] = eta_config
         cn = CustomerNotifications(
             notifications_config(providers, **changes),
             clock or ManualClock(MONDAY_0900),
