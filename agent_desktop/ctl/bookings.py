@@ -65,7 +65,9 @@ def _coordinate(limit: float, name: str) -> Callable[[str], float]:
             value = float(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"{name} {text!r} is not a number") from None
-        if not math.isfinite(value) or not -limit <= value <= limit:
+        if not math.isfinite(value):
+            raise argparse.ArgumentTypeError(f"{name} {text!r} is not a finite number")
+        if not -limit <= value <= limit:
             raise argparse.ArgumentTypeError(
                 f"{name} {text!r} is outside -{limit:g}..{limit:g} (decimal degrees)"
             )
