@@ -4,8 +4,9 @@
 from __future__ import annotations
 
 import logging
+import math
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 import pytest
 
@@ -13,11 +14,13 @@ from agent_desktop.protocol.bookings import (
     Booking,
     BookingId,
     BookingStatus,
+    ChangeBooking,
     EtaSource,
     Location,
 )
 from agent_desktop.protocol.bookings import NotificationType as N
 from agent_desktop.protocol.codec import ProtocolError
+from agent_desktop.protocol.vocabulary import ErrorCode, Role
 from agent_desktop.server.customer_notifications.config import EtaConfig
 from agent_desktop.server.customer_notifications.eta import Origin, distance_eta
 from agent_desktop.server.customer_notifications.location import great_circle_km
@@ -210,3 +213,53 @@ def test_the_distance_estimate_uses_the_crow_flies_distance_when_both_points_are
         Location(latitude=48.8566, longitude=2.3522),
     )
     assert great_circle_km(london, paris) == pytest.approx(343.6, abs=1.0)
+
+
+async def test_only_a_dispatcher_makes_the_server_ask_the_routing_service(
+    make_desk: DeskFactory, routing: RoutingService
+) -> None:
+    desk = make_desk(eta_config=osrm(routing.url))
+    booking = book_at_site(desk)
+    request = ChangeBooking(
+        id="r", booking_id=booking.booking_id, status=BookingStatus.TRAVELING,
+        technician_position=DEPOT,
+    )  # fmt: skip
+    with pytest.raises(ProtocolError) as refused:
+        await desk.cn.answer(Role.AGENT, "alice", request)
+    assert refused.value.code is ErrorCode.FORBIDDEN
+    assert routing.requests == []
+    assert desk.cn.service.get(booking.booking_id).booking == booking
+
+
+class Answers:
+    """A plug-in provider (someone else's code): the test says what it answers."""
+
+    def __init__(self, answer: Callable[[float], object]) -> None:
+        self.answer = answer
+
+    async def estimate(self, booking: Booking, origin: Origin, now: float) -> float:
+        return self.answer(now)  # type: ignore[return-value]  # deliberately not always a float
+
+
+@pytest.mark.parametrize(
+    ("answer", "source"),
+    [
+        (lambda now: now - 60.0, EtaSource.ROUTING),  # a minute ago: now, never in the past
+        (lambda now: math.nan, EtaSource.FALLBACK),
+        (lambda now: math.inf, EtaSource.FALLBACK),
+        (lambda now: "soon", EtaSource.FALLBACK),
+        (lambda now: None, EtaSource.FALLBACK),
+        (lambda now: True, EtaSource.FALLBACK),
+    ],
+    ids=["past", "nan", "inf", "text", "none", "bool"],
+)
+async def test_a_providers_answer_is_checked_before_the_rules_see_it(
+    make_desk: DeskFactory, answer: Callable[[float], object], source: EtaSource
+) -> None:
+    desk = make_desk(eta=Answers(answer))
+    now = desk.clock.now()
+    booking = desk.book(2 * HOUR)
+    traveling = await desk.change_with_eta(booking, status=BookingStatus.TRAVELING)
+    assert traveling.eta_source is source
+    expected = now if source is EtaSource.ROUTING else now + 15 / 40 * 1.3 * 3600
+    assert traveling.eta == pytest.approx(expected)
