@@ -47,8 +47,13 @@ class RoutingService:
     routes: list[tuple[float, float, float, float]] = field(default_factory=list)
     """(lon1, lat1, lon2, lat2) of every route answered."""
     _closing: asyncio.Event = field(default_factory=asyncio.Event)
+    _handlers: set[asyncio.Task[None]] = field(default_factory=set)
 
     async def serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        self._handlers.add(task)
+        task.add_done_callback(self._handlers.discard)
         try:
             head = await reader.readuntil(b"\r\n\r\n")
             method, target, _ = head.split(b"\r\n", 1)[0].decode().split(" ", 2)
@@ -99,6 +104,10 @@ async def routing_service() -> AsyncIterator[RoutingService]:
     try:
         async with server:
             yield service
-            service._closing.set()
     finally:
+        # Let hanging handlers answer nothing and close, so none is left for the loop's
+        # shutdown to cancel half-way.
         service._closing.set()
+        if service._handlers:
+            async with asyncio.timeout(5):
+                await asyncio.gather(*service._handlers, return_exceptions=True)
