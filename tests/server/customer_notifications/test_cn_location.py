@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import sqlite3
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from agent_desktop.protocol.bookings import (
     ChangeBooking,
     CreateBooking,
     EtaSource,
+    GetBooking,
     Location,
     TechnicianPosition,
 )
@@ -39,9 +41,10 @@ from tests.server.customer_notifications.conftest import (
     ada,
     notifications_config,
 )
+from tests.server.customer_notifications.test_cn_crash import config_file
 from tests.server.customer_notifications.test_cn_server import create, eventually
 from tests.support.routing import RoutingService, routing_service
-from tests.wire import logged_in
+from tests.wire import logged_in, start_server_process
 
 SITE = Location(latitude=48.137154, longitude=11.576124)
 TECHNICIAN = Location(latitude=48.3538, longitude=11.7861)
@@ -247,3 +250,40 @@ async def test_out_of_range_coordinates_are_refused_at_the_wire(server: RunningS
         assert server.notifications is not None
         unchanged = server.notifications.service.get(booking.booking_id).booking
         assert unchanged == booking
+
+
+@pytest.mark.integration
+async def test_a_killed_server_process_comes_back_with_the_site_position_and_eta(
+    tmp_path: Path, routing: RoutingService
+) -> None:
+    table = (
+        f'[customer_notifications.eta]\nprovider = "osrm"\nosrm_url = "{routing.url}"\n'
+        "timeout_s = 5.0\n"
+    )
+    args = ("--port", "0", "--data", str(tmp_path / "data"),
+            "--config", str(config_file(tmp_path, table)))  # fmt: skip
+    first = await start_server_process(*args, stderr_path=tmp_path / "first.log")
+    try:
+        async with logged_in(first.url, "sam") as sam:
+            start = time.time() + 2 * HOUR
+            booking = await create(sam, location=SITE, start=start, end=start + HOUR)
+            traveling = await sam.call(
+                ChangeBooking(
+                    id=sam.next_id(), booking_id=booking.booking_id,
+                    status=BookingStatus.TRAVELING, technician_position=TECHNICIAN,
+                )
+            )  # fmt: skip
+            assert isinstance(traveling, BookingInfo)
+            assert traveling.booking.eta_source is EtaSource.ROUTING
+    finally:
+        await first.kill()  # SIGKILL: what was answered must already be on disk
+    second = await start_server_process(*args, stderr_path=tmp_path / "second.log")
+    try:
+        async with logged_in(second.url, "sam") as sam:
+            again = await sam.call(GetBooking(id=sam.next_id(), booking_id=booking.booking_id))
+            assert isinstance(again, BookingInfo)
+            assert again.booking == traveling.booking
+            assert again.booking.location == SITE
+            assert again.booking.technician_position == TECHNICIAN
+    finally:
+        await second.stop()
