@@ -20,6 +20,7 @@ from agent_desktop.protocol.bookings import (
     ChangeBooking,
     Contact,
     CreateBooking,
+    Location,
     ReminderRun,
     RunReminders,
 )
@@ -36,6 +37,9 @@ class DemoBooking:
     starts_in_h: float
     contact: Contact
     traveling: bool = False
+    site: Location | None = None
+    technician_at: Location | None = None
+    """Where the technician sets off from (with `traveling`): the ETA is measured from here."""
 
 
 DEMO_BOOKINGS: Sequence[DemoBooking] = (
@@ -46,6 +50,8 @@ DEMO_BOOKINGS: Sequence[DemoBooking] = (
         1.0,
         Contact(name="Ana Lima", email="ana.lima@example.com", time_zone="Europe/Lisbon"),
         traveling=True,
+        site=Location(latitude=38.7139, longitude=-9.1394),  # Lisbon, Baixa
+        technician_at=Location(latitude=38.6979, longitude=-9.4215),  # Cascais: 25 km away
     ),
     DemoBooking(
         "Okafor Bakery",
@@ -101,12 +107,18 @@ async def _book(client: WireClient, demo: DemoBooking, start: float) -> None:
             start=start,
             end=start + 2 * HOUR,
             contacts=[demo.contact],
+            location=demo.site,
         )
 
     booking_id = (await client.request(create, BookingInfo)).booking.booking_id
     if demo.traveling:
 
         def set_off(rid: str) -> ChangeBooking:
-            return ChangeBooking(id=rid, booking_id=booking_id, status=BookingStatus.TRAVELING)
+            return ChangeBooking(
+                id=rid,
+                booking_id=booking_id,
+                status=BookingStatus.TRAVELING,
+                technician_position=demo.technician_at,
+            )
 
         await client.request(set_off, BookingInfo)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import datetime
@@ -32,6 +33,7 @@ from agent_desktop.protocol.bookings import (
     GetBooking,
     ListBookingCodes,
     ListNotifications,
+    Location,
     NotificationChannel,
     NotificationEntry,
     Notifications,
@@ -40,6 +42,7 @@ from agent_desktop.protocol.bookings import (
     RunReminders,
     SmsHandled,
     SmsReceived,
+    TechnicianPosition,
 )
 
 Handler = Callable[[argparse.Namespace, WireClient], Awaitable[int]]
@@ -54,6 +57,41 @@ def instant(text: str) -> float:
     if moment.tzinfo is None:
         raise argparse.ArgumentTypeError(f"{text!r} has no offset: add Z or e.g. +02:00")
     return moment.timestamp()
+
+
+def _coordinate(limit: float, name: str) -> Callable[[str], float]:
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{name} {text!r} is not a number") from None
+        if not math.isfinite(value):
+            raise argparse.ArgumentTypeError(f"{name} {text!r} is not a finite number")
+        if not -limit <= value <= limit:
+            raise argparse.ArgumentTypeError(
+                f"{name} {text!r} is outside -{limit:g}..{limit:g} (decimal degrees)"
+            )
+        return value
+
+    return parse
+
+
+latitude = _coordinate(90.0, "latitude")
+longitude = _coordinate(180.0, "longitude")
+
+
+def _add_place(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument("--lat", type=latitude, help=f"{what}: latitude, decimal degrees")
+    parser.add_argument("--lon", type=longitude, help=f"{what}: longitude, decimal degrees")
+
+
+def _place(args: argparse.Namespace, lat: str = "lat", lon: str = "lon") -> Location | None:
+    latitude_, longitude_ = getattr(args, lat), getattr(args, lon)
+    if (latitude_ is None) != (longitude_ is None):
+        raise SystemExit(f"give both --{lat.replace('_', '-')} and --{lon.replace('_', '-')}")
+    if latitude_ is None:
+        return None
+    return Location(latitude=latitude_, longitude=longitude_)
 
 
 def add_commands(commands: Any) -> None:
@@ -73,6 +111,7 @@ def add_commands(commands: Any) -> None:
     new.add_argument("--email-opt-out", action="store_true")
     new.add_argument("--sms-opt-out", action="store_true")
     new.add_argument("--contacts-json", help='[{"name": ..., "email": ..., ...}, ...]')
+    _add_place(new, "the service site")
     change = sub.add_parser("change", help="move, reassign or advance a booking")
     change.set_defaults(handler=_booking_change)
     change.add_argument("booking_id")
@@ -81,6 +120,20 @@ def add_commands(commands: Any) -> None:
     change.add_argument("--technician")
     change.add_argument("--status", choices=[s.value for s in BookingStatus])
     change.add_argument("--distance-km", type=float, help="with --status traveling: for the ETA")
+    _add_place(change, "a new service site")
+    change.add_argument(
+        "--tech-lat",
+        type=latitude,
+        help="where the technician is (with --status traveling: for the ETA)",
+    )
+    change.add_argument("--tech-lon", type=longitude, help="where the technician is")
+    position = sub.add_parser(
+        "position", help="where the technician is now (while traveling: a new ETA)"
+    )
+    position.set_defaults(handler=_booking_position)
+    position.add_argument("booking_id")
+    position.add_argument("--lat", type=latitude, required=True)
+    position.add_argument("--lon", type=longitude, required=True)
     show = sub.add_parser("show", help="one booking")
     show.set_defaults(handler=_booking_show)
     show.add_argument("booking_id")
@@ -143,9 +196,18 @@ def render_booking(booking: Booking) -> str:
         f"  {_when(booking.start)} .. {_when(booking.end)}, technician {booking.technician}",
         f"  contacts: {contacts}",
     ]
+    if booking.location is not None:
+        lines.append(f"  site: {_where(booking.location)}")
+    if booking.technician_position is not None:
+        at = _when(booking.technician_position_at)
+        lines.append(f"  technician at: {_where(booking.technician_position)} ({at})")
     if booking.eta is not None:
-        lines.append(f"  eta: {_when(booking.eta)}")
+        lines.append(f"  eta: {_when(booking.eta)} ({booking.eta_source or 'distance'})")
     return "\n".join(lines)
+
+
+def _where(place: Location) -> str:
+    return f"{place.latitude:.5f}, {place.longitude:.5f}"
 
 
 def render_log(entries: list[NotificationEntry]) -> str:
@@ -180,10 +242,12 @@ def _contacts(args: argparse.Namespace) -> list[Contact]:
 
 async def _booking_new(args: argparse.Namespace, client: WireClient) -> int:
     contacts = _contacts(args)
+    site = _place(args)
     reply = await client.request(
         lambda rid: CreateBooking(
             id=rid, account=args.account, work_order_type=args.type,
             technician=args.technician, start=args.start, end=args.end, contacts=contacts,
+            location=site,
         ),
         BookingInfo,
     )  # fmt: skip
@@ -193,13 +257,26 @@ async def _booking_new(args: argparse.Namespace, client: WireClient) -> int:
 
 async def _booking_change(args: argparse.Namespace, client: WireClient) -> int:
     status = None if args.status is None else BookingStatus(args.status)
+    site, technician_at = _place(args), _place(args, "tech_lat", "tech_lon")
     reply = await client.request(
         lambda rid: ChangeBooking(
             id=rid, booking_id=BookingId(args.booking_id), start=args.start, end=args.end,
             technician=args.technician, status=status, distance_km=args.distance_km,
+            location=site, technician_position=technician_at,
         ),
         BookingInfo,
     )  # fmt: skip
+    _print(args, reply.booking, render_booking(reply.booking))
+    return 0
+
+
+async def _booking_position(args: argparse.Namespace, client: WireClient) -> int:
+    position = Location(latitude=args.lat, longitude=args.lon)
+    booking_id = BookingId(args.booking_id)
+    reply = await client.request(
+        lambda rid: TechnicianPosition(id=rid, booking_id=booking_id, position=position),
+        BookingInfo,
+    )
     _print(args, reply.booking, render_booking(reply.booking))
     return 0
 

@@ -23,6 +23,10 @@ Phone = Annotated[str, msgspec.Meta(min_length=3, max_length=40)]
 TimeZoneName = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
 EpochSeconds = Annotated[float, msgspec.Meta(ge=0)]
 PortalCode = Annotated[str, msgspec.Meta(min_length=1, max_length=128)]
+Latitude = Annotated[float, msgspec.Meta(ge=-90, le=90)]
+"""WGS 84 degrees, north positive."""
+Longitude = Annotated[float, msgspec.Meta(ge=-180, le=180)]
+"""WGS 84 degrees, east positive."""
 
 
 class BookingStatus(StrEnum):
@@ -106,6 +110,24 @@ class Contact(_Struct, frozen=True, kw_only=True):
     sms_opt_out: bool = False
 
 
+class Location(_Struct, frozen=True, kw_only=True):
+    """A point on the map: the booking's service site, or where the technician is."""
+
+    latitude: Latitude
+    longitude: Longitude
+
+
+class EtaSource(StrEnum):
+    """Where a booking's ETA came from."""
+
+    DISTANCE = "distance"
+    """The configured distance estimate (the default provider)."""
+    ROUTING = "routing"
+    """The routing service (e.g. OSRM) answered."""
+    FALLBACK = "fallback"
+    """The routing service failed (timeout, error, no route): the distance estimate instead."""
+
+
 class Booking(_Struct, frozen=True, kw_only=True):
     booking_id: BookingId
     account: Name
@@ -118,6 +140,13 @@ class Booking(_Struct, frozen=True, kw_only=True):
     eta: EpochSeconds | None = None
     """Estimated arrival, set when the status became traveling."""
     completed_at: EpochSeconds | None = None
+    location: Location | None = None
+    """The service site, when known: the routing ETA needs it (and the technician's position)."""
+    technician_position: Location | None = None
+    """Where the technician last reported being (a dispatcher's `technician_position`)."""
+    technician_position_at: EpochSeconds | None = None
+    eta_source: EtaSource | None = None
+    """How `eta` was estimated; `fallback` says the routing service failed."""
 
 
 class NotificationEntry(_Struct, frozen=True, kw_only=True):
@@ -162,6 +191,8 @@ class CreateBooking(Request, frozen=True, tag="create_booking", kw_only=True):
     start: EpochSeconds
     end: EpochSeconds
     contacts: Annotated[list[Contact], msgspec.Meta(min_length=1, max_length=10)]
+    location: Location | None = None
+    """The service site (optional): with it, a routing ETA can be computed."""
 
 
 class ChangeBooking(Request, frozen=True, tag="change_booking", kw_only=True):
@@ -175,6 +206,20 @@ class ChangeBooking(Request, frozen=True, tag="change_booking", kw_only=True):
     distance_km: Annotated[float, msgspec.Meta(ge=0, le=5000)] | None = None
     """With status `traveling` (or while traveling: a new ETA tick), the technician's distance,
     for the ETA estimate."""
+    location: Location | None = None
+    """A new service site."""
+    technician_position: Location | None = None
+    """Where the technician is now; with status `traveling` (or while traveling: a new ETA
+    tick) the ETA is estimated from here."""
+
+
+class TechnicianPosition(Request, frozen=True, tag="technician_position", kw_only=True):
+    """Dispatcher (or a fleet tracker logged in as one): where the technician of a booking is
+    now. While the booking is traveling this is an ETA tick (the ETA is estimated again, and a
+    running-late update may follow); otherwise the position is only recorded."""
+
+    booking_id: BookingId
+    position: Location
 
 
 class GetBooking(Request, frozen=True, tag="get_booking", kw_only=True):
@@ -234,6 +279,7 @@ BookingRequest = (
     | ChangeBookingCode
     | SmsReceived
     | DeliveryReport
+    | TechnicianPosition
 )
 
 _BOOKING_REQUESTS: Final = get_args(BookingRequest)

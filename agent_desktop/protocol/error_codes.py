@@ -93,8 +93,10 @@ WHEN_SENT: Final[Mapping[ErrorCode, str]] = {
     ErrorCode.INVALID_BOOKING: (
         "`create_booking` or `change_booking` with impossible times (an end not after the "
         "start, longer than 30 days, a start more than a day ago), a malformed email address, "
-        "phone number or time zone, or a status change the booking lifecycle forbids; "
-        "`sms_received` from something that is not a phone number."
+        "phone number or time zone, a coordinate that is not finite or out of range, a new "
+        "site or `technician_position` for a completed or canceled booking, or a status "
+        "change the booking lifecycle forbids; `sms_received` from something that is not a "
+        "phone number."
     ),
     ErrorCode.UNKNOWN_CODE: (
         "`change_booking_code` naming a portal code that does not exist (forged or mistyped)."

@@ -219,14 +219,14 @@ class Hub:
             await self._logout(link, message)
             return False
         if is_booking_request(message):
-            link.send(self._booking_request(link, link.principal, message))
+            link.send(await self._booking_request(link, link.principal, message))
             return True
         reply, deliveries = self.engine.handle(link.principal, link.conn_id, message)
         link.send(reply)
         self._deliver(deliveries)
         return True
 
-    def _booking_request(
+    async def _booking_request(
         self, link: Link, principal: Principal, message: BookingRequest
     ) -> ServerMessage:
         """Customer notifications answer their own requests; the routing engine never sees them."""
@@ -234,7 +234,9 @@ class Hub:
             raise ProtocolError(
                 ErrorCode.INVALID_MESSAGE, "this server has no customer notifications", message.id
             )
-        return self.customer_notifications.handle(
+        # Awaited: a change may wait (bounded) for the routing service's ETA; this connection's
+        # next frames wait with it, other connections do not.
+        return await self.customer_notifications.answer(
             principal.role,
             principal.user,
             message,

@@ -109,6 +109,27 @@ def test_a_booking_is_created_advanced_and_its_sms_shows_in_the_log(server_url: 
     assert "eta:" in shown
 
 
+def test_a_site_and_the_technicians_position_give_the_crow_flies_eta(server_url: str) -> None:
+    booking = new_booking(server_url, "--lat", "52.520008", "--lon", "13.404954")
+    assert booking["location"] == {"latitude": 52.520008, "longitude": 13.404954}
+    placed = ctl_json(
+        server_url, "booking", "position", booking["booking_id"], "--lat", "52.3906",
+        "--lon", "13.0645",
+    )  # fmt: skip
+    assert placed["technician_position"] == {"latitude": 52.3906, "longitude": 13.0645}
+    assert placed["eta"] is None  # not on the way yet
+    traveling = ctl_json(
+        server_url, "booking", "change", booking["booking_id"], "--status", "traveling"
+    )
+    # 27.0 km as the crow flies at 40 km/h x 1.3: 52.7 minutes after the change.
+    trip_s = traveling["eta"] - traveling["technician_position_at"]
+    assert 52 * 60 < trip_s < 54 * 60 + 5, trip_s
+    assert traveling["eta_source"] == "distance"
+    shown = ctl(server_url, "booking", "show", booking["booking_id"]).stdout
+    assert "site: 52.52001, 13.40495" in shown
+    assert "(distance)" in shown
+
+
 def test_the_reminder_run_can_be_started_by_hand_and_never_repeats(server_url: str) -> None:
     new_booking(server_url)
     first = ctl_json(server_url, "reminders", "run")
@@ -127,7 +148,9 @@ def test_an_admin_extends_expires_and_blocks_codes(server_url: str) -> None:
     extended = ctl_json(server_url, "codes", "extend", code["code"], "--days", "2", user="admin")
     assert extended["state"] == "active"
     assert ctl_json(server_url, "codes", "block", code["code"], user="admin")["state"] == "blocked"
-    forged = ctl(server_url, "codes", "block", code["code"][:-1] + "_", user="admin")
+    # One character off (a code may itself end in "_": then "-" makes the forgery).
+    last = "-" if code["code"].endswith("_") else "_"
+    forged = ctl(server_url, "codes", "block", code["code"][:-1] + last, user="admin")
     assert forged.returncode == 1
     assert "unknown_code" in forged.stderr
     refused = ctl(server_url, "codes", "list")
@@ -152,6 +175,12 @@ def test_an_admin_extends_expires_and_blocks_codes(server_url: str) -> None:
           "--start", "2027-05-05T09:00Z", "--end", "2027-05-05T10:00Z", "--contact", "Ada",
           "--mobile", "555"), 1, "not a valid phone number"),
         (("sms", "receive", "--from", "hello", "STOP"), 1, "not a phone number"),
+        (("booking", "position", "BK1001", "--lat", "91", "--lon", "0"), 2,
+         "latitude '91' is outside -90..90"),
+        (("booking", "position", "BK1001", "--lat", "nan", "--lon", "0"), 2,
+         "latitude 'nan' is not a finite number"),
+        (("booking", "change", "BK1001", "--tech-lat", "1"), 1, "give both --tech-lat and"),
+        (("booking", "position", "BK9999", "--lat", "1", "--lon", "1"), 1, "unknown_booking"),
     ],
 )  # fmt: skip
 def test_bad_input_gets_a_clear_error_and_changes_nothing(

@@ -6,7 +6,7 @@ password and the SMS provider's token are read from environment variables named 
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 import msgspec
 
@@ -79,11 +79,23 @@ class PortalConfig(Struct, frozen=True, kw_only=True):
 
 
 class EtaConfig(Struct, frozen=True, kw_only=True):
-    """The default ETA estimate: distance / speed x traffic factor."""
+    """The ETA provider: the distance estimate (distance / speed x traffic factor), or an
+    OSRM-compatible routing service that falls back to the estimate when it fails."""
 
+    provider: Literal["distance", "osrm"] = "distance"
+    osrm_url: Url | None = None
+    """The routing service's base URL (required with provider "osrm"), e.g.
+    "https://router.example.com": the adapter asks `{osrm_url}/route/v1/{profile}/...`."""
+    osrm_profile: Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_-]{0,31}$")] = "driving"
+    timeout_s: Annotated[float, msgspec.Meta(gt=0, le=60)] = 3.0
+    """The most a routing request may take before the distance estimate is used instead."""
     average_speed_kmh: Positive = 40.0
     traffic_factor: Annotated[float, msgspec.Meta(ge=1, le=10)] = 1.3
     default_distance_km: Annotated[float, msgspec.Meta(ge=0)] = 15.0
+
+    def __post_init__(self) -> None:
+        if self.provider == "osrm" and self.osrm_url is None:
+            raise ValueError('provider "osrm" needs osrm_url (the routing service\'s base URL)')
 
 
 class CustomerNotificationsConfig(Struct, frozen=True, kw_only=True):

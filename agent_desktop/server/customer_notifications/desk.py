@@ -30,6 +30,7 @@ from agent_desktop.protocol.bookings import (
     RunReminders,
     SmsHandled,
     SmsReceived,
+    TechnicianPosition,
 )
 from agent_desktop.protocol.codec import ProtocolError
 from agent_desktop.protocol.vocabulary import ErrorCode, Role
@@ -43,7 +44,8 @@ from agent_desktop.server.customer_notifications.config import CustomerNotificat
 from agent_desktop.server.customer_notifications.contact import InvalidContact, e164
 from agent_desktop.server.customer_notifications.conversation import Route, route_reply
 from agent_desktop.server.customer_notifications.dispatch import Dispatcher, NotificationWorker
-from agent_desktop.server.customer_notifications.eta import EtaProvider
+from agent_desktop.server.customer_notifications.eta import Estimate, Estimator, EtaProvider
+from agent_desktop.server.customer_notifications.eta_osrm import default_eta_provider
 from agent_desktop.server.customer_notifications.portal import PORTAL_PATH, Page, Portal
 from agent_desktop.server.customer_notifications.render import Renderer
 from agent_desktop.server.customer_notifications.service import BookingService
@@ -81,7 +83,8 @@ class CustomerNotifications:
         self.config = config
         self.clock = clock
         self.store = NotificationStore(db_path)
-        self.service = BookingService(config, self.store, clock, eta)
+        provider = default_eta_provider(config.eta) if eta is None else eta
+        self.service = BookingService(config, self.store, clock, Estimator(config.eta, provider))
         self.portal = Portal(self.store, clock, config.portal)
         base = (config.portal.base_url or portal_base_url).rstrip("/")
         self.dispatcher = Dispatcher(
@@ -107,6 +110,24 @@ class CustomerNotifications:
 
     # --- protocol --------------------------------------------------------------------------
 
+    async def answer(
+        self,
+        role: Role,
+        user: str,
+        request: BookingRequest,
+        route: Route | None = None,
+        watcher: tuple[Hashable, Send] | None = None,
+    ) -> BookingReply:
+        """`handle`, after awaiting the ETA a change needs (the routing service's answer, or
+        the distance estimate when it fails), so the rules get it as a value."""
+        estimate: Estimate | None = None
+        change = _as_change(request)
+        if change is not None and role in self.config.dispatcher_roles:
+            wanted = self.service.eta_wanted(change)
+            if wanted is not None:
+                estimate = await self.service.eta.estimate(*wanted, self.clock.now())
+        return self.handle(role, user, request, route, watcher, estimate)
+
     def handle(
         self,
         role: Role,
@@ -114,6 +135,7 @@ class CustomerNotifications:
         request: BookingRequest,
         route: Route | None = None,
         watcher: tuple[Hashable, Send] | None = None,
+        estimate: Estimate | None = None,
     ) -> BookingReply:
         """One request of a logged-in user; refusals raise ProtocolError and change nothing.
 
@@ -126,9 +148,11 @@ class CustomerNotifications:
             case CreateBooking():
                 self._require(role in self.config.dispatcher_roles, "dispatchers", request)
                 reply: BookingReply = BookingInfo(re=re, booking=self.service.create(user, request))
-            case ChangeBooking():
+            case ChangeBooking() | TechnicianPosition():
                 self._require(role in self.config.dispatcher_roles, "dispatchers", request)
-                reply = BookingInfo(re=re, booking=self.service.change(user, request))
+                change = _as_change(request)
+                assert change is not None
+                reply = BookingInfo(re=re, booking=self.service.change(user, change, estimate))
             case GetBooking(booking_id=booking_id):
                 self._require(
                     role in self.config.dispatcher_roles or role in _STAFF, "staff", request
@@ -206,3 +230,12 @@ class CustomerNotifications:
     def _require(allowed: bool, who: str, request: BookingRequest) -> None:
         if not allowed:
             raise ProtocolError(ErrorCode.FORBIDDEN, f"only {who} may do this", request.id)
+
+
+def _as_change(request: BookingRequest) -> ChangeBooking | None:
+    """A technician's position is a change of the booking that carries only that."""
+    if isinstance(request, TechnicianPosition):
+        return ChangeBooking(
+            id=request.id, booking_id=request.booking_id, technician_position=request.position
+        )
+    return request if isinstance(request, ChangeBooking) else None

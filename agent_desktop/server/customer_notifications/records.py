@@ -1,6 +1,7 @@
 """The customer-notification tables and the rows they hold, as typed records.
 
-The schema is created by `NotificationStore` on open (IF NOT EXISTS: additive, no migration).
+The schema is created by `NotificationStore` on open (IF NOT EXISTS); columns added later are
+in `migration.py` (added on open to a database made by an earlier server).
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from agent_desktop.protocol.bookings import (
     CodeState,
     Contact,
     DeliveryState,
+    EtaSource,
+    Location,
     NotificationChannel,
     NotificationEntry,
     NotificationReason,
@@ -177,7 +180,7 @@ class NewMessage(msgspec.Struct, frozen=True, kw_only=True):
 MESSAGE_COLUMNS = ", ".join(MessageRow.__struct_fields__)
 BOOKING_COLUMNS = (
     "id, account, work_order_type, technician, start, end, status, contacts, eta, completed_at, "
-    "reminder_start, told_start"
+    "reminder_start, told_start, site_lat, site_lon, tech_lat, tech_lon, tech_at, eta_source"
 )
 
 
@@ -186,7 +189,8 @@ def message_row(row: tuple[Any, ...]) -> MessageRow:
 
 
 def booking_record(row: tuple[Any, ...]) -> BookingRecord:
-    (bid, account, wot, tech, start, end, status, contacts, eta, done, reminder, told) = row
+    (bid, account, wot, tech, start, end, status, contacts, eta, done, reminder, told) = row[:12]
+    site_lat, site_lon, tech_lat, tech_lon, tech_at, eta_source = row[12:]
     booking = Booking(
         booking_id=BookingId(bid),
         account=account,
@@ -198,8 +202,30 @@ def booking_record(row: tuple[Any, ...]) -> BookingRecord:
         contacts=_contacts.decode(contacts),
         eta=eta,
         completed_at=done,
+        location=_place(site_lat, site_lon),
+        technician_position=_place(tech_lat, tech_lon),
+        technician_position_at=tech_at,
+        eta_source=None if eta_source is None else EtaSource(eta_source),
     )
     return BookingRecord(booking=booking, reminder_start=reminder, told_start=told)
+
+
+def _place(latitude: float | None, longitude: float | None) -> Location | None:
+    if latitude is None or longitude is None:
+        return None
+    return Location(latitude=latitude, longitude=longitude)
+
+
+def place_columns(booking: Booking) -> tuple[float | None, ...]:
+    """(site_lat, site_lon, tech_lat, tech_lon, tech_at) of a booking, as stored."""
+    site, tech = booking.location, booking.technician_position
+    return (
+        None if site is None else site.latitude,
+        None if site is None else site.longitude,
+        None if tech is None else tech.latitude,
+        None if tech is None else tech.longitude,
+        booking.technician_position_at,
+    )
 
 
 def code_row(row: tuple[Any, ...], now: float) -> BookingCode:

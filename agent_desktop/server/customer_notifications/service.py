@@ -20,6 +20,8 @@ from agent_desktop.protocol.bookings import (
     Contact,
     CreateBooking,
     DeliveryState,
+    EtaSource,
+    Location,
     NotificationChannel,
     NotificationType,
 )
@@ -28,8 +30,15 @@ from agent_desktop.protocol.vocabulary import ErrorCode
 from agent_desktop.server.customer_notifications import schedule, status, triggers
 from agent_desktop.server.customer_notifications.config import CustomerNotificationsConfig
 from agent_desktop.server.customer_notifications.contact import InvalidContact, normalised, zone
-from agent_desktop.server.customer_notifications.eta import DistanceEstimate, EtaProvider
+from agent_desktop.server.customer_notifications.eta import (
+    Estimate,
+    Estimator,
+    Origin,
+    needs_eta,
+)
 from agent_desktop.server.customer_notifications.exclusion import Recipient, exclusion
+from agent_desktop.server.customer_notifications.location import InvalidLocation, checked
+from agent_desktop.server.customer_notifications.placement import origin_of, placed
 from agent_desktop.server.customer_notifications.store import (
     BookingRecord,
     NewMessage,
@@ -56,12 +65,13 @@ class BookingService:
         config: CustomerNotificationsConfig,
         store: NotificationStore,
         clock: Clock,
-        eta: EtaProvider | None = None,
+        eta: Estimator | None = None,
     ) -> None:
         self.config = config
         self.store = store
         self.clock = clock
-        self.eta: EtaProvider = eta if eta is not None else DistanceEstimate(config.eta)
+        self.eta = eta if eta is not None else Estimator(config.eta)
+        """Awaited by the caller (`eta_wanted`) before a change; `change` takes the result."""
 
     # --- bookings --------------------------------------------------------------------------
 
@@ -69,6 +79,7 @@ class BookingService:
         now = self.clock.now()
         self._check_times(request.start, request.end, now)
         contacts = self._contacts(request.contacts)
+        site = self._place(request.location, "the service site")
         with self.store.transaction():
             booking = Booking(
                 booking_id=self.store.next_booking_id(),
@@ -79,6 +90,7 @@ class BookingService:
                 end=request.end,
                 status=BookingStatus.SCHEDULED,
                 contacts=contacts,
+                location=site,
             )
             self.store.put_booking(booking, created_at=now)
             self._index_phones(booking)
@@ -95,16 +107,44 @@ class BookingService:
             raise refuse(ErrorCode.UNKNOWN_BOOKING, f"no booking {booking_id!r}")
         return record
 
-    def change(self, by: str, request: ChangeBooking) -> Booking:
+    def eta_wanted(self, request: ChangeBooking) -> tuple[Booking, Origin] | None:
+        """The booking (as this change would place it) and the technician's origin when the
+        change needs an ETA; None when it does not, or will be refused anyway. The caller
+        awaits `self.eta.estimate` with them and hands the result to `change`."""
+        record = self.store.booking(request.booking_id)
+        if record is None:
+            return None
+        before = record.booking
+        after_status = before.status if request.status is None else request.status
+        if after_status is not before.status:
+            try:
+                status.transition(before.status, after_status)
+            except status.IllegalTransition:
+                return None
+        ticked = request.distance_km is not None or request.technician_position is not None
+        if not needs_eta(before.status, after_status, ticked):
+            return None
+        try:
+            booking = placed(before, request, self.clock.now())
+        except InvalidLocation:
+            return None
+        return booking, origin_of(booking, request)
+
+    def change(self, by: str, request: ChangeBooking, estimate: Estimate | None = None) -> Booking:
+        """`estimate`: the ETA the caller awaited (`eta_wanted`); without it, a change that
+        needs one gets the distance estimate (which needs no I/O)."""
         now = self.clock.now()
         record = self.get(request.booking_id)
-        before = record.booking
+        before = self._placed(record.booking, request, now)
         start = before.start if request.start is None else request.start
         end = before.end if request.end is None else request.end
         if request.start is not None and request.end is None:
             end = start + (before.end - before.start)  # a move keeps the duration
         moved = start != before.start or end != before.end
-        if (moved or request.technician is not None) and before.status not in status.OPEN:
+        placing = request.location is not None or request.technician_position is not None
+        if (moved or placing or request.technician is not None) and (
+            before.status not in status.OPEN
+        ):
             raise refuse(ErrorCode.INVALID_BOOKING, f"a {before.status} booking cannot change")
         if moved:
             self._check_times(start, end, now, new=False)
@@ -116,18 +156,31 @@ class BookingService:
             except status.IllegalTransition as exc:
                 raise refuse(ErrorCode.INVALID_BOOKING, str(exc)) from None
             new_status, notifies = step.next, step.notifies
+        ticked = request.distance_km is not None or request.technician_position is not None
+        eta: float | None
+        eta_source: EtaSource | None
+        if needs_eta(before.status, new_status, ticked):
+            if estimate is None:
+                estimate = self.eta.fallback(before, origin_of(before, request), now)
+            eta, eta_source = estimate.at, estimate.source
+        else:
+            eta, eta_source, estimate = before.eta, before.eta_source, None
         after = msgspec.structs.replace(
             before,
             start=start,
             end=end,
             technician=before.technician if request.technician is None else request.technician,
             status=new_status,
-            eta=self._eta(before, new_status, notifies, request.distance_km, now),
+            eta=eta,
+            eta_source=eta_source,
             completed_at=now if new_status is BookingStatus.COMPLETED else before.completed_at,
         )
         with self.store.transaction():
             self.store.put_booking(after, created_at=now)
-            self.store.audit(now, by, after.booking_id, "changed", _changes(before, after))
+            detail = _changes(record.booking, after)
+            if estimate is not None and estimate.why is not None:
+                detail += f" eta_fallback={estimate.why!r}"
+            self.store.audit(now, by, after.booking_id, "changed", detail)
             reminder_sent = record.told_start is not None
             if notifies is not None and triggers.allowed(notifies, reminder_sent):
                 self.queue(after, notifies, now)
@@ -155,17 +208,17 @@ class BookingService:
                 )
         return after
 
-    def _eta(
-        self, before: Booking, status_now: BookingStatus, notifies: NotificationType | None,
-        distance_km: float | None, now: float,
-    ) -> float | None:  # fmt: skip
-        """Estimated when the technician sets off, and again on each new distance while on
-        the way (an ETA tick); otherwise unchanged."""
-        setting_off = status_now is BookingStatus.TRAVELING and notifies is N.TRAVELING
-        on_the_way = status_now is BookingStatus.TRAVELING and distance_km is not None
-        if setting_off or on_the_way:
-            return self.eta.estimate(before, distance_km, now)
-        return before.eta
+    def _placed(self, before: Booking, request: ChangeBooking, now: float) -> Booking:
+        try:
+            return placed(before, request, now)
+        except InvalidLocation as exc:
+            raise refuse(ErrorCode.INVALID_BOOKING, str(exc)) from None
+
+    def _place(self, location: Location | None, what: str) -> Location | None:
+        try:
+            return None if location is None else checked(location, what)
+        except InvalidLocation as exc:
+            raise refuse(ErrorCode.INVALID_BOOKING, str(exc)) from None
 
     # --- the daily reminder run ------------------------------------------------------------
 
@@ -298,7 +351,10 @@ def _describe(booking: Booking) -> str:
 
 
 def _changes(before: Booking, after: Booking) -> str:
-    fields = ("start", "end", "technician", "status", "eta", "completed_at")
+    fields = (
+        "start", "end", "technician", "status", "eta", "completed_at", "location",
+        "technician_position", "eta_source",
+    )  # fmt: skip
     return " ".join(
         f"{name}={getattr(before, name)}->{getattr(after, name)}"
         for name in fields

@@ -24,6 +24,7 @@ from agent_desktop.protocol.bookings import (
     NotificationReason,
     NotificationType,
 )
+from agent_desktop.server.customer_notifications.migration import migrate
 from agent_desktop.server.customer_notifications.records import (
     BOOKING_COLUMNS,
     MESSAGE_COLUMNS,
@@ -34,6 +35,7 @@ from agent_desktop.server.customer_notifications.records import (
     booking_record,
     code_row,
     message_row,
+    place_columns,
 )
 
 __all__ = ["BookingRecord", "MessageRow", "NewMessage", "NotificationStore"]
@@ -49,6 +51,7 @@ class NotificationStore:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(SCHEMA)
+        migrate(self._db)
         self.on_message_changed: Callable[[int], None] | None = None
         """Told the id of each message row added or changed (the log's push to staff)."""
 
@@ -89,11 +92,15 @@ class NotificationStore:
     def put_booking(self, booking: Booking, *, created_at: float) -> None:
         self._db.execute(
             "INSERT INTO cn_booking (id, account, work_order_type, technician, start, end, "
-            "status, contacts, eta, completed_at, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
-            "technician = excluded.technician, start = excluded.start, end = excluded.end, "
+            "status, contacts, eta, completed_at, created_at, "
+            "site_lat, site_lon, tech_lat, tech_lon, tech_at, eta_source) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE "
+            "SET technician = excluded.technician, start = excluded.start, end = excluded.end, "
             "status = excluded.status, contacts = excluded.contacts, eta = excluded.eta, "
-            "completed_at = excluded.completed_at",
+            "completed_at = excluded.completed_at, site_lat = excluded.site_lat, "
+            "site_lon = excluded.site_lon, tech_lat = excluded.tech_lat, "
+            "tech_lon = excluded.tech_lon, tech_at = excluded.tech_at, "
+            "eta_source = excluded.eta_source",
             (
                 booking.booking_id,
                 booking.account,
@@ -106,6 +113,8 @@ class NotificationStore:
                 booking.eta,
                 booking.completed_at,
                 created_at,
+                *place_columns(booking),
+                None if booking.eta_source is None else booking.eta_source.value,
             ),
         )
 

@@ -14,14 +14,17 @@ import pytest
 from agent_desktop.clock import ManualClock
 from agent_desktop.protocol.bookings import (
     Booking,
+    BookingInfo,
     ChangeBooking,
     Contact,
     CreateBooking,
     NotificationType,
 )
+from agent_desktop.protocol.vocabulary import Role
 from agent_desktop.server.customer_notifications.config import (
     CustomerNotificationsConfig,
     EmailChannelConfig,
+    EtaConfig,
     RetryPolicy,
     SmsChannelConfig,
 )
@@ -94,6 +97,13 @@ class Desk:
             "sam", ChangeBooking(id="r", booking_id=booking.booking_id, **fields)
         )
 
+    async def change_with_eta(self, booking: Booking, **fields: Any) -> Booking:
+        """As the network layer does it: the ETA provider awaited first, then the change."""
+        request = ChangeBooking(id="r", booking_id=booking.booking_id, **fields)
+        reply = await self.cn.answer(Role.SUPERVISOR, "sam", request)
+        assert isinstance(reply, BookingInfo)
+        return reply.booking
+
     def messages(self, booking: Booking, kind: NotificationType | None = None) -> list[MessageRow]:
         rows = self.cn.store.messages(booking_id=booking.booking_id, kind=kind, limit=1000)
         return sorted(rows, key=lambda row: row.id)
@@ -130,8 +140,10 @@ def make_desk(providers: Providers, tmp_path: Path) -> Iterator[Callable[..., De
 
     def make(
         *, clock: ManualClock | None = None, db: Path | None = None,
-        eta: EtaProvider | None = None, **changes: Any,
+        eta: EtaProvider | None = None, eta_config: EtaConfig | None = None, **changes: Any,
     ) -> Desk:  # fmt: skip
+        if eta_config is not None:  # `eta` is the provider; this is [customer_notifications.eta]
+            changes["eta"] = eta_config
         cn = CustomerNotifications(
             notifications_config(providers, **changes),
             clock or ManualClock(MONDAY_0900),

@@ -57,6 +57,15 @@ def test_a_full_table_is_read() -> None:
         ),
         ('[customer_notifications.sms]\nurl = "ftp://x"\nsender = "S"\n', 3, "url"),
         ('default_region = "germany"\n', 2, "default_region"),
+        ('[customer_notifications.eta]\nprovider = "osrm"\n', 2, 'provider "osrm" needs osrm_url'),
+        ('[customer_notifications.eta]\nprovider = "google"\n', 3, "eta.provider"),
+        ("[customer_notifications.eta]\ntimeout_s = 0\n", 3, "eta.timeout_s"),
+        (
+            '[customer_notifications.eta]\nprovider = "osrm"\nosrm_url = "ftp://r"\n',
+            4,
+            "eta.osrm_url",
+        ),
+        ('[customer_notifications.eta]\nosrm_profile = "Driving!"\n', 3, "eta.osrm_profile"),
     ],
 )
 def test_a_broken_table_is_refused_with_its_line(table: str, line_offset: int, says: str) -> None:
@@ -65,3 +74,20 @@ def test_a_broken_table_is_refused_with_its_line(table: str, line_offset: int, s
         parse_config(text, source="server.toml")
     assert says in refused.value.reason
     assert refused.value.line == len(DEMO.splitlines()) + line_offset
+
+
+def test_the_eta_table_chooses_the_routing_service() -> None:
+    text = DEMO + (
+        "\n[customer_notifications.eta]\n"
+        'provider = "osrm"\n'
+        'osrm_url = "https://router.example.com/osrm"\n'
+        "timeout_s = 1.5\n"
+    )
+    eta = parse_config(text).customer_notifications.eta
+    assert (eta.provider, eta.osrm_url, eta.timeout_s) == (
+        "osrm",
+        "https://router.example.com/osrm",
+        1.5,
+    )
+    assert (eta.osrm_profile, eta.average_speed_kmh, eta.traffic_factor) == ("driving", 40, 1.3)
+    assert parse_config(DEMO).customer_notifications.eta.provider == "distance"

@@ -1,0 +1,41 @@
+"""Additive schema changes for databases made by an earlier server: columns added when missing.
+
+`CREATE TABLE IF NOT EXISTS` leaves an existing table as it was, so a column that a later
+version needs is added here, on open, with `ALTER TABLE ... ADD COLUMN` (nullable, no default:
+old rows read as "unknown", which every reader handles). Never a rename or a drop, so an older
+server can still open the file.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Final
+
+ADDED_COLUMNS: Final[dict[str, tuple[tuple[str, str], ...]]] = {
+    "cn_booking": (
+        ("site_lat", "REAL"),  # the service site (Booking.location)
+        ("site_lon", "REAL"),
+        ("tech_lat", "REAL"),  # the technician's last reported position
+        ("tech_lon", "REAL"),
+        ("tech_at", "REAL"),
+        ("eta_source", "TEXT"),  # how the ETA was estimated (EtaSource)
+    ),
+}
+
+
+def migrate(db: sqlite3.Connection) -> list[str]:
+    """Add what is missing (in one transaction); the "table.column" names added."""
+    added: list[str] = []
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        for table, columns in ADDED_COLUMNS.items():
+            present = {str(row[1]) for row in db.execute(f"PRAGMA table_info({table})")}
+            for name, kind in columns:
+                if name not in present:
+                    db.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
+                    added.append(f"{table}.{name}")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+    return added
