@@ -8,15 +8,16 @@ from contextlib import nullcontext
 import msgspec
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QIcon, QPalette
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from agent_desktop.protocol.model import CustomPresence
 from agent_desktop.protocol.vocabulary import AlertKind, Presence, PresenceSource, Reason, UserId
-from agent_desktop.ui.theme import apply_theme
+from agent_desktop.ui.theme import PRESENCE_COLOURS, apply_theme
 from agent_desktop.ui.widgets.supervisor_view import SupervisorView
-from tests.ui.test_widgets_samples import agent_view
+from tests.ui.test_widgets_samples import agent_view, presence
 from tests.ui.translated import german
 
 ALICE = agent_view("alice", "Alice Ward", sessions=2, pending_offers=1)
@@ -256,3 +257,23 @@ def test_a_longer_text_in_an_update_widens_its_column(qtbot: QtBot) -> None:
     view.show_state([msgspec.structs.replace(ALICE, alerts=DAVE.alerts), BOB, CAROL])
     assert too_narrow(view) == []
     assert view.table.columnWidth(5) > alerts
+
+
+def test_an_agent_in_a_custom_presence_shows_its_colour(qtbot: QtBot) -> None:
+    view = supervisor(qtbot)
+    at_lunch = msgspec.structs.replace(
+        BOB, presence=msgspec.structs.replace(presence(Presence.AWAY), custom="Lunch")
+    )
+    view.show_state([ALICE, at_lunch])
+    # The customs come with the snapshot, possibly after the agents: the dots are repainted.
+    with qtbot.waitSignal(view.model.dataChanged):
+        view.show_customs([CustomPresence(name="Lunch", colour="#a855f7", base=Presence.AWAY)])
+
+    def dot_colour(row: int) -> str:
+        icon = view.model.data(view.model.index(row, 1), Qt.ItemDataRole.DecorationRole)
+        assert isinstance(icon, QIcon)
+        return icon.pixmap(12, 12).toImage().pixelColor(6, 6).name()
+
+    assert dot_colour(1) == "#a855f7", "Lunch's own colour, not Away's yellow"
+    assert dot_colour(0) == PRESENCE_COLOURS[Presence.AVAILABLE]
+    assert row_texts(view, 1)[1] == "Lunch"

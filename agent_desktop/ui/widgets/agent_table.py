@@ -11,7 +11,7 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QWidget
 
-from agent_desktop.protocol.model import AgentView
+from agent_desktop.protocol.model import AgentView, CustomPresence
 from agent_desktop.protocol.vocabulary import AlertKind, UserId
 from agent_desktop.ui.i18n import QT_TRANSLATE_NOOP, translate
 from agent_desktop.ui.theme import PRESENCE_COLOURS, colour_dot
@@ -60,6 +60,7 @@ class AgentTableModel(RowTableModel[AgentView]):
         super().__init__("SupervisorView", COLUMNS, parent)
         self._texts: dict[int, tuple[AgentView, tuple[str, ...]]] = {}
         """A row's cell texts by the row object's id (the row kept to tell a reused id)."""
+        self._custom_colours: dict[str, str] = {}
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if role == _DISPLAY:
@@ -71,7 +72,7 @@ class AgentTableModel(RowTableModel[AgentView]):
         row = self._rows[index.row()]
         column = index.column()
         if role == _DECORATION and column == PRESENCE_COLUMN:
-            return dot(PRESENCE_COLOURS[row.presence.presence])
+            return dot(self.colour(row))
         if role == _TOOLTIP and column == PRESENCE_COLUMN:
             upcoming = row.next_presence
             then = (
@@ -95,6 +96,26 @@ class AgentTableModel(RowTableModel[AgentView]):
         texts = tuple(self._text(row, column) for column in range(len(COLUMNS)))
         self._texts[id(row)] = (row, texts)
         return texts
+
+    def colour(self, row: AgentView) -> str:
+        """The dot's colour: an admin-defined presence's own ("Lunch" in purple), else the
+        colour of the presence itself."""
+        custom = row.presence.custom
+        if custom is not None and custom in self._custom_colours:
+            return self._custom_colours[custom]
+        return PRESENCE_COLOURS[row.presence.presence]
+
+    def set_custom_presences(self, customs: Sequence[CustomPresence]) -> None:
+        colours = {c.name: c.colour for c in customs}
+        if colours != self._custom_colours:
+            self._custom_colours = colours
+            if self._rows:
+                last = len(self._rows) - 1
+                self.dataChanged.emit(
+                    self.index(0, PRESENCE_COLUMN),
+                    self.index(last, PRESENCE_COLUMN),
+                    [Qt.ItemDataRole.DecorationRole],
+                )
 
     @staticmethod
     def _text(row: AgentView, column: int) -> str:

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from agent_desktop.protocol.model import AgentView, QueueStats
+from agent_desktop.protocol.model import AgentView, CustomPresence, QueueStats
 from agent_desktop.protocol.vocabulary import Presence, UserId
 from agent_desktop.ui.i18n import translate
 from agent_desktop.ui.theme import presence_icon
@@ -153,6 +153,10 @@ class SupervisorView(QWidget):
             self._fit_columns()
         elif changed:
             self._widen(changed)  # a longer text ("Disconnected") gets its room
+
+    def show_customs(self, customs: Sequence[CustomPresence]) -> None:
+        """The admin's custom presences (from the snapshot): an agent in one shows its colour."""
+        self.model.set_custom_presences(customs)
 
     def show_queues(self, queues: Sequence[QueueStats] | None, server_now: float) -> None:
         """The live queue table (`list_queues` + `queue_updated`), longest waits at `server_now`."""
