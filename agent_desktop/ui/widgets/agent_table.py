@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Sequence
+from operator import attrgetter
 from typing import Final
 
 from PySide6.QtCore import QModelIndex, Qt
@@ -160,7 +161,7 @@ class AgentTableModel(RowTableModel[AgentView]):
 
     def position_of(self, agent: UserId) -> int | None:
         """The row of `agent` (rows are sorted by agent id: a binary search)."""
-        position = bisect_left(self._rows, agent, key=lambda a: a.agent)
+        position = bisect_left(self._rows, agent, key=attrgetter("agent"))
         found = position < len(self._rows) and self._rows[position].agent == agent
         return position if found else None
 
@@ -182,7 +183,7 @@ class AgentTableModel(RowTableModel[AgentView]):
                     self.index(position, 0), self.index(position, len(COLUMNS) - 1)
                 )
             return changed
-        new = sorted(agents, key=lambda a: a.agent)
+        new = sorted(agents, key=attrgetter("agent"))
         if not self._rows:
             # The first listing: one reset instead of one insert signal per row.
             self.beginResetModel()

@@ -6,7 +6,7 @@ and how its rows change; counting rows and columns and naming the columns is don
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from typing import Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
@@ -16,8 +16,8 @@ from agent_desktop.ui.i18n import translate
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 Row = TypeVar("Row")
-CellText = Callable[[int, int], str]
-"""What a table shows in (row, column)."""
+RowTexts = Callable[[int], Sequence[str]]
+"""What a table's row shows, column by column."""
 
 
 class RowTableModel(QAbstractTableModel, Generic[Row]):
@@ -46,11 +46,9 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
         return None
 
 
-def fitted_widths(
-    table: QTableView, columns: Sequence[int], rows: Iterable[int], text: CellText
-) -> dict[int, int]:
-    """The width each of `columns` needs for its heading and the cells of `rows` (`text(row,
-    column)`), from the table's font metrics.
+def fitted_widths(table: QTableView, rows: Sequence[int], texts: RowTexts) -> list[int]:
+    """The width each column needs for its heading and its cells in `rows` (`texts(row)`: what
+    the row shows, column by column), from the table's font metrics.
 
     Qt's own fit (`ResizeToContents`, `resizeColumnToContents`) asks the model for eight roles
     per cell it measures and lays each text out: ~15,000 `data()` calls and ~60 ms for a page of
@@ -61,15 +59,15 @@ def fitted_widths(
     header = table.horizontalHeader()
     model = table.model()
     metrics = table.fontMetrics()
-    widths = {column: header.sectionSizeHint(column) for column in columns}
-    sample = list(rows)
+    widths = [header.sectionSizeHint(column) for column in range(model.columnCount())]
+    sample = [texts(row) for row in rows]
     if not sample:
         return widths
-    for column in columns:
-        first = text(sample[0], column)
-        hint = table.sizeHintForIndex(model.index(sample[0], column)).width()
+    first = rows[0]
+    for column, shown in enumerate(zip(*sample, strict=True)):
+        hint = table.sizeHintForIndex(model.index(first, column)).width()
         # +1: Qt rounds a laid-out text's width up, font metrics round to nearest.
-        around = hint - metrics.horizontalAdvance(first) + 1
-        longest = max(metrics.horizontalAdvance(t) for t in {text(r, column) for r in sample})
+        around = hint - metrics.horizontalAdvance(shown[0]) + 1
+        longest = max(metrics.horizontalAdvance(text) for text in set(shown))
         widths[column] = max(widths[column], longest + around)
     return widths

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Final
 
 from PySide6.QtCore import (
@@ -56,7 +56,7 @@ class SupervisorView(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._fitted: dict[int, int] = {}
+        self._fitted: list[int] = [0] * len(COLUMNS)
         """Each column's fitted width; the presence column's is its least."""
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 10, 10, 10)
@@ -185,15 +185,14 @@ class SupervisorView(QWidget):
         Qt's own fit did, measured from the font metrics; the presence column takes the rest."""
         shown = self._shown_rows()
         rows = range(shown.start, min(self.model.rowCount(), shown.stop + MEASURED_ROWS))
-        self._fitted = fitted_widths(self.table, range(len(COLUMNS)), rows, self._cell)
+        self._fitted = fitted_widths(self.table, rows, self.model.texts)
         self._lay_out_columns()
 
-    def _widen(self, rows: Iterable[int]) -> None:
+    def _widen(self, rows: Sequence[int]) -> None:
         """Widen the columns (never narrow them) for `rows`: changed, or scrolled into view."""
-        wider = fitted_widths(self.table, range(len(COLUMNS)), rows, self._cell)
-        grown = {c: w for c, w in wider.items() if w > self._fitted.get(c, 0)}
-        if grown:
-            self._fitted.update(grown)
+        wider = fitted_widths(self.table, rows, self.model.texts)
+        if any(w > f for w, f in zip(wider, self._fitted, strict=True)):
+            self._fitted = [max(w, f) for w, f in zip(wider, self._fitted, strict=True)]
             self._lay_out_columns()
 
     def _widen_to_shown(self) -> None:
@@ -201,11 +200,11 @@ class SupervisorView(QWidget):
 
     def _lay_out_columns(self) -> None:
         header = self.table.horizontalHeader()
-        others = sum(self._fitted.get(c, 0) for c in FITTED_COLUMNS)
+        others = sum(self._fitted) - self._fitted[PRESENCE_COLUMN]
         # The presence column gets what the others leave, but never less than its contents:
         # past that the table scrolls sideways rather than cutting "Offline — set by …" short.
-        presence = max(self._fitted.get(PRESENCE_COLUMN, 0), self.table.viewport().width() - others)
-        widths = {**self._fitted, PRESENCE_COLUMN: presence}
+        presence = max(self._fitted[PRESENCE_COLUMN], self.table.viewport().width() - others)
+        widths = dict(enumerate(self._fitted)) | {PRESENCE_COLUMN: presence}
         if all(header.sectionSize(c) == w for c, w in widths.items()):
             return
         # Quietly, then one repaint: told of each resized column, the table repainted them all
@@ -215,9 +214,6 @@ class SupervisorView(QWidget):
                 header.resizeSection(column, width)
         self.table.updateGeometries()
         self.table.viewport().update()
-
-    def _cell(self, row: int, column: int) -> str:
-        return self.model.texts(row)[column]
 
     def selected_agent(self) -> UserId | None:
         rows = self.table.selectionModel().selectedRows()
