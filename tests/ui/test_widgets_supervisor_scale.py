@@ -142,3 +142,12 @@ def test_a_change_to_an_agent_on_screen_reads_about_its_row(qtbot: QtBot) -> Non
     # reads, ~19 ms); now the row is measured (to widen a column) and repainted.
     assert reads.cells < 300, reads.cells
     assert view.model.texts(3)[1] == "Away"
+
+
+def test_the_same_agent_tuple_again_reads_and_signals_nothing(qtbot: QtBot) -> None:
+    view, state, signals = listed(qtbot)
+    signals.clear()
+    before = view.model.agent_at(0)
+    assert view.model.set_agents(state.agents or ()) == []
+    assert signals == []
+    assert view.model.agent_at(0) is before

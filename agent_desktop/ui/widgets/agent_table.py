@@ -62,6 +62,8 @@ class AgentTableModel(RowTableModel[AgentView]):
         self._texts: dict[int, tuple[AgentView, tuple[str, ...]]] = {}
         """A row's cell texts by the row object's id (the row kept to tell a reused id)."""
         self._custom_colours: dict[str, str] = {}
+        self._listed: Sequence[AgentView] = ()
+        """The sequence last shown; a tuple (immutable) the same object again is unchanged."""
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if role == _DISPLAY:
@@ -172,6 +174,11 @@ class AgentTableModel(RowTableModel[AgentView]):
     def set_agents(self, agents: Sequence[AgentView]) -> list[int] | None:
         """Show `agents`. Returns the positions of rows replaced in place, or None when rows
         came, went or moved (then every column width may need a new fit)."""
+        if isinstance(agents, tuple) and agents is self._listed:
+            # The core's state changed elsewhere (a message, a tick) and kept its agent tuple:
+            # comparing 10,000 rows again cost ~0.9 ms on every such change.
+            return []
+        self._listed = agents
         changed = self._changed_in_place(agents)
         if changed is not None:
             # The usual update (one agent_updated): the same agents in the same order, a few
