@@ -14,7 +14,6 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable
 from dataclasses import replace
-from operator import attrgetter
 from typing import assert_never
 
 import msgspec
@@ -203,7 +202,7 @@ def apply(state: AgentState, event: CoreEvent, now: float) -> Result:
                 return state, []
             return replace(state, agents=_upsert_agent(state.agents, agent)), []
         case AgentsListed(agents=agents):
-            return replace(state, agents=tuple(sorted(agents, key=attrgetter("agent")))), []
+            return replace(state, agents=tuple(sorted(agents, key=lambda a: a.agent))), []
         case LinkChanged(connection=connection):
             return _link_changed(state, connection, now)
         case SignedIn(identity=identity, clock_offset=offset):
