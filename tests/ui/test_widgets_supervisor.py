@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import nullcontext
+
+import msgspec
+import pytest
 from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QIcon, QPalette
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from agent_desktop.protocol.model import CustomPresence
 from agent_desktop.protocol.vocabulary import AlertKind, Presence, PresenceSource, Reason, UserId
+from agent_desktop.ui.theme import PRESENCE_COLOURS, apply_theme
 from agent_desktop.ui.widgets.supervisor_view import SupervisorView
-from tests.ui.test_widgets_samples import agent_view
+from tests.ui.test_widgets_samples import agent_view, presence
+from tests.ui.translated import german
 
 ALICE = agent_view("alice", "Alice Ward", sessions=2, pending_offers=1)
 BOB = agent_view(
@@ -174,3 +184,96 @@ def test_one_change_among_10000_agents_reads_a_bounded_number_of_cells(qtbot: Qt
     # Fitting the columns to every row read 160,720 cells (~0.2 s) per update; the rows on
     # screen and MEASURED_ROWS more read ~17,000 (~25 ms).
     assert reads < 25_000, reads
+
+
+@pytest.fixture
+def themed() -> Iterator[None]:
+    """The app's style sheet (it adds to what a cell needs), restored afterwards."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    sheet, palette = app.styleSheet(), QPalette(app.palette())
+    apply_theme(app)
+    try:
+        yield
+    finally:
+        app.setStyleSheet(sheet)
+        app.setPalette(palette)
+
+
+DAVE = msgspec.structs.replace(
+    agent_view(
+        "dave",
+        "Dmitri Alexandrovich Kuznetsov-Wolkonski",
+        Presence.OFFLINE,
+        source=PresenceSource.SYSTEM,
+        reason=Reason.DISPLAY_TIMEOUT,
+        alerts=[AlertKind.MISSED, AlertKind.REJECTED, AlertKind.MAX_SESSIONS],
+        connected=False,
+    ),
+    penalty_until=1.8e9,
+    wrap_ups=2,
+)
+
+
+def too_narrow(view: SupervisorView) -> list[str]:
+    """Columns narrower than Qt's own size hint for their heading or one of their cells."""
+    table, model = view.table, view.model
+    header = table.horizontalHeader()
+    found = []
+    for column in range(model.columnCount()):
+        cells = [table.sizeHintForIndex(model.index(r, column)).width() for r in range(3)]
+        needs = max(header.sectionSizeHint(column), *cells)
+        if header.sectionSize(column) < needs:
+            heading = model.headerData(column, Qt.Orientation.Horizontal)
+            found.append(f"{heading}: {header.sectionSize(column)} < {needs}")
+    return found
+
+
+@pytest.mark.parametrize("width", [700, 1300])
+@pytest.mark.parametrize("language", ["en", "de"])
+@pytest.mark.usefixtures("themed")
+def test_every_column_fits_its_heading_and_cells_at_any_width(
+    qtbot: QtBot, language: str, width: int
+) -> None:
+    with german() if language == "de" else nullcontext():
+        view = supervisor(qtbot)
+        view.resize(width, 500)
+        view.show()
+        qtbot.wait_exposed(view)
+        view.show_state([ALICE, BOB, DAVE])
+        # The presence column took what the others left, when they left little: "Offline
+        # — set by system: …" cut to "Offl…". Now it keeps its room and the table scrolls.
+        assert too_narrow(view) == []
+
+
+@pytest.mark.usefixtures("themed")
+def test_a_longer_text_in_an_update_widens_its_column(qtbot: QtBot) -> None:
+    view = supervisor(qtbot)
+    view.resize(900, 500)
+    view.show()
+    qtbot.wait_exposed(view)
+    view.show_state([ALICE, BOB, CAROL])
+    alerts = view.table.columnWidth(5)
+    view.show_state([msgspec.structs.replace(ALICE, alerts=DAVE.alerts), BOB, CAROL])
+    assert too_narrow(view) == []
+    assert view.table.columnWidth(5) > alerts
+
+
+def test_an_agent_in_a_custom_presence_shows_its_colour(qtbot: QtBot) -> None:
+    view = supervisor(qtbot)
+    at_lunch = msgspec.structs.replace(
+        BOB, presence=msgspec.structs.replace(presence(Presence.AWAY), custom="Lunch")
+    )
+    view.show_state([ALICE, at_lunch])
+    # The customs come with the snapshot, possibly after the agents: the dots are repainted.
+    with qtbot.waitSignal(view.model.dataChanged):
+        view.show_customs([CustomPresence(name="Lunch", colour="#a855f7", base=Presence.AWAY)])
+
+    def dot_colour(row: int) -> str:
+        icon = view.model.data(view.model.index(row, 1), Qt.ItemDataRole.DecorationRole)
+        assert isinstance(icon, QIcon)
+        return icon.pixmap(12, 12).toImage().pixelColor(6, 6).name()
+
+    assert dot_colour(1) == "#a855f7", "Lunch's own colour, not Away's yellow"
+    assert dot_colour(0) == PRESENCE_COLOURS[Presence.AVAILABLE]
+    assert row_texts(view, 1)[1] == "Lunch"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from agent_desktop.protocol.messages import AgentUpdated
@@ -62,3 +64,90 @@ def test_a_new_agent_is_inserted_in_order_and_a_gone_one_removed(qtbot: QtBot) -
     view.show_state(state.agents[:100])
     assert view.model.rowCount() == 100
     assert set(signals) == {"removed"}
+
+
+def on_screen(qtbot: QtBot, agents: int) -> tuple[SupervisorView, AgentState]:
+    view = SupervisorView()
+    qtbot.addWidget(view)
+    view.resize(1000, 700)
+    view.show()
+    qtbot.wait_exposed(view)
+    listing = tuple(agent_view(f"agent{n:05d}", f"Agent {n}") for n in range(agents))
+    state, _ = apply(replace(AgentState(), agents=()), AgentsListed(agents=listing), 0.0)
+    return view, state
+
+
+class Reads:
+    """Counts the model's data() calls and the table's paints until the event loop is idle,
+    as the next frame would see them."""
+
+    def __init__(self, view: SupervisorView) -> None:
+        self.view = view
+        self.cells = 0
+        self.paints = 0
+        self._read = view.model.data
+
+    def __enter__(self) -> Reads:
+        def counting(*args: object) -> object:
+            self.cells += 1
+            return self._read(*args)  # type: ignore[arg-type]
+
+        self.view.model.data = counting  # type: ignore[method-assign,assignment]
+        self._paint_filter = PaintCounter(self)
+        self.view.table.viewport().installEventFilter(self._paint_filter)
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        for _turn in range(3):  # layout, deferred work, paint: all of the change's frame
+            QApplication.processEvents()
+        self.view.table.viewport().removeEventFilter(self._paint_filter)
+        # counting -> read -> model -> counting is a cycle: break it here, on the Qt thread.
+        del self.view.model.data
+
+
+class PaintCounter(QObject):
+    def __init__(self, reads: Reads) -> None:
+        super().__init__()
+        self._reads = reads
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self._reads.paints += 1
+        return False
+
+
+def test_the_first_listing_of_10000_is_measured_from_a_sample_and_painted_once(
+    qtbot: QtBot,
+) -> None:
+    view, state = on_screen(qtbot, 10_000)
+    with Reads(view) as reads:
+        view.show_state(state.agents)
+    # The header's fit to contents read ~25,000 cells (~60 ms), and a scroll bar appearing
+    # after the first paint painted the whole table a second time.
+    assert reads.cells < 2_500, reads.cells
+    assert reads.paints == 1
+    assert view.model.rowCount() == 10_000
+
+
+def test_a_change_to_an_agent_on_screen_reads_about_its_row(qtbot: QtBot) -> None:
+    view, state = on_screen(qtbot, 10_000)
+    view.show_state(state.agents)
+    for _turn in range(3):
+        QApplication.processEvents()
+    moved = agent_view("agent00003", "Agent 3", Presence.AWAY)
+    state, _ = apply(state, AgentUpdated(agent=moved), 1.0)
+    with Reads(view) as reads:
+        view.show_state(state.agents)
+    # The header re-measured ~100 rows per column on a change to a row on screen (~4,900
+    # reads, ~19 ms); now the row is measured (to widen a column) and repainted.
+    assert reads.cells < 300, reads.cells
+    assert view.model.texts(3)[1] == "Away"
+
+
+def test_the_same_agent_tuple_again_reads_and_signals_nothing(qtbot: QtBot) -> None:
+    view, state, signals = listed(qtbot)
+    signals.clear()
+    before = view.model.agent_at(0)
+    assert view.model.set_agents(state.agents or ()) == []
+    assert signals == []
+    assert view.model.agent_at(0) is before
