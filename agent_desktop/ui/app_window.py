@@ -321,6 +321,7 @@ class AppWindow(QMainWindow):
                 self._bring_forward.discard(session.work.work_id)
                 self.show_session(session.session_id)
         self._transfer_targets(state)
+        self.team.show_customs(state.custom_presences)
         self.team.show_state(state.agents)
         self.customer_pages.show_state(state)
         self.status.show_state(state.connection, now, tried=self.sign_in_tried)

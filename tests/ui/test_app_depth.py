@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QIcon
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMenu
 from pytestqt.qtbot import QtBot
@@ -96,6 +97,12 @@ async def test_custom_presences_in_the_selector_the_tray_and_the_team_table(
             ),
             "the supervisor's table shows the custom name",
         )
+        row = next(
+            r for r in range(team.model.rowCount()) if team.model.agent_at(r).agent == "alice"
+        )
+        dot = team.model.data(team.model.index(row, 1), Qt.ItemDataRole.DecorationRole)
+        assert isinstance(dot, QIcon)
+        assert dot.pixmap(12, 12).toImage().pixelColor(6, 6).name() == "#e0a030", "Lunch's colour"
 
         alice.tray.presence_actions[Presence.AVAILABLE].trigger()
         await until(
