@@ -11,6 +11,7 @@ from pathlib import Path
 
 from agent_desktop.clock import Clock
 from agent_desktop.protocol.bookings import (
+    BlockBookingCodes,
     BookingCodes,
     BookingInfo,
     BookingReply,
@@ -44,6 +45,7 @@ from agent_desktop.server.customer_notifications.contact import InvalidContact, 
 from agent_desktop.server.customer_notifications.conversation import Route, route_reply
 from agent_desktop.server.customer_notifications.dispatch import Dispatcher, NotificationWorker
 from agent_desktop.server.customer_notifications.eta import EtaProvider
+from agent_desktop.server.customer_notifications.links import PortalLinks
 from agent_desktop.server.customer_notifications.portal import PORTAL_PATH, Page, Portal
 from agent_desktop.server.customer_notifications.render import Renderer
 from agent_desktop.server.customer_notifications.service import BookingService
@@ -88,7 +90,7 @@ class CustomerNotifications:
             self.service,
             default_channels(config) if channels is None else channels,
             Renderer(config.portal.brand_name),
-            lambda booking_id: f"{base}/{self.portal.latest_code(booking_id)}",
+            PortalLinks(self.store, clock, config.portal, base).url,
         )
         self.worker = NotificationWorker(self.service, self.dispatcher)
         self.log_watch = LogWatch(self.store)
@@ -157,6 +159,10 @@ class CustomerNotifications:
             case ChangeBookingCode(code=code, action=action, days=days):
                 self._require(role is Role.ADMIN, "admins", request)
                 reply = BookingCodes(re=re, codes=[self.portal.change(user, code, action, days)])
+            case BlockBookingCodes(booking_id=booking_id):
+                self._require(role is Role.ADMIN, "admins", request)
+                self.service.get(booking_id)  # an unknown booking is refused, not "no codes"
+                reply = BookingCodes(re=re, codes=self.portal.block_all(user, booking_id))
             case DeliveryReport(provider_id=provider_id):
                 self._require(role in self.config.dispatcher_roles, "dispatchers", request)
                 reply = Notifications(re=re, entries=[self._delivered(provider_id, re)])

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from typing import Final
 
 from agent_desktop.protocol.bookings import (
+    Booking,
     BookingStatus,
     DeliveryState,
     NotificationChannel,
@@ -49,13 +50,13 @@ class Dispatcher:
         service: BookingService,
         channels: Mapping[NotificationChannel, ChannelAdapter],
         renderer: Renderer,
-        portal_url: Callable[[str], str],
+        portal_url: Callable[[MessageRow, Booking], str],
     ) -> None:
         self.service = service
         self.channels = channels
         self.renderer = renderer
         self.portal_url = portal_url
-        """booking id -> the link to its portal page (with its code)."""
+        """A message of a booking -> the link it carries (with the message's own code)."""
         self._lock = asyncio.Lock()
 
     async def dispatch_due(self) -> int:
@@ -125,9 +126,7 @@ class Dispatcher:
                 store.update_message(row.id, next_attempt_at=release)
             return
         adapter = self.channels[row.channel]
-        rendered = self.renderer.render(
-            row.type, booking, contact, self.portal_url(booking.booking_id)
-        )
+        rendered = self.renderer.render(row.type, booking, contact, self.portal_url(row, booking))
         attempts = row.attempts + 1
         with store.transaction():
             store.update_message(row.id, attempts=attempts)

@@ -117,9 +117,15 @@ class Portal:
     def codes(self, booking_id: str | None) -> list[BookingCode]:
         return self.store.codes(booking_id, self.clock.now())
 
-    def latest_code(self, booking_id: str) -> str:
-        codes = self.store.codes(booking_id, self.clock.now())
-        return codes[-1].code if codes else ""
+    def block_all(self, by: str, booking_id: str) -> list[BookingCode]:
+        """Block every code of the booking (each link it was sent with), for good."""
+        now = self.clock.now()
+        with self.store.transaction():
+            for found in self.store.codes(booking_id, now):
+                if found.blocked_at is None:
+                    self.store.update_code(found.code, expires_at=found.expires_at, blocked_at=now)
+            self.store.audit(now, by, booking_id, "codes_blocked", "every code of the booking")
+        return self.store.codes(booking_id, now)
 
     def change(self, by: str, code: str, action: CodeAction, days: float | None) -> BookingCode:
         now = self.clock.now()

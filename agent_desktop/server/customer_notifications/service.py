@@ -7,7 +7,6 @@ the same commit, so no change is ever recorded without the notifications it trig
 
 from __future__ import annotations
 
-import secrets
 from typing import Final
 
 import msgspec
@@ -30,6 +29,7 @@ from agent_desktop.server.customer_notifications.config import CustomerNotificat
 from agent_desktop.server.customer_notifications.contact import InvalidContact, normalised, zone
 from agent_desktop.server.customer_notifications.eta import DistanceEstimate, EtaProvider
 from agent_desktop.server.customer_notifications.exclusion import Recipient, exclusion
+from agent_desktop.server.customer_notifications.links import mint_code
 from agent_desktop.server.customer_notifications.store import (
     BookingRecord,
     NewMessage,
@@ -82,10 +82,6 @@ class BookingService:
             )
             self.store.put_booking(booking, created_at=now)
             self._index_phones(booking)
-            valid_s = self.config.portal.code_valid_days_after_end * 86_400.0
-            self.store.add_code(
-                secrets.token_urlsafe(24), booking.booking_id, now, booking.end + valid_s
-            )
             self.store.audit(now, by, booking.booking_id, "created", _describe(booking))
         return booking
 
@@ -242,6 +238,8 @@ class BookingService:
                     )
                 )
                 count += added is not None
+                if added is not None and reason is None:  # its link gets its own code
+                    mint_code(self.store, self.config.portal, booking, added, now)
         return count
 
     def recipient(

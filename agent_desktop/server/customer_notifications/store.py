@@ -24,8 +24,11 @@ from agent_desktop.protocol.bookings import (
     NotificationReason,
     NotificationType,
 )
+from agent_desktop.server.customer_notifications.migrations import migrate
 from agent_desktop.server.customer_notifications.records import (
     BOOKING_COLUMNS,
+    CODE_COLUMNS,
+    CODE_FROM,
     MESSAGE_COLUMNS,
     SCHEMA,
     BookingRecord,
@@ -49,6 +52,7 @@ class NotificationStore:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(SCHEMA)
+        migrate(self._db)
         self.on_message_changed: Callable[[int], None] | None = None
         """Told the id of each message row added or changed (the log's push to staff)."""
 
@@ -270,26 +274,36 @@ class NotificationStore:
 
     # --- portal codes ----------------------------------------------------------------------
 
-    def add_code(self, code: str, booking_id: str, created_at: float, expires_at: float) -> None:
+    def add_code(
+        self, code: str, booking_id: str, created_at: float, expires_at: float,
+        message_id: int | None = None,
+    ) -> None:  # fmt: skip
         self._db.execute(
-            "INSERT INTO cn_code (code, booking_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
-            (code, booking_id, created_at, expires_at),
+            "INSERT INTO cn_code (code, booking_id, created_at, expires_at, message_id) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (code, booking_id, created_at, expires_at, message_id),
         )
 
     def code(self, code: str, now: float) -> BookingCode | None:
         row = self._db.execute(
-            "SELECT code, booking_id, created_at, expires_at, blocked_at FROM cn_code "
-            "WHERE code = ?",
-            (code,),
+            f"SELECT {CODE_COLUMNS} FROM {CODE_FROM} WHERE c.code = ?", (code,)
         ).fetchone()
         return None if row is None else code_row(row, now)
 
+    def code_of_message(self, message_id: int) -> str | None:
+        row = self._db.execute(
+            "SELECT code FROM cn_code WHERE message_id = ?", (message_id,)
+        ).fetchone()
+        return None if row is None else str(row[0])
+
     def codes(self, booking_id: str | None, now: float) -> list[BookingCode]:
-        sql = "SELECT code, booking_id, created_at, expires_at, blocked_at FROM cn_code"
+        sql = f"SELECT {CODE_COLUMNS} FROM {CODE_FROM}"
         rows = (
-            self._db.execute(sql + " ORDER BY created_at")
+            self._db.execute(sql + " ORDER BY c.created_at, c.rowid")
             if booking_id is None
-            else self._db.execute(sql + " WHERE booking_id = ? ORDER BY created_at", (booking_id,))
+            else self._db.execute(
+                sql + " WHERE c.booking_id = ? ORDER BY c.created_at, c.rowid", (booking_id,)
+            )
         )
         return [code_row(row, now) for row in rows]
 

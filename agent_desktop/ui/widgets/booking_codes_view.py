@@ -19,12 +19,13 @@ from PySide6.QtWidgets import (
 
 from agent_desktop.protocol.bookings import BookingCode, CodeAction, CodeState
 from agent_desktop.ui.i18n import QT_TRANSLATE_NOOP, translate
-from agent_desktop.ui.widgets.notification_log_view import when_text
+from agent_desktop.ui.widgets.notification_log_view import CHANNEL_WORDS, TYPE_WORDS, when_text
 from agent_desktop.ui.widgets.row_table import AnyIndex, RowTableModel
 
 COLUMNS: Final = (
     QT_TRANSLATE_NOOP("BookingCodes", "Code"),
     QT_TRANSLATE_NOOP("BookingCodes", "Booking"),
+    QT_TRANSLATE_NOOP("BookingCodes", "Sent in"),
     QT_TRANSLATE_NOOP("BookingCodes", "State"),
     QT_TRANSLATE_NOOP("BookingCodes", "Created"),
     QT_TRANSLATE_NOOP("BookingCodes", "Valid until"),
@@ -47,12 +48,28 @@ def short_code(code: str) -> str:
     return code if len(code) <= 12 else f"{code[:10]}…"
 
 
+def sent_in(code: BookingCode) -> str:
+    """Which message the code went out in, as the sent log shows it ("Reminder · SMS · Ada ·
+    #12"); codes from before each message had its own served all of the booking's earlier
+    messages."""
+    if code.message_id is None:
+        return _t("Earlier messages")
+    parts = [f"#{code.message_id}"]
+    if code.contact is not None:
+        parts.insert(0, code.contact)
+    if code.channel is not None:
+        parts.insert(0, translate("NotificationLog", CHANNEL_WORDS[code.channel]))
+    if code.notification_type is not None:
+        parts.insert(0, translate("NotificationLog", TYPE_WORDS[code.notification_type]))
+    return " · ".join(parts)
+
+
 class BookingCodeModel(RowTableModel[BookingCode]):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("BookingCodes", COLUMNS, parent)
 
     def set_codes(self, codes: Sequence[BookingCode]) -> None:
-        rows = sorted(codes, key=lambda c: (c.booking_id, c.code))
+        rows = sorted(codes, key=lambda c: (c.booking_id, c.message_id or 0, c.code))
         if rows == self._rows:
             return
         self.beginResetModel()
@@ -73,6 +90,7 @@ class BookingCodeModel(RowTableModel[BookingCode]):
         return (
             short_code(code.code),
             code.booking_id,
+            sent_in(code),
             _t(STATE_WORDS[code.state]),
             when_text(code.created_at),
             when_text(code.expires_at),
@@ -100,8 +118,8 @@ class BookingCodesView(QWidget):
         explanation = QLabel(
             translate(
                 "BookingCodes",
-                "Every link sent to a customer carries a code. Extend keeps it valid 7 more days, "
-                "Expire ends it now, Block ends it for good.",
+                "Every link sent to a customer carries a code of its own. Extend keeps it valid 7 "
+                "more days, Expire ends it now, Block ends it for good.",
             )
         )
         explanation.setWordWrap(True)
