@@ -165,14 +165,18 @@ class CustomerNotifications:
                 reply = BookingCodes(re=re, codes=self.portal.block_all(user, booking_id))
             case DeliveryReport(provider_id=provider_id):
                 self._require(role in self.config.dispatcher_roles, "dispatchers", request)
-                reply = Notifications(re=re, entries=[self._delivered(provider_id, re)])
+                reply = Notifications(re=re, entries=[self.delivery_report(provider_id, re)])
             case SmsReceived(from_number=number, text=text):
                 self._require(role in self.config.dispatcher_roles, "dispatchers", request)
-                reply = self._sms(re, user, number, text, route)
+                reply = self.sms_received(re, user, number, text, route)
         self.worker.wake()
         return reply
 
-    def _sms(self, re: str, user: str, number: str, text: str, route: Route | None) -> SmsHandled:
+    def sms_received(
+        self, re: str, user: str, number: str, text: str, route: Route | None
+    ) -> SmsHandled:
+        """A customer's SMS (`sms_received`, or the provider's webhook): STOP/START, or a reply
+        that becomes a routed conversation. A bad number raises ProtocolError, changing nothing."""
         try:
             sender = e164(number, self.config.default_region)
         except InvalidContact as exc:
@@ -192,7 +196,8 @@ class CustomerNotifications:
             return SmsHandled(re=re, number=sender, action="routed", work_id=work_id)
         return SmsHandled(re=re, number=sender, action=action)
 
-    def _delivered(self, provider_id: str, re: str) -> NotificationEntry:
+    def delivery_report(self, provider_id: str, re: str) -> NotificationEntry:
+        """The provider's receipt (`delivery_report`, or the webhook): the message is delivered."""
         row = self.store.message_by_provider_id(provider_id)
         if row is None:
             raise ProtocolError(ErrorCode.INVALID_MESSAGE, "no message with that provider id", re)
