@@ -52,7 +52,11 @@ def refusal(status: http.HTTPStatus, error: str) -> Answer:
     return Answer(status, {"error": error})
 
 
-class MissingSecret(RuntimeError):
+class WebhookNotStarted(RuntimeError):
+    """The configured webhook cannot run (no secret, its address taken): the server stops."""
+
+
+class MissingSecret(WebhookNotStarted):
     pass
 
 

@@ -29,6 +29,7 @@ from agent_desktop.server.customer_notifications.inbound import (
     SIGNATURE_HEADER,
     Answer,
     WebhookDesk,
+    WebhookNotStarted,
     refusal,
     webhook_secret,
 )
@@ -65,7 +66,12 @@ class SmsWebhook:
 
     async def start(self) -> None:
         host, _, port = self.config.listen.rpartition(":")
-        self._server = await asyncio.start_server(self._serve, host.strip("[]"), int(port))
+        try:
+            self._server = await asyncio.start_server(self._serve, host.strip("[]"), int(port))
+        except OSError as exc:
+            raise WebhookNotStarted(
+                f"cannot listen on {self.config.listen} for the SMS webhook: {exc.strerror}"
+            ) from None
         self.port = int(self._server.sockets[0].getsockname()[1])
         log.info("SMS webhook listening on %s:%d", host, self.port)
 

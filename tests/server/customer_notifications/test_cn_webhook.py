@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import socket
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +49,7 @@ from tests.server.customer_notifications.conftest import (
     notifications_config,
 )
 from tests.server.customer_notifications.test_cn_server import create, eventually
+from tests.server.test_cli import one_line, run_cli
 from tests.wire import WireClient, logged_in
 
 pytestmark = pytest.mark.integration
@@ -289,3 +293,28 @@ async def test_the_webhook_is_off_unless_configured_and_never_without_its_secret
     with pytest.raises(MissingSecret, match="AGENT_DESKTOP_SMS_WEBHOOK_SECRET"):
         async with start():
             pass
+
+
+@pytest.mark.parametrize("problem", ["no secret", "address taken"])
+def test_a_server_whose_webhook_cannot_run_says_why_in_one_line(
+    tmp_path: Path, problem: str
+) -> None:
+    demo = files("agent_desktop.server").joinpath("demo.toml").read_text(encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "AGENT_DESKTOP_SMS_WEBHOOK_SECRET"}
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1] if problem == "address taken" else 0
+        if problem == "address taken":
+            env["AGENT_DESKTOP_SMS_WEBHOOK_SECRET"] = SECRET
+        config = tmp_path / "server.toml"
+        table = f'\n[customer_notifications.webhook]\nlisten = "127.0.0.1:{port}"\n'
+        config.write_text(demo + table, encoding="utf-8")
+        done = run_cli("--config", str(config), "--in-memory", "--port", "0", env=env)
+    assert done.returncode == 1
+    line = one_line(done.stderr)
+    if problem == "no secret":
+        assert "the SMS webhook needs its shared secret" in line
+        assert "$AGENT_DESKTOP_SMS_WEBHOOK_SECRET" in line
+    else:
+        assert f"cannot listen on 127.0.0.1:{port} for the SMS webhook" in line
