@@ -241,3 +241,11 @@ async def test_an_admin_expires_and_blocks_a_code_and_extend_then_stops(
         assert (await codes_on_server(admin))[code.code] is CodeState.BLOCKED
         assert not codes.extend_button.isEnabled(), "a blocked code stays blocked"
         assert (await codes_on_server(admin))[other.code] is CodeState.ACTIVE, "the SMS's link"
+
+        codes.table.selectRow(1)
+        QTest.mouseClick(codes.block_all_button, Qt.MouseButton.LeftButton)
+        assert codes.block_all_button.text() == "Block all for good"
+        assert (await codes_on_server(admin))[other.code] is CodeState.ACTIVE, "it only asks"
+        QTest.mouseClick(codes.block_all_button, Qt.MouseButton.LeftButton)
+        await eventually(lambda: codes.model.code_at(1).state is CodeState.BLOCKED, "all blocked")
+        assert set((await codes_on_server(admin)).values()) == {CodeState.BLOCKED}

@@ -199,6 +199,18 @@
         <translation>Buchung</translation>
     </message>
     <message>
+        <source>Block all of booking</source>
+        <translation>Ganze Buchung sperren</translation>
+    </message>
+    <message>
+        <source>Block all for good</source>
+        <translation>Alle endgültig sperren</translation>
+    </message>
+    <message>
+        <source>Every link of this booking stops working for good. Press Block all for good to block them.</source>
+        <translation>Jeder Link dieser Buchung funktioniert danach nie wieder. Drücken Sie „Alle endgültig sperren“, um sie zu sperren.</translation>
+    </message>
+    <message>
         <source>Sent in</source>
         <translation>Gesendet in</translation>
     </message>

@@ -104,9 +104,11 @@ class BookingCodesView(QWidget):
     Signals:
         action_requested(str, CodeAction): change this code (Extend is by `EXTEND_DAYS`; Block
             only after a second press, as "Block for good").
+    block_all_requested(str): block every code of this booking (after a second press too).
     """
 
     action_requested = Signal(str, object)
+    block_all_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -156,9 +158,14 @@ class BookingCodesView(QWidget):
         ):
             button.clicked.connect(lambda _c=False, a=action: self._request(a))
             bar.addWidget(button)
+        self.block_all_button = QPushButton(translate("BookingCodes", "Block all of booking"))
+        self.block_all_button.clicked.connect(self._request_block_all)
+        bar.addWidget(self.block_all_button)
         layout.addLayout(bar)
         self._armed: str | None = None
         """The code whose Block was pressed once: blocking is for good, so it takes a second."""
+        self._armed_booking: str | None = None
+        """The booking whose Block all was pressed once."""
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._disarm())
         self.model.modelReset.connect(self._enable)
         self._enable()
@@ -182,7 +189,9 @@ class BookingCodesView(QWidget):
 
     def _disarm(self) -> None:
         self._armed = None
+        self._armed_booking = None
         self.block_button.setText(translate("BookingCodes", "Block"))
+        self.block_all_button.setText(translate("BookingCodes", "Block all of booking"))
         self.hint.setText(translate("BookingCodes", "Select a code in the table to change it."))
         self._enable()
 
@@ -193,13 +202,16 @@ class BookingCodesView(QWidget):
         self.extend_button.setEnabled(live)
         self.expire_button.setEnabled(live and code is not None and code.state is CodeState.ACTIVE)
         self.block_button.setEnabled(live)
-        self.hint.setVisible(code is None or self._armed is not None)
+        self.block_all_button.setEnabled(code is not None)
+        armed = self._armed is not None or self._armed_booking is not None
+        self.hint.setVisible(code is None or armed)
 
     def _request(self, action: CodeAction) -> None:
         code = self.selected()
         if code is None:
             return
         if action is CodeAction.BLOCK and self._armed != code.code:
+            self._disarm()
             self._armed = code.code
             self.block_button.setText(translate("BookingCodes", "Block for good"))
             self.hint.setText(
@@ -212,3 +224,23 @@ class BookingCodesView(QWidget):
             return
         self._disarm()
         self.action_requested.emit(code.code, action)
+
+    def _request_block_all(self) -> None:
+        code = self.selected()
+        if code is None:
+            return
+        if self._armed_booking != code.booking_id:
+            self._disarm()
+            self._armed_booking = code.booking_id
+            self.block_all_button.setText(translate("BookingCodes", "Block all for good"))
+            self.hint.setText(
+                translate(
+                    "BookingCodes",
+                    "Every link of this booking stops working for good. Press Block all for "
+                    "good to block them.",
+                )
+            )
+            self._enable()
+            return
+        self._disarm()
+        self.block_all_requested.emit(code.booking_id)
