@@ -188,7 +188,10 @@ def _response(conn: h11.Connection, answer: Answer) -> bytes:
     if answer.status is S.METHOD_NOT_ALLOWED:
         headers.append((b"allow", b"POST"))
     try:
-        head = conn.send(h11.Response(status_code=answer.status.value, headers=headers))
+        response = h11.Response(
+            status_code=answer.status.value, headers=headers, reason=answer.status.phrase.encode()
+        )
+        head = conn.send(response)
         assert head is not None
         return head + body
     except h11.LocalProtocolError:

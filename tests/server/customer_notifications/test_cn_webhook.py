@@ -318,3 +318,29 @@ def test_a_server_whose_webhook_cannot_run_says_why_in_one_line(
         assert "$AGENT_DESKTOP_SMS_WEBHOOK_SECRET" in line
     else:
         assert f"cannot listen on 127.0.0.1:{port} for the SMS webhook" in line
+
+
+async def raw_exchange(server: RunningServer, data: bytes) -> bytes:
+    """Bytes straight onto the socket (what urllib will not send), the answer's status line."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", server.webhook_port)
+    writer.write(data)
+    await writer.drain()
+    async with asyncio.timeout(10):
+        answer = await reader.read()
+    writer.close()
+    return answer.split(b"\r\n", 1)[0]
+
+
+async def test_a_chunked_body_over_the_limit_and_garbage_are_refused(server: RunningServer) -> None:
+    cn = server.notifications
+    assert cn is not None
+    chunk = b"x" * 600
+    chunked = (
+        b"POST /sms/inbound HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b"Transfer-Encoding: chunked\r\nX-Signature: sha256=00\r\n\r\n"
+        + (b"%x\r\n%s\r\n" % (len(chunk), chunk)) * 2
+        + b"0\r\n\r\n"
+    )
+    assert await raw_exchange(server, chunked) == b"HTTP/1.1 413 Request Entity Too Large"
+    assert (await raw_exchange(server, b"HELLO THERE\r\n\r\n")).startswith(b"HTTP/1.1 400")
+    assert not cn.store.sms_stopped(NUMBER)
