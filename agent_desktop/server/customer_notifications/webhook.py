@@ -40,6 +40,8 @@ log = logging.getLogger(__name__)
 READ_TIMEOUT_S: Final = 10.0
 """The whole request (headers and body) must arrive within this; a slow client is cut off."""
 MAX_HEADER_BYTES: Final = 16_384
+MAX_CONNECTIONS: Final = 256
+"""Open at once; more are answered 503 at once (each may otherwise sit READ_TIMEOUT_S)."""
 LINGER_S: Final = 1.0
 LINGER_BYTES: Final = 1_048_576
 SERVER_HEADER: Final = b"agent-desktop-sms-webhook"
@@ -47,6 +49,10 @@ S = http.HTTPStatus
 
 
 class _TooLarge(Exception):
+    pass
+
+
+class _Busy(Exception):
     pass
 
 
@@ -94,8 +100,12 @@ class SmsWebhook:
             client = str(peer[0]) if peer else "unknown"
             conn = h11.Connection(h11.SERVER, max_incomplete_event_size=MAX_HEADER_BYTES)
             try:
+                if len(self._handlers) > MAX_CONNECTIONS:  # idle sockets must not pile up
+                    raise _Busy
                 async with asyncio.timeout(READ_TIMEOUT_S):
                     answer = await self._answer(client, conn, reader)
+            except _Busy:
+                answer = refusal(S.SERVICE_UNAVAILABLE, "too many connections, try again later")
             except TimeoutError:
                 answer = refusal(S.REQUEST_TIMEOUT, "the request took too long")
             except h11.RemoteProtocolError as exc:
@@ -105,6 +115,10 @@ class SmsWebhook:
                     S.REQUEST_ENTITY_TOO_LARGE,
                     f"the body is larger than {self.config.max_body_bytes} bytes",
                 )
+            except Exception:
+                # A defect here must not leave the provider without an answer: it retries.
+                log.exception("SMS webhook: a request failed")
+                answer = refusal(S.INTERNAL_SERVER_ERROR, "internal error, try again later")
             writer.write(_response(conn, answer))
             with contextlib.suppress(ConnectionError, TimeoutError):
                 await writer.drain()

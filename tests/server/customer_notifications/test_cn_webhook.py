@@ -41,6 +41,7 @@ from agent_desktop.protocol.vocabulary import Presence
 from agent_desktop.server.config import ServerConfig
 from agent_desktop.server.customer_notifications.config import WebhookConfig
 from agent_desktop.server.customer_notifications.inbound import MissingSecret, sign
+from agent_desktop.server.customer_notifications.webhook import MAX_CONNECTIONS
 from agent_desktop.server.runner import RunningServer, running_server
 from tests.server.customer_notifications.conftest import (
     HOUR,
@@ -344,3 +345,15 @@ async def test_a_chunked_body_over_the_limit_and_garbage_are_refused(server: Run
     assert await raw_exchange(server, chunked) == b"HTTP/1.1 413 Request Entity Too Large"
     assert (await raw_exchange(server, b"HELLO THERE\r\n\r\n")).startswith(b"HTTP/1.1 400")
     assert not cn.store.sms_stopped(NUMBER)
+
+
+async def test_idle_connections_cannot_pile_up(server: RunningServer) -> None:
+    idle = [
+        await asyncio.open_connection("127.0.0.1", server.webhook_port)
+        for _ in range(MAX_CONNECTIONS)
+    ]
+    try:
+        assert await raw_exchange(server, b"") == b"HTTP/1.1 503 Service Unavailable"
+    finally:
+        for _, writer in idle:
+            writer.close()
