@@ -85,8 +85,7 @@ WHEN_SENT: Final[Mapping[ErrorCode, str]] = {
         "customer left (a second `customer_end` is acknowledged)."
     ),
     ErrorCode.UNKNOWN_BOOKING: (
-        "`change_booking`, `get_booking` or `block_booking_codes` naming a booking that does not "
-        "exist."
+        "`change_booking` or `get_booking` naming a booking that does not exist."
     ),
     ErrorCode.INVALID_BOOKING: (
         "`create_booking` or `change_booking` with impossible times (an end not after the "

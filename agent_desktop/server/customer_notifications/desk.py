@@ -45,7 +45,6 @@ from agent_desktop.server.customer_notifications.contact import InvalidContact, 
 from agent_desktop.server.customer_notifications.conversation import Route, route_reply
 from agent_desktop.server.customer_notifications.dispatch import Dispatcher, NotificationWorker
 from agent_desktop.server.customer_notifications.eta import EtaProvider
-from agent_desktop.server.customer_notifications.links import PortalLinks
 from agent_desktop.server.customer_notifications.portal import PORTAL_PATH, Page, Portal
 from agent_desktop.server.customer_notifications.render import Renderer
 from agent_desktop.server.customer_notifications.service import BookingService
@@ -90,7 +89,7 @@ class CustomerNotifications:
             self.service,
             default_channels(config) if channels is None else channels,
             Renderer(config.portal.brand_name),
-            PortalLinks(self.store, clock, config.portal, base).url,
+            lambda row, booking: f"{base}/{self.portal.code_for(row, booking)}",
         )
         self.worker = NotificationWorker(self.service, self.dispatcher)
         self.log_watch = LogWatch(self.store)

@@ -1,7 +1,6 @@
 """The customer-notification tables and the rows they hold, as typed records.
 
-The schema is created by `NotificationStore` on open (IF NOT EXISTS: additive); columns added
-later are added to older files by `migrations.py`.
+The schema is created by `NotificationStore` on open (IF NOT EXISTS: additive, no migration).
 """
 
 from __future__ import annotations
@@ -81,8 +80,7 @@ CREATE TABLE IF NOT EXISTS cn_code (
     booking_id TEXT NOT NULL,
     created_at REAL NOT NULL,
     expires_at REAL NOT NULL,
-    blocked_at REAL,
-    message_id INTEGER    -- the message it was sent in; NULL: a booking-wide code (older)
+    blocked_at REAL
 );
 CREATE INDEX IF NOT EXISTS cn_code_booking ON cn_code (booking_id);
 CREATE TABLE IF NOT EXISTS cn_audit (
@@ -204,16 +202,8 @@ def booking_record(row: tuple[Any, ...]) -> BookingRecord:
     return BookingRecord(booking=booking, reminder_start=reminder, told_start=told)
 
 
-CODE_COLUMNS = (
-    "c.code, c.booking_id, c.created_at, c.expires_at, c.blocked_at, c.message_id, m.type, "
-    "m.channel, m.contact"
-)
-CODE_FROM = "cn_code c LEFT JOIN cn_message m ON m.id = c.message_id"
-"""Each code with the message it was sent in (what the admin sees beside it)."""
-
-
 def code_row(row: tuple[Any, ...], now: float) -> BookingCode:
-    code, booking_id, created_at, expires_at, blocked_at, message_id, kind, channel, contact = row
+    code, booking_id, created_at, expires_at, blocked_at = row
     if blocked_at is not None:
         state = CodeState.BLOCKED
     elif expires_at <= now:
@@ -227,8 +217,4 @@ def code_row(row: tuple[Any, ...], now: float) -> BookingCode:
         created_at=created_at,
         expires_at=expires_at,
         blocked_at=blocked_at,
-        message_id=message_id,
-        notification_type=None if kind is None else NotificationType(kind),
-        channel=None if channel is None else NotificationChannel(channel),
-        contact=contact,
     )

@@ -29,7 +29,6 @@ from agent_desktop.server.customer_notifications.config import CustomerNotificat
 from agent_desktop.server.customer_notifications.contact import InvalidContact, normalised, zone
 from agent_desktop.server.customer_notifications.eta import DistanceEstimate, EtaProvider
 from agent_desktop.server.customer_notifications.exclusion import Recipient, exclusion
-from agent_desktop.server.customer_notifications.links import mint_code
 from agent_desktop.server.customer_notifications.store import (
     BookingRecord,
     NewMessage,
@@ -239,7 +238,8 @@ class BookingService:
                 )
                 count += added is not None
                 if added is not None and reason is None:  # its link gets its own code
-                    mint_code(self.store, self.config.portal, booking, added, now)
+                    valid_s = self.config.portal.code_valid_days_after_end * 86_400.0
+                    self.store.mint_code(booking.booking_id, added, now, booking.end + valid_s)
         return count
 
     def recipient(

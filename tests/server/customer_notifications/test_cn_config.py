@@ -43,19 +43,6 @@ def test_a_full_table_is_read() -> None:
     assert config.email.password_env == "AGENT_DESKTOP_SMTP_PASSWORD"
     assert config.sms is not None
     assert config.sms.token_env == "AGENT_DESKTOP_SMS_TOKEN"
-    assert config.webhook is None  # the SMS webhook is off unless configured
-
-
-def test_the_webhook_table_is_read_and_its_secret_is_never_in_it() -> None:
-    text = DEMO + (
-        '\n[customer_notifications.webhook]\nlisten = "[::1]:8085"\nmax_body_bytes = 4096\n'
-    )
-    webhook = parse_config(text).customer_notifications.webhook
-    assert webhook is not None
-    assert (webhook.listen, webhook.max_body_bytes) == ("[::1]:8085", 4096)
-    assert (webhook.secret_env, webhook.requests_per_minute) == (
-        "AGENT_DESKTOP_SMS_WEBHOOK_SECRET", 600,
-    )  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -70,12 +57,6 @@ def test_the_webhook_table_is_read_and_its_secret_is_never_in_it() -> None:
         ),
         ('[customer_notifications.sms]\nurl = "ftp://x"\nsender = "S"\n', 3, "url"),
         ('default_region = "germany"\n', 2, "default_region"),
-        ('[customer_notifications.webhook]\nlisten = "8085"\n', 3, "listen"),
-        (
-            '[customer_notifications.webhook]\nlisten = "127.0.0.1:1"\nsecret = "hunter2"\n',
-            4,
-            "unknown field `secret`",
-        ),
     ],
 )
 def test_a_broken_table_is_refused_with_its_line(table: str, line_offset: int, says: str) -> None:

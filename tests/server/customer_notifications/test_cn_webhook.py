@@ -39,6 +39,7 @@ from agent_desktop.protocol.messages import (
 )
 from agent_desktop.protocol.vocabulary import Presence
 from agent_desktop.server.config import ServerConfig
+from agent_desktop.server.config_loader import ConfigError, parse_config
 from agent_desktop.server.customer_notifications.config import WebhookConfig
 from agent_desktop.server.customer_notifications.inbound import MissingSecret, sign
 from agent_desktop.server.customer_notifications.webhook import MAX_CONNECTIONS
@@ -357,3 +358,36 @@ async def test_idle_connections_cannot_pile_up(server: RunningServer) -> None:
     finally:
         for _, writer in idle:
             writer.close()
+
+
+def test_the_webhook_table_is_read_and_is_off_without_it() -> None:
+    demo = files("agent_desktop.server").joinpath("demo.toml").read_text(encoding="utf-8")
+    assert parse_config(demo).customer_notifications.webhook is None
+    text = (
+        demo + '\n[customer_notifications.webhook]\nlisten = "[::1]:8085"\nmax_body_bytes = 4096\n'
+    )
+    webhook = parse_config(text).customer_notifications.webhook
+    assert webhook is not None
+    assert (webhook.listen, webhook.max_body_bytes) == ("[::1]:8085", 4096)
+    assert (webhook.secret_env, webhook.requests_per_minute, webhook.user) == (
+        "AGENT_DESKTOP_SMS_WEBHOOK_SECRET", 600, "sms-webhook",
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("table", "line_offset", "says"),
+    [
+        ('listen = "8085"\n', 2, "webhook.listen"),
+        ('listen = "127.0.0.1:1"\nsecret = "hunter2"\n', 3, "unknown field `secret`"),
+        ('listen = "127.0.0.1:1"\nmax_body_bytes = 10\n', 3, "webhook.max_body_bytes"),
+    ],
+)
+def test_a_broken_webhook_table_is_refused_with_its_line(
+    table: str, line_offset: int, says: str
+) -> None:
+    demo = files("agent_desktop.server").joinpath("demo.toml").read_text(encoding="utf-8")
+    text = demo + "[customer_notifications.webhook]\n" + table
+    with pytest.raises(ConfigError) as refused:
+        parse_config(text, source="server.toml")
+    assert says in refused.value.reason
+    assert refused.value.line == len(demo.splitlines()) + line_offset

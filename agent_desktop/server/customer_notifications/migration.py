@@ -1,0 +1,44 @@
+"""Additive schema changes for databases made by an earlier server: columns added when missing.
+
+`CREATE TABLE IF NOT EXISTS` leaves an existing table as it was, so a column that a later
+version needs is added here, on open, with `ALTER TABLE ... ADD COLUMN` (nullable, no default:
+old rows read as "unknown", which every reader handles). Never a rename or a drop, so an older
+server can still open the file.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Final
+
+ADDED_COLUMNS: Final[dict[str, tuple[tuple[str, str], ...]]] = {
+    "cn_code": (
+        ("message_id", "INTEGER"),  # the message the code was sent in; NULL: booking-wide (older)
+    ),
+}
+INDEXES: Final = (
+    # One code per message, ever: a replayed outbox (after a crash) finds the code it minted
+    # and can never mint a second one for the same message.
+    "CREATE UNIQUE INDEX IF NOT EXISTS cn_code_message ON cn_code (message_id) "
+    "WHERE message_id IS NOT NULL",
+)
+
+
+def migrate(db: sqlite3.Connection) -> list[str]:
+    """Add what is missing (in one transaction); the "table.column" names added."""
+    added: list[str] = []
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        for table, columns in ADDED_COLUMNS.items():
+            present = {str(row[1]) for row in db.execute(f"PRAGMA table_info({table})")}
+            for name, kind in columns:
+                if name not in present:
+                    db.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
+                    added.append(f"{table}.{name}")
+        for index in INDEXES:
+            db.execute(index)
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+    return added
