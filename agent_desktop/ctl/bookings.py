@@ -19,7 +19,9 @@ import msgspec
 
 from agent_desktop.ctl.client import WireClient
 from agent_desktop.protocol.bookings import (
+    BlockBookingCodes,
     Booking,
+    BookingCode,
     BookingCodes,
     BookingId,
     BookingInfo,
@@ -164,6 +166,9 @@ def add_commands(commands: Any) -> None:
         act.add_argument("code")
         if action is CodeAction.EXTEND:
             act.add_argument("--days", type=float, help="how many days (7)")
+    block_all = codes_sub.add_parser("block-all", help="block every code of one booking")
+    block_all.set_defaults(handler=_codes_block_all)
+    block_all.add_argument("booking")
 
     sms = commands.add_parser("sms", help="play the SMS provider: a customer's reply")
     sms_sub = sms.add_subparsers(dest="sms_command", required=True)
@@ -326,8 +331,27 @@ async def _codes_list(args: argparse.Namespace, client: WireClient) -> int:
     reply = await client.request(
         lambda rid: ListBookingCodes(id=rid, booking_id=booking_id), BookingCodes
     )
-    lines = [f"{c.code} {c.booking_id} {c.state} until {_when(c.expires_at)}" for c in reply.codes]
-    _print(args, reply.codes, "\n".join(lines) or "(none)")
+    _print(args, reply.codes, "\n".join(_code_line(c) for c in reply.codes) or "(none)")
+    return 0
+
+
+def _code_line(code: BookingCode) -> str:
+    """One code and the message it was sent in (each message carries its own)."""
+    sent_in = (
+        "earlier messages"
+        if code.message_id is None
+        else f"message {code.message_id} ({code.notification_type} {code.channel} to "
+        f"{code.contact})"
+    )
+    return f"{code.code} {code.booking_id} {code.state} until {_when(code.expires_at)}, {sent_in}"
+
+
+async def _codes_block_all(args: argparse.Namespace, client: WireClient) -> int:
+    booking_id = BookingId(args.booking)
+    reply = await client.request(
+        lambda rid: BlockBookingCodes(id=rid, booking_id=booking_id), BookingCodes
+    )
+    _print(args, reply.codes, "\n".join(_code_line(c) for c in reply.codes) or "(none)")
     return 0
 
 

@@ -177,6 +177,12 @@ class BookingCode(_Struct, frozen=True, kw_only=True):
     created_at: float
     expires_at: float
     blocked_at: float | None = None
+    message_id: int | None = None
+    """The message this code was sent in (each message carries its own code); None: a code
+    from before codes were per message, shared by the booking's earlier messages."""
+    notification_type: NotificationType | None = None
+    channel: NotificationChannel | None = None
+    contact: str | None = None
 
 
 # --- requests (client -> server) -------------------------------------------------------------
@@ -255,6 +261,12 @@ class ChangeBookingCode(Request, frozen=True, tag="change_booking_code", kw_only
     days: Annotated[float, msgspec.Meta(gt=0, le=365)] | None = None
 
 
+class BlockBookingCodes(Request, frozen=True, tag="block_booking_codes", kw_only=True):
+    """Admin: block every portal code of one booking (all the links it was ever sent with)."""
+
+    booking_id: BookingId
+
+
 class SmsReceived(Request, frozen=True, tag="sms_received", kw_only=True):
     """The SMS provider's gateway (or a tester): a customer's reply. STOP / START change the
     number's SMS opt-out; any other text is acknowledged."""
@@ -277,6 +289,7 @@ BookingRequest = (
     | RunReminders
     | ListBookingCodes
     | ChangeBookingCode
+    | BlockBookingCodes
     | SmsReceived
     | DeliveryReport
     | TechnicianPosition

@@ -23,6 +23,7 @@ from typing import Final
 from agent_desktop import __version__
 from agent_desktop.server.config import ServerConfig
 from agent_desktop.server.config_loader import ConfigError, demo_config, load_config
+from agent_desktop.server.customer_notifications.inbound import WebhookNotStarted
 from agent_desktop.server.runner import STATE_FILE, running_server
 
 PROG: Final = "agent-desktop-server"
@@ -132,6 +133,8 @@ async def serve_until_stopped(
         ):
             await stop.wait()
             logging.getLogger(PROG).info("stopping: closing connections")
+    except WebhookNotStarted as exc:
+        raise StartupError(str(exc)) from None
     except OSError as exc:
         if exc.errno == errno.EADDRINUSE:
             raise StartupError(

@@ -62,6 +62,7 @@ from agent_desktop.protocol.vocabulary import (
 )
 from agent_desktop.server.auth import Authenticator
 from agent_desktop.server.connection import Link
+from agent_desktop.server.customer_notifications.conversation import Route
 from agent_desktop.server.customer_notifications.desk import CustomerNotifications
 from agent_desktop.server.engine import ConnId, Delivery, Engine, Principal
 from agent_desktop.server.health import answer_health, http_response
@@ -251,6 +252,21 @@ class Hub:
         reply, deliveries = self.engine.handle(link.principal, link.conn_id, request)
         self._deliver(deliveries)
         return reply
+
+    def service_route(self, user: UserId) -> Route:
+        """Routing requests made by the server on behalf of `user` (a supervisor with no
+        connection: the SMS webhook's replies becoming conversations)."""
+        principal = Principal(user=user, role=Role.SUPERVISOR)
+
+        def route(request: ClientMessage) -> ServerReply:
+            try:
+                reply, deliveries = self.engine.handle_for_service(principal, request)
+            finally:
+                self._rearm()  # a new conversation brings deadlines (its offer's expiry)
+            self._deliver(deliveries)
+            return reply
+
+        return route
 
     def _hello(self, link: Link, hello: Hello) -> bool:
         if link.negotiated:

@@ -21,6 +21,7 @@ from agent_desktop.server.auth import Authenticator, TokenBook
 from agent_desktop.server.config import ServerConfig
 from agent_desktop.server.config_loader import demo_config
 from agent_desktop.server.customer_notifications.desk import CustomerNotifications
+from agent_desktop.server.customer_notifications.webhook import start_webhook
 from agent_desktop.server.engine import Engine
 from agent_desktop.server.heap_freezer import HeapFreezer
 from agent_desktop.server.net import SERVER_NAME, Hub, select_subprotocol
@@ -41,6 +42,8 @@ class RunningServer:
     hub: Hub = field(repr=False)
     notifications: CustomerNotifications | None = field(default=None, repr=False)
     """Bookings and their customer notifications (always set by `running_server`)."""
+    webhook_port: int | None = None
+    """The SMS provider's webhook, when `[customer_notifications.webhook]` is configured."""
 
     def wake(self) -> None:
         """Re-arm the deadline timer now, e.g. after a test advanced a ManualClock."""
@@ -103,6 +106,11 @@ async def running_server(
             url = f"{scheme}://{shown_host}:{bound_port}"
             notifications = _customer_notifications(config, clock, data_dir, ssl, host, bound_port)
             hub.customer_notifications = notifications
+            try:
+                webhook = await start_webhook(notifications, hub.service_route)
+            except BaseException:  # e.g. its secret is missing: nothing else started yet
+                notifications.close()
+                raise
             hub.start()
             notifications.worker.start()
             if freezer is not None:
@@ -116,9 +124,12 @@ async def running_server(
                     clock=clock,
                     hub=hub,
                     notifications=notifications,
+                    webhook_port=None if webhook is None else webhook.port,
                 )
             finally:
                 hub.stop()
+                if webhook is not None:
+                    await webhook.stop()
                 await notifications.worker.stop()
                 notifications.close()
     finally:

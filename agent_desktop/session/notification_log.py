@@ -1,6 +1,7 @@
 """Customer notifications for staff (issue 14): the sent log and the portal codes, pure.
 
-The intents ask the server (`list_notifications`, `list_booking_codes`, `change_booking_code`)
+The intents ask the server (`list_notifications`, `list_booking_codes`, `change_booking_code`,
+`block_booking_codes`)
 and hand the replies to the reducer, which keeps them in `AgentState.notifications` /
 `AgentState.booking_codes`. Listing the log subscribes this connection to the server's
 `notifications_updated`: each pushed row is merged into the list as the filter shows it (`merge`).
@@ -12,6 +13,7 @@ from dataclasses import dataclass, replace
 from typing import Final, TypeVar
 
 from agent_desktop.protocol.bookings import (
+    BlockBookingCodes,
     BookingCode,
     BookingCodes,
     BookingId,
@@ -155,6 +157,14 @@ class NotificationLogIntents:
             )
         reply = await self._call(
             ChangeBookingCode(id=self._next_id(), code=code, action=action, days=days), BookingCodes
+        )
+        for changed in reply.codes:
+            self._record(BookingCodeChanged(changed))
+
+    async def block_booking_codes(self, booking_id: str) -> None:
+        """Admins: block every portal code of one booking (each link it was sent with)."""
+        reply = await self._call(
+            BlockBookingCodes(id=self._next_id(), booking_id=BookingId(booking_id)), BookingCodes
         )
         for changed in reply.codes:
             self._record(BookingCodeChanged(changed))

@@ -39,6 +39,7 @@ class CustomerPages(QObject):
         self.codes = BookingCodesView()
         self.log.filter_changed.connect(self._refresh_shown)
         self.codes.action_requested.connect(self._change_code)
+        self.codes.block_all_requested.connect(self._block_all)
         pages.currentChanged.connect(lambda _index: self._refresh_shown())
 
     def show_state(self, state: AgentState) -> None:
@@ -90,3 +91,6 @@ class CustomerPages(QObject):
         days = EXTEND_DAYS if action is CodeAction.EXTEND else None
         change = self.core.change_booking_code(code, action, days)
         self.tasks.run(f"{action.value.capitalize()} code", change)
+
+    def _block_all(self, booking_id: str) -> None:
+        self.tasks.run("Block all codes", self.core.block_booking_codes(booking_id))

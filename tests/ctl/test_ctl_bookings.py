@@ -139,10 +139,16 @@ def test_the_reminder_run_can_be_started_by_hand_and_never_repeats(server_url: s
 
 def test_an_admin_extends_expires_and_blocks_codes(server_url: str) -> None:
     booking = new_booking(server_url)
-    (code,) = ctl_json(
-        server_url, "codes", "list", "--booking", booking["booking_id"], user="admin"
-    )
+    booking_id = booking["booking_id"]
+    assert ctl_json(server_url, "codes", "list", "--booking", booking_id, user="admin") == []
+    ctl_json(server_url, "booking", "change", booking_id, "--status", "traveling")
+    (code,) = ctl_json(server_url, "codes", "list", "--booking", booking_id, user="admin")
     assert code["state"] == "active"
+    assert (code["notification_type"], code["channel"], code["contact"]) == (
+        "traveling", "sms", "Ada",
+    )  # fmt: skip
+    shown = ctl(server_url, "codes", "list", "--booking", booking_id, user="admin").stdout
+    assert f"message {code['message_id']} (traveling sms to Ada)" in shown
     expired = ctl_json(server_url, "codes", "expire", code["code"], user="admin")
     assert expired["state"] == "expired"
     extended = ctl_json(server_url, "codes", "extend", code["code"], "--days", "2", user="admin")
@@ -156,6 +162,20 @@ def test_an_admin_extends_expires_and_blocks_codes(server_url: str) -> None:
     refused = ctl(server_url, "codes", "list")
     assert refused.returncode == 1
     assert "forbidden" in refused.stderr
+
+
+def test_an_admin_blocks_every_link_of_a_booking_at_once(server_url: str) -> None:
+    booking_id = new_booking(server_url)["booking_id"]
+    ctl_json(server_url, "booking", "change", booking_id, "--status", "traveling")
+    ctl_json(server_url, "booking", "change", booking_id, "--status", "in_progress")
+    ctl_json(server_url, "booking", "change", booking_id, "--status", "completed")
+    codes = ctl_json(server_url, "codes", "block-all", booking_id, user="admin")
+    assert [(c["notification_type"], c["state"]) for c in codes] == [
+        ("traveling", "blocked"), ("completed", "blocked"),
+    ]  # fmt: skip
+    unknown = ctl(server_url, "codes", "block-all", "BK9999", user="admin")
+    assert unknown.returncode == 1
+    assert "unknown_booking" in unknown.stderr
 
 
 @pytest.mark.parametrize(

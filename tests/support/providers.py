@@ -105,6 +105,8 @@ class SmsEndpoint:
     requests: list[dict[str, Any]] = field(default_factory=list)
     statuses: list[int] = field(default_factory=list)
     """HTTP statuses for the next requests; 200 once empty."""
+    refused: list[dict[str, Any]] = field(default_factory=list)
+    """The requests answered with one of `statuses` other than 200."""
     report_delivered: bool = False
     on_request: Callable[[dict[str, Any]], None] | None = None
     answers: dict[str, str] = field(default_factory=dict)
@@ -127,8 +129,7 @@ def sms_endpoint() -> Iterator[SmsEndpoint]:
             body["header_key"] = self.headers.get("Idempotency-Key")
             with endpoint.lock:
                 status = endpoint.statuses.pop(0) if endpoint.statuses else 200
-                if status == 200:
-                    endpoint.requests.append(body)
+                (endpoint.requests if status == 200 else endpoint.refused).append(body)
             if endpoint.on_request is not None and status == 200:
                 endpoint.on_request(body)
             with endpoint.lock:

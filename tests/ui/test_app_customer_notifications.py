@@ -209,11 +209,14 @@ async def test_an_admin_expires_and_blocks_a_code_and_extend_then_stops(
         supervisor_client(server.url, user="admin") as admin,
     ):
         booking = await book(admin, manual_clock.now())
+        await set_off(admin, booking)  # an email and an SMS, each with a link of its own
         codes = pages(app).codes
         app.window.pages.setCurrentWidget(codes)
-        await eventually(lambda: codes.model.rowCount() == 1, "the booking's code is listed")
+        await eventually(lambda: codes.model.rowCount() == 2, "a code per message is listed")
         code = codes.model.code_at(0)
         assert code.booking_id == booking.booking_id
+        assert codes.model.data(codes.model.index(0, 2)) == "On the way · Email · Ada Byron · #1"
+        other = codes.model.code_at(1)
         assert code.state is CodeState.ACTIVE
         assert not codes.expire_button.isEnabled(), "nothing chosen yet"
 
@@ -237,3 +240,12 @@ async def test_an_admin_expires_and_blocks_a_code_and_extend_then_stops(
         await eventually(lambda: codes.model.code_at(0).state is CodeState.BLOCKED, "blocked")
         assert (await codes_on_server(admin))[code.code] is CodeState.BLOCKED
         assert not codes.extend_button.isEnabled(), "a blocked code stays blocked"
+        assert (await codes_on_server(admin))[other.code] is CodeState.ACTIVE, "the SMS's link"
+
+        codes.table.selectRow(1)
+        QTest.mouseClick(codes.block_all_button, Qt.MouseButton.LeftButton)
+        assert codes.block_all_button.text() == "Block all for good"
+        assert (await codes_on_server(admin))[other.code] is CodeState.ACTIVE, "it only asks"
+        QTest.mouseClick(codes.block_all_button, Qt.MouseButton.LeftButton)
+        await eventually(lambda: codes.model.code_at(1).state is CodeState.BLOCKED, "all blocked")
+        assert set((await codes_on_server(admin)).values()) == {CodeState.BLOCKED}

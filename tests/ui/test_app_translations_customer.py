@@ -97,8 +97,13 @@ async def test_the_log_and_the_codes_speak_german(
 
         codes = pages(app).codes
         app.window.pages.setCurrentWidget(codes)
-        await eventually(lambda: codes.model.rowCount() == 1, "the booking's code")
-        created = str(codes.model.data(codes.model.index(0, 3)))
+        await eventually(lambda: codes.model.rowCount() == 2, "a code per message")
+        sent_in = {str(codes.model.data(codes.model.index(r, 2))) for r in range(2)}
+        assert sent_in == {
+            "Unterwegs · E-Mail · Ada Byron · #1",
+            "Unterwegs · SMS · Ada Byron · #2",
+        }
+        created = str(codes.model.data(codes.model.index(0, 4)))
         assert GERMAN_SHORT_DATE_TIME.match(created), created
         problems = problems_on(codes, codes.model)
         assert problems == [], "\n".join(problems)

@@ -48,6 +48,22 @@ class SmsChannelConfig(Struct, frozen=True, kw_only=True):
     timeout_s: Positive = 15.0
 
 
+class WebhookConfig(Struct, frozen=True, kw_only=True):
+    """The SMS provider's webhook (inbound SMS, delivery receipts): off unless this table is
+    present. The HMAC secret is read from the environment variable `secret_env`, never here."""
+
+    listen: Annotated[
+        str, msgspec.Meta(pattern=r"^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):[0-9]{1,5}$")
+    ]
+    """"HOST:PORT" of its own listener, e.g. "127.0.0.1:8085" ("[::1]:8085"; port 0: any)."""
+    secret_env: EnvName = "AGENT_DESKTOP_SMS_WEBHOOK_SECRET"
+    max_body_bytes: Annotated[int, msgspec.Meta(ge=256, le=1_048_576)] = 16_384
+    requests_per_minute: Annotated[int, msgspec.Meta(ge=1, le=100_000)] = 600
+    """Per client address; more get 429 and change nothing."""
+    user: Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9_.-]{1,64}$")] = "sms-webhook"
+    """Who the audit (and the routing engine, for a reply becoming a conversation) sees."""
+
+
 class QuietHours(Struct, frozen=True, kw_only=True):
     """In the contact's own time zone; `start` after `end` spans midnight."""
 
@@ -125,3 +141,4 @@ class CustomerNotificationsConfig(Struct, frozen=True, kw_only=True):
     dispatch_batch: Annotated[int, msgspec.Meta(ge=1, le=10_000)] = 50
     email: EmailChannelConfig | None = None
     sms: SmsChannelConfig | None = None
+    webhook: WebhookConfig | None = None

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from agent_desktop.clock import Clock
 from agent_desktop.protocol.bookings import (
+    BlockBookingCodes,
     BookingCodes,
     BookingInfo,
     BookingReply,
@@ -91,7 +92,7 @@ class CustomerNotifications:
             self.service,
             default_channels(config) if channels is None else channels,
             Renderer(config.portal.brand_name),
-            lambda booking_id: f"{base}/{self.portal.latest_code(booking_id)}",
+            lambda row, booking: f"{base}/{self.portal.code_for(row, booking)}",
         )
         self.worker = NotificationWorker(self.service, self.dispatcher)
         self.log_watch = LogWatch(self.store)
@@ -181,16 +182,24 @@ class CustomerNotifications:
             case ChangeBookingCode(code=code, action=action, days=days):
                 self._require(role is Role.ADMIN, "admins", request)
                 reply = BookingCodes(re=re, codes=[self.portal.change(user, code, action, days)])
+            case BlockBookingCodes(booking_id=booking_id):
+                self._require(role is Role.ADMIN, "admins", request)
+                self.service.get(booking_id)  # an unknown booking is refused, not "no codes"
+                reply = BookingCodes(re=re, codes=self.portal.block_all(user, booking_id))
             case DeliveryReport(provider_id=provider_id):
                 self._require(role in self.config.dispatcher_roles, "dispatchers", request)
-                reply = Notifications(re=re, entries=[self._delivered(provider_id, re)])
+                reply = Notifications(re=re, entries=[self.delivery_report(provider_id, re)])
             case SmsReceived(from_number=number, text=text):
                 self._require(role in self.config.dispatcher_roles, "dispatchers", request)
-                reply = self._sms(re, user, number, text, route)
+                reply = self.sms_received(re, user, number, text, route)
         self.worker.wake()
         return reply
 
-    def _sms(self, re: str, user: str, number: str, text: str, route: Route | None) -> SmsHandled:
+    def sms_received(
+        self, re: str, user: str, number: str, text: str, route: Route | None
+    ) -> SmsHandled:
+        """A customer's SMS (`sms_received`, or the provider's webhook): STOP/START, or a reply
+        that becomes a routed conversation. A bad number raises ProtocolError, changing nothing."""
         try:
             sender = e164(number, self.config.default_region)
         except InvalidContact as exc:
@@ -210,7 +219,8 @@ class CustomerNotifications:
             return SmsHandled(re=re, number=sender, action="routed", work_id=work_id)
         return SmsHandled(re=re, number=sender, action=action)
 
-    def _delivered(self, provider_id: str, re: str) -> NotificationEntry:
+    def delivery_report(self, provider_id: str, re: str) -> NotificationEntry:
+        """The provider's receipt (`delivery_report`, or the webhook): the message is delivered."""
         row = self.store.message_by_provider_id(provider_id)
         if row is None:
             raise ProtocolError(ErrorCode.INVALID_MESSAGE, "no message with that provider id", re)

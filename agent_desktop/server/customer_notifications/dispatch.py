@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from typing import Final
 
 from agent_desktop.protocol.bookings import (
+    Booking,
     BookingStatus,
     DeliveryState,
     NotificationChannel,
@@ -49,21 +50,26 @@ class Dispatcher:
         service: BookingService,
         channels: Mapping[NotificationChannel, ChannelAdapter],
         renderer: Renderer,
-        portal_url: Callable[[str], str],
+        portal_url: Callable[[MessageRow, Booking], str],
     ) -> None:
         self.service = service
         self.channels = channels
         self.renderer = renderer
         self.portal_url = portal_url
-        """booking id -> the link to its portal page (with its code)."""
+        """A message of a booking -> the link it carries (with the message's own code)."""
         self._lock = asyncio.Lock()
 
-    async def dispatch_due(self) -> int:
-        """Send every message due now (one batch); how many were handled."""
+    async def dispatch_due(self, stopping: Callable[[], bool] = lambda: False) -> int:
+        """Send every message due now (one batch); how many were handled. Ends early, between
+        two messages, once `stopping()` says so."""
         async with self._lock:
             service = self.service
             rows = service.store.due_messages(service.clock.now(), service.config.dispatch_batch)
-            for row in rows:
+            for handled, row in enumerate(rows):
+                if stopping():
+                    # A stop whose cancel a client library swallowed (see the worker's
+                    # request_stop) still ends here: nothing new goes out after a stop.
+                    return handled
                 try:
                     await self._one(row)
                 except Exception as exc:
@@ -125,9 +131,7 @@ class Dispatcher:
                 store.update_message(row.id, next_attempt_at=release)
             return
         adapter = self.channels[row.channel]
-        rendered = self.renderer.render(
-            row.type, booking, contact, self.portal_url(booking.booking_id)
-        )
+        rendered = self.renderer.render(row.type, booking, contact, self.portal_url(row, booking))
         attempts = row.attempts + 1
         with store.transaction():
             store.update_message(row.id, attempts=attempts)
@@ -193,10 +197,10 @@ class NotificationWorker:
     async def run_once(self) -> int:
         """The daily run if due, then one batch of the outbox; messages handled."""
         more = self.service.daily_run_step()
-        while more:
+        while more and not self._stopping:
             await asyncio.sleep(0)  # let the routing engine's traffic through between chunks
             more = self.service.daily_run_step()
-        return await self.dispatcher.dispatch_due()
+        return await self.dispatcher.dispatch_due(lambda: self._stopping)
 
     def next_deadline(self) -> float:
         due = self.service.store.next_due()
@@ -209,12 +213,18 @@ class NotificationWorker:
     def wake(self) -> None:
         self._wake.set()
 
-    async def stop(self) -> None:
+    def request_stop(self) -> None:
+        """Stop sending (at once, or after the send in flight); `stop()` waits for it."""
         # The flag ends the loop even when a library swallows the cancel (a wait_for racing
         # with its own result loses the cancel on Python 3.11, and SMTP and HTTP clients await
         # inside wait_for): seen as a server shutdown hanging for a minute after a send.
         self._stopping = True
         self._wake.set()
+        if self._task is not None:
+            self._task.cancel()
+
+    async def stop(self) -> None:
+        self.request_stop()
         task, self._task = self._task, None
         if task is None:
             return

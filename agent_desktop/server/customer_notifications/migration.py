@@ -20,7 +20,16 @@ ADDED_COLUMNS: Final[dict[str, tuple[tuple[str, str], ...]]] = {
         ("tech_at", "REAL"),
         ("eta_source", "TEXT"),  # how the ETA was estimated (EtaSource)
     ),
+    "cn_code": (
+        ("message_id", "INTEGER"),  # the message the code was sent in; NULL: booking-wide (older)
+    ),
 }
+INDEXES: Final = (
+    # One code per message, ever: a replayed outbox (after a crash) finds the code it minted
+    # and can never mint a second one for the same message.
+    "CREATE UNIQUE INDEX IF NOT EXISTS cn_code_message ON cn_code (message_id) "
+    "WHERE message_id IS NOT NULL",
+)
 
 
 def migrate(db: sqlite3.Connection) -> list[str]:
@@ -34,6 +43,8 @@ def migrate(db: sqlite3.Connection) -> list[str]:
                 if name not in present:
                     db.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
                     added.append(f"{table}.{name}")
+        for index in INDEXES:
+            db.execute(index)
     except BaseException:
         db.execute("ROLLBACK")
         raise

@@ -16,12 +16,12 @@ from typing import Final, NamedTuple
 import jinja2
 
 from agent_desktop.clock import Clock
-from agent_desktop.protocol.bookings import BookingCode, CodeAction, CodeState
+from agent_desktop.protocol.bookings import Booking, BookingCode, CodeAction, CodeState
 from agent_desktop.protocol.codec import ProtocolError
 from agent_desktop.protocol.vocabulary import ErrorCode
 from agent_desktop.server.customer_notifications.config import PortalConfig
 from agent_desktop.server.customer_notifications.render import local_time
-from agent_desktop.server.customer_notifications.store import NotificationStore
+from agent_desktop.server.customer_notifications.store import MessageRow, NotificationStore
 
 PORTAL_PATH: Final = "/portal/"
 _CODE: Final = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
@@ -117,9 +117,31 @@ class Portal:
     def codes(self, booking_id: str | None) -> list[BookingCode]:
         return self.store.codes(booking_id, self.clock.now())
 
-    def latest_code(self, booking_id: str) -> str:
-        codes = self.store.codes(booking_id, self.clock.now())
-        return codes[-1].code if codes else ""
+    def code_for(self, row: MessageRow, booking: Booking) -> str:
+        """The code of the link this message carries: minted when it was queued, in the same
+        transaction (so a retry or a resend after a crash carries the same link); one queued
+        by a server from before per-message codes gets its code now, committed before the
+        send, and keeps it."""
+        code = self.store.code_of_message(row.id)
+        if code is None:
+            with self.store.transaction():
+                code = self.store.mint_code(
+                    booking.booking_id, row.id, self.clock.now(), self.expiry(booking)
+                )
+        return code
+
+    def expiry(self, booking: Booking) -> float:
+        return booking.end + self.config.code_valid_days_after_end * 86_400.0
+
+    def block_all(self, by: str, booking_id: str) -> list[BookingCode]:
+        """Block every code of the booking (each link it was sent with), for good."""
+        now = self.clock.now()
+        with self.store.transaction():
+            for found in self.store.codes(booking_id, now):
+                if found.blocked_at is None:
+                    self.store.update_code(found.code, expires_at=found.expires_at, blocked_at=now)
+            self.store.audit(now, by, booking_id, "codes_blocked", "every code of the booking")
+        return self.store.codes(booking_id, now)
 
     def change(self, by: str, code: str, action: CodeAction, days: float | None) -> BookingCode:
         now = self.clock.now()

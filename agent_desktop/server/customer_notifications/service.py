@@ -7,7 +7,6 @@ the same commit, so no change is ever recorded without the notifications it trig
 
 from __future__ import annotations
 
-import secrets
 from typing import Final
 
 import msgspec
@@ -94,10 +93,6 @@ class BookingService:
             )
             self.store.put_booking(booking, created_at=now)
             self._index_phones(booking)
-            valid_s = self.config.portal.code_valid_days_after_end * 86_400.0
-            self.store.add_code(
-                secrets.token_urlsafe(24), booking.booking_id, now, booking.end + valid_s
-            )
             self.store.audit(now, by, booking.booking_id, "created", _describe(booking))
         return booking
 
@@ -295,6 +290,9 @@ class BookingService:
                     )
                 )
                 count += added is not None
+                if added is not None and reason is None:  # its link gets its own code
+                    valid_s = self.config.portal.code_valid_days_after_end * 86_400.0
+                    self.store.mint_code(booking.booking_id, added, now, booking.end + valid_s)
         return count
 
     def recipient(

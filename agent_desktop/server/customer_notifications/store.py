@@ -8,10 +8,12 @@ idempotency key that goes to the provider with every attempt.
 
 from __future__ import annotations
 
+import secrets
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, Final
 
 import msgspec
 
@@ -279,28 +281,48 @@ class NotificationStore:
 
     # --- portal codes ----------------------------------------------------------------------
 
-    def add_code(self, code: str, booking_id: str, created_at: float, expires_at: float) -> None:
+    def mint_code(
+        self, booking_id: str, message_id: int, created_at: float, expires_at: float
+    ) -> str:
+        """A new unguessable code (192 random bits) for the link of one message; inside the
+        transaction that queues the message (or, for one queued by an older server, before
+        its first attempt). The unique index on message_id makes a second one impossible."""
+        code = secrets.token_urlsafe(CODE_BYTES)
+        self.add_code(code, booking_id, created_at, expires_at, message_id)
+        return code
+
+    def add_code(
+        self, code: str, booking_id: str, created_at: float, expires_at: float,
+        message_id: int | None = None,
+    ) -> None:  # fmt: skip
         self._db.execute(
-            "INSERT INTO cn_code (code, booking_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
-            (code, booking_id, created_at, expires_at),
+            "INSERT INTO cn_code (code, booking_id, created_at, expires_at, message_id) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (code, booking_id, created_at, expires_at, message_id),
         )
 
     def code(self, code: str, now: float) -> BookingCode | None:
         row = self._db.execute(
-            "SELECT code, booking_id, created_at, expires_at, blocked_at FROM cn_code "
-            "WHERE code = ?",
-            (code,),
+            f"SELECT {_CODE_COLUMNS} FROM {_CODE_FROM} WHERE c.code = ?", (code,)
         ).fetchone()
-        return None if row is None else code_row(row, now)
+        return None if row is None else _code_sent_in(row, now)
+
+    def code_of_message(self, message_id: int) -> str | None:
+        row = self._db.execute(
+            "SELECT code FROM cn_code WHERE message_id = ?", (message_id,)
+        ).fetchone()
+        return None if row is None else str(row[0])
 
     def codes(self, booking_id: str | None, now: float) -> list[BookingCode]:
-        sql = "SELECT code, booking_id, created_at, expires_at, blocked_at FROM cn_code"
+        sql = f"SELECT {_CODE_COLUMNS} FROM {_CODE_FROM}"
         rows = (
-            self._db.execute(sql + " ORDER BY created_at")
+            self._db.execute(sql + " ORDER BY c.created_at, c.rowid")
             if booking_id is None
-            else self._db.execute(sql + " WHERE booking_id = ? ORDER BY created_at", (booking_id,))
+            else self._db.execute(
+                sql + " WHERE c.booking_id = ? ORDER BY c.created_at, c.rowid", (booking_id,)
+            )
         )
-        return [code_row(row, now) for row in rows]
+        return [_code_sent_in(row, now) for row in rows]
 
     def update_code(self, code: str, *, expires_at: float, blocked_at: float | None) -> None:
         self._db.execute(
@@ -322,3 +344,24 @@ class NotificationStore:
             (booking_id,),
         )
         return [(float(a), str(b), str(c), str(d)) for a, b, c, d in rows]
+
+
+CODE_BYTES: Final = 24
+"""A portal code's random bytes: 192 bits (32 URL-safe characters), not guessable."""
+_CODE_COLUMNS: Final = (
+    "c.code, c.booking_id, c.created_at, c.expires_at, c.blocked_at, c.message_id, m.type, "
+    "m.channel, m.contact"
+)
+_CODE_FROM: Final = "cn_code c LEFT JOIN cn_message m ON m.id = c.message_id"
+
+
+def _code_sent_in(row: tuple[Any, ...], now: float) -> BookingCode:
+    """A code (`_CODE_COLUMNS`) and the message it was sent in (None: a booking-wide code)."""
+    message_id, kind, channel, contact = row[5:]
+    return msgspec.structs.replace(
+        code_row(row[:5], now),
+        message_id=message_id,
+        notification_type=None if kind is None else NotificationType(kind),
+        channel=None if channel is None else NotificationChannel(channel),
+        contact=contact,
+    )

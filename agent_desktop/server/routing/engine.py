@@ -152,6 +152,18 @@ class Engine:
         self.ledger.begin()
         if self.connections.principal(conn) != principal:
             raise refuse(ErrorCode.NOT_LOGGED_IN, "this connection is not logged in", request)
+        return self._apply(principal, request)
+
+    def handle_for_service(
+        self, principal: Principal, request: Request
+    ) -> tuple[ServerReply, list[Delivery]]:
+        """A request the server itself makes on behalf of `principal`, which has no connection
+        (the SMS webhook turning a customer's reply into a conversation): the same rules,
+        refusals and audit as `handle`, without making anyone arrive or leave."""
+        self.ledger.begin()
+        return self._apply(principal, request)
+
+    def _apply(self, principal: Principal, request: Request) -> tuple[ServerReply, list[Delivery]]:
         try:
             reply = self.dispatcher.handle(principal, request)
         except ProtocolError:

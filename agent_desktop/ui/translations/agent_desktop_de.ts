@@ -199,6 +199,26 @@
         <translation>Buchung</translation>
     </message>
     <message>
+        <source>Block all of booking</source>
+        <translation>Ganze Buchung sperren</translation>
+    </message>
+    <message>
+        <source>Block all for good</source>
+        <translation>Alle endgültig sperren</translation>
+    </message>
+    <message>
+        <source>Every link of this booking stops working for good. Press Block all for good to block them.</source>
+        <translation>Jeder Link dieser Buchung funktioniert danach nie wieder. Drücken Sie „Alle endgültig sperren“, um sie zu sperren.</translation>
+    </message>
+    <message>
+        <source>Sent in</source>
+        <translation>Gesendet in</translation>
+    </message>
+    <message>
+        <source>Earlier messages</source>
+        <translation>Frühere Nachrichten</translation>
+    </message>
+    <message>
         <source>State</source>
         <translation>Status</translation>
     </message>
@@ -227,8 +247,8 @@
         <translation>Buchungscodes</translation>
     </message>
     <message>
-        <source>Every link sent to a customer carries a code. Extend keeps it valid 7 more days, Expire ends it now, Block ends it for good.</source>
-        <translation>Jeder Link an einen Kunden trägt einen Code. „Verlängern“ hält ihn 7 weitere Tage gültig, „Ablaufen lassen“ beendet ihn sofort, „Sperren“ beendet ihn endgültig.</translation>
+        <source>Every link sent to a customer carries a code of its own. Extend keeps it valid 7 more days, Expire ends it now, Block ends it for good.</source>
+        <translation>Jeder Link an einen Kunden trägt seinen eigenen Code. „Verlängern“ hält ihn 7 weitere Tage gültig, „Ablaufen lassen“ beendet ihn sofort, „Sperren“ beendet ihn endgültig.</translation>
     </message>
     <message>
         <source>Select a code in the table to change it.</source>

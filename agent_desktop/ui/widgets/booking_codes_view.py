@@ -19,12 +19,13 @@ from PySide6.QtWidgets import (
 
 from agent_desktop.protocol.bookings import BookingCode, CodeAction, CodeState
 from agent_desktop.ui.i18n import QT_TRANSLATE_NOOP, translate
-from agent_desktop.ui.widgets.notification_log_view import when_text
+from agent_desktop.ui.widgets.notification_log_view import CHANNEL_WORDS, TYPE_WORDS, when_text
 from agent_desktop.ui.widgets.row_table import AnyIndex, RowTableModel
 
 COLUMNS: Final = (
     QT_TRANSLATE_NOOP("BookingCodes", "Code"),
     QT_TRANSLATE_NOOP("BookingCodes", "Booking"),
+    QT_TRANSLATE_NOOP("BookingCodes", "Sent in"),
     QT_TRANSLATE_NOOP("BookingCodes", "State"),
     QT_TRANSLATE_NOOP("BookingCodes", "Created"),
     QT_TRANSLATE_NOOP("BookingCodes", "Valid until"),
@@ -47,12 +48,28 @@ def short_code(code: str) -> str:
     return code if len(code) <= 12 else f"{code[:10]}…"
 
 
+def sent_in(code: BookingCode) -> str:
+    """Which message the code went out in, as the sent log shows it ("Reminder · SMS · Ada ·
+    #12"); codes from before each message had its own served all of the booking's earlier
+    messages."""
+    if code.message_id is None:
+        return _t("Earlier messages")
+    parts = [f"#{code.message_id}"]
+    if code.contact is not None:
+        parts.insert(0, code.contact)
+    if code.channel is not None:
+        parts.insert(0, translate("NotificationLog", CHANNEL_WORDS[code.channel]))
+    if code.notification_type is not None:
+        parts.insert(0, translate("NotificationLog", TYPE_WORDS[code.notification_type]))
+    return " · ".join(parts)
+
+
 class BookingCodeModel(RowTableModel[BookingCode]):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("BookingCodes", COLUMNS, parent)
 
     def set_codes(self, codes: Sequence[BookingCode]) -> None:
-        rows = sorted(codes, key=lambda c: (c.booking_id, c.code))
+        rows = sorted(codes, key=lambda c: (c.booking_id, c.message_id or 0, c.code))
         if rows == self._rows:
             return
         self.beginResetModel()
@@ -73,6 +90,7 @@ class BookingCodeModel(RowTableModel[BookingCode]):
         return (
             short_code(code.code),
             code.booking_id,
+            sent_in(code),
             _t(STATE_WORDS[code.state]),
             when_text(code.created_at),
             when_text(code.expires_at),
@@ -86,9 +104,11 @@ class BookingCodesView(QWidget):
     Signals:
         action_requested(str, CodeAction): change this code (Extend is by `EXTEND_DAYS`; Block
             only after a second press, as "Block for good").
+    block_all_requested(str): block every code of this booking (after a second press too).
     """
 
     action_requested = Signal(str, object)
+    block_all_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -100,8 +120,8 @@ class BookingCodesView(QWidget):
         explanation = QLabel(
             translate(
                 "BookingCodes",
-                "Every link sent to a customer carries a code. Extend keeps it valid 7 more days, "
-                "Expire ends it now, Block ends it for good.",
+                "Every link sent to a customer carries a code of its own. Extend keeps it valid 7 "
+                "more days, Expire ends it now, Block ends it for good.",
             )
         )
         explanation.setWordWrap(True)
@@ -138,9 +158,14 @@ class BookingCodesView(QWidget):
         ):
             button.clicked.connect(lambda _c=False, a=action: self._request(a))
             bar.addWidget(button)
+        self.block_all_button = QPushButton(translate("BookingCodes", "Block all of booking"))
+        self.block_all_button.clicked.connect(self._request_block_all)
+        bar.addWidget(self.block_all_button)
         layout.addLayout(bar)
         self._armed: str | None = None
         """The code whose Block was pressed once: blocking is for good, so it takes a second."""
+        self._armed_booking: str | None = None
+        """The booking whose Block all was pressed once."""
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._disarm())
         self.model.modelReset.connect(self._enable)
         self._enable()
@@ -164,7 +189,9 @@ class BookingCodesView(QWidget):
 
     def _disarm(self) -> None:
         self._armed = None
+        self._armed_booking = None
         self.block_button.setText(translate("BookingCodes", "Block"))
+        self.block_all_button.setText(translate("BookingCodes", "Block all of booking"))
         self.hint.setText(translate("BookingCodes", "Select a code in the table to change it."))
         self._enable()
 
@@ -175,13 +202,16 @@ class BookingCodesView(QWidget):
         self.extend_button.setEnabled(live)
         self.expire_button.setEnabled(live and code is not None and code.state is CodeState.ACTIVE)
         self.block_button.setEnabled(live)
-        self.hint.setVisible(code is None or self._armed is not None)
+        self.block_all_button.setEnabled(code is not None)
+        armed = self._armed is not None or self._armed_booking is not None
+        self.hint.setVisible(code is None or armed)
 
     def _request(self, action: CodeAction) -> None:
         code = self.selected()
         if code is None:
             return
         if action is CodeAction.BLOCK and self._armed != code.code:
+            self._disarm()
             self._armed = code.code
             self.block_button.setText(translate("BookingCodes", "Block for good"))
             self.hint.setText(
@@ -194,3 +224,23 @@ class BookingCodesView(QWidget):
             return
         self._disarm()
         self.action_requested.emit(code.code, action)
+
+    def _request_block_all(self) -> None:
+        code = self.selected()
+        if code is None:
+            return
+        if self._armed_booking != code.booking_id:
+            self._disarm()
+            self._armed_booking = code.booking_id
+            self.block_all_button.setText(translate("BookingCodes", "Block all for good"))
+            self.hint.setText(
+                translate(
+                    "BookingCodes",
+                    "Every link of this booking stops working for good. Press Block all for "
+                    "good to block them.",
+                )
+            )
+            self._enable()
+            return
+        self._disarm()
+        self.block_all_requested.emit(code.booking_id)

@@ -93,10 +93,14 @@ async def create(client: WireClient, **changes: object) -> Booking:
 
 
 async def code_of(admin: WireClient, booking: Booking) -> str:
+    """The code of the booking's first message (each message has its own): a reminder run
+    queues the reminders when nothing was sent yet."""
     reply = await admin.call(ListBookingCodes(id=admin.next_id(), booking_id=booking.booking_id))
     assert isinstance(reply, BookingCodes)
-    (code,) = reply.codes
-    return code.code
+    if not reply.codes:
+        await admin.call(RunReminders(id=admin.next_id()))
+        return await code_of(admin, booking)
+    return reply.codes[0].code
 
 
 async def portal(server: RunningServer, code: str) -> tuple[int, str]:
