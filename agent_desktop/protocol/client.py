@@ -29,8 +29,7 @@ from typing import Final, TypeVar, cast, get_args
 
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
-from websockets.frames import Close, Frame, Opcode
-from websockets.protocol import Event
+from websockets.frames import Close
 from websockets.typing import Subprotocol
 
 from agent_desktop.protocol.agent_list import AgentListing
@@ -42,6 +41,7 @@ from agent_desktop.protocol.codec import (
     decode_server,
     encode_text,
 )
+from agent_desktop.protocol.direct_connection import DirectConnection
 from agent_desktop.protocol.messages import (
     AGENT_PAGE_DEFAULT,
     Agents,
@@ -129,39 +129,6 @@ def _code_and_reason(frame: Close) -> str:
     return f"{frame.code}: {frame.reason}" if frame.reason else str(frame.code)
 
 
-class _DirectConnection(ClientConnection):
-    """A websocket connection that hands each complete text frame to `on_text` as soon as it is
-    parsed, in the transport's own callback.
-
-    websockets queues every frame for a reader task, which resumes on a later turn of the event
-    loop: on the app's qasync loop a turn goes through Qt's event dispatch, and that hop was most
-    of what an offer spends between the socket and the core (docs/BENCHMARKS.md, item 1). Order
-    is kept: while anything is queued (a fragmented message, frames from before `on_text` was
-    set) frames keep taking the queue, and the reader task drains it as before. Invalid UTF-8
-    also goes through the queue, so websockets closes with 1007 as it always did.
-    """
-
-    on_text: Callable[[str], None] | None = None
-
-    def process_event(self, event: Event) -> None:
-        on_text = self.on_text
-        if (
-            on_text is not None
-            and isinstance(event, Frame)
-            and event.opcode is Opcode.TEXT
-            and event.fin
-            and not len(self.recv_messages.frames)
-        ):
-            try:
-                text = str(event.data, "utf-8")
-            except UnicodeDecodeError:
-                pass
-            else:
-                on_text(text)
-                return
-        super().process_event(event)
-
-
 class ProtocolClient:
     """One connection to the server. Build it with `connect`; `close` it when done."""
 
@@ -194,7 +161,7 @@ class ProtocolClient:
             self._read(), name="protocol client reader"
         )
         """The reader; done when the connection has ended."""
-        if isinstance(ws, _DirectConnection):
+        if isinstance(ws, DirectConnection):
             ws.on_text = self._take_text
 
     @classmethod
@@ -226,7 +193,7 @@ class ProtocolClient:
             close_timeout=close_timeout,
             max_size=max_frame_bytes,
             logger=_websocket_log,
-            create_connection=_DirectConnection,
+            create_connection=DirectConnection,
             proxy=None,  # clients talk to their routing server directly
         )
         return cls(ws, max_frame_bytes=max_frame_bytes, id_prefix=id_prefix)
@@ -354,11 +321,11 @@ class ProtocolClient:
             # owner dies by reference counting on its own thread, not in a later GC pass on
             # whatever thread triggers it (Qt objects behind an owner must die on theirs).
             self.on_frame = self.on_message = self.on_push = self.on_invalid = None
-            if isinstance(self.ws, _DirectConnection):
+            if isinstance(self.ws, DirectConnection):
                 self.ws.on_text = None
 
     def _take_text(self, frame: str) -> None:
-        """A text frame straight from the transport's callback (`_DirectConnection`)."""
+        """A text frame straight from the transport's callback (`DirectConnection`)."""
         try:
             self._dispatch(frame)
         except Exception:
