@@ -59,10 +59,17 @@ class Link:
         on_event: EventHandler | None = None,
         *,
         max_size: int | None = MAX_FRAME_BYTES,
+        source: str | None = None,
     ) -> tuple[Link, LoggedIn]:
-        """Connect, hello, login. `max_size=None` lifts the frame limit (accounting only)."""
+        """Connect, hello, login. `max_size=None` lifts the frame limit (accounting only);
+        `source` binds our end to that loopback address (the server sees another machine)."""
         client = await ProtocolClient.connect(
-            url, max_frame_bytes=max_size, ping_interval=None, open_timeout=60, id_prefix="b"
+            url,
+            max_frame_bytes=max_size,
+            ping_interval=None,
+            open_timeout=60,
+            id_prefix="b",
+            local_address=source,
         )
         link = cls(client, on_event)
         try:

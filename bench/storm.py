@@ -49,6 +49,13 @@ class LoginStorm(msgspec.Struct, frozen=True):
     """Created -> offer at a steady agent, for items created during the storm (s)."""
     created: int
     load_average: float
+    sources: int = 1
+    """Loopback addresses the storm agents log in from (127.0.0.1, .2, ...): the server's
+    login guard lets each address have two password checks under way at once."""
+    server_cpu_s: float = 0.0
+    """The server process's CPU from the first storm login to the last (all its threads)."""
+    loadgen_cpu_s: float = 0.0
+    """This process's CPU over the same time (connections, handshakes, the work stream)."""
 
 
 def storm_user(index: int) -> str:
@@ -77,7 +84,21 @@ def _hash_cost_s(samples: int = 9) -> float:
     return median(times)
 
 
-async def _storm(url: str, agents: int, rate: float) -> tuple[float, int, Summary, int]:
+def storm_source(index: int, sources: int) -> str:
+    """Agent `index`'s loopback address: Linux routes all of 127.0.0.0/8 to the host."""
+    return f"127.0.0.{1 + index % sources}"
+
+
+class _StormRun(msgspec.Struct, frozen=True):
+    all_in_s: float
+    logged_in: int
+    latency: Summary
+    created: int
+    server_cpu_s: float
+    loadgen_cpu_s: float
+
+
+async def _storm(url: str, agents: int, rate: float, sources: int, server_pid: int) -> _StormRun:
     stats = _Stats()
     plan = LoadPlan(url=url, agents=STEADY_AGENTS, rate=rate, duration_s=0.0, hold_s=0.2)
     steady: list[_Agent] = []
@@ -92,10 +113,14 @@ async def _storm(url: str, agents: int, rate: float) -> tuple[float, int, Summar
 
     async def one(index: int) -> None:
         async with gate:
-            link, _ = await Link.open(url, storm_user(index), PASSWORD)
+            link, _ = await Link.open(
+                url, storm_user(index), PASSWORD, source=storm_source(index, sources)
+            )
         links.append(link)
 
     started = time.perf_counter()
+    server_cpu_at_start = procstat.cpu_seconds(server_pid)
+    own_cpu_at_start = procstat.cpu_seconds(os.getpid())
     logins = asyncio.gather(*(one(i) for i in range(agents)), return_exceptions=True)
     done = asyncio.Event()
     logins.add_done_callback(lambda _: done.set())
@@ -107,14 +132,18 @@ async def _storm(url: str, agents: int, rate: float) -> tuple[float, int, Summar
         ids, _ = await _stream(slice_plan, tester)
         created += len(ids)
     all_in_s = time.perf_counter() - started
-    await logins
+    server_cpu = procstat.cpu_seconds(server_pid) - server_cpu_at_start
+    own_cpu = procstat.cpu_seconds(os.getpid()) - own_cpu_at_start
+    failures = [r for r in await logins if isinstance(r, BaseException)]
+    if failures:
+        print(f"storm: first failed login: {failures[0]!r}", file=sys.stderr)
     latency = summarize(stats.latencies)
     for link in [*links, tester, *(a.link for a in steady if a.link is not None)]:
         await link.close()
-    return all_in_s, len(links), latency, created
+    return _StormRun(all_in_s, len(links), latency, created, server_cpu, own_cpu)
 
 
-def login_storm(agents: int, rate: float) -> LoginStorm:
+def login_storm(agents: int, rate: float, sources: int = 1) -> LoginStorm:
     load_average = os.getloadavg()[0]
     procstat.raise_open_files_limit(agents * 2 + 256)
     hash_cost = _hash_cost_s()
@@ -124,26 +153,35 @@ def login_storm(agents: int, rate: float) -> LoginStorm:
         config = work / "server.toml"
         config.write_text(_config(agents), encoding="utf-8")
 
-        async def run() -> tuple[float, int, Summary, int]:
+        async def run() -> _StormRun:
             async with server_process(config, work, data_dir=work / "data") as server:
-                return await _storm(server.url, agents, rate)
+                return await _storm(server.url, agents, rate, sources, server.pid)
 
-        all_in_s, logged_in, latency, created = asyncio.run(run())
-    if logged_in != agents:
-        print(f"storm: {agents - logged_in} agents failed to log in", file=sys.stderr)
+        result = asyncio.run(run())
+    if result.logged_in != agents:
+        print(f"storm: {agents - result.logged_in} agents failed to log in", file=sys.stderr)
     return LoginStorm(
         agents=agents,
         rate=rate,
         hash_cost_s=hash_cost,
         cores=cores,
         floor_s=hash_cost * agents / cores,
-        all_in_s=all_in_s,
-        logged_in=logged_in,
-        offer_latency=latency,
-        created=created,
+        all_in_s=result.all_in_s,
+        logged_in=result.logged_in,
+        offer_latency=result.latency,
+        created=result.created,
         load_average=load_average,
+        sources=sources,
+        server_cpu_s=result.server_cpu_s,
+        loadgen_cpu_s=result.loadgen_cpu_s,
     )
 
 
-if __name__ == "__main__":  # `python -m bench.storm N RATE`: one run, JSON out
-    print(msgspec.json.encode(login_storm(int(sys.argv[1]), float(sys.argv[2]))).decode())
+if __name__ == "__main__":  # `python -m bench.storm N RATE [SOURCES]`: one run, JSON out
+    print(
+        msgspec.json.encode(
+            login_storm(
+                int(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3]) if len(sys.argv) > 3 else 1
+            )
+        ).decode()
+    )

@@ -41,6 +41,7 @@ from agent_desktop.protocol.codec import (
     decode_server,
     encode_text,
 )
+from agent_desktop.protocol.direct_connection import DirectConnection
 from agent_desktop.protocol.messages import (
     AGENT_PAGE_DEFAULT,
     Agents,
@@ -160,6 +161,8 @@ class ProtocolClient:
             self._read(), name="protocol client reader"
         )
         """The reader; done when the connection has ended."""
+        if isinstance(ws, DirectConnection):
+            ws.on_text = self._take_text
 
     @classmethod
     async def connect(
@@ -190,6 +193,7 @@ class ProtocolClient:
             close_timeout=close_timeout,
             max_size=max_frame_bytes,
             logger=_websocket_log,
+            create_connection=DirectConnection,
             proxy=None,  # clients talk to their routing server directly
         )
         return cls(ws, max_frame_bytes=max_frame_bytes, id_prefix=id_prefix)
@@ -317,6 +321,18 @@ class ProtocolClient:
             # owner dies by reference counting on its own thread, not in a later GC pass on
             # whatever thread triggers it (Qt objects behind an owner must die on theirs).
             self.on_frame = self.on_message = self.on_push = self.on_invalid = None
+            if isinstance(self.ws, DirectConnection):
+                self.ws.on_text = None
+
+    def _take_text(self, frame: str) -> None:
+        """A text frame straight from the transport's callback (`DirectConnection`)."""
+        try:
+            self._dispatch(frame)
+        except Exception:
+            # Raised into websockets' data_received it would kill the transport with a
+            # "fatal error" and no reason; the reader task's way ends the connection too.
+            log.exception("handling a frame from the server failed; closing the connection")
+            self.ws.transport.abort()
 
     def _dispatch(self, frame: str | bytes) -> None:
         if self.on_frame is not None:

@@ -13,7 +13,6 @@ over 1 MiB websockets itself closes the connection with 1009.
 
 from __future__ import annotations
 
-import asyncio
 import http
 import itertools
 import logging
@@ -64,6 +63,7 @@ from agent_desktop.server.auth import Authenticator
 from agent_desktop.server.connection import Link
 from agent_desktop.server.customer_notifications.conversation import Route
 from agent_desktop.server.customer_notifications.desk import CustomerNotifications
+from agent_desktop.server.deadlines import DeadlineTimer
 from agent_desktop.server.engine import ConnId, Delivery, Engine, Principal
 from agent_desktop.server.health import answer_health, http_response
 from agent_desktop.server.heap_freezer import HeapFreezer
@@ -71,7 +71,6 @@ from agent_desktop.server.heap_freezer import HeapFreezer
 log = logging.getLogger(__name__)
 
 SERVER_NAME: Final = f"agent-desktop-server/{__version__}"
-_RETRY_AFTER_FAILED_TICK: Final = 1.0
 
 
 def select_subprotocol(
@@ -97,8 +96,7 @@ class Hub:
         self.freezer = freezer
         self._links: dict[UserId, set[Link]] = {}
         self._ids = itertools.count(1)
-        self._timer: asyncio.TimerHandle | None = None
-        self._stopped = False
+        self.deadlines = DeadlineTimer(engine, clock, self._deliver)
         self.customer_notifications: CustomerNotifications | None = None
         """The sibling domain of bookings; set by the runner (None: no booking requests)."""
         self._queue_directory = [
@@ -199,7 +197,7 @@ class Hub:
                 )
             )
         finally:
-            self._rearm()
+            self.deadlines.rearm()
         return True
 
     async def _on_message(self, link: Link, message: ClientMessage) -> bool:
@@ -379,51 +377,21 @@ class Hub:
             self._deliver(call())
         except Exception:
             log.exception("engine failed: %s", what)
-        self._rearm()
+        self.deadlines.rearm()
 
-    # --- deadlines -----------------------------------------------------------------------------
+    # --- lifetime -----------------------------------------------------------------------------
 
     def start(self) -> None:
-        self._stopped = False
-        self._rearm()
+        self.deadlines.start()
 
     def stop(self) -> None:
-        self._stopped = True
         if self.freezer is not None:
             self.freezer.stop()
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
+        self.deadlines.stop()
 
     def wake(self) -> None:
         """Re-arm the deadline timer now (after a test moved a ManualClock, for instance)."""
-        self._rearm()
-
-    def _rearm(self, minimum_delay: float = 0.0) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
-        if self._stopped:
-            return
-        try:
-            deadline = self.engine.next_deadline()
-        except Exception:
-            log.exception("engine.next_deadline failed")
-            deadline = self.clock.now() + _RETRY_AFTER_FAILED_TICK
-        if deadline is None:
-            return
-        delay = max(minimum_delay, deadline - self.clock.now())
-        self._timer = asyncio.get_running_loop().call_later(delay, self._on_deadline)
-
-    def _on_deadline(self) -> None:
-        self._timer = None
-        try:
-            self._deliver(self.engine.tick())
-        except Exception:
-            log.exception("engine.tick failed")
-            self._rearm(_RETRY_AFTER_FAILED_TICK)
-            return
-        self._rearm()
+        self.deadlines.rearm()
 
 
 def _decode(frame: str | bytes) -> ClientMessage:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
-from websockets.asyncio.server import serve
+from websockets.asyncio.server import ServerConnection, serve
 
 from agent_desktop.clock import Clock, SystemClock
 from agent_desktop.protocol.codec import MAX_FRAME_BYTES, SUBPROTOCOL
@@ -24,6 +24,7 @@ from agent_desktop.server.customer_notifications.desk import CustomerNotificatio
 from agent_desktop.server.customer_notifications.webhook import start_webhook
 from agent_desktop.server.engine import Engine
 from agent_desktop.server.heap_freezer import HeapFreezer
+from agent_desktop.server.heartbeat import Heartbeat
 from agent_desktop.server.net import SERVER_NAME, Hub, select_subprotocol
 from agent_desktop.server.store import MemoryStore, SqliteStore, Store
 
@@ -78,8 +79,22 @@ async def running_server(
         freezer = HeapFreezer() if freeze_heap else None
         hub = Hub(engine, Authenticator(config, tokens, clock), clock, freezer)
         timings = config.timings
+        # The heartbeat: a client that stops answering pings is gone within
+        # interval + timeout, and the engine starts its grace windows. After a missed pong
+        # the connection gets a short close wait (not websockets' 10 s) so that detection stays
+        # near interval + timeout. One timer for all connections, not a task for each.
+        heartbeat = Heartbeat(
+            timings.heartbeat_interval_s,
+            timings.heartbeat_timeout_s,
+            close_wait_s=timings.heartbeat_timeout_s / 4,
+        )
+
+        async def handle(ws: ServerConnection) -> None:
+            heartbeat.watch(ws)
+            await hub.handle(ws)
+
         async with serve(
-            hub.handle,
+            handle,
             host,
             port,
             ssl=ssl,
@@ -87,13 +102,8 @@ async def running_server(
             subprotocols=[SUBPROTOCOL],  # type: ignore[list-item]  # Subprotocol is a NewType of str
             select_subprotocol=select_subprotocol,
             process_request=hub.process_request,
-            # The heartbeat: a client that stops answering pings is gone within
-            # interval + timeout, and the engine starts its grace windows.
-            ping_interval=timings.heartbeat_interval_s,
-            ping_timeout=timings.heartbeat_timeout_s,
-            # After a missed pong websockets waits close_timeout for the TCP close before the
-            # handler sees the loss; keep that short so detection stays near interval+timeout.
-            close_timeout=timings.heartbeat_timeout_s / 4,
+            ping_interval=None,  # `heartbeat` pings, not a keepalive task per connection
+            close_timeout=timings.heartbeat_timeout_s / 4,  # any other close: also short
             server_header=SERVER_NAME,
             # No permessage-deflate: our frames are small JSON (an offer is ~1 KiB), where
             # compressing costs more CPU than the loopback/LAN saves, and each compressing
@@ -127,6 +137,7 @@ async def running_server(
                     webhook_port=None if webhook is None else webhook.port,
                 )
             finally:
+                heartbeat.stop()
                 hub.stop()
                 if webhook is not None:
                     await webhook.stop()

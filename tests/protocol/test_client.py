@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
+from websockets.asyncio.server import ServerConnection, serve
 
 from agent_desktop.protocol.client import ConnectionLost, ProtocolClient, Refused, ssl_context_for
 from agent_desktop.protocol.codec import MAX_FRAME_BYTES, ProtocolError
@@ -238,3 +239,38 @@ async def test_a_refused_listing_raises_with_the_servers_code(server: RunningSer
             await client.list_agents()
         assert refused.value.code is ErrorCode.FORBIDDEN
         await client.request(SyncClock(id=client.next_id()), ClockReading)  # still usable
+
+
+async def test_a_frame_reaches_the_hooks_from_the_socket_callback_not_a_later_turn(
+    server: RunningServer,
+) -> None:
+    # A reader task would resume on a later turn of the loop (on the app's qasync loop: through
+    # Qt's event dispatch); the frame is handed over from the transport's own callback instead,
+    # where no task is running.
+    handed_over_in: list[asyncio.Task[object] | None] = []
+    client = await ProtocolClient.connect(server.url)
+    client.on_frame = lambda frame: handed_over_in.append(asyncio.current_task())
+    try:
+        await client.hello()
+        await client.login("alice", password="demo")
+        await client.request(SetPresence(id=client.next_id(), presence=Presence.AWAY), Ack)
+    finally:
+        await client.close()
+    assert len(handed_over_in) >= 4  # welcome, logged_in, snapshot, presence..., ack
+    assert handed_over_in == [None] * len(handed_over_in)
+
+
+async def test_a_text_frame_that_is_not_utf8_still_closes_with_1007() -> None:
+    async def send_garbage(ws: ServerConnection) -> None:
+        await ws.send(b"\xff\xfe", text=True)  # a text frame whose bytes are not UTF-8
+        await ws.wait_closed()
+
+    async with serve(send_garbage, "127.0.0.1", 0) as garbage_server:
+        port = next(iter(garbage_server.sockets)).getsockname()[1]
+        client = await ProtocolClient.connect(f"ws://127.0.0.1:{port}")
+        async with asyncio.timeout(WAIT_S):
+            await asyncio.wait({client.ended})
+        closed = client.closed_exc
+        assert closed is not None
+        assert closed.sent is not None
+        assert closed.sent.code == 1007

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import time
 
+from websockets.asyncio.server import ServerConnection
 from websockets.frames import Frame, Opcode
 from websockets.protocol import Event
 
@@ -13,7 +15,7 @@ from agent_desktop.protocol.messages import Agents, AgentUpdated, ListAgents
 from agent_desktop.protocol.vocabulary import Presence
 from agent_desktop.server.runner import RunningServer
 from tests.support.servers import HEARTBEAT_S
-from tests.wire import WireClient, http_get, logged_in
+from tests.wire import WireClient, connected, http_get, logged_in
 
 
 async def connected_agents(server: RunningServer, supervisor: WireClient) -> int:
@@ -75,3 +77,30 @@ async def test_a_client_that_stops_answering_pings_is_marked_offline(
             assert await connected_agents(server, sam) == 0
             # interval + timeout (+ the short close wait), with slack for a loaded 2-core machine.
             assert noticed_after < 2 * HEARTBEAT_S + HEARTBEAT_S / 4 + 0.4, noticed_after
+
+
+async def test_one_timer_pings_every_connection_without_a_task_for_each(
+    fast_heartbeat_server: RunningServer,
+) -> None:
+    server = fast_heartbeat_server
+    async with contextlib.AsyncExitStack() as stack:
+        clients = [await stack.enter_async_context(connected(server.url)) for _ in range(30)]
+        counters = [PingCounter(client) for client in clients]
+        # Every connection is pinged again and again (counted as each socket receives them)...
+        async with asyncio.timeout(HEARTBEAT_S * 30):
+            for counter in counters:
+                await counter.at_least(3)
+        # ...and still answers, so none was dropped: each can still talk to the server.
+        for client in clients:
+            await client.hello()
+        # ...by the server's one sweep: no keepalive task per connection (the test runs the
+        # server in this loop, so its tasks are visible here).
+        assert [task for task in asyncio.all_tasks() if _server_keepalive(task)] == []
+
+
+def _server_keepalive(task: asyncio.Task[object]) -> bool:
+    """A task running websockets' keepalive for a connection of the server (the test's clients
+    run their own)."""
+    frame = getattr(task.get_coro(), "cr_frame", None)
+    owner = frame.f_locals.get("self") if frame is not None else None
+    return isinstance(owner, ServerConnection) and "keepalive" in repr(task.get_coro())

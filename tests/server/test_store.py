@@ -3,6 +3,7 @@ prefix reads back one work item's messages in order (and nobody else's)."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -85,3 +86,39 @@ def test_sqlite_commit_is_visible_to_another_connection(tmp_path: Path) -> None:
     assert reader.get("message", "W1:00000001") == b"hello"
     writer.close()
     reader.close()
+
+
+def _fill(store: SqliteStore, pages: int) -> None:
+    """About `pages` pages of the log, in commits of 50 records of ~4 KB."""
+    for batch in range(pages // 50):
+        for i in range(50):
+            store.put("work", f"{batch:05d}-{i:02d}", bytes(4000))
+        store.commit()
+
+
+def test_a_commit_never_checkpoints_the_log_into_the_database_file(tmp_path: Path) -> None:
+    # A checkpoint inside a commit stalls the server's loop; SQLite's automatic one ran once
+    # the log passed 10,000 pages. Here the checkpointer's thread stays idle for the test.
+    path = tmp_path / "state.sqlite3"
+    store = SqliteStore(path, checkpoint_interval_s=3600)
+    try:
+        _fill(store, 12_000)
+        assert path.stat().st_size < 1_000_000  # nothing was copied out of the ~48 MB log
+    finally:
+        store.close()
+
+
+def test_the_checkpointer_copies_the_log_into_the_database_file(tmp_path: Path) -> None:
+    path = tmp_path / "state.sqlite3"
+    store = SqliteStore(path, checkpoint_interval_s=0.05)
+    try:
+        _fill(store, 200)
+        deadline = time.monotonic() + 10
+        while path.stat().st_size < 600_000:  # the ~800 KB of records reached the file
+            store.checkpointer.checkpointed.clear()
+            left = deadline - time.monotonic()
+            assert left > 0, "the log did not reach the file within 10 s"
+            assert store.checkpointer.checkpointed.wait(left), "no checkpoint within 10 s"
+        assert store.get("work", "00003-49") == bytes(4000)
+    finally:
+        store.close()

@@ -1,0 +1,147 @@
+"""The server's heartbeat: one timer pings every connection and finds the dead ones.
+
+websockets' own keepalive is a task per connection that sleeps, pings and waits for the pong:
+at 10,000 agents that is 10,000 tasks waking 2,000 times a second, about 14 % of a core with
+nobody doing anything (docs/BENCHMARKS.md). Here one timer does the same work in batches:
+connections wait in two queues ordered by time (next ping due, pong deadline), and each wake
+takes only what is due from the front of each. Since the interval and the timeout are the same
+for every connection, appending keeps each queue in order.
+
+Dead-link detection keeps websockets' bound: a connection whose ping is unanswered `timeout_s`
+after it left is failed as websockets' keepalive fails it (close frame 1011, then the TCP
+connection is cut after `close_wait_s` if the peer does not close it), `interval + timeout +
+close wait` after its last sign of life at most, plus one batch period.
+
+Times are the event loop's monotonic clock, as websockets' keepalive used: this is transport
+timing, not domain time (the engine's Clock never sees it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import struct
+from collections import deque
+from typing import Final, NamedTuple
+
+from websockets.asyncio.server import ServerConnection
+from websockets.frames import CloseCode
+from websockets.protocol import State
+
+BATCHES_PER_PERIOD: Final = 50
+"""The sweep wakes at most this often per heartbeat period (the shorter of interval and
+timeout): pings that fall due close together go out in one wake, and detection is late by
+at most one such slice."""
+MAX_PINGS_PER_WAKE: Final = 100
+"""Pings sent in one turn of the loop; the rest of what is due goes in the next turns, so
+routing is never held up behind all of them. A ping costs ~25 us of CPU (mostly the socket
+write; measured with 1,000 connections): 100 are ~2.5 ms. At 10,000 connections and a 5 s
+interval, 2,000 pings a second come due in 10 wakes of ~200."""
+
+
+class _Ping(NamedTuple):
+    at: float
+    """When the ping falls due (`_due`) or when its pong is overdue (`_waiting`)."""
+    ws: ServerConnection
+    payload: bytes
+    """The ping in flight (b"" in `_due` before the first ping)."""
+
+
+class Heartbeat:
+    """Pings every watched connection every `interval_s`; fails those that do not answer."""
+
+    def __init__(self, interval_s: float, timeout_s: float, close_wait_s: float) -> None:
+        self.interval_s = interval_s
+        self.timeout_s = timeout_s
+        self.close_wait_s = close_wait_s
+        self._batch_s = min(interval_s, timeout_s) / BATCHES_PER_PERIOD
+        self._due: deque[_Ping] = deque()
+        self._waiting: deque[_Ping] = deque()
+        self._timer: asyncio.Handle | None = None
+        self._next_wake = 0.0
+        self._stopped = False
+        self.failed = 0
+        """Connections found dead so far."""
+
+    def watch(self, ws: ServerConnection) -> None:
+        """Ping `ws` from now on; it leaves the queues by itself once it is closed."""
+        loop = asyncio.get_running_loop()
+        self._due.append(_Ping(loop.time() + self.interval_s, ws, b""))
+        self._arm(loop)
+
+    def stop(self) -> None:
+        self._stopped = True
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        self._due.clear()
+        self._waiting.clear()
+
+    def _arm(self, loop: asyncio.AbstractEventLoop) -> None:
+        if self._stopped:
+            return
+        fronts = [self._due[0].at] if self._due else []
+        if self._waiting:
+            fronts.append(self._waiting[0].at)
+        if not fronts:
+            return
+        # Never sooner than a batch period after now: what falls due meanwhile waits for it.
+        wake = max(min(fronts), loop.time() + self._batch_s)
+        if self._timer is not None:
+            if self._next_wake <= wake:
+                return
+            self._timer.cancel()
+        self._next_wake = wake
+        self._timer = loop.call_at(wake, self._sweep)
+
+    def _sweep(self) -> None:
+        self._timer = None
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        waiting = self._waiting
+        while waiting and waiting[0].at <= now:
+            overdue = waiting.popleft()
+            if overdue.payload in overdue.ws.pending_pings:
+                self._fail(overdue.ws, loop)
+        due = self._due
+        budget = MAX_PINGS_PER_WAKE
+        while due and due[0].at <= now and budget > 0:
+            entry = due.popleft()
+            ws = entry.ws
+            if ws.protocol.state is not State.OPEN:
+                continue  # closing or closed: its handler is ending, nothing to watch
+            if entry.payload in ws.pending_pings:
+                # Still unanswered (a timeout longer than the interval): its deadline decides.
+                due.append(_Ping(now + self.interval_s, ws, entry.payload))
+                continue
+            payload = _ping(ws, loop)
+            budget -= 1
+            due.append(_Ping(now + self.interval_s, ws, payload))
+            waiting.append(_Ping(now + self.timeout_s, ws, payload))
+        if budget == 0 and due and due[0].at <= now:
+            self._next_wake = now
+            self._timer = loop.call_soon(self._sweep)  # the rest in the next turn
+            return
+        self._arm(loop)
+
+    def _fail(self, ws: ServerConnection, loop: asyncio.AbstractEventLoop) -> None:
+        """What websockets' keepalive does on a missed pong: a 1011 close, then cut the TCP
+        connection if the peer has not closed it within the close wait."""
+        if ws.protocol.state is not State.OPEN:
+            return
+        self.failed += 1
+        ws.protocol.fail(CloseCode.INTERNAL_ERROR, "keepalive ping timeout")
+        ws.send_data()
+        loop.call_later(self.close_wait_s, ws.transport.abort)
+
+
+def _ping(ws: ServerConnection, loop: asyncio.AbstractEventLoop) -> bytes:
+    """`ws.ping()` without its await: the same bookkeeping (a pong acknowledges this ping and
+    every earlier one), written to the transport at once."""
+    payload = struct.pack("!I", random.getrandbits(32))
+    while payload in ws.pending_pings:
+        payload = struct.pack("!I", random.getrandbits(32))
+    ws.pending_pings[payload] = (loop.create_future(), loop.time())
+    ws.protocol.send_ping(payload)
+    ws.send_data()
+    return payload
