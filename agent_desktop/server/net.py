@@ -260,7 +260,7 @@ class Hub:
             try:
                 reply, deliveries = self.engine.handle_for_service(principal, request)
             finally:
-                self._rearm()  # a new conversation brings deadlines (its offer's expiry)
+                self.deadlines.rearm()  # a new conversation brings deadlines (its offer's expiry)
             self._deliver(deliveries)
             return reply
 

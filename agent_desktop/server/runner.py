@@ -163,4 +163,5 @@ def _customer_notifications(
         clock,
         db_path=None if data_dir is None else data_dir / STATE_FILE,
         portal_base_url=f"{scheme}://{shown_host}:{port}/portal",
+        shared_checkpointer=data_dir is not None,  # open_store's SqliteStore checkpoints it
     )

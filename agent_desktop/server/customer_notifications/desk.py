@@ -80,10 +80,11 @@ class CustomerNotifications:
         portal_base_url: str,
         channels: dict[NotificationChannel, ChannelAdapter] | None = None,
         eta: EtaProvider | None = None,
+        shared_checkpointer: bool = False,
     ) -> None:
         self.config = config
         self.clock = clock
-        self.store = NotificationStore(db_path)
+        self.store = NotificationStore(db_path, shared_checkpointer=shared_checkpointer)
         provider = default_eta_provider(config.eta) if eta is None else eta
         self.service = BookingService(config, self.store, clock, Estimator(config.eta, provider))
         self.portal = Portal(self.store, clock, config.portal)
