@@ -66,6 +66,8 @@ class _Hooks:
         self.timer: Any = None
         self.offers: dict[str, tuple[float, float]] = {}
         self.sessions_announced = False
+        self.sampler: Any = None
+        """`bench.app_stalls.StackSampler` when BENCH_APP_STALLS names a file."""
 
 
 def _on_sigterm(hooks: _Hooks) -> None:
@@ -74,6 +76,8 @@ def _on_sigterm(hooks: _Hooks) -> None:
     def stop(signum: int, frame: object) -> None:
         sys.stderr.write("LAG " + json.dumps(hooks.lag) + "\n")
         sys.stderr.write("GC " + json.dumps(hooks.gc_pauses) + "\n")
+        if hooks.sampler is not None:
+            hooks.sampler.write_stalls(hooks.lag, Path(os.environ["BENCH_APP_STALLS"]))
         sys.stderr.flush()
         sys.stdout.flush()
         os._exit(0)
@@ -193,6 +197,11 @@ def _run_app() -> int:
     _record_gc(hooks)
     _install(hooks)
     _on_sigterm(hooks)
+    if os.environ.get("BENCH_APP_STALLS"):
+        from bench.app_stalls import StackSampler
+
+        hooks.sampler = StackSampler()
+        hooks.sampler.start()
     app_main = importlib.import_module(APP_ENTRY).main
     with contextlib.suppress(SystemExit):
         return int(app_main([]))

@@ -125,3 +125,42 @@ def app_footprint(runs: int, lag_s: float, countdown_s: float) -> AppFootprint:
         countdown_offer_s=countdown_s if app.countdown_drift_ms is not None else None,
         missing=app.missing,
     )
+
+
+def _main(argv: list[str] | None = None) -> int:
+    """`python -m bench.app_footprint [--runs N] [--lag S] [--countdown S]`: item 3 alone.
+
+    Prints the figures (and each start's phases) without writing results or the docs table:
+    quicker than `python -m bench --only app` while working on the app's start or its loop.
+    """
+    import argparse
+    import os
+
+    parser = argparse.ArgumentParser(prog="python -m bench.app_footprint")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--lag", type=float, default=30.0, help="message-test seconds")
+    parser.add_argument("--countdown", type=float, default=3.0, help="offer wait, seconds")
+    args = parser.parse_args(argv)
+    load = os.getloadavg()
+    result = app_footprint(args.runs, args.lag, args.countdown)
+    print(f"load average at start: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+    print("bare starts (s):", " ".join(f"{r.start_s:.3f}" for r in result.bare_runs))
+    for run in result.app_runs:
+        phases = " ".join(f"{k}={v:.3f}" for k, v in run.phases.items())
+        print(f"app start {run.start_s:.3f} s: {phases}")
+    print(f"bare median {result.bare_start_median_s:.3f} s, RSS {result.bare_idle_rss_mib:.0f} MiB")
+    if result.app_start_median_s is not None and result.start_ratio is not None:
+        print(
+            f"app median {result.app_start_median_s:.3f} s = {result.start_ratio:.2f}x bare,"
+            f" RSS {result.app_idle_rss_mib:.0f} MiB ({result.memory_ratio:.2f}x)"
+        )
+    if result.loop_lag_ms is not None:
+        lag = result.loop_lag_ms
+        print(f"loop lag ms: p50 {lag.p50:.1f} p99 {lag.p99:.1f} max {lag.max:.1f} (n={lag.n})")
+    for why in result.missing:
+        print("missing:", why)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(_main())
