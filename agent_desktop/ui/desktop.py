@@ -19,7 +19,6 @@ from PySide6.QtWidgets import QApplication
 from agent_desktop.clock import Clock, SystemClock
 from agent_desktop.protocol.vocabulary import OfferId
 from agent_desktop.session.core import AgentCore
-from agent_desktop.session.credentials import TokenStore
 from agent_desktop.session.settings import Settings
 from agent_desktop.session.state import AgentState, LinkStatus
 from agent_desktop.ui.announcer import Announcer
@@ -33,6 +32,7 @@ from agent_desktop.ui.notify.notice import NoticeKey, OfferKey, is_live
 from agent_desktop.ui.notify.notifier import OfferNotifier
 from agent_desktop.ui.notify.path import PathReport
 from agent_desktop.ui.os_identity import notification_icon
+from agent_desktop.ui.os_keyring import OsTokenStore
 from agent_desktop.ui.os_state import OsStateWatch, os_state_backend
 from agent_desktop.ui.screen_reader import ScreenReader
 from agent_desktop.ui.settings_store import Preferences, SettingsStore
@@ -163,7 +163,7 @@ class DesktopApp(QObject):
         # new core. Its other settings (notifications, sound) are updated in place.
         self._core_link = _link_identity(settings)
         tokens = (
-            TokenStore(settings.server_url, settings.user)
+            OsTokenStore(settings.server_url, settings.user)
             if self.options.keep_token and settings.user
             else None
         )
