@@ -170,6 +170,9 @@ class DesktopApp(QObject):
             if self.options.keep_token and settings.user
             else None
         )
+        if tokens is not None:
+            # The keyring is read while the window is built; the core takes the token at start.
+            tokens.prefetch()
         return AgentCore(settings, password=password, token_store=tokens, clock=self.clock)
 
     def _wire(self) -> None:

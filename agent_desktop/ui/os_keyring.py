@@ -16,9 +16,11 @@ keyring daemon: discovery then ends at its `fail` backend, and the token store s
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import logging
 import os
 import sys
+import threading
 from collections.abc import Mapping
 
 import keyring.core
@@ -76,18 +78,49 @@ def choose_backend(
 
 
 class OsTokenStore(TokenStore):
-    """A `TokenStore` that picks its keyring with `choose_backend` at its first use."""
+    """A `TokenStore` that picks its keyring with `choose_backend` at its first use.
+
+    `prefetch()` starts that choice and the token's read on a thread at once, so the keyring's
+    D-Bus round trips run while the window is being built; the first `load()` takes the result.
+    """
 
     def __init__(self, server_url: str, user: str) -> None:
         super().__init__(server_url, user)
         self._chosen = False
+        self._prefetched: concurrent.futures.Future[str | None] | None = None
+        self._choosing = threading.Lock()
+
+    def prefetch(self) -> None:
+        if self._prefetched is not None:
+            return
+        prefetched: concurrent.futures.Future[str | None] = concurrent.futures.Future()
+
+        def read() -> None:
+            try:
+                self._choose_now()
+                prefetched.set_result(
+                    self._call("read", lambda b: b.get_password(self.service, self.user))
+                )
+            except BaseException as exc:  # handed to load(), which raises it there
+                prefetched.set_exception(exc)
+
+        self._prefetched = prefetched
+        threading.Thread(target=read, name="token-prefetch", daemon=True).start()
+
+    def _choose_now(self) -> None:
+        with self._choosing:
+            if not self._chosen:
+                self._backend = choose_backend()
+                self._chosen = True
 
     async def _choose(self) -> None:
         if not self._chosen:
-            self._backend = await asyncio.to_thread(choose_backend)
-            self._chosen = True
+            await asyncio.to_thread(self._choose_now)
 
     async def load(self) -> str | None:
+        prefetched, self._prefetched = self._prefetched, None
+        if prefetched is not None:  # only the first read: later ones see later saves
+            return await asyncio.wrap_future(prefetched)
         await self._choose()
         return await super().load()
 

@@ -92,3 +92,26 @@ async def test_without_a_session_bus_discovery_decides_and_the_store_says_why(
     assert choose_backend("linux", {}) is None
     with pytest.raises(CredentialsUnavailableError, match="keyring"):
         await OsTokenStore(URL, "alice").load()
+
+
+@pytest.mark.usefixtures("undecided")
+async def test_a_prefetched_token_is_the_first_read_and_later_reads_see_later_saves(
+    secret_service: KeyringBackend,
+) -> None:
+    secret_service.set_password(OsTokenStore(URL, "alice").service, "alice", "token-1")
+    tokens = OsTokenStore(URL, "alice")
+    tokens.prefetch()
+    assert await tokens.load() == "token-1"
+    await tokens.save("token-2")
+    assert await tokens.load() == "token-2"
+
+
+@pytest.mark.usefixtures("undecided")
+async def test_a_prefetch_that_fails_fails_the_first_read_with_the_reason(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
+    tokens = OsTokenStore(URL, "alice")
+    tokens.prefetch()
+    with pytest.raises(CredentialsUnavailableError, match="keyring"):
+        await tokens.load()
