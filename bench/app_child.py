@@ -5,7 +5,7 @@ hooks `AgentCore` (online moment, offer arrival and removal) and the QApplicatio
 after the core is online = the first painted, logged-in dashboard), then starts a 10 ms Qt
 timer whose lateness is the event loop's lag. It prints tagged lines on stdout:
 
-    PHASES <core created> <core started> <online>    READY <time>    IDLE <rss> <pss>
+    PHASES <core created> <core started> <online>    READY <time> <cpu s>    IDLE <rss> <pss>
     SESSIONS <n>    OFFER_LEFT <offer id> <expires_at> <left at>
 
 and on SIGTERM writes `LAG <json [[time, lateness s], ...]>` to stderr and exits at once.
@@ -66,6 +66,10 @@ class _Hooks:
         self.timer: Any = None
         self.offers: dict[str, tuple[float, float]] = {}
         self.sessions_announced = False
+        self.sampler: Any = None
+        self.profile: Any = None
+        """A `cProfile.Profile` of the start when BENCH_APP_PROFILE names a file."""
+        """`bench.app_stalls.StackSampler` when BENCH_APP_STALLS names a file."""
 
 
 def _on_sigterm(hooks: _Hooks) -> None:
@@ -74,6 +78,8 @@ def _on_sigterm(hooks: _Hooks) -> None:
     def stop(signum: int, frame: object) -> None:
         sys.stderr.write("LAG " + json.dumps(hooks.lag) + "\n")
         sys.stderr.write("GC " + json.dumps(hooks.gc_pauses) + "\n")
+        if hooks.sampler is not None:
+            hooks.sampler.write_stalls(hooks.lag, Path(os.environ["BENCH_APP_STALLS"]))
         sys.stderr.flush()
         sys.stdout.flush()
         os._exit(0)
@@ -105,7 +111,11 @@ def _install(hooks: _Hooks) -> None:
                     f"{hooks.start_at:.6f}",
                     f"{hooks.online_at:.6f}",
                 )
-                _say("READY", f"{time.time():.6f}")
+                cpu = os.times()
+                _say("READY", f"{time.time():.6f}", f"{cpu.user + cpu.system:.3f}")
+                if hooks.profile is not None:  # BENCH_APP_PROFILE: the start, in cProfile
+                    hooks.profile.disable()
+                    hooks.profile.dump_stats(os.environ["BENCH_APP_PROFILE"])
                 _after_ready()
             return False
 
@@ -190,9 +200,19 @@ def _record_gc(hooks: _Hooks) -> None:
 
 def _run_app() -> int:
     hooks = _Hooks()
+    if os.environ.get("BENCH_APP_PROFILE"):
+        import cProfile
+
+        hooks.profile = cProfile.Profile()
+        hooks.profile.enable()
     _record_gc(hooks)
     _install(hooks)
     _on_sigterm(hooks)
+    if os.environ.get("BENCH_APP_STALLS"):
+        from bench.app_stalls import StackSampler
+
+        hooks.sampler = StackSampler()
+        hooks.sampler.start()
     app_main = importlib.import_module(APP_ENTRY).main
     with contextlib.suppress(SystemExit):
         return int(app_main([]))

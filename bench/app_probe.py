@@ -107,12 +107,14 @@ async def _start_app(env: dict[str, str], log: Path) -> _Probe:
 async def _cold_start(env: dict[str, str], log: Path) -> tuple[_Probe, WindowStart]:
     probe = await _start_app(env, log)
     core_at, start_at, online_at = (float(x) for x in await probe.expect("PHASES"))
-    ready_at = float((await probe.expect("READY"))[0])
+    ready = await probe.expect("READY")
+    ready_at, cpu_s = float(ready[0]), float(ready[1])
     rss, pss = (int(x) for x in await probe.expect("IDLE"))
     return probe, WindowStart(
         start_s=ready_at - probe.started,
         idle_rss_mib=rss / MIB,
         idle_pss_mib=pss / MIB,
+        cpu_s=cpu_s,
         phases={
             "start_to_core_created_s": core_at - probe.started,
             "core_created_to_core_started_s": start_at - core_at,

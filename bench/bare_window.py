@@ -1,7 +1,7 @@
 """The baseline window of item 3: bare PySide6 + qasync, one label, offscreen.
 
-`python -m bench.bare_window [idle_s]` prints `PAINTED <time>` at the first paint, then after
-`idle_s` of idling `IDLE <rss bytes> <pss bytes>`, and quits. The parent stamps the time just
+`python -m bench.bare_window [idle_s]` prints `PAINTED <time> <CPU s>` at the first paint, then
+after `idle_s` of idling `IDLE <rss bytes> <pss bytes>`, and quits. The parent stamps the time just
 before it spawns this process, so the start includes the interpreter, as the app's does.
 """
 
@@ -28,7 +28,8 @@ class _FirstPaint(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint and not self._painted.is_set():
-            print(f"PAINTED {time.time():.6f}", flush=True)
+            cpu = os.times()
+            print(f"PAINTED {time.time():.6f} {cpu.user + cpu.system:.3f}", flush=True)
             self._painted.set()
         return False
 

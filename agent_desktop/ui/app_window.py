@@ -48,7 +48,6 @@ from agent_desktop.ui.widgets.offer_card import OfferList
 from agent_desktop.ui.widgets.presence_selector import PresenceSelector
 from agent_desktop.ui.widgets.presence_timeline import PresenceTimeline
 from agent_desktop.ui.widgets.session_tabs import SessionTabs
-from agent_desktop.ui.widgets.session_view import SessionView
 from agent_desktop.ui.widgets.status_bar import StatusBarWidget
 from agent_desktop.ui.widgets.supervisor_view import SupervisorView
 from agent_desktop.ui.widgets.toast_stack import ToastStack
@@ -384,9 +383,8 @@ class AppWindow(QMainWindow):
     def _return_keyboard(self) -> None:
         """An answered card (resolved alert, closed toast) had the keyboard: back to the work
         in front, never onto a button (the next card's Accept included) where text would act."""
-        view = self.sessions.tabs.currentWidget()
-        if isinstance(view, SessionView) and self.sessions.isVisible():
-            view.focus_work()
+        if self.sessions.current_session() is not None and self.sessions.isVisible():
+            self.sessions.focus_current()
         else:
             self.incoming.setFocus(Qt.FocusReason.OtherFocusReason)
 

@@ -8,7 +8,7 @@ live from then on (the core merges them).
 
 from __future__ import annotations
 
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QTabWidget, QWidget
@@ -20,8 +20,10 @@ from agent_desktop.session.log_filter import NotificationFilter
 from agent_desktop.session.state import AgentState
 from agent_desktop.ui.i18n import QT_TRANSLATE_NOOP, translate
 from agent_desktop.ui.tasks import TaskOwner
-from agent_desktop.ui.widgets.booking_codes_view import EXTEND_DAYS, BookingCodesView
-from agent_desktop.ui.widgets.notification_log_view import NotificationLogView
+
+if TYPE_CHECKING:  # imported when a staff member's pages are first built
+    from agent_desktop.ui.widgets.booking_codes_view import BookingCodesView
+    from agent_desktop.ui.widgets.notification_log_view import NotificationLogView
 
 NOTIFICATIONS_TAB: Final = QT_TRANSLATE_NOOP("CustomerPages", "Customer notifications")
 CODES_TAB: Final = QT_TRANSLATE_NOOP("CustomerPages", "Booking codes")
@@ -35,12 +37,29 @@ class CustomerPages(QObject):
     ) -> None:
         super().__init__(pages)
         self.pages, self.core, self.tasks, self._after = pages, core, tasks, after
-        self.log = NotificationLogView()
-        self.codes = BookingCodesView()
-        self.log.filter_changed.connect(self._refresh_shown)
-        self.codes.action_requested.connect(self._change_code)
-        self.codes.block_all_requested.connect(self._block_all)
+        # Built when first needed (staff only): an agent's start does not pay for them.
+        self._log: NotificationLogView | None = None
+        self._codes: BookingCodesView | None = None
         pages.currentChanged.connect(lambda _index: self._refresh_shown())
+
+    @property
+    def log(self) -> NotificationLogView:
+        if self._log is None:
+            from agent_desktop.ui.widgets.notification_log_view import NotificationLogView
+
+            self._log = NotificationLogView()
+            self._log.filter_changed.connect(self._refresh_shown)
+        return self._log
+
+    @property
+    def codes(self) -> BookingCodesView:
+        if self._codes is None:
+            from agent_desktop.ui.widgets.booking_codes_view import BookingCodesView
+
+            self._codes = BookingCodesView()
+            self._codes.action_requested.connect(self._change_code)
+            self._codes.block_all_requested.connect(self._block_all)
+        return self._codes
 
     def show_state(self, state: AgentState) -> None:
         identity = state.identity
@@ -63,8 +82,10 @@ class CustomerPages(QObject):
                 self.pages.setTabToolTip(
                     at, translate("CustomerPages", "Customers' booking portal codes")
                 )
-        self.log.show_entries(state.notifications)
-        self.codes.show_codes(state.booking_codes)
+        if self._log is not None:
+            self._log.show_entries(state.notifications)
+        if self._codes is not None:
+            self._codes.show_codes(state.booking_codes)
 
     def current_filter(self) -> NotificationFilter:
         span = self.log.since_span()
@@ -81,13 +102,15 @@ class CustomerPages(QObject):
         if not self.core.state.online:
             return
         shown = self.pages.currentWidget()
-        if shown is self.log:
+        if shown is self._log:
             listing = self.core.list_notifications(self.current_filter())
             self.tasks.run("Customer notifications", listing)
-        elif shown is self.codes:
+        elif shown is self._codes:
             self.tasks.run("Booking codes", self.core.list_booking_codes())
 
     def _change_code(self, code: str, action: CodeAction) -> None:
+        from agent_desktop.ui.widgets.booking_codes_view import EXTEND_DAYS
+
         days = EXTEND_DAYS if action is CodeAction.EXTEND else None
         change = self.core.change_booking_code(code, action, days)
         self.tasks.run(f"{action.value.capitalize()} code", change)

@@ -12,6 +12,7 @@ import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication
@@ -19,20 +20,19 @@ from PySide6.QtWidgets import QApplication
 from agent_desktop.clock import Clock, SystemClock
 from agent_desktop.protocol.vocabulary import OfferId
 from agent_desktop.session.core import AgentCore
-from agent_desktop.session.credentials import TokenStore
 from agent_desktop.session.settings import Settings
 from agent_desktop.session.state import AgentState, LinkStatus
 from agent_desktop.ui.announcer import Announcer
 from agent_desktop.ui.app_window import AppWindow
 from agent_desktop.ui.i18n import QT_TRANSLATE_NOOP, translate
 from agent_desktop.ui.leave_dialog import LeaveGuard, Leaving
-from agent_desktop.ui.login import LoginDialog
 from agent_desktop.ui.message_notices import MessageNotices
 from agent_desktop.ui.notify.chain import build_offer_notifier
 from agent_desktop.ui.notify.notice import NoticeKey, OfferKey, is_live
 from agent_desktop.ui.notify.notifier import OfferNotifier
 from agent_desktop.ui.notify.path import PathReport
 from agent_desktop.ui.os_identity import notification_icon
+from agent_desktop.ui.os_keyring import OsTokenStore
 from agent_desktop.ui.os_state import OsStateWatch
 from agent_desktop.ui.os_state_backends import os_state_backend
 from agent_desktop.ui.screen_reader import ScreenReader
@@ -41,8 +41,11 @@ from agent_desktop.ui.sign_in_problem import sign_in_problem
 from agent_desktop.ui.sound import IncomingSound
 from agent_desktop.ui.tasks import TaskOwner
 from agent_desktop.ui.wake_watch import WakeWatch
-from agent_desktop.ui.widgets.settings_dialog import SettingsDialog
 from agent_desktop.ui.widgets.tray import TrayIcon
+
+if TYPE_CHECKING:  # the dialogs are imported when first opened: the first paint needs neither
+    from agent_desktop.ui.login import LoginDialog
+    from agent_desktop.ui.widgets.settings_dialog import SettingsDialog
 
 log = logging.getLogger(__name__)
 
@@ -164,10 +167,13 @@ class DesktopApp(QObject):
         # new core. Its other settings (notifications, sound) are updated in place.
         self._core_link = _link_identity(settings)
         tokens = (
-            TokenStore(settings.server_url, settings.user)
+            OsTokenStore(settings.server_url, settings.user)
             if self.options.keep_token and settings.user
             else None
         )
+        if tokens is not None:
+            # The keyring is read while the window is built; the core takes the token at start.
+            tokens.prefetch()
         return AgentCore(settings, password=password, token_store=tokens, clock=self.clock)
 
     def _wire(self) -> None:
@@ -325,6 +331,8 @@ class DesktopApp(QObject):
             else:
                 self._login.show_problem(problem)
             return
+        from agent_desktop.ui.login import LoginDialog
+
         dialog = LoginDialog(self.settings, problem, self.window)
         if note is not None:
             dialog.show_note(note)
@@ -373,6 +381,8 @@ class DesktopApp(QObject):
     def open_settings(self) -> None:
         # Over the sign-in dialog when it is open (it is modal): a CA is added from there.
         parent = self._login if self._login is not None else self.window
+        from agent_desktop.ui.widgets.settings_dialog import SettingsDialog
+
         dialog = SettingsDialog(self.settings, parent, self.store.load_preferences())
         dialog.preferences_accepted.connect(self._preferences_changed)
         if self.notification_report is not None:

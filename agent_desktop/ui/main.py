@@ -13,12 +13,12 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import qasync
 from PySide6.QtWidgets import QApplication
 
 from agent_desktop import __version__
-from agent_desktop.demo import DEMO_AGENT, EmbeddedServer
 from agent_desktop.session.settings import SettingsError
 from agent_desktop.ui.desktop import DesktopApp, StartOptions
 from agent_desktop.ui.diagnostics import start_diagnostics
@@ -27,6 +27,9 @@ from agent_desktop.ui.instance import SingleInstance
 from agent_desktop.ui.os_identity import announce_identity
 from agent_desktop.ui.settings_store import SettingsStore
 from agent_desktop.ui.theme import ThemeFollower, app_icon
+
+if TYPE_CHECKING:  # imported for --demo only: the reference server is no part of a normal start
+    from agent_desktop.demo import EmbeddedServer
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -86,6 +89,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     demo: EmbeddedServer | None = None
     if args.demo:
+        from agent_desktop.demo import DEMO_AGENT, EmbeddedServer
+
         folder = Path(tempfile.mkdtemp(prefix="agent-desktop-demo-"))
         demo = EmbeddedServer(folder, mailbox=folder / "mail")
         url = demo.start()

@@ -65,3 +65,4 @@ async def test_the_app_shows_a_long_chat_and_loads_its_earlier_messages_on_reque
             assert abs(was_first.top()) <= 16, "the message that was first stays at the top"
         bodies = [b.body for b in view.transcript.bubbles()]
         assert bodies == [f"{n:03} {LONG}" for n in range(MESSAGES)], "all, in order, once"
+        assert alice.window.sessions.unread_count() == 0, "old messages are not news"

@@ -168,6 +168,29 @@ def test_toast_the_core_dropped_goes(qtbot: QtBot) -> None:
     assert [c.title.text() for c in stack.cards()] == ["Second"]
 
 
+def test_ten_toasts_in_one_state_are_built_one_per_turn_in_order(qtbot: QtBot) -> None:
+    stack = ToastStack()
+    qtbot.addWidget(stack)
+    titles = [f"Chat {i} assigned to you" for i in range(10)]
+    # Distinct `until`s: a toast's key is its session and its instant.
+    stack.show_state([toast(title, after=8.0 + i) for i, title in enumerate(titles)])
+    # Before, all ten cards were built in this one call (a 100+ ms turn of the loop).
+    assert [c.title.text() for c in stack.cards()] == titles[:1]
+    assert not stack.isHidden()
+    qtbot.waitUntil(lambda: len(stack.cards()) == 10)
+    assert [c.title.text() for c in stack.cards()] == titles
+
+
+def test_a_toast_closed_before_its_card_was_built_never_shows(qtbot: QtBot) -> None:
+    stack = ToastStack()
+    qtbot.addWidget(stack)
+    first, second, third = toast("First", 8.0), toast("Second", 9.0), toast("Third", 10.0)
+    stack.show_state([first, second, third])
+    stack.show_state([first, third])  # the core dropped the second before its card came
+    qtbot.waitUntil(lambda: len(stack.cards()) == 2)
+    assert [c.title.text() for c in stack.cards()] == ["First", "Third"]
+
+
 # --- status bar --------------------------------------------------------------------------
 
 

@@ -1123,6 +1123,10 @@
         <translation>Diese Sitzung schließen</translation>
     </message>
     <message>
+        <source>Opening the conversation…</source>
+        <translation>Gespräch wird geöffnet…</translation>
+    </message>
+    <message>
         <source>{channel} with {name}</source>
         <translation>{channel} mit {name}</translation>
     </message>

@@ -13,15 +13,20 @@ from agent_desktop.protocol.vocabulary import MAX_SESSIONS, Sender, SessionId
 from agent_desktop.session.state import OutgoingMessage
 from agent_desktop.ui.i18n import translate
 from agent_desktop.ui.theme import channel_icon
+from agent_desktop.ui.widgets.session_page import SessionPage
 from agent_desktop.ui.widgets.session_view import SessionView
 from agent_desktop.ui.widgets.transfer_dialog import AgentChoice
-from agent_desktop.ui.widgets.wording import channel_label
 
 UNREAD_DOT = " ●"
 
 
 class SessionTabs(QStackedWidget):
-    """One `SessionView` per open session, in the order they opened.
+    """One tab per open session, in the order they opened.
+
+    A tab's full `SessionView` is built when the tab is first shown (`SessionPage` stands in
+    until then, with the newest state), so sessions arriving together cost one view, not ten
+    in one long turn of the loop: the app stays responsive, the session in front is complete
+    at once, and a session never looked at costs no view at all.
 
     A tab is "unread" when the customer wrote while it was not the current tab; the dot goes
     when the agent looks at it. That is view state, not domain state, so it lives here.
@@ -69,12 +74,12 @@ class SessionTabs(QStackedWidget):
         self.empty.setWordWrap(True)
         self.addWidget(self.empty)
         self.addWidget(self.tabs)
-        self._views: dict[SessionId, SessionView] = {}
+        self._pages: dict[SessionId, SessionPage] = {}
         self._seen: dict[SessionId, int] = {}
         """How many customer messages the agent has seen per session."""
         self._customer_counts: dict[SessionId, int] = {}
-        self._counted: dict[SessionId, int] = {}
-        """How many transcript messages `_customer_counts` has looked at (counted as they come)."""
+        self._counted: dict[SessionId, str] = {}
+        """The id of the last message `_customer_counts` has looked at, per session."""
         self._queues: tuple[QueueView, ...] = ()
         self._agents: tuple[AgentChoice, ...] = ()
         self._unread = 0
@@ -105,34 +110,49 @@ class SessionTabs(QStackedWidget):
         """Queues and agents offered by Transfer… / Escalate… (the shell knows them)."""
         self._queues = tuple(queues)
         self._agents = tuple(agents)
-        for view in self._views.values():
-            view.set_transfer_targets(self._queues, self._agents)
+        for page in self._pages.values():
+            if page.view is not None:
+                page.view.set_transfer_targets(self._queues, self._agents)
 
     def show_state(
         self, sessions: Sequence[Session], outbox: Sequence[OutgoingMessage] = ()
     ) -> None:
         sessions = tuple(sessions)[:MAX_SESSIONS]
         wanted = {s.session_id for s in sessions}
-        for session_id in [sid for sid in self._views if sid not in wanted]:
-            view = self._views.pop(session_id)
-            self.tabs.removeTab(self.tabs.indexOf(view))
-            view.deleteLater()
+        for session_id in [sid for sid in self._pages if sid not in wanted]:
+            page = self._pages.pop(session_id)
+            self.tabs.removeTab(self.tabs.indexOf(page))
+            page.deleteLater()
             self._seen.pop(session_id, None)
             self._customer_counts.pop(session_id, None)
             self._counted.pop(session_id, None)
         for position, session in enumerate(sessions):
             unsent = [m for m in outbox if m.session_id == session.session_id]
-            view = self._views.get(session.session_id) or self._add(session, position)
-            view.show_state(session, unsent)
+            page = self._pages.get(session.session_id) or self._add(session, position)
+            page.show_state(session, unsent)
             self._count_customer_lines(session)
         current = self.current_session()
         if current is not None:
             self._seen[current] = self._customer_counts[current]
         self._refresh_titles()
-        self.setCurrentWidget(self.tabs if self._views else self.empty)
+        self.setCurrentWidget(self.tabs if self._pages else self.empty)
 
-    def _add(self, session: Session, position: int) -> SessionView:
-        view = SessionView(session)
+    def _add(self, session: Session, position: int) -> SessionPage:
+        page = SessionPage(session)
+        self._pages[session.session_id] = page
+        # What the customer wrote before the agent opened the tab is read when it opens.
+        self._seen[session.session_id] = sum(
+            1 for m in session.transcript if m.sender is Sender.CUSTOMER
+        )
+        # The first tab becomes the current one here, which builds its view (one).
+        self.tabs.insertTab(position, page, channel_icon(session.work.channel), "")
+        return page
+
+    def _build(self, page: SessionPage) -> SessionView:
+        """The page's full view, built now if it was not yet."""
+        if page.view is not None:
+            return page.view
+        view = SessionView(page.session)
         view.set_transfer_targets(self._queues, self._agents)
         view.message_submitted.connect(self.message_submitted)
         view.call_action.connect(self.call_action)
@@ -140,37 +160,40 @@ class SessionTabs(QStackedWidget):
         view.escalate_requested.connect(self.escalate_requested)
         view.close_requested.connect(self.close_requested)
         view.earlier_requested.connect(self.earlier_requested)
-        self._views[session.session_id] = view
-        # What the customer wrote before the agent opened the tab is read when it opens.
-        self._seen[session.session_id] = sum(
-            1 for m in session.transcript if m.sender is Sender.CUSTOMER
-        )
-        self.tabs.insertTab(position, view, channel_icon(session.work.channel), "")
+        page.attach(view)
         return view
 
+    def built_count(self) -> int:
+        """How many tabs have their full view (the rest are still placeholders)."""
+        return sum(1 for page in self._pages.values() if page.view is not None)
+
     def update_clock(self, server_now: float) -> None:
-        """Once a second: the call timers."""
-        for view in self._views.values():
-            view.update_clock(server_now)
+        """Once a second: the call timers (a view built later reads the clock at its next tick)."""
+        for page in self._pages.values():
+            if page.view is not None:
+                page.view.update_clock(server_now)
 
     def view(self, session_id: SessionId) -> SessionView | None:
-        return self._views.get(session_id)
+        """The session's full view (built now if it was not yet); None for no such session."""
+        page = self._pages.get(session_id)
+        return self._build(page) if page is not None else None
 
     def current_session(self) -> SessionId | None:
-        view = self.tabs.currentWidget()
-        return view.session_id if isinstance(view, SessionView) else None
+        page = self.tabs.currentWidget()
+        return page.session_id if isinstance(page, SessionPage) else None
 
     def show_session(self, session_id: SessionId) -> None:
         """Bring a session to the front with the keyboard in it (accepting, a toast's Open)."""
-        view = self._views.get(session_id)
-        if view is not None:
-            self.tabs.setCurrentWidget(view)
-            view.focus_work()
+        page = self._pages.get(session_id)
+        if page is not None:
+            self.tabs.setCurrentWidget(page)
+            self._build(page).focus_work()
 
-    def _focus_current(self) -> None:
-        view = self.tabs.currentWidget()
-        if isinstance(view, SessionView):
-            view.focus_work()
+    def focus_current(self) -> None:
+        """The keyboard into the session in front (its reply box or call controls)."""
+        page = self.tabs.currentWidget()
+        if isinstance(page, SessionPage):
+            self._build(page).focus_work()
 
     def tab_titles(self) -> list[str]:
         return [self.tabs.tabText(i) for i in range(self.tabs.count())]
@@ -182,37 +205,43 @@ class SessionTabs(QStackedWidget):
         return self._customer_counts.get(session_id, 0) > self._seen.get(session_id, 0)
 
     def _count_customer_lines(self, session: Session) -> None:
+        """Counts the customer's lines after the last one counted, found by its id: earlier
+        messages loaded on request go before it and are not news."""
         transcript = session.transcript
-        counted = self._counted.get(session.session_id, 0)
-        if counted > len(transcript):  # a resync rewrote it: count again
-            counted = 0
-            self._customer_counts[session.session_id] = 0
-        added = sum(1 for m in transcript[counted:] if m.sender is Sender.CUSTOMER)
+        last = self._counted.get(session.session_id)
+        start = 0
+        if last is not None:
+            start = next(
+                (i + 1 for i in range(len(transcript) - 1, -1, -1) if transcript[i].msg_id == last),
+                -1,
+            )
+            if start < 0:  # a resync rewrote it: count again
+                start = 0
+                self._customer_counts[session.session_id] = 0
+        added = sum(1 for m in transcript[start:] if m.sender is Sender.CUSTOMER)
         self._customer_counts[session.session_id] = (
             self._customer_counts.get(session.session_id, 0) + added
         )
-        self._counted[session.session_id] = len(transcript)
+        if transcript:
+            self._counted[session.session_id] = transcript[-1].msg_id
 
     def _refresh_titles(self) -> None:
         for index in range(self.tabs.count()):
-            view = self.tabs.widget(index)
-            assert isinstance(view, SessionView)
-            name = view.customer.name.text()
-            unread = self.is_unread(view.session_id)
-            title = name + (UNREAD_DOT if unread else "")
+            page = self.tabs.widget(index)
+            assert isinstance(page, SessionPage)
+            unread = self.is_unread(page.session_id)
+            title = page.customer_name + (UNREAD_DOT if unread else "")
             if self.tabs.tabText(index) != title:  # a busy chat repaints often; titles rarely
                 self.tabs.setTabText(index, title)
                 # Also the tab's description for screen readers: what the session is.
-                what = translate("SessionTabs", "{channel} with {name}").format(
-                    channel=channel_label(view.channel), name=name
-                )
+                what = page.describe()
                 self.tabs.setTabToolTip(
                     index,
                     translate("SessionTabs", "{name} — new messages").format(name=what)
                     if unread
                     else what,
                 )
-        unread_total = sum(1 for sid in self._views if self.is_unread(sid))
+        unread_total = sum(1 for sid in self._pages if self.is_unread(sid))
         if unread_total != self._unread:
             self._unread = unread_total
             self.unread_label.setText(
@@ -221,15 +250,18 @@ class SessionTabs(QStackedWidget):
 
             self.unread_label.setToolTip(
                 ", ".join(
-                    view.customer.name.text()
-                    for view in self._views.values()
-                    if self.is_unread(view.session_id)
+                    page.customer_name
+                    for page in self._pages.values()
+                    if self.is_unread(page.session_id)
                 )
             )
             self.unread_label.setVisible(unread_total > 0)
             self.unread_changed.emit(unread_total)
 
     def _on_current_changed(self, _index: int) -> None:
+        page = self.tabs.currentWidget()
+        if isinstance(page, SessionPage):
+            self._build(page)  # the tab in front is always complete
         current = self.current_session()
         if current is not None and current in self._customer_counts:
             self._seen[current] = self._customer_counts[current]
@@ -242,15 +274,15 @@ class SessionTabs(QStackedWidget):
     def _show_index(self, index: int) -> None:
         if 0 <= index < self.tabs.count():
             self.tabs.setCurrentIndex(index)
-            self._focus_current()
+            self.focus_current()
 
     def _step(self, delta: int) -> None:
         count = self.tabs.count()
         if count:
             self.tabs.setCurrentIndex((self.tabs.currentIndex() + delta) % count)
-            self._focus_current()
+            self.focus_current()
 
     def _on_tab_clicked(self, index: int) -> None:
         if index >= 0:
             self.tabs.setCurrentIndex(index)
-            self._focus_current()
+            self.focus_current()

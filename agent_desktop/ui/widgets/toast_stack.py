@@ -105,7 +105,9 @@ class ToastStack(QWidget):
     """The toasts in the state, each removed after its `dismiss_after_s` by a QTimer.
 
     A toast the agent (or its timer) dismissed does not come back when the shell renders a
-    state that still lists it.
+    state that still lists it. New cards are built one per turn of the loop (the first at
+    once): ten auto-assigned sessions bring ten toasts in one state, and building ten cards in
+    one turn stalled the app; the rest follow within a few milliseconds.
 
     Signals:
         open_session_requested(str): show the session this toast is about.
@@ -138,6 +140,12 @@ class ToastStack(QWidget):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._dismiss_due)
+        self._waiting: dict[ToastKey, ShownToast] = {}
+        """Listed in the state, card not built yet (in the state's order)."""
+        self._build_timer = QTimer(self)
+        self._build_timer.setSingleShot(True)
+        self._build_timer.setInterval(0)
+        self._build_timer.timeout.connect(self._build_next)
         self.setVisible(False)
 
     def show_state(self, toasts: Sequence[ShownToast]) -> None:
@@ -146,9 +154,18 @@ class ToastStack(QWidget):
         self._gone &= set(keys)
         for key in [k for k in self._cards if k not in keys]:
             self._remove(key)
-        for key, shown in keys.items():
-            if key in self._cards or key in self._gone:
-                continue
+        self._waiting = {
+            key: shown
+            for key, shown in keys.items()
+            if key not in self._cards and key not in self._gone
+        }
+        self._build_next()
+
+    def _build_next(self) -> None:
+        """One card now; the next turn of the loop builds the next one."""
+        if self._waiting:
+            key = next(iter(self._waiting))
+            shown = self._waiting.pop(key)
             card = ToastCard(shown.toast, key)
             self._shown[key] = shown
             card.close_requested.connect(self._on_closed)
@@ -156,10 +173,14 @@ class ToastStack(QWidget):
             self._cards[key] = card
             self._due[key] = self._elapsed.elapsed() + round(shown.toast.dismiss_after_s * 1000)
             self._layout.addWidget(card)
+        if self._waiting:
+            self._build_timer.start()
         self.setVisible(bool(self._cards))
         self._arm()
 
     def dismiss(self, key: ToastKey) -> None:
+        if self._waiting.pop(key, None) is not None:  # never shown: it must not come later
+            self._gone.add(key)
         if key in self._cards:
             self._remove(key)
             self._gone.add(key)
