@@ -16,22 +16,11 @@ import msgspec
 
 from bench.procstat import MIB
 from bench.stats import Summary, median
+from bench.window_start import WindowStart as WindowStart
 
 WEB_RUNTIME_FLOOR_MIB = 377.0
 """Headless Chromium showing a trivial page, PSS over 9 processes: PLATFORM.md "Floors"
 (measured on this kind of machine; not re-measured per run, there is no browser here)."""
-
-
-class WindowStart(msgspec.Struct, frozen=True):
-    start_s: float
-    """Spawn -> first paint."""
-    idle_rss_mib: float
-    idle_pss_mib: float
-    phases: dict[str, float] = {}
-    """Where the start went (app runs): interpreter + imports + window, sign-in, first paint."""
-    cpu_s: float | None = None
-    """CPU time (user + system) the process used until the first paint: steadier than the
-    wall time on a shared machine, where a start also waits for a core."""
 
 
 class AppFootprint(msgspec.Struct, frozen=True):

@@ -31,13 +31,13 @@ from agent_desktop.protocol.vocabulary import Channel, QueueId, UserId, WorkId
 from agent_desktop.session.policy import NotificationMode
 from agent_desktop.session.settings import Settings
 from bench.app_child import APP_ENTRY, SESSIONS
-from bench.app_footprint import WindowStart
 from bench.desktop_env import desktop_session, store_token, write_settings
 from bench.link import Link
 from bench.population import DRILL_QUEUE, PASSWORD, SUPERVISOR, VIP_QUEUE, Population, agent_name
 from bench.procstat import MIB
 from bench.server_process import server_process
 from bench.stats import Summary, summarize
+from bench.window_start import WindowStart
 
 MESSAGES_PER_S: Final = 50.0
 _LINE_TIMEOUT_S: Final = 60.0

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
@@ -19,9 +19,6 @@ from agent_desktop.protocol.vocabulary import CallAction, CallState
 from agent_desktop.ui.i18n import QT_TRANSLATE_NOOP, translate
 from agent_desktop.ui.widgets.wording import call_state_label, countdown_text
 
-if TYPE_CHECKING:
-    from agent_desktop.ui.widgets.session_view import SessionView
-
 
 def _muted(text: str = "") -> QLabel:
     label = QLabel(text)
@@ -30,12 +27,17 @@ def _muted(text: str = "") -> QLabel:
 
 
 class CallPanel(QFrame):
-    """The call's state and its controls: hold/resume, mute/unmute, end."""
+    """The call's state and its controls: hold/resume, mute/unmute, end.
 
-    def __init__(self, view: SessionView) -> None:
+    Signals:
+        action_chosen(CallAction): a control was pressed.
+    """
+
+    action_chosen = Signal(object)
+
+    def __init__(self) -> None:
         super().__init__()
         self.setObjectName("callPanel")
-        self._view = view
         layout = QHBoxLayout(self)
         layout.setContentsMargins(14, 8, 14, 8)
         self.state = QLabel()
@@ -68,7 +70,7 @@ class CallPanel(QFrame):
         self.end_button.clicked.connect(lambda: self._send(CallAction.END))
 
     def _send(self, action: CallAction) -> None:
-        self._view.call_action.emit(self._view.session_id, action)
+        self.action_chosen.emit(action)
 
     def update_clock(self, server_now: float) -> None:
         """The call timer: how long the agent has been on this call (server clock)."""

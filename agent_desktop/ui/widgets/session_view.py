@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from agent_desktop.protocol.channel import CHANNEL_TRAITS, traits
 from agent_desktop.protocol.model import Customer, QueueView, Session, WorkItem
 from agent_desktop.protocol.vocabulary import (
+    CallAction,
     QueueId,
     SessionId,
     UserId,
@@ -206,7 +207,9 @@ class SessionView(QWidget):
         self.case_panel: CaseRecordPanel | None = None
         self.reply_box: ReplyBox | None = None
         if traits(self.channel).has_call_controls:
-            self.call_panel = CallPanel(self)
+            self.call_panel = CallPanel()
+            # A bound method, not a lambda capturing this view (see `_open_dialog`).
+            self.call_panel.action_chosen.connect(self._on_call_action)
             self.call_panel.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
             layout.addWidget(self.call_panel)
         if traits(self.channel).has_case_record:
@@ -321,6 +324,9 @@ class SessionView(QWidget):
             self.reply_box.setEnabled(not session.customer_left)
         self.transfer_button.setEnabled(not session.customer_left)
         self.escalate_button.setEnabled(not session.customer_left)
+
+    def _on_call_action(self, action: CallAction) -> None:
+        self.call_action.emit(self.session_id, action)
 
     def _open_dialog(self, verb: str) -> None:
         assert self._session is not None
