@@ -54,32 +54,41 @@ class CustomPresenceItems(QObject):
             self._apart.setVisible(False)
             menu.insertAction(marker, self._apart)
 
+    @property
+    def listed(self) -> tuple[CustomPresence, ...]:
+        """The list shown now."""
+        return self._customs
+
     def show(self, customs: Sequence[CustomPresence], current: str | None, enabled: bool) -> None:
-        """The server's list (rebuilt only when it changed), the one chosen, and whether a
-        presence can be set now (online)."""
-        customs = tuple(customs)
-        if customs != self._customs:
-            self._customs = customs
-            for action in self.actions.values():
-                self._menu.removeAction(action)
-                if self._group is not None:
-                    self._group.removeAction(action)
-                action.deleteLater()
-            self.actions = {}
-            for custom in customs:
-                action = QAction(colour_dot(custom.colour), self._label(custom.name), self._menu)
-                action.setData(custom.name)
-                action.triggered.connect(self._on_triggered)
-                if self._group is not None:
-                    action.setCheckable(True)
-                    self._group.addAction(action)
-                self._menu.insertAction(self._marker, action)
-                self.actions[custom.name] = action
-        if self._apart is not None:
-            self._apart.setVisible(bool(customs))
+        """The server's list, the one chosen, and whether a presence can be set now (online)."""
+        self.set_list(customs)
         for name, action in self.actions.items():
             action.setChecked(action.isCheckable() and name == current)
             action.setEnabled(enabled)
+
+    def set_list(self, customs: Sequence[CustomPresence]) -> None:
+        """The entries follow the server's list; rebuilt only when it changed."""
+        customs = tuple(customs)
+        if customs == self._customs:
+            return
+        self._customs = customs
+        for action in self.actions.values():
+            self._menu.removeAction(action)
+            if self._group is not None:
+                self._group.removeAction(action)
+            action.deleteLater()
+        self.actions = {}
+        for custom in customs:
+            action = QAction(colour_dot(custom.colour), self._label(custom.name), self._menu)
+            action.setData(custom.name)
+            action.triggered.connect(self._on_triggered)
+            if self._group is not None:
+                action.setCheckable(True)
+                self._group.addAction(action)
+            self._menu.insertAction(self._marker, action)
+            self.actions[custom.name] = action
+        if self._apart is not None:
+            self._apart.setVisible(bool(customs))
 
     def _on_triggered(self) -> None:
         action = self.sender()

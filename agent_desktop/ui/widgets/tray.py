@@ -53,7 +53,6 @@ class TrayIcon(QObject):
             self.presence_actions[presence] = action
         self._customs = CustomPresenceItems(self.menu, self.menu.addSeparator(), group=self._group)
         self._customs.chosen.connect(self._choose_custom)
-        self._customs_listed: tuple[CustomPresence, ...] = ()
         self._custom: str | None = None
         self.quit_action = self.menu.addAction(translate("Tray", "Quit"))
         self.quit_action.triggered.connect(self.quit_requested)
@@ -84,8 +83,8 @@ class TrayIcon(QObject):
 
     def show_customs(self, customs: Sequence[CustomPresence], current: str | None) -> None:
         """The admin's custom presences after the built-in ones; `current` the one chosen."""
-        self._customs_listed = tuple(customs)
         self._custom = current
+        self._customs.set_list(customs)
         self._tick(self._shown[0] if self._shown is not None else None)
 
     @property
@@ -96,7 +95,7 @@ class TrayIcon(QObject):
         for choice, action in self.presence_actions.items():
             action.setChecked(choice == presence and self._custom is None)
             action.setEnabled(presence is not None)
-        self._customs.show(self._customs_listed, self._custom, enabled=presence is not None)
+        self._customs.show(self._customs.listed, self._custom, enabled=presence is not None)
 
     def _choose_custom(self, name: str) -> None:
         self._tick(self._shown[0] if self._shown is not None else None)
