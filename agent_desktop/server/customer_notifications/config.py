@@ -93,6 +93,10 @@ class PortalConfig(Struct, frozen=True, kw_only=True):
     lookups_per_minute: Annotated[int, msgspec.Meta(ge=1, le=10_000)] = 30
     """Per client address; more get 429 and reveal nothing."""
 
+    def code_expires_at(self, booking_end: float) -> float:
+        """A link's code stays valid this long after its booking's end."""
+        return booking_end + self.code_valid_days_after_end * 86_400.0
+
 
 class EtaConfig(Struct, frozen=True, kw_only=True):
     """The ETA provider: the distance estimate (distance / speed x traffic factor), or an

@@ -69,16 +69,6 @@ def distance_eta(config: EtaConfig, booking: Booking, origin: Origin, now: float
     return now + hours * 3600.0
 
 
-class DistanceEstimate:
-    """The default provider: pure arithmetic, no network, never fails."""
-
-    def __init__(self, config: EtaConfig) -> None:
-        self.config = config
-
-    async def estimate(self, booking: Booking, origin: Origin, now: float) -> float:
-        return distance_eta(self.config, booking, origin, now)
-
-
 def needs_eta(before: BookingStatus, after: BookingStatus, ticked: bool) -> bool:
     """Estimated when the technician sets off, and again on each new distance or position
     while on the way (an ETA tick); otherwise the ETA stays as it is."""

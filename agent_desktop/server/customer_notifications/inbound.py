@@ -131,7 +131,7 @@ class WebhookDesk:
         notifications: CustomerNotifications,
         config: WebhookConfig,
         secret: bytes,
-        route: Route | None,
+        route: Route,
     ) -> None:
         self.notifications = notifications
         self.config = config

@@ -126,12 +126,12 @@ class Portal:
         if code is None:
             with self.store.transaction():
                 code = self.store.mint_code(
-                    booking.booking_id, row.id, self.clock.now(), self.expiry(booking)
+                    booking.booking_id,
+                    row.id,
+                    self.clock.now(),
+                    self.config.code_expires_at(booking.end),
                 )
         return code
-
-    def expiry(self, booking: Booking) -> float:
-        return booking.end + self.config.code_valid_days_after_end * 86_400.0
 
     def block_all(self, by: str, booking_id: str) -> list[BookingCode]:
         """Block every code of the booking (each link it was sent with), for good."""

@@ -7,6 +7,8 @@ the same commit, so no change is ever recorded without the notifications it trig
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Final
 
 import msgspec
@@ -20,7 +22,6 @@ from agent_desktop.protocol.bookings import (
     CreateBooking,
     DeliveryState,
     EtaSource,
-    Location,
     NotificationChannel,
     NotificationType,
 )
@@ -78,7 +79,10 @@ class BookingService:
         now = self.clock.now()
         self._check_times(request.start, request.end, now)
         contacts = self._contacts(request.contacts)
-        site = self._place(request.location, "the service site")
+        with _location_refused():
+            site = (
+                None if request.location is None else checked(request.location, "the service site")
+            )
         with self.store.transaction():
             booking = Booking(
                 booking_id=self.store.next_booking_id(),
@@ -110,14 +114,11 @@ class BookingService:
         if record is None:
             return None
         before = record.booking
-        after_status = before.status if request.status is None else request.status
-        if after_status is not before.status:
-            try:
-                status.transition(before.status, after_status)
-            except status.IllegalTransition:
-                return None
-        ticked = request.distance_km is not None or request.technician_position is not None
-        if not needs_eta(before.status, after_status, ticked):
+        try:
+            after_status, _ = _next_status(before.status, request)
+        except status.IllegalTransition:
+            return None
+        if not needs_eta(before.status, after_status, _ticked(request)):
             return None
         try:
             booking = placed(before, request, self.clock.now())
@@ -130,7 +131,8 @@ class BookingService:
         needs one gets the distance estimate (which needs no I/O)."""
         now = self.clock.now()
         record = self.get(request.booking_id)
-        before = self._placed(record.booking, request, now)
+        with _location_refused():
+            before = placed(record.booking, request, now)
         start = before.start if request.start is None else request.start
         end = before.end if request.end is None else request.end
         if request.start is not None and request.end is None:
@@ -143,18 +145,13 @@ class BookingService:
             raise refuse(ErrorCode.INVALID_BOOKING, f"a {before.status} booking cannot change")
         if moved:
             self._check_times(start, end, now, new=False)
-        notifies: NotificationType | None = None
-        new_status = before.status
-        if request.status is not None and request.status is not before.status:
-            try:
-                step = status.transition(before.status, request.status)
-            except status.IllegalTransition as exc:
-                raise refuse(ErrorCode.INVALID_BOOKING, str(exc)) from None
-            new_status, notifies = step.next, step.notifies
-        ticked = request.distance_km is not None or request.technician_position is not None
+        try:
+            new_status, notifies = _next_status(before.status, request)
+        except status.IllegalTransition as exc:
+            raise refuse(ErrorCode.INVALID_BOOKING, str(exc)) from None
         eta: float | None
         eta_source: EtaSource | None
-        if needs_eta(before.status, new_status, ticked):
+        if needs_eta(before.status, new_status, _ticked(request)):
             if estimate is None:
                 estimate = self.eta.fallback(before, origin_of(before, request), now)
             eta, eta_source = estimate.at, estimate.source
@@ -202,18 +199,6 @@ class BookingService:
                     told_start=record.told_start,
                 )
         return after
-
-    def _placed(self, before: Booking, request: ChangeBooking, now: float) -> Booking:
-        try:
-            return placed(before, request, now)
-        except InvalidLocation as exc:
-            raise refuse(ErrorCode.INVALID_BOOKING, str(exc)) from None
-
-    def _place(self, location: Location | None, what: str) -> Location | None:
-        try:
-            return None if location is None else checked(location, what)
-        except InvalidLocation as exc:
-            raise refuse(ErrorCode.INVALID_BOOKING, str(exc)) from None
 
     # --- the daily reminder run ------------------------------------------------------------
 
@@ -291,8 +276,8 @@ class BookingService:
                 )
                 count += added is not None
                 if added is not None and reason is None:  # its link gets its own code
-                    valid_s = self.config.portal.code_valid_days_after_end * 86_400.0
-                    self.store.mint_code(booking.booking_id, added, now, booking.end + valid_s)
+                    expires_at = self.config.portal.code_expires_at(booking.end)
+                    self.store.mint_code(booking.booking_id, added, now, expires_at)
         return count
 
     def recipient(
@@ -338,6 +323,31 @@ class BookingService:
     def _index_phones(self, booking: Booking) -> None:
         numbers = {c.mobile_phone for c in booking.contacts if c.mobile_phone is not None}
         self.store.set_phones(booking.booking_id, numbers)
+
+
+def _next_status(
+    current: BookingStatus, request: ChangeBooking
+) -> tuple[BookingStatus, NotificationType | None]:
+    """The status after the change and what it tells the customer; raises
+    `status.IllegalTransition` for a move the rules forbid."""
+    if request.status is None or request.status is current:
+        return current, None
+    step = status.transition(current, request.status)
+    return step.next, step.notifies
+
+
+def _ticked(request: ChangeBooking) -> bool:
+    """A new distance or position: an ETA tick while the technician is on the way."""
+    return request.distance_km is not None or request.technician_position is not None
+
+
+@contextmanager
+def _location_refused() -> Iterator[None]:
+    """A bad site or position is refused as an invalid booking, changing nothing."""
+    try:
+        yield
+    except InvalidLocation as exc:
+        raise refuse(ErrorCode.INVALID_BOOKING, str(exc)) from None
 
 
 def _describe(booking: Booking) -> str:

@@ -293,18 +293,12 @@ class NotificationStore:
         transaction that queues the message (or, for one queued by an older server, before
         its first attempt). The unique index on message_id makes a second one impossible."""
         code = secrets.token_urlsafe(CODE_BYTES)
-        self.add_code(code, booking_id, created_at, expires_at, message_id)
-        return code
-
-    def add_code(
-        self, code: str, booking_id: str, created_at: float, expires_at: float,
-        message_id: int | None = None,
-    ) -> None:  # fmt: skip
         self._db.execute(
             "INSERT INTO cn_code (code, booking_id, created_at, expires_at, message_id) "
             "VALUES (?, ?, ?, ?, ?)",
             (code, booking_id, created_at, expires_at, message_id),
         )
+        return code
 
     def code(self, code: str, now: float) -> BookingCode | None:
         row = self._db.execute(

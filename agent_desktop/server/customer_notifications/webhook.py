@@ -216,15 +216,16 @@ def _response(conn: h11.Connection, answer: Answer) -> bytes:
 
 
 async def start_webhook(
-    notifications: CustomerNotifications, route_for: Callable[[UserId], Route] | None
+    notifications: CustomerNotifications, route_for: Callable[[UserId], Route]
 ) -> SmsWebhook | None:
     """The webhook when `[customer_notifications.webhook]` is configured (None otherwise);
     `route_for(user)` routes a reply as that user. Refuses to start without its secret."""
     config = notifications.config.webhook
     if config is None:
         return None
-    route = None if route_for is None else route_for(UserId(config.user))
-    desk = WebhookDesk(notifications, config, webhook_secret(config), route)
+    desk = WebhookDesk(
+        notifications, config, webhook_secret(config), route_for(UserId(config.user))
+    )
     webhook = SmsWebhook(desk, config, RateLimit(notifications.clock, config.requests_per_minute))
     await webhook.start()
     return webhook
