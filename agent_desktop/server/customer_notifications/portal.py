@@ -137,9 +137,7 @@ class Portal:
         """Block every code of the booking (each link it was sent with), for good."""
         now = self.clock.now()
         with self.store.transaction():
-            for found in self.store.codes(booking_id, now):
-                if found.blocked_at is None:
-                    self.store.update_code(found.code, expires_at=found.expires_at, blocked_at=now)
+            self.store.block_codes(booking_id, now)
             self.store.audit(now, by, booking_id, "codes_blocked", "every code of the booking")
         return self.store.codes(booking_id, now)
 

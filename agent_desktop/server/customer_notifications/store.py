@@ -329,6 +329,13 @@ class NotificationStore:
             (expires_at, blocked_at, code),
         )
 
+    def block_codes(self, booking_id: str, at: float) -> None:
+        """Every code of the booking not blocked yet, in one statement."""
+        self._db.execute(
+            "UPDATE cn_code SET blocked_at = ? WHERE booking_id = ? AND blocked_at IS NULL",
+            (at, booking_id),
+        )
+
     # --- audit -----------------------------------------------------------------------------
 
     def audit(self, at: float, by: str, booking_id: str | None, action: str, detail: str) -> None:
