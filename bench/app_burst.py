@@ -98,7 +98,6 @@ def measure(repeats: int) -> list[float]:
 
 if __name__ == "__main__":
     runs = measure(int(sys.argv[1]) if len(sys.argv) > 1 else 9)
-    cpu = os.times()
     print(
         f"render of {SESSIONS} new sessions + toasts, ms: median {median(runs) * 1000:.1f},"
         f" min {min(runs) * 1000:.1f}, max {max(runs) * 1000:.1f} (n={len(runs)});"

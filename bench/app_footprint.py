@@ -16,7 +16,7 @@ import msgspec
 
 from bench.procstat import MIB
 from bench.stats import Summary, median
-from bench.window_start import WindowStart as WindowStart
+from bench.window_start import WindowStart
 
 WEB_RUNTIME_FLOOR_MIB = 377.0
 """Headless Chromium showing a trivial page, PSS over 9 processes: PLATFORM.md "Floors"

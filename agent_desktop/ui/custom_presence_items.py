@@ -54,14 +54,14 @@ class CustomPresenceItems(QObject):
             self._apart.setVisible(False)
             menu.insertAction(marker, self._apart)
 
-    @property
-    def listed(self) -> tuple[CustomPresence, ...]:
-        """The list shown now."""
-        return self._customs
-
     def show(self, customs: Sequence[CustomPresence], current: str | None, enabled: bool) -> None:
         """The server's list, the one chosen, and whether a presence can be set now (online)."""
         self.set_list(customs)
+        self.tick(current, enabled)
+
+    def tick(self, current: str | None, enabled: bool) -> None:
+        """Which one is chosen (ticked where the entries are checkable), and whether any can
+        be chosen now."""
         for name, action in self.actions.items():
             action.setChecked(action.isCheckable() and name == current)
             action.setEnabled(enabled)

@@ -89,7 +89,7 @@ class DepthControls(QObject):
         )
         now = self.now()
         self.window.team.show_queues(state.queue_stats, now + state.clock_offset)
-        self._tick()
+        self._tick(now)  # the same instant: the queue table is not refitted a second time
         identity = state.identity
         if (
             identity is not None
@@ -100,11 +100,11 @@ class DepthControls(QObject):
             # Resubscribe after every (re)connect, as the agent list: the server forgets it.
             self.window.tasks.run("List queues", self.window.core.list_queues())
 
-    def _tick(self) -> None:
+    def _tick(self, now: float | None = None) -> None:
         state = self._state
         if state is None:
             return
-        now = self.now()
+        now = self.now() if now is None else now
         self.wrap_ups.update_clock(lambda w: state.wrap_up_remaining(w, now))
         self.window.alert_bar.show_penalty_left(state.penalty_remaining(now))
         self.window.team.queues.update_clock(now + state.clock_offset)

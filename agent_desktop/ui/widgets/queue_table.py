@@ -118,10 +118,14 @@ class QueueTableModel(RowTableModel[QueueStats]):
                 )
         return False
 
-    def set_server_now(self, server_now: float) -> None:
+    def set_server_now(self, server_now: float) -> bool:
+        """The waits are shown as of `server_now`; False: they already were."""
+        if server_now == self._server_now:
+            return False
         self._server_now = server_now
         if self._rows:
             self.dataChanged.emit(self.index(0, 2), self.index(len(self._rows) - 1, 2))
+        return True
 
 
 class QueueTable(QWidget):
@@ -197,8 +201,8 @@ class QueueTable(QWidget):
         self.table.setFixedHeight(header + rows * row_height + frame)
 
     def update_clock(self, server_now: float) -> None:
-        self.model.set_server_now(server_now)
-        self._fit_columns(anew=False)
+        if self.model.set_server_now(server_now):
+            self._fit_columns(anew=False)
 
     def cell(self, queue: QueueId, column: str) -> str:
         """What the table shows for a queue in a column (by its heading), for tests and tools."""

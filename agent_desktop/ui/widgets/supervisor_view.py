@@ -36,11 +36,8 @@ from agent_desktop.ui.widgets.queue_table import QueueTable
 from agent_desktop.ui.widgets.row_table import fitted_widths
 from agent_desktop.ui.widgets.wording import CHOOSABLE_PRESENCES, presence_label
 
-__all__ = ["AgentTableModel", "SupervisorView"]
-
 MEASURED_ROWS: Final = 100
 """Rows (besides those on screen) a column's width is fitted to."""
-FITTED_COLUMNS: Final = tuple(c for c in range(len(COLUMNS)) if c != PRESENCE_COLUMN)
 
 
 class SupervisorView(QWidget):

@@ -359,15 +359,19 @@ class Transcript(QListView):
     ) -> None:
         messages = list(messages)
         earlier = len(messages) - len(self._shown)
-        if self._shown and earlier > 0 and messages[earlier:] == self._shown:
+        if (
+            self._shown
+            and earlier > 0
+            and messages[-1] == self._shown[-1]  # an append ends with a new message: cheap no
+            and messages[earlier:] == self._shown
+        ):
             # Earlier messages loaded: they go on top and the message that was first stays
             # where the agent is reading, instead of the view jumping to the newest.
             self.model_.prepend([Bubble(m.sender, m.text, m.at) for m in messages[:earlier]])
             self._shown = messages
             self._follow = False
             self.scrollTo(self.model_.index(earlier), QAbstractItemView.ScrollHint.PositionAtTop)
-            return
-        if messages[: len(self._shown)] != self._shown:
+        elif messages[: len(self._shown)] != self._shown:
             # Not an append (a resync rewrote history): start again.
             self.model_.clear()
             self._shown = []

@@ -95,7 +95,7 @@ class TrayIcon(QObject):
         for choice, action in self.presence_actions.items():
             action.setChecked(choice == presence and self._custom is None)
             action.setEnabled(presence is not None)
-        self._customs.show(self._customs.listed, self._custom, enabled=presence is not None)
+        self._customs.tick(self._custom, enabled=presence is not None)
 
     def _choose_custom(self, name: str) -> None:
         self._tick(self._shown[0] if self._shown is not None else None)

@@ -53,7 +53,8 @@ class WrapUpCard(QFrame):
         layout.setContentsMargins(10, 8, 10, 8)
         layout.setSpacing(6)
         top = QHBoxLayout()
-        self._title = title
+        self.title_text = title
+        """Whose work it was (the customer's name), as the announcements say it."""
         self.title = QLabel(translate("WrapUp", "Wrap-up: {title}").format(title=title))
         self.title.setProperty("heading", True)
         self.countdown = QLabel()
@@ -134,10 +135,6 @@ class WrapUpCard(QFrame):
         )
         missing = self._missing()
         return f"{text} {missing}" if missing else text
-
-    @property
-    def title_text(self) -> str:
-        return self._title
 
     def chosen_disposition(self) -> str | None:
         data = self.disposition.currentData()
