@@ -13,6 +13,7 @@ from agent_desktop.protocol.vocabulary import (
     AlertId,
     OfferId,
     OfferState,
+    QueueId,
     SessionId,
     UserId,
     WorkId,
@@ -71,8 +72,9 @@ class Persistence:
         for key, data in store.load(KIND_META):
             if key == META_COUNTERS:
                 ledger.counters = decode_record(data, Counters)
-            elif key == META_QUEUE_HISTORY:
-                flow.queue_stats.restore(decode_record(data, QueueHistory))
+            elif key.startswith(META_QUEUE_HISTORY):
+                queue_id = QueueId(key.removeprefix(META_QUEUE_HISTORY))
+                flow.queue_stats.restore(queue_id, decode_record(data, QueueHistory))
         for _, data in list(store.load(KIND_SESSION)):
             session = decode_record(data, SessionRecord)
             flow.sessions.records[session.session_id] = session
@@ -208,8 +210,8 @@ class Persistence:
             record = flow.presences.agents.get(UserId(key))
         elif kind == KIND_WRAP_UP:
             record = flow.sessions.wrap_ups.records.get(WorkId(key))
-        elif kind == KIND_META and key == META_QUEUE_HISTORY:
-            record = flow.queue_stats.history()
+        elif kind == KIND_META and key.startswith(META_QUEUE_HISTORY):
+            record = flow.queue_stats.history(QueueId(key.removeprefix(META_QUEUE_HISTORY)))
         elif kind == KIND_META:
             record = flow.ledger.counters
         else:

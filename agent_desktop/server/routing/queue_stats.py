@@ -34,8 +34,8 @@ from agent_desktop.server.routing.queue_index import QueueIndex
 from agent_desktop.server.routing.records import (
     KIND_META,
     KIND_WORK,
-    META_QUEUE_HISTORY,
     QueueHistory,
+    queue_history_key,
 )
 from agent_desktop.server.routing.works import WorkBook
 
@@ -85,7 +85,7 @@ class QueueStatistics:
         samples = self.handle_times.setdefault(queue_id, deque(maxlen=HANDLE_SAMPLES))
         samples.append(max(0.0, seconds))
         self.touched.add(queue_id)
-        self.ledger.dirty.add((KIND_META, META_QUEUE_HISTORY))
+        self.ledger.mark(KIND_META, queue_history_key(queue_id))
 
     def offer_ended(self, queue_id: QueueId, *, missed: bool) -> None:
         """A missed or rejected offer: counted for an hour (a deadline re-publishes then)."""
@@ -96,36 +96,31 @@ class QueueStatistics:
         seen.append(now)
         self.touched.add(queue_id)
         self.deadlines.schedule(now + HOUR, deadlines.STATS_HOUR, queue_id)
-        self.ledger.dirty.add((KIND_META, META_QUEUE_HISTORY))
+        self.ledger.mark(KIND_META, queue_history_key(queue_id))
 
     # -- on disk -------------------------------------------------------------------------------
 
-    def history(self) -> QueueHistory:
+    def history(self, queue_id: QueueId) -> QueueHistory:
         return QueueHistory(
-            handle_s={q: list(v) for q, v in self.handle_times.items()},
-            missed_at={q: list(v) for q, v in self.missed.items()},
-            rejected_at={q: list(v) for q, v in self.rejected.items()},
+            handle_s=list(self.handle_times.get(queue_id, ())),
+            missed_at=list(self.missed.get(queue_id, ())),
+            rejected_at=list(self.rejected.get(queue_id, ())),
         )
 
-    def restore(self, history: QueueHistory) -> None:
-        """At start: queues no longer configured are dropped, the hour's counts keep only what
+    def restore(self, queue_id: QueueId, history: QueueHistory) -> None:
+        """At start: a queue no longer configured is dropped, the hour's counts keep only what
         is still inside it and end when they would have without the restart."""
+        if queue_id not in self.directory.queues:
+            return
         now = self.ledger.now()
-        for name, samples in history.handle_s.items():
-            if QueueId(name) in self.directory.queues:
-                self.handle_times[QueueId(name)] = deque(samples, maxlen=HANDLE_SAMPLES)
-        for stored, seen in (
-            (history.missed_at, self.missed),
-            (history.rejected_at, self.rejected),
-        ):
-            for name, times in stored.items():
-                queue_id = QueueId(name)
-                recent = deque(t for t in times if t > now - HOUR)
-                if queue_id not in self.directory.queues or not recent:
-                    continue
+        if history.handle_s:
+            self.handle_times[queue_id] = deque(history.handle_s, maxlen=HANDLE_SAMPLES)
+        for times, seen in ((history.missed_at, self.missed), (history.rejected_at, self.rejected)):
+            recent = deque(t for t in times if t > now - HOUR)
+            if recent:
                 seen[queue_id] = recent
-                for at in recent:  # each one's hour ends on its own, as before the restart
-                    self.deadlines.schedule(at + HOUR, deadlines.STATS_HOUR, queue_id)
+            for at in recent:  # each one's hour ends on its own, as before the restart
+                self.deadlines.schedule(at + HOUR, deadlines.STATS_HOUR, queue_id)
 
     def touch(self, queue_id: QueueId) -> None:
         self.touched.add(queue_id)

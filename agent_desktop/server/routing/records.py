@@ -143,13 +143,14 @@ class Counters(msgspec.Struct, kw_only=True):
 
 
 class QueueHistory(msgspec.Struct, kw_only=True):
-    """What the queue statistics learnt from the past, per queue id: the last handle times
-    (seconds) and when offers were missed or rejected in the last hour (epoch seconds).
-    Persisted so a restart does not reset the estimate to the configured guess."""
+    """What one queue's statistics learnt from the past: its last handle times (seconds) and
+    when its offers were missed or rejected in the last hour (epoch seconds). Persisted, one
+    record per queue (`queue_history_key`), so a restart does not reset the estimate to the
+    configured guess and a change rewrites only its own queue's record."""
 
-    handle_s: dict[str, list[float]] = msgspec.field(default_factory=dict)
-    missed_at: dict[str, list[float]] = msgspec.field(default_factory=dict)
-    rejected_at: dict[str, list[float]] = msgspec.field(default_factory=dict)
+    handle_s: list[float] = msgspec.field(default_factory=list)
+    missed_at: list[float] = msgspec.field(default_factory=list)
+    rejected_at: list[float] = msgspec.field(default_factory=list)
 
 
 class TimelineRecord(msgspec.Struct, kw_only=True):
@@ -175,7 +176,13 @@ KIND_WRAP_UP: Final = "wrap_up"
 """Wrap-ups still running; an ended one is deleted (the work item's history tells the rest)."""
 KIND_META: Final = "meta"
 META_COUNTERS: Final = "counters"
-META_QUEUE_HISTORY: Final = "queue_history"
+META_QUEUE_HISTORY: Final = "queue_history/"
+"""The prefix of the meta keys of `QueueHistory` records: `queue_history/<queue id>`."""
+
+
+def queue_history_key(queue_id: str) -> str:
+    return META_QUEUE_HISTORY + queue_id
+
 
 _encoder: Final = msgspec.msgpack.Encoder()
 R = TypeVar("R")
