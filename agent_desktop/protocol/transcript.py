@@ -31,18 +31,21 @@ def message_bytes(message: ChatMessage) -> int:
     return len(message.text.encode()) + MESSAGE_OVERHEAD_BYTES
 
 
-def newest(messages: Sequence[ChatMessage], budget: int) -> tuple[list[ChatMessage], int]:
-    """The newest messages whose sizes fit in `budget`, oldest first, and how many earlier
-    messages were left out."""
+def newest(
+    messages: Sequence[ChatMessage], budget: int, *, end: int | None = None
+) -> tuple[list[ChatMessage], int]:
+    """The newest messages before `end` (default: all) whose sizes fit in `budget`, oldest
+    first, and how many earlier messages were left out."""
     used = 0
-    start = len(messages)
+    end = len(messages) if end is None else end
+    start = end
     while start > 0:
         size = message_bytes(messages[start - 1])
         if used + size > budget:
             break
         used += size
         start -= 1
-    return list(messages[start:]), start
+    return list(messages[start:end]), start
 
 
 class GetTranscript(Request, frozen=True, tag="get_transcript", kw_only=True):

@@ -33,7 +33,6 @@ class Checkpointer:
     def __init__(self, path: Path, interval_s: float = INTERVAL_S) -> None:
         self.path = path
         self.interval_s = interval_s
-        self.checkpoints = 0
         self.checkpointed = threading.Event()
         """Set after each checkpoint (tests clear it and wait)."""
         self._stopping = threading.Event()
@@ -51,7 +50,6 @@ class Checkpointer:
             while not self._stopping.wait(self.interval_s):
                 try:
                     db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
-                    self.checkpoints += 1
                     self.checkpointed.set()
                 except sqlite3.OperationalError as exc:
                     # Another connection's checkpoint holds the lock: the next turn catches up.

@@ -9,8 +9,9 @@ for every connection, appending keeps each queue in order.
 
 Dead-link detection keeps websockets' bound: a connection whose ping is unanswered `timeout_s`
 after it left is failed as websockets' keepalive fails it (close frame 1011, then the TCP
-connection is cut after `close_wait_s` if the peer does not close it), `interval + timeout +
-close wait` after its last sign of life at most, plus one batch period.
+connection is cut after the connection's own `close_timeout` if the peer does not close it),
+`interval + timeout + close timeout` after its last sign of life at most, plus one batch
+period.
 
 Times are the event loop's monotonic clock, as websockets' keepalive used: this is transport
 timing, not domain time (the engine's Clock never sees it).
@@ -50,18 +51,15 @@ class _Ping(NamedTuple):
 class Heartbeat:
     """Pings every watched connection every `interval_s`; fails those that do not answer."""
 
-    def __init__(self, interval_s: float, timeout_s: float, close_wait_s: float) -> None:
+    def __init__(self, interval_s: float, timeout_s: float) -> None:
         self.interval_s = interval_s
         self.timeout_s = timeout_s
-        self.close_wait_s = close_wait_s
         self._batch_s = min(interval_s, timeout_s) / BATCHES_PER_PERIOD
         self._due: deque[_Ping] = deque()
         self._waiting: deque[_Ping] = deque()
         self._timer: asyncio.Handle | None = None
         self._next_wake = 0.0
         self._stopped = False
-        self.failed = 0
-        """Connections found dead so far."""
 
     def watch(self, ws: ServerConnection) -> None:
         """Ping `ws` from now on; it leaves the queues by itself once it is closed."""
@@ -126,13 +124,12 @@ class Heartbeat:
 
     def _fail(self, ws: ServerConnection, loop: asyncio.AbstractEventLoop) -> None:
         """What websockets' keepalive does on a missed pong: a 1011 close, then cut the TCP
-        connection if the peer has not closed it within the close wait."""
+        connection if the peer has not closed it within the connection's close timeout."""
         if ws.protocol.state is not State.OPEN:
             return
-        self.failed += 1
         ws.protocol.fail(CloseCode.INTERNAL_ERROR, "keepalive ping timeout")
         ws.send_data()
-        loop.call_later(self.close_wait_s, ws.transport.abort)
+        loop.call_later(ws.close_timeout or 0.0, ws.transport.abort)
 
 
 def _ping(ws: ServerConnection, loop: asyncio.AbstractEventLoop) -> bytes:

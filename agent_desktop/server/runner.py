@@ -81,13 +81,9 @@ async def running_server(
         timings = config.timings
         # The heartbeat: a client that stops answering pings is gone within
         # interval + timeout, and the engine starts its grace windows. After a missed pong
-        # the connection gets a short close wait (not websockets' 10 s) so that detection stays
-        # near interval + timeout. One timer for all connections, not a task for each.
-        heartbeat = Heartbeat(
-            timings.heartbeat_interval_s,
-            timings.heartbeat_timeout_s,
-            close_wait_s=timings.heartbeat_timeout_s / 4,
-        )
+        # the connection gets its short close timeout (set below, not websockets' 10 s) so
+        # that detection stays near interval + timeout. One timer for all connections.
+        heartbeat = Heartbeat(timings.heartbeat_interval_s, timings.heartbeat_timeout_s)
 
         async def handle(ws: ServerConnection) -> None:
             heartbeat.watch(ws)

@@ -3,6 +3,8 @@ the supervisor's agent list."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from agent_desktop.protocol.channel import traits
 from agent_desktop.protocol.messages import (
     Ack,
@@ -18,7 +20,7 @@ from agent_desktop.protocol.messages import (
     WorkCreated,
     WorkInfo,
 )
-from agent_desktop.protocol.model import CaseRecord, WorkItem
+from agent_desktop.protocol.model import CaseRecord, ChatMessage, WorkItem
 from agent_desktop.protocol.transcript import (
     PAGE_BYTES,
     SESSION_TRANSCRIPT_BYTES,
@@ -158,12 +160,7 @@ class WorkRequests:
     def get_work(self, principal: Principal, request: GetWork) -> ServerReply:
         self.lookups.require_supervisor(principal, request)
         work = self.lookups.work_for(request.work_id, request)
-        flow = self.flow
-        agent: UserId | None = None
-        if work.offer_id is not None:
-            agent = flow.offers[work.offer_id].agent
-        elif work.session_id is not None:
-            agent = flow.sessions[work.session_id].agent
+        agent = self._holder(work)
         position, estimate = self._waiting(work)
         transcript, earlier = newest(work.transcript, SESSION_TRANSCRIPT_BYTES)
         return WorkInfo(
@@ -182,31 +179,34 @@ class WorkRequests:
     def get_transcript(self, principal: Principal, request: GetTranscript) -> ServerReply:
         """Its agent (an open session or a pending offer of the item) or a supervisor."""
         work = self.lookups.work_for(request.work_id, request)
-        flow = self.flow
-        holder: UserId | None = None
-        if work.session_id is not None and work.session_id in flow.sessions.records:
-            holder = flow.sessions[work.session_id].agent
-        elif work.offer_id is not None and work.offer_id in flow.offers.records:
-            holder = flow.offers[work.offer_id].agent
-        if holder != principal.user:
+        if self._holder(work) != principal.user:
             self.lookups.require_supervisor(principal, request)
         messages = work.transcript
         end = len(messages)
         if request.before is not None:
-            end = next((i for i, m in enumerate(messages) if m.msg_id == request.before), -1)
+            end = _index_of(messages, request.before)
             if end < 0:
                 raise refuse(
                     ErrorCode.UNKNOWN_MESSAGE,
                     f"work item {work.item.work_id} has no message {request.before}",
                     request,
                 )
-        page, earlier = newest(messages[:end], PAGE_BYTES)
+        page, earlier = newest(messages, PAGE_BYTES, end=end)
         return TranscriptPage(
             re=RequestId(request.id),
             work_id=work.item.work_id,
             messages=page,
             earlier_messages=earlier,
         )
+
+    def _holder(self, work: WorkRecord) -> UserId | None:
+        """The agent the item is with now: its open session's, else its pending offer's."""
+        flow = self.flow
+        if work.session_id is not None and work.session_id in flow.sessions.records:
+            return flow.sessions[work.session_id].agent
+        if work.offer_id is not None and work.offer_id in flow.offers.records:
+            return flow.offers[work.offer_id].agent
+        return None
 
     def _waiting(self, work: WorkRecord) -> tuple[int | None, float | None]:
         """Position and estimated wait of a queued item (rule 16)."""
@@ -216,3 +216,12 @@ class WorkRequests:
             return None, None
         queue = self.flow.directory.queues[work.item.queue]
         return position, stats.estimate(queue, position)
+
+
+def _index_of(messages: Sequence[ChatMessage], msg_id: str) -> int:
+    """Where `msg_id` stands in the transcript, or -1. Ids are `<work>-<seq>` with seq the
+    1-based position (`WorkBook.append`): tried first, so paging a long chat is not a scan."""
+    _, _, seq = msg_id.rpartition("-")
+    if seq.isdigit() and 0 < int(seq) <= len(messages) and messages[int(seq) - 1].msg_id == msg_id:
+        return int(seq) - 1
+    return next((i for i, m in enumerate(messages) if m.msg_id == msg_id), -1)
