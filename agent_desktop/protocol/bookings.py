@@ -80,6 +80,8 @@ class NotificationReason(StrEnum):
     """Coalesced moves ended within the threshold of the time the customer was told."""
     PERMANENT_FAILURE = "permanent_failure"
     ATTEMPTS_EXHAUSTED = "attempts_exhausted"
+    UNDELIVERED = "undelivered"
+    """The provider accepted the message but reported that it did not reach the phone."""
 
 
 class CodeState(StrEnum):
@@ -276,9 +278,13 @@ class SmsReceived(Request, frozen=True, tag="sms_received", kw_only=True):
 
 
 class DeliveryReport(Request, frozen=True, tag="delivery_report", kw_only=True):
-    """The provider's gateway: a message it accepted earlier reached the customer's phone."""
+    """The provider's gateway: a message it accepted earlier reached the customer's phone, or
+    (`delivered` false) never will: the message is then failed, `undelivered`, with `error`."""
 
     provider_id: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+    delivered: bool = True
+    error: Annotated[str, msgspec.Meta(max_length=500)] | None = None
+    """The provider's own words or code for an undelivered message, kept as its last error."""
 
 
 BookingRequest = (

@@ -1,7 +1,8 @@
 """A message's delivery: `(state, event) -> next state`, and the capped retry backoff.
 
-queued -> sent -> delivered (where the provider reports it); queued -> queued again after a
-transient failure until the attempts run out (-> failed); a permanent failure -> failed at once;
+queued -> sent -> delivered, or -> failed (where the provider reports either); queued -> queued
+again after a transient failure until the attempts run out (-> failed); a permanent failure ->
+failed at once;
 a message the rules withdraw before it goes (an exclusion, a canceled booking) -> excluded.
 """
 
@@ -19,6 +20,7 @@ D = DeliveryState
 class DeliveryEvent(StrEnum):
     SENT = "sent"
     DELIVERED = "delivered"
+    UNDELIVERED = "undelivered"
     TRANSIENT_FAILURE = "transient_failure"
     LAST_TRANSIENT_FAILURE = "last_transient_failure"
     PERMANENT_FAILURE = "permanent_failure"
@@ -30,6 +32,7 @@ E = DeliveryEvent
 TRANSITIONS: Final[dict[tuple[DeliveryState, DeliveryEvent], DeliveryState]] = {
     (D.QUEUED, E.SENT): D.SENT,
     (D.SENT, E.DELIVERED): D.DELIVERED,
+    (D.SENT, E.UNDELIVERED): D.FAILED,
     (D.QUEUED, E.TRANSIENT_FAILURE): D.QUEUED,
     (D.QUEUED, E.LAST_TRANSIENT_FAILURE): D.FAILED,
     (D.QUEUED, E.PERMANENT_FAILURE): D.FAILED,

@@ -26,6 +26,7 @@ from agent_desktop.protocol.bookings import (
     ListNotifications,
     NotificationChannel,
     NotificationEntry,
+    NotificationReason,
     Notifications,
     ReminderRun,
     RunReminders,
@@ -187,9 +188,10 @@ class CustomerNotifications:
                 self._require(role is Role.ADMIN, "admins", request)
                 self.service.get(booking_id)  # an unknown booking is refused, not "no codes"
                 reply = BookingCodes(re=re, codes=self.portal.block_all(user, booking_id))
-            case DeliveryReport(provider_id=provider_id):
+            case DeliveryReport(provider_id=provider_id, delivered=delivered, error=error):
                 self._require(role in self.config.dispatcher_roles, "dispatchers", request)
-                reply = Notifications(re=re, entries=[self.delivery_report(provider_id, re)])
+                entry = self.delivery_report(provider_id, re, delivered=delivered, error=error)
+                reply = Notifications(re=re, entries=[entry])
             case SmsReceived(from_number=number, text=text):
                 self._require(role in self.config.dispatcher_roles, "dispatchers", request)
                 reply = self.sms_received(re, user, number, text, route)
@@ -220,19 +222,31 @@ class CustomerNotifications:
             return SmsHandled(re=re, number=sender, action="routed", work_id=work_id)
         return SmsHandled(re=re, number=sender, action=action)
 
-    def delivery_report(self, provider_id: str, re: str) -> NotificationEntry:
-        """The provider's receipt (`delivery_report`, or the webhook): the message is delivered."""
+    def delivery_report(
+        self, provider_id: str, re: str, *, delivered: bool = True, error: str | None = None
+    ) -> NotificationEntry:
+        """The provider's receipt (`delivery_report`, or the webhook): the message reached the
+        phone, or (`delivered` false) it never will, and staff must read it as failed."""
         row = self.store.message_by_provider_id(provider_id)
         if row is None:
             raise ProtocolError(ErrorCode.INVALID_MESSAGE, "no message with that provider id", re)
-        if row.state is DeliveryState.DELIVERED:
+        if row.state is (DeliveryState.DELIVERED if delivered else DeliveryState.FAILED):
             return row.entry()  # a provider repeating its report changes nothing
+        event = (
+            delivery.DeliveryEvent.DELIVERED if delivered else delivery.DeliveryEvent.UNDELIVERED
+        )
         try:
-            state = delivery.next_state(row.state, delivery.DeliveryEvent.DELIVERED)
+            state = delivery.next_state(row.state, event)
         except delivery.IllegalDelivery as exc:
             raise ProtocolError(ErrorCode.INVALID_MESSAGE, str(exc), re) from None
         with self.store.transaction():
-            self.store.update_message(row.id, state=state, delivered_at=self.clock.now())
+            if delivered:
+                self.store.update_message(row.id, state=state, delivered_at=self.clock.now())
+            else:
+                said = "undelivered" + (f": {error}" if error else "")
+                self.store.update_message(
+                    row.id, state=state, reason=NotificationReason.UNDELIVERED, last_error=said
+                )
         changed = self.store.message(row.id)
         assert changed is not None
         return changed.entry()

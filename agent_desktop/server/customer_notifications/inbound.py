@@ -34,8 +34,10 @@ INBOUND_PATH: Final = "/sms/inbound"
 STATUS_PATH: Final = "/sms/status"
 PATHS: Final = (INBOUND_PATH, STATUS_PATH)
 DELIVERED: Final = "delivered"
-INTERIM: Final = frozenset({"accepted", "queued", "sending", "sent", "failed", "undelivered"})
-"""Receipt states acknowledged without a change (only `delivered` changes the log)."""
+UNDELIVERED: Final = frozenset({"failed", "undelivered"})
+"""Receipt states that say the message will never reach the phone: it is marked failed."""
+INTERIM: Final = frozenset({"accepted", "queued", "sending", "sent"})
+"""Receipt states acknowledged without a change (still on its way)."""
 _SEEN: Final = "sms_in:"
 """cn_meta key prefix: the answer given to each provider message id (a retried POST)."""
 _MAX_FIELDS: Final = 50
@@ -92,6 +94,9 @@ class Receipt(_Form, frozen=True, kw_only=True):
     id: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
     """The provider id our send got back (`{"id": ...}`)."""
     status: Annotated[str, msgspec.Meta(min_length=1, max_length=40)]
+    error: Annotated[str, msgspec.Meta(max_length=200)] | None = None
+    """The provider's reason for an undelivered message (a code or words), kept as the
+    message's last error."""
 
 
 class Malformed(ValueError):
@@ -182,15 +187,21 @@ class WebhookDesk:
     def _receipt(self, receipt: Receipt) -> Answer:
         cn = self.notifications
         status = receipt.status.strip().lower()
-        if status != DELIVERED and status not in INTERIM:
+        if status != DELIVERED and status not in UNDELIVERED and status not in INTERIM:
             return refusal(S.BAD_REQUEST, f"unknown receipt status {receipt.status!r}")
         row = cn.store.message_by_provider_id(receipt.id)
         if row is None:
             return refusal(S.NOT_FOUND, "no message with that id")
-        if status != DELIVERED:
+        if status in INTERIM:
             return Answer(S.OK, {"message_id": row.id, "state": row.state, "changed": False})
         try:
-            entry = cn.delivery_report(receipt.id, f"webhook-{next(self._ids)}")
-        except ProtocolError as exc:  # e.g. a receipt for a message that had failed
+            entry = cn.delivery_report(
+                receipt.id, f"webhook-{next(self._ids)}",
+                delivered=status == DELIVERED, error=receipt.error,
+            )  # fmt: skip
+        except ProtocolError as exc:  # e.g. delivered after failed, or the other way round
             return refusal(S.CONFLICT, exc.message)
-        return Answer(S.OK, {"message_id": entry.message_id, "state": entry.state})
+        changed = entry.state is not row.state
+        return Answer(
+            S.OK, {"message_id": entry.message_id, "state": entry.state, "changed": changed}
+        )

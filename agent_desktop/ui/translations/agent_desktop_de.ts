@@ -215,10 +215,6 @@
         <translation>Gesendet in</translation>
     </message>
     <message>
-        <source>Earlier messages</source>
-        <translation>Frühere Nachrichten</translation>
-    </message>
-    <message>
         <source>State</source>
         <translation>Status</translation>
     </message>
@@ -241,6 +237,10 @@
     <message>
         <source>Expired</source>
         <translation>Abgelaufen</translation>
+    </message>
+    <message>
+        <source>Earlier messages</source>
+        <translation>Frühere Nachrichten</translation>
     </message>
     <message>
         <source>Booking codes</source>
@@ -633,6 +633,10 @@
     <message>
         <source>attempts exhausted</source>
         <translation>Versuche aufgebraucht</translation>
+    </message>
+    <message>
+        <source>not delivered</source>
+        <translation>nicht zugestellt</translation>
     </message>
     <message>
         <source>Any time</source>

@@ -53,7 +53,7 @@ def sent_in(code: BookingCode) -> str:
     #12"); codes from before each message had its own served all of the booking's earlier
     messages."""
     if code.message_id is None:
-        return _t("Earlier messages")
+        return translate("BookingCodes", "Earlier messages")  # spelled out: lupdate reads it
     parts = [f"#{code.message_id}"]
     if code.contact is not None:
         parts.insert(0, code.contact)

@@ -82,6 +82,7 @@ REASON_WORDS: Final = {
     NotificationReason.ATTEMPTS_EXHAUSTED: QT_TRANSLATE_NOOP(
         "NotificationLog", "attempts exhausted"
     ),
+    NotificationReason.UNDELIVERED: QT_TRANSLATE_NOOP("NotificationLog", "not delivered"),
 }
 SINCE_CHOICES: Final = (
     (QT_TRANSLATE_NOOP("NotificationLog", "Any time"), None),

@@ -402,6 +402,42 @@ async def test_a_later_delivery_report_marks_the_message_delivered_once(
         unknown = await report("sms-999")
         assert isinstance(unknown, Error)
         assert "no message with that provider id" in unknown.message
+        contradicted = await sam.request(
+            DeliveryReport(id=sam.next_id(), provider_id="sms-1", delivered=False)
+        )
+        assert isinstance(contradicted, Error)  # a delivered message does not fail later
+        assert await sms_state() is DeliveryState.DELIVERED
+
+
+async def test_an_undelivered_report_fails_the_message_with_the_providers_error(
+    server: RunningServer, providers: Providers
+) -> None:
+    async with logged_in(server.url, "sam") as sam:
+        booking = await create(sam, start=MONDAY_0900 + HOUR, end=MONDAY_0900 + 2 * HOUR)
+        await sam.call(
+            ChangeBooking(
+                id=sam.next_id(), booking_id=booking.booking_id, status=BookingStatus.TRAVELING
+            )
+        )
+        await eventually(lambda: len(providers.sms.requests) == 1)
+        await eventually(
+            lambda: (
+                server.notifications is not None
+                and server.notifications.store.message_by_provider_id("sms-1") is not None
+            )
+        )
+        reply = await sam.call(
+            DeliveryReport(
+                id=sam.next_id(), provider_id="sms-1", delivered=False, error="carrier violation"
+            )
+        )
+        assert isinstance(reply, Notifications)
+        (entry,) = reply.entries
+        assert (entry.state, entry.reason) == (DeliveryState.FAILED, NotificationReason.UNDELIVERED)
+        assert entry.last_error == "undelivered: carrier violation"
+        log = await sam.call(ListNotifications(id=sam.next_id(), channel=NotificationChannel.SMS))
+        assert isinstance(log, Notifications)
+        assert log.entries == [entry]
 
 
 async def eventually_async(read: Callable[[], Awaitable[object]], expected: object) -> None:

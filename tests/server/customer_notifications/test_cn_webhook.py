@@ -196,10 +196,44 @@ async def test_a_receipt_marks_the_message_delivered_once(
         code, interim = await receipt("sent")
         assert (code, interim["state"], interim["changed"]) == (200, "sent", False)
         code, delivered = await receipt("DELIVERED")
-        assert (code, delivered["state"]) == (200, "delivered")
+        assert (code, delivered["state"], delivered["changed"]) == (200, "delivered", True)
         assert await sms_log(sam) == [(DeliveryState.DELIVERED, None)]
-        assert await receipt("delivered") == (200, delivered)  # a repeat changes nothing
+        repeat = await receipt("delivered")  # a repeat changes nothing
+        assert repeat == (200, {**delivered, "changed": False})
+        assert (await receipt("undelivered"))[0] == 409  # nor does a contradiction
+        assert await sms_log(sam) == [(DeliveryState.DELIVERED, None)]
         assert (await receipt("delivered", "sms-999"))[0] == 404
+
+
+async def test_a_receipt_saying_undelivered_marks_the_message_failed_with_the_providers_word(
+    server: RunningServer, providers: Providers
+) -> None:
+    """Staff must not read "Sent" for an SMS the provider said never reached the phone."""
+    async with logged_in(server.url, "sam") as sam:
+        booking = await create(sam, start=MONDAY_0900 + HOUR, end=MONDAY_0900 + 2 * HOUR)
+        await set_off(sam, booking.booking_id)
+        await eventually(lambda: len(providers.sms.requests) == 1)
+        await eventually(
+            lambda: (
+                server.notifications is not None
+                and server.notifications.store.message_by_provider_id("sms-1") is not None
+            )
+        )
+
+        async def receipt(status: str, **more: str) -> tuple[int, dict[str, Any]]:
+            fields = {"id": "sms-1", "status": status, **more}
+            return await post(server, "/sms/status", body_of(fields, JSON))
+
+        code, failed = await receipt("undelivered", error="30003 unreachable handset")
+        assert (code, failed["state"], failed["changed"]) == (200, "failed", True)
+        assert await sms_log(sam) == [(DeliveryState.FAILED, NotificationReason.UNDELIVERED)]
+        log = await sam.call(ListNotifications(id=sam.next_id(), channel=NotificationChannel.SMS))
+        assert isinstance(log, Notifications)
+        assert log.entries[0].last_error == "undelivered: 30003 unreachable handset"
+        again = await receipt("failed")  # a repeat, or the other word, changes nothing
+        assert again == (200, {**failed, "changed": False})
+        assert (await receipt("delivered"))[0] == 409  # a failed message is not delivered later
+        assert await sms_log(sam) == [(DeliveryState.FAILED, NotificationReason.UNDELIVERED)]
 
 
 @pytest.mark.parametrize(
