@@ -112,6 +112,9 @@ class EtaConfig(Struct, frozen=True, kw_only=True):
     average_speed_kmh: Positive = 40.0
     traffic_factor: Annotated[float, msgspec.Meta(ge=1, le=10)] = 1.3
     default_distance_km: Annotated[float, msgspec.Meta(ge=0)] = 15.0
+    position_max_age_min: Annotated[float, msgspec.Meta(gt=0)] = 60.0
+    """A technician's position reported longer ago than this is not used for an ETA (they have
+    moved since): the stated distance, or the default one, is used instead."""
 
     def __post_init__(self) -> None:
         if self.provider == "osrm" and self.osrm_url is None:

@@ -29,6 +29,8 @@ class Origin(NamedTuple):
     """The technician's reported position."""
     distance_km: float | None = None
     """A distance the dispatcher stated (road distance, say): wins over coordinates."""
+    stale_position_min: float | None = None
+    """A position was reported this many minutes ago, too long to use (`position` is None)."""
 
 
 class EtaUnavailable(Exception):

@@ -70,8 +70,13 @@ class OsrmRoute:
 
     async def estimate(self, booking: Booking, origin: Origin, now: float) -> float:
         if origin.position is None or booking.location is None:
-            missing = "service site" if booking.location is None else "technician's position"
-            raise NoCoordinates(f"the {missing} is not known")
+            if booking.location is None:
+                raise NoCoordinates("the service site is not known")
+            if origin.stale_position_min is not None:
+                raise NoCoordinates(
+                    f"the technician's position is {origin.stale_position_min:g} min old"
+                )
+            raise NoCoordinates("the technician's position is not known")
         seconds = await asyncio.to_thread(
             self._route_s, self.url(origin.position, booking.location)
         )

@@ -26,6 +26,12 @@ def placed(before: Booking, request: ChangeBooking, now: float) -> Booking:
     )
 
 
-def origin_of(booking: Booking, request: ChangeBooking) -> Origin:
-    """The technician's last reported position; a distance the dispatcher states wins."""
+def origin_of(booking: Booking, request: ChangeBooking, now: float, max_age_s: float) -> Origin:
+    """The technician's last reported position, unless it is older than `max_age_s` (an ETA
+    from where they were an hour ago is a guess dressed as a route); a distance the dispatcher
+    states wins."""
+    reported_at = booking.technician_position_at
+    if reported_at is not None and now - reported_at > max_age_s:
+        stale_min = round((now - reported_at) / 60.0)
+        return Origin(distance_km=request.distance_km, stale_position_min=stale_min)
     return Origin(position=booking.technician_position, distance_km=request.distance_km)

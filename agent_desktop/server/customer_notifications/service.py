@@ -100,6 +100,9 @@ class BookingService:
             self.store.audit(now, by, booking.booking_id, "created", _describe(booking))
         return booking
 
+    def _origin(self, booking: Booking, request: ChangeBooking, now: float) -> Origin:
+        return origin_of(booking, request, now, self.eta.config.position_max_age_min * 60.0)
+
     def get(self, booking_id: str) -> BookingRecord:
         record = self.store.booking(booking_id)
         if record is None:
@@ -124,7 +127,7 @@ class BookingService:
             booking = placed(before, request, self.clock.now())
         except InvalidLocation:
             return None
-        return booking, origin_of(booking, request)
+        return booking, self._origin(booking, request, self.clock.now())
 
     def change(self, by: str, request: ChangeBooking, estimate: Estimate | None = None) -> Booking:
         """`estimate`: the ETA the caller awaited (`eta_wanted`); without it, a change that
@@ -153,7 +156,7 @@ class BookingService:
         eta_source: EtaSource | None
         if needs_eta(before.status, new_status, _ticked(request)):
             if estimate is None:
-                estimate = self.eta.fallback(before, origin_of(before, request), now)
+                estimate = self.eta.fallback(before, self._origin(before, request, now), now)
             eta, eta_source = estimate.at, estimate.source
         else:
             eta, eta_source, estimate = before.eta, before.eta_source, None

@@ -159,6 +159,44 @@ async def test_without_coordinates_the_routing_service_is_not_asked(
     assert any("service site is not known" in r.getMessage() for r in caplog.records)
 
 
+async def test_a_position_older_than_the_limit_is_not_routed_from(
+    make_desk: DeskFactory, routing: RoutingService, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A position from an hour ago says where the technician was, not where they set off."""
+    config = EtaConfig(
+        provider="osrm", osrm_url=routing.url, timeout_s=2.0, position_max_age_min=30
+    )
+    desk = make_desk(eta_config=config)
+    booking = book_at_site(desk)
+    await desk.change_with_eta(booking, technician_position=DEPOT)  # reported, still scheduled
+    desk.clock.advance(31 * 60)
+    with caplog.at_level(logging.INFO):
+        traveling = await desk.change_with_eta(booking, status=BookingStatus.TRAVELING)
+    assert routing.requests == []
+    assert traveling.eta == desk.clock.now() + 15 / 40 * 1.3 * 3600  # the default distance
+    assert traveling.eta_source is EtaSource.FALLBACK
+    assert any("position is 31 min old" in r.getMessage() for r in caplog.records)
+    fresh = await desk.change_with_eta(booking, technician_position=DEPOT)  # a new report
+    assert len(routing.requests) == 1
+    assert fresh.eta_source is EtaSource.ROUTING
+
+
+def test_the_distance_estimate_uses_a_position_only_within_the_limit(
+    make_desk: DeskFactory,
+) -> None:
+    desk = make_desk(eta_config=EtaConfig(position_max_age_min=30))
+    first, second = book_at_site(desk), book_at_site(desk)
+    desk.change(first, technician_position=DEPOT)
+    desk.change(second, technician_position=DEPOT)
+    desk.clock.advance(29 * 60)
+    assert desk.change(first, status=BookingStatus.TRAVELING).eta == pytest.approx(
+        distance_estimate(desk)
+    )
+    desk.clock.advance(2 * 60)  # the second's position is now 31 minutes old
+    traveling = desk.change(second, status=BookingStatus.TRAVELING)
+    assert traveling.eta == desk.clock.now() + 15 / 40 * 1.3 * 3600  # the default distance
+
+
 async def test_position_ticks_while_traveling_ask_again_and_send_one_running_late(
     make_desk: DeskFactory, providers: Providers, routing: RoutingService
 ) -> None:
