@@ -38,8 +38,9 @@ UNDELIVERED: Final = frozenset({"failed", "undelivered"})
 """Receipt states that say the message will never reach the phone: it is marked failed."""
 INTERIM: Final = frozenset({"accepted", "queued", "sending", "sent"})
 """Receipt states acknowledged without a change (still on its way)."""
-_SEEN: Final = "sms_in:"
-"""cn_meta key prefix: the answer given to each provider message id (a retried POST)."""
+REMEMBER_S: Final = 7 * 86_400.0
+"""How long the answer to an inbound SMS id is kept for a retried POST: providers retry for
+minutes to hours, never for a week."""
 _MAX_FIELDS: Final = 50
 
 S = http.HTTPStatus
@@ -161,7 +162,7 @@ class WebhookDesk:
     def _inbound(self, sms: InboundSms) -> Answer:
         cn = self.notifications
         if sms.id is not None:
-            seen = cn.store.meta(_SEEN + sms.id)
+            seen = cn.store.inbound_answer(sms.id)
             if seen is not None:  # the provider retried a POST we answered: same answer
                 return Answer(S.OK, json.loads(seen))
         try:
@@ -180,7 +181,7 @@ class WebhookDesk:
             body["work_id"] = handled.work_id
         if sms.id is not None:
             with cn.store.transaction():
-                cn.store.set_meta(_SEEN + sms.id, json.dumps(body))
+                cn.store.remember_inbound(sms.id, json.dumps(body), cn.clock.now(), REMEMBER_S)
         cn.worker.wake()
         return Answer(S.OK, body)
 

@@ -30,6 +30,14 @@ INDEXES: Final = (
     "CREATE UNIQUE INDEX IF NOT EXISTS cn_code_message ON cn_code (message_id) "
     "WHERE message_id IS NOT NULL",
 )
+MOVES: Final = (
+    # The webhook's answers to inbound SMS ids were kept in cn_meta ("sms_in:<id>"), forever;
+    # they move to cn_inbound, where they are kept for a while, counted from the move.
+    "INSERT OR IGNORE INTO cn_inbound (provider_id, answer, seen_at) "
+    "SELECT substr(key, 8), value, CAST(strftime('%s', 'now') AS REAL) FROM cn_meta "
+    "WHERE key LIKE 'sms\\_in:%' ESCAPE '\\'",
+    "DELETE FROM cn_meta WHERE key LIKE 'sms\\_in:%' ESCAPE '\\'",
+)
 
 
 def migrate(db: sqlite3.Connection) -> list[str]:
@@ -43,8 +51,8 @@ def migrate(db: sqlite3.Connection) -> list[str]:
                 if name not in present:
                     db.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
                     added.append(f"{table}.{name}")
-        for index in INDEXES:
-            db.execute(index)
+        for statement in (*INDEXES, *MOVES):
+            db.execute(statement)
     except BaseException:
         db.execute("ROLLBACK")
         raise

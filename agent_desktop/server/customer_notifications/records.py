@@ -95,6 +95,12 @@ CREATE TABLE IF NOT EXISTS cn_audit (
     detail TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS cn_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS cn_inbound (
+    provider_id TEXT PRIMARY KEY,
+    answer TEXT NOT NULL,
+    seen_at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS cn_inbound_seen ON cn_inbound (seen_at);
 """
 
 _contacts = msgspec.json.Decoder(list[Contact])

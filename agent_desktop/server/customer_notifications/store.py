@@ -89,6 +89,22 @@ class NotificationStore:
             (key, value),
         )
 
+    def inbound_answer(self, provider_id: str) -> str | None:
+        """The answer given to the provider's SMS with this id, while it is remembered."""
+        row = self._db.execute(
+            "SELECT answer FROM cn_inbound WHERE provider_id = ?", (provider_id,)
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    def remember_inbound(self, provider_id: str, answer: str, now: float, keep_s: float) -> None:
+        """Keep this answer for a retry, and forget answers older than `keep_s` (one row per
+        inbound SMS would otherwise grow the file for as long as the server runs)."""
+        self._db.execute("DELETE FROM cn_inbound WHERE seen_at < ?", (now - keep_s,))
+        self._db.execute(
+            "INSERT OR REPLACE INTO cn_inbound (provider_id, answer, seen_at) VALUES (?, ?, ?)",
+            (provider_id, answer, now),
+        )
+
     def next_booking_id(self) -> BookingId:
         number = int(self.meta("booking_seq") or "1000") + 1
         self.set_meta("booking_seq", str(number))

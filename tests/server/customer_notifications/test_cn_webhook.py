@@ -7,6 +7,7 @@ import asyncio
 import json
 import os
 import socket
+import sqlite3
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -42,8 +43,9 @@ from agent_desktop.server.config import ServerConfig
 from agent_desktop.server.config_loader import ConfigError, parse_config
 from agent_desktop.server.customer_notifications.config import WebhookConfig
 from agent_desktop.server.customer_notifications.inbound import MissingSecret, sign
+from agent_desktop.server.customer_notifications.store import NotificationStore
 from agent_desktop.server.customer_notifications.webhook import MAX_CONNECTIONS
-from agent_desktop.server.runner import RunningServer, running_server
+from agent_desktop.server.runner import STATE_FILE, RunningServer, running_server
 from tests.server.customer_notifications.conftest import (
     HOUR,
     MONDAY_0900,
@@ -289,6 +291,41 @@ async def test_requests_are_rate_limited_per_address(start: Start) -> None:
         assert not server.notifications.store.sms_stopped(NUMBER)
         clock.advance(61)
         assert (await post(server, "/sms/inbound", stop))[0] == 200
+
+
+async def test_answers_to_inbound_ids_are_kept_for_retries_for_a_week_not_forever(
+    start: Start, tmp_path: Path
+) -> None:
+    clock = ManualClock(MONDAY_0900)
+    async with start(tmp_path, clock) as server:
+        cn = server.notifications
+        assert cn is not None
+        first = await inbound(server, **{"from": NUMBER, "text": "STOP", "id": "in-1"})
+        clock.advance(7 * 86_400 - 1)
+        assert await inbound(server, **{"from": NUMBER, "text": "START", "id": "in-1"}) == first
+        await inbound(server, **{"from": NUMBER, "text": "STOP", "id": "in-2"})
+        assert cn.store.inbound_answer("in-1") is not None  # a week old at most: kept
+        clock.advance(2)
+        await inbound(server, **{"from": NUMBER, "text": "START", "id": "in-3"})
+        assert cn.store.inbound_answer("in-1") is None  # older than a week: forgotten
+        assert cn.store.inbound_answer("in-2") is not None
+        stored = sqlite3.connect(tmp_path / STATE_FILE)
+        assert stored.execute("SELECT count(*) FROM cn_inbound").fetchone() == (2,)
+
+
+def test_answers_kept_by_an_older_server_are_moved_and_still_answer_retries(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "cn.db"
+    NotificationStore(path).close()
+    with sqlite3.connect(path) as old:  # as the previous version kept them: in cn_meta
+        old.execute("DROP TABLE cn_inbound")
+        old.execute("INSERT INTO cn_meta VALUES ('sms_in:in-9', '{\"action\": \"routed\"}')")
+        old.execute("INSERT INTO cn_meta VALUES ('smsXin:other', 'kept')")
+    store = NotificationStore(path)
+    assert store.inbound_answer("in-9") == '{"action": "routed"}'
+    assert store.meta("sms_in:in-9") is None
+    assert store.meta("smsXin:other") == "kept"  # LIKE's "_" matches only itself here
 
 
 async def test_a_restarted_server_keeps_opt_outs_conversations_and_receipts(
