@@ -14,8 +14,16 @@ from __future__ import annotations
 
 from typing import Final
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, QRect, Qt
-from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPalette
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, QPointF, QRect, Qt
+from PySide6.QtGui import (
+    QColor,
+    QFontMetrics,
+    QFontMetricsF,
+    QPainter,
+    QPalette,
+    QStaticText,
+    QTransform,
+)
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QTableView
 
 from agent_desktop.ui.widgets.agent_table import PRESENCE_COLUMN, AgentTableModel, dot
@@ -36,6 +44,10 @@ _STALE: Final = frozenset(
     }
 )
 """What changes where, how wide or in which colour a cell's text is drawn."""
+LAID_OUT_TEXTS: Final = 2_000
+"""Texts kept laid out (most columns repeat a few words: "Available", "Connected", "0"); past
+this many (every name scrolled past) the cache starts again."""
+_CENTRED: Final = Qt.AlignmentFlag.AlignHCenter.value
 
 
 class _Cell:
@@ -57,19 +69,22 @@ class AgentRowDelegate(QStyledItemDelegate):
         self._model = model
         self._table = table
         self._cells: dict[tuple[int, int, int], _Cell] = {}
-        self._advances: dict[str, int] = {}
-        """Each text's width in the table's font: the same few texts repeat on every row."""
+        self._texts: dict[str, tuple[QStaticText, float]] = {}
+        """Each text laid out once in the table's font, with its width: on a page of agents
+        the same few texts repeat on every row."""
         self._pens: dict[int, QColor] = {}
         self._metrics = QFontMetrics(table.font())
+        self._line = self._line_height()
         self._left_to_right = table.layoutDirection() == Qt.LayoutDirection.LeftToRight
         table.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self._table and event.type() in _STALE:
             self._cells.clear()
-            self._advances.clear()
+            self._texts.clear()
             self._pens.clear()
             self._metrics = QFontMetrics(self._table.font())
+            self._line = self._line_height()
             self._left_to_right = self._table.layoutDirection() == Qt.LayoutDirection.LeftToRight
         return False
 
@@ -97,9 +112,15 @@ class AgentRowDelegate(QStyledItemDelegate):
         painter.setPen(self._pen(state))
         text = model.texts(row)[column]
         area = cell.text.translated(corner)
-        if self._advance(text) > area.width():
-            text = self._metrics.elidedText(text, Qt.TextElideMode.ElideRight, area.width())
-        painter.drawText(area, cell.alignment, text)
+        laid_out, width = self._laid_out(text)
+        if width > area.width():
+            elided = self._metrics.elidedText(text, Qt.TextElideMode.ElideRight, area.width())
+            painter.drawText(area, cell.alignment, elided)
+            return
+        # Where Qt's delegate puts a line: centred vertically (and, in the number columns,
+        # horizontally) in the text rectangle, at fractional offsets as its text layout does.
+        x = area.x() + ((area.width() - width) / 2 if cell.alignment & _CENTRED else 0)
+        painter.drawStaticText(QPointF(x, area.y() + (area.height() - self._line) / 2), laid_out)
 
     def _measure(
         self, shown: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
@@ -137,8 +158,17 @@ class AgentRowDelegate(QStyledItemDelegate):
             colour = self._pens[key] = self._table.palette().color(group, QPalette.ColorRole.Text)
         return colour
 
-    def _advance(self, text: str) -> int:
-        width = self._advances.get(text)
-        if width is None:
-            width = self._advances[text] = self._metrics.horizontalAdvance(text)
-        return width
+    def _laid_out(self, text: str) -> tuple[QStaticText, float]:
+        known = self._texts.get(text)
+        if known is None:
+            if len(self._texts) >= LAID_OUT_TEXTS:
+                self._texts.clear()
+            laid_out = QStaticText(text)
+            laid_out.setTextFormat(Qt.TextFormat.PlainText)
+            laid_out.prepare(QTransform(), self._table.font())
+            known = self._texts[text] = (laid_out, laid_out.size().width())
+        return known
+
+    def _line_height(self) -> float:
+        metrics = QFontMetricsF(self._table.font())
+        return metrics.ascent() + metrics.descent()
