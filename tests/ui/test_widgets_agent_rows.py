@@ -106,3 +106,44 @@ def test_a_screenful_is_painted_without_reading_cells(qtbot: QtBot) -> None:
         del view.model.data
     # Qt's delegate read ~7 roles of every cell on screen at every paint (~690 for 14 rows).
     assert reads == 0
+
+
+def test_a_theme_switch_repaints_cells_in_the_new_colours(qtbot: QtBot) -> None:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    sheet, palette = app.styleSheet(), QPalette(app.palette())
+    try:
+        apply_theme(app, Scheme.LIGHT)
+        view = SupervisorView()
+        qtbot.addWidget(view)
+        view.resize(760, 600)
+        view.show()
+        qtbot.wait_exposed(view)
+        view.show_state(agents())
+        light = painted(view)
+        # The desktop switches to dark while the page is open (ThemeFollower re-applies).
+        apply_theme(app, Scheme.DARK)
+        ours = painted(view)
+        view.table.setItemDelegate(QStyledItemDelegate(view.table))
+        assert ours == painted(view)
+        assert ours != light
+    finally:
+        app.setStyleSheet(sheet)
+        app.setPalette(palette)
+
+
+def test_larger_text_is_measured_again(qtbot: QtBot) -> None:
+    view = SupervisorView()
+    qtbot.addWidget(view)
+    view.resize(760, 600)
+    view.show()
+    qtbot.wait_exposed(view)
+    view.show_state(agents())
+    painted(view)
+    font = view.table.font()
+    font.setPointSizeF(font.pointSizeF() * 2)  # the desktop's text size at 200 %
+    view.table.setFont(font)
+    view.table.verticalHeader().setDefaultSectionSize(60)
+    ours = painted(view)
+    view.table.setItemDelegate(QStyledItemDelegate(view.table))
+    assert ours == painted(view)
