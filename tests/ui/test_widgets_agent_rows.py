@@ -74,6 +74,7 @@ def test_cells_look_the_same_as_qts_own_delegate(qtbot: QtBot, scheme: Scheme) -
     # The page fits its columns to their texts; unfitted, a cell elides its text.
     view.table.viewport().removeEventFilter(view)
     view.table.horizontalHeader().resizeSection(0, 140)
+    view.table.horizontalHeader().resizeSection(1, 150)
     view.table.horizontalScrollBar().setValue(0)
     ours = painted(view)
     view.table.setItemDelegate(QStyledItemDelegate(view.table))

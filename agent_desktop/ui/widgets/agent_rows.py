@@ -48,6 +48,8 @@ LAID_OUT_TEXTS: Final = 2_000
 """Texts kept laid out (most columns repeat a few words: "Available", "Connected", "0"); past
 this many (every name scrolled past) the cache starts again."""
 _CENTRED: Final = Qt.AlignmentFlag.AlignHCenter.value
+_NAME_COLUMN: Final = 0
+"""One name per row, never repeated: laying it out to keep costs more than drawing it once."""
 
 
 class _Cell:
@@ -112,15 +114,23 @@ class AgentRowDelegate(QStyledItemDelegate):
         painter.setPen(self._pen(state))
         text = model.texts(row)[column]
         area = cell.text.translated(corner)
+        if column == _NAME_COLUMN:
+            self._draw_once(painter, area, cell.alignment, text)
+            return
         laid_out, width = self._laid_out(text)
         if width > area.width():
-            elided = self._metrics.elidedText(text, Qt.TextElideMode.ElideRight, area.width())
-            painter.drawText(area, cell.alignment, elided)
+            self._draw_once(painter, area, cell.alignment, text)
             return
         # Where Qt's delegate puts a line: centred vertically (and, in the number columns,
         # horizontally) in the text rectangle, at fractional offsets as its text layout does.
         x = area.x() + ((area.width() - width) / 2 if cell.alignment & _CENTRED else 0)
         painter.drawStaticText(QPointF(x, area.y() + (area.height() - self._line) / 2), laid_out)
+
+    def _draw_once(self, painter: QPainter, area: QRect, alignment: int, text: str) -> None:
+        """`text` laid out for this paint only, elided on the right if it does not fit."""
+        if self._metrics.horizontalAdvance(text) > area.width():
+            text = self._metrics.elidedText(text, Qt.TextElideMode.ElideRight, area.width())
+        painter.drawText(area, alignment, text)
 
     def _measure(
         self, shown: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
