@@ -8,6 +8,12 @@ its contents, and repainted the whole page on every update.) *One update*: one
 `agent_updated` (an agent's presence changes) through the reducer, `show_state` and the next
 turns, repeated, every other time for an agent on screen; one frame is 16 ms. The baseline: a
 synchronous repaint of the whole page with nothing changed.
+
+Samples: the full run makes 100 first paints (each on a new page, as a supervisor opening the
+Team page sees it) and 500 updates. Percentiles are nearest-rank (`bench.stats`): with 100 first
+paints the p99 is the second slowest and the max is reported beside it; until 2026-11-26 the
+run made 10, so its "p99" was the slowest of 10. Both wall time and the GUI thread's CPU time are
+recorded: on a shared machine the CPU time is the steadier figure.
 """
 
 from __future__ import annotations

@@ -96,7 +96,7 @@ class AgentTableModel(RowTableModel[AgentView]):
         known = self._texts.get(id(row))
         if known is not None and known[0] is row:
             return known[1]
-        texts = tuple(self._text(row, column) for column in range(len(COLUMNS)))
+        texts = self._texts_of(row)
         self._texts[id(row)] = (row, texts)
         return texts
 
@@ -121,42 +121,36 @@ class AgentTableModel(RowTableModel[AgentView]):
                 )
 
     @staticmethod
-    def _text(row: AgentView, column: int) -> str:
-        if column == 0:
-            return (
-                row.display_name
-                if row.display_name == row.agent
-                else (f"{row.display_name} ({row.agent})")
+    def _texts_of(row: AgentView) -> tuple[str, ...]:
+        """One row's texts, column by column (in one pass: the first listing makes ~115)."""
+        name = row.display_name
+        sessions = (
+            translate("SupervisorView", "{sessions}, {wrap_ups} wrapping up").format(
+                sessions=row.sessions, wrap_ups=row.wrap_ups
             )
-        if column == 1:
-            return presence_explanation(row.presence)
-        if column == 2:
-            text = (
-                translate("SupervisorView", "{sessions}, {wrap_ups} wrapping up").format(
-                    sessions=row.sessions, wrap_ups=row.wrap_ups
-                )
-                if row.wrap_ups
-                else str(row.sessions)
-            )
-            return translate("SupervisorView", "{sessions} ({used}/{capacity} capacity)").format(
-                sessions=text, used=row.capacity_used, capacity=row.capacity
-            )
-        if column == 3:
-            return str(row.pending_offers)
-        if column == 4:
-            return (
-                translate("SupervisorView", "Connected")
-                if row.connected
-                else translate("SupervisorView", "Disconnected")
-            )
-        if column == 6:
-            until = row.penalty_until
-            if until is None:
-                return "—"
-            return translate("SupervisorView", "No queue work until {time}").format(
+            if row.wrap_ups
+            else str(row.sessions)
+        )
+        until = row.penalty_until
+        return (
+            name if name == row.agent else f"{name} ({row.agent})",
+            presence_explanation(row.presence),
+            translate("SupervisorView", "{sessions} ({used}/{capacity} capacity)").format(
+                sessions=sessions, used=row.capacity_used, capacity=row.capacity
+            ),
+            str(row.pending_offers),
+            translate("SupervisorView", "Connected")
+            if row.connected
+            else translate("SupervisorView", "Disconnected"),
+            ", ".join(translate("SupervisorView", ALERT_WORDS[a]) for a in row.alerts)
+            if row.alerts
+            else "—",
+            "—"
+            if until is None
+            else translate("SupervisorView", "No queue work until {time}").format(
                 time=clock_text(until)
-            )
-        return ", ".join(translate("SupervisorView", ALERT_WORDS[a]) for a in row.alerts) or "—"
+            ),
+        )
 
     def agent_at(self, row: int) -> AgentView:
         return self._rows[row]

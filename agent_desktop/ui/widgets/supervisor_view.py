@@ -31,6 +31,7 @@ from agent_desktop.protocol.model import AgentView, CustomPresence, QueueStats
 from agent_desktop.protocol.vocabulary import Presence, UserId
 from agent_desktop.ui.i18n import translate
 from agent_desktop.ui.theme import presence_icon
+from agent_desktop.ui.widgets.agent_rows import AgentRowDelegate
 from agent_desktop.ui.widgets.agent_table import COLUMNS, PRESENCE_COLUMN, AgentTableModel
 from agent_desktop.ui.widgets.queue_table import QueueTable
 from agent_desktop.ui.widgets.row_table import fitted_widths
@@ -67,6 +68,8 @@ class SupervisorView(QWidget):
         self.model = AgentTableModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
+        # Plain cells are painted from the rows' texts, not through ~7 data() calls each.
+        self.table.setItemDelegate(AgentRowDelegate(self.model, self.table))
         self.table.setAccessibleName(translate("SupervisorView", "Your agents"))
         self.table.setAccessibleDescription(
             translate(
