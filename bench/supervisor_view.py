@@ -69,8 +69,8 @@ def _agent(n: int, presence: Presence, at: float) -> AgentView:
         connected=True,
         sessions=n % 3,
         pending_offers=0,
-        alerts=[],
-        queues=[],
+        alerts=(),
+        queues=(),
         capacity_used=(n % 3) * 10,
         capacity=100,
     )

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import gc
+
+import msgspec
+
 from agent_desktop.protocol.agent_list import AgentListing
 from agent_desktop.protocol.messages import Agents
 from agent_desktop.protocol.model import AgentView, PresenceInfo
@@ -23,8 +27,8 @@ def row(agent: str, presence: Presence = Presence.AVAILABLE) -> AgentView:
         connected=True,
         sessions=0,
         pending_offers=0,
-        alerts=[],
-        queues=[],
+        alerts=(),
+        queues=(),
         capacity_used=0,
         capacity=100,
     )
@@ -58,3 +62,16 @@ def test_a_page_after_an_event_wins_over_that_event() -> None:
         ("ann", Presence.AVAILABLE),
         ("ben", Presence.AWAY),
     ]
+
+
+def test_a_decoded_listing_of_10000_agents_leaves_nothing_for_the_collector() -> None:
+    """A supervisor's app holds the whole listing; every object in it that the collector
+    tracks is walked by each of its full collections (a pause on the Team page)."""
+    listed = [row(f"agent{n:05d}", Presence.AVAILABLE) for n in range(10_000)]
+    wire = msgspec.json.encode(Agents(re="r1", agents=listed))
+    gc.collect()
+    before = len(gc.get_objects())
+    page = msgspec.json.decode(wire, type=Agents)
+    gc.collect()
+    assert len(page.agents) == 10_000
+    assert len(gc.get_objects()) - before < 100  # was 40,000: a view, its presence, two lists

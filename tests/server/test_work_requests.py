@@ -160,7 +160,7 @@ def test_list_agents_and_live_updates() -> None:
     assert rows[UserId("alice")].connected
     assert not rows[UserId("bob")].connected
     assert rows[UserId("alice")].presence.presence is Presence.AVAILABLE
-    assert rows[UserId("alice")].queues == ["chat", "sms", "voice", "case", "chat_vip"]
+    assert rows[UserId("alice")].queues == ("chat", "sms", "voice", "case", "chat_vip")
     assert (rows[UserId("alice")].capacity_used, rows[UserId("alice")].capacity) == (0, 100)
     h.clear()
     h.create(Channel.CHAT)
@@ -172,7 +172,7 @@ def test_list_agents_and_live_updates() -> None:
     h.tick(120)  # missed: presence and alert change
     updates = h.events("sam", AgentUpdated)
     assert updates[-1].agent.presence.presence is Presence.INACTIVE
-    assert updates[-1].agent.alerts == [AlertKind.MISSED]
+    assert updates[-1].agent.alerts == (AlertKind.MISSED,)
     h.clear()
     h.connect("bob")
     assert [u.agent.agent for u in h.events("sam", AgentUpdated)][:1] == ["bob"]

@@ -126,8 +126,8 @@ def agent_view(agent: str, value: Presence = Presence.AVAILABLE) -> AgentView:
         connected=True,
         sessions=0,
         pending_offers=0,
-        alerts=[],
-        queues=[QueueId("chat")],
+        alerts=(),
+        queues=(QueueId("chat"),),
         capacity_used=0,
         capacity=100,
     )

@@ -212,8 +212,8 @@ def agent_view(
         connected=connected,
         sessions=sessions,
         pending_offers=pending_offers,
-        alerts=alerts or [],
-        queues=[QueueId("chat")],
+        alerts=tuple(alerts or ()),
+        queues=(QueueId("chat"),),
         capacity_used=sessions,
         capacity=3,
     )
