@@ -24,7 +24,7 @@ async def _echo(ws: ServerConnection) -> None:
 
 
 def websocket_round_trip_on_qt_loop(samples: int) -> Summary:
-    """The same on a qasync loop over an offscreen QApplication, the app's loop."""
+    """The same on the app's qasync loop (`agent_desktop.ui.qt_event_loop`), offscreen."""
     from bench.qt_loop import run_on_qt_loop
 
     return run_on_qt_loop(websocket_round_trip(samples))
