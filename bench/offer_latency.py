@@ -28,7 +28,11 @@ from agent_desktop.session.effects import OfferArrived
 from agent_desktop.session.policy import NotificationMode
 from agent_desktop.session.settings import Settings
 from agent_desktop.session.state import AgentState
-from bench.floor import websocket_round_trip, websocket_round_trip_on_qt_loop
+from bench.floor import (
+    websocket_round_trip,
+    websocket_round_trip_cross_process_on_qt_loop,
+    websocket_round_trip_on_qt_loop,
+)
 from bench.link import Link
 from bench.notify_recorder import private_session_bus, recording_notifications
 from bench.population import PASSWORD, QUEUE, SUPERVISOR, Population, agent_name
@@ -60,6 +64,9 @@ class OfferLatency(msgspec.Struct, frozen=True):
     p99_ratio_notification: float | None
     load_average: float = 0.0
     """The machine's 1-minute load average when the part started (it is shared)."""
+    floor_round_trip_cross_process: Summary | None = None
+    """The echo server in a process of its own, the client on the app's loop: the offer
+    path's shape without its work. Reported beside the floor, not the figure of record."""
 
 
 class _Responder:
@@ -177,6 +184,7 @@ def measure_offer_latency(samples: int) -> OfferLatency:
     # Many samples: on a shared machine the floor's p99 is the noisiest figure of the run.
     floor = asyncio.run(websocket_round_trip(max(2000, samples * 3)))
     floor_qt = websocket_round_trip_on_qt_loop(max(2000, samples * 3))
+    floor_cross = websocket_round_trip_cross_process_on_qt_loop(max(2000, samples * 3))
     with tempfile.TemporaryDirectory(prefix="bench-latency-") as tmp, private_session_bus():
         work = Path(tmp)
         config = Population(agents=1).write(work / "server.toml")
@@ -199,4 +207,5 @@ def measure_offer_latency(samples: int) -> OfferLatency:
         p99_ratio_core=core.p99 / floor.p99,
         p99_ratio_notification=notification.p99 / floor.p99 if notification else None,
         load_average=load_average,
+        floor_round_trip_cross_process=floor_cross,
     )

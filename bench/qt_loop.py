@@ -1,4 +1,4 @@
-"""Run a coroutine on a qasync loop over an offscreen QApplication, as the app runs."""
+"""Run a coroutine on the app's qasync loop over an offscreen QApplication, as the app runs."""
 
 from __future__ import annotations
 
@@ -11,11 +11,12 @@ T = TypeVar("T")
 
 def run_on_qt_loop(coroutine: Coroutine[Any, Any, T]) -> T:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    import qasync
     from PySide6.QtWidgets import QApplication
 
+    from agent_desktop.ui.qt_event_loop import new_event_loop
+
     app = QApplication.instance() or QApplication([])
-    loop = qasync.QEventLoop(app)
+    loop = new_event_loop(app)
     try:
         result: T = loop.run_until_complete(coroutine)
         return result

@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import qasync
 from PySide6.QtWidgets import QApplication
 
 from agent_desktop import __version__
@@ -25,6 +24,7 @@ from agent_desktop.ui.diagnostics import start_diagnostics
 from agent_desktop.ui.i18n import chosen_language, install_language
 from agent_desktop.ui.instance import SingleInstance
 from agent_desktop.ui.os_identity import announce_identity
+from agent_desktop.ui.qt_event_loop import new_event_loop
 from agent_desktop.ui.settings_store import SettingsStore
 from agent_desktop.ui.theme import ThemeFollower, app_icon
 
@@ -108,7 +108,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         options = _options(args, store)
 
-    loop = qasync.QEventLoop(app)
+    loop = new_event_loop(app)
     asyncio.set_event_loop(loop)
     try:
         with loop:

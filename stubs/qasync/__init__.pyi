@@ -3,7 +3,7 @@ import asyncio
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QSocketNotifier
 
 _T = TypeVar("_T")
 
@@ -14,6 +14,9 @@ class QEventLoop(asyncio.SelectorEventLoop):
         set_running_loop: bool = ...,
         already_running: bool = ...,
     ) -> None: ...
+    # qasync's tables of socket notifiers (the app's loop subclass watches sockets itself)
+    _read_notifiers: dict[Any, QSocketNotifier]
+    _write_notifiers: dict[Any, QSocketNotifier]
     def __enter__(self) -> QEventLoop: ...
     def __exit__(self, *args: object) -> None: ...
 

@@ -8,9 +8,9 @@ import os
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 
 import pytest
-import qasync
 from PySide6.QtWidgets import QApplication
 
+from agent_desktop.ui.qt_event_loop import new_event_loop
 from tests.support.notification_service import (
     NotificationService,
     private_session_bus,
@@ -24,11 +24,11 @@ os.environ["QT_QPA_PLATFORM"] = "offscreen"
 def pytest_asyncio_loop_factories(
     config: pytest.Config, item: pytest.Item
 ) -> Mapping[str, Callable[[], asyncio.AbstractEventLoop]]:
-    """Run async tests on a qasync loop, so Qt timers and signals fire during `await`."""
+    """Run async tests on the app's qasync loop, so Qt timers and signals fire during `await`."""
 
     def qt_loop() -> asyncio.AbstractEventLoop:
         app = QApplication.instance() or QApplication([])
-        loop: asyncio.AbstractEventLoop = qasync.QEventLoop(app)
+        loop: asyncio.AbstractEventLoop = new_event_loop(app)
         return loop
 
     return {"qasync": qt_loop}
