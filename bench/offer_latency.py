@@ -3,10 +3,11 @@ the desktop notification request reaches the notification service.
 
 One agent runs the real app pieces on a qasync loop: `AgentCore` (session/), the app's
 `Announcer` and `OfferNotifier` chain (ui/), and desktop-notifier over a private D-Bus to a
-recording notification service. The server runs in its own process. "Accepted" is the work
-item's `created_at`, stamped by the server (same host, same wall clock) just before it routes
-and commits, so the figures include routing and the commit. Samples are taken one at a time:
-this is the latency of an idle system, not of a loaded one (item 2 measures that).
+recording notification service. The server runs in its own process, first in memory, then on
+its SQLite store as shipped (`--data`). "Accepted" is the work item's `created_at`, stamped by
+the server (same host, same wall clock) just before it routes and commits, so the figures
+include routing and the commit (a real one on SQLite). Samples are taken one at a time: this is
+the latency of an idle system, not of a loaded one (item 2 measures that).
 """
 
 from __future__ import annotations
@@ -67,6 +68,11 @@ class OfferLatency(msgspec.Struct, frozen=True):
     floor_round_trip_cross_process: Summary | None = None
     """The echo server in a process of its own, the client on the app's loop: the offer
     path's shape without its work. Reported beside the floor, not the figure of record."""
+    to_client_sqlite: Summary | None = None
+    """As `to_client`, the server on its SQLite store (`--data`, as shipped): the commit that
+    makes the offer durable is on the path. The figures above run it in memory."""
+    to_core_sqlite: Summary | None = None
+    p99_ratio_core_sqlite: float | None = None
 
 
 class _Responder:
@@ -189,12 +195,15 @@ def measure_offer_latency(samples: int) -> OfferLatency:
         work = Path(tmp)
         config = Population(agents=1).write(work / "server.toml")
 
-        async def run() -> tuple[list[float], list[float], list[float], str]:
-            async with server_process(config, work) as server:
+        async def run(data_dir: Path | None) -> tuple[list[float], list[float], list[float], str]:
+            async with server_process(config, work, data_dir=data_dir) as server:
                 return await _measure(server.url, samples)
 
-        to_client, to_core, to_notify, path = run_on_qt_loop(run())
+        to_client, to_core, to_notify, path = run_on_qt_loop(run(None))
+        # The same agent against the server as shipped (SQLite, one commit per command).
+        client_sqlite, core_sqlite, _, _ = run_on_qt_loop(run(work / "data"))
     core = summarize(to_core)
+    on_disk = summarize(core_sqlite)
     notification = summarize(to_notify) if to_notify else None
     return OfferLatency(
         samples=samples,
@@ -208,4 +217,7 @@ def measure_offer_latency(samples: int) -> OfferLatency:
         p99_ratio_notification=notification.p99 / floor.p99 if notification else None,
         load_average=load_average,
         floor_round_trip_cross_process=floor_cross,
+        to_client_sqlite=summarize(client_sqlite),
+        to_core_sqlite=on_disk,
+        p99_ratio_core_sqlite=on_disk.p99 / floor.p99,
     )

@@ -70,6 +70,20 @@ def _latency_rows(results: BenchResults) -> list[Row]:
             _verdict(lat.p99_ratio_core <= LATENCY_RATIO),
         )
     ]
+    disk, ratio = lat.to_core_sqlite, lat.p99_ratio_core_sqlite
+    if disk is not None and ratio is not None and lat.to_client_sqlite is not None:
+        rows.append(
+            (
+                "1 Offer latency, the same on the SQLite store (as shipped: the commit is on"
+                " the path)",
+                f"p50 {_ms(disk.p50)}, p99 {_ms(disk.p99)}, max {_ms(disk.max)} (n={disk.n});"
+                f" p99 = {_x(ratio)} the floor. Of which server + wire: p50"
+                f" {_ms(lat.to_client_sqlite.p50)}, p99 {_ms(lat.to_client_sqlite.p99)}",
+                base,
+                target,
+                _verdict(ratio <= LATENCY_RATIO),
+            )
+        )
     note = lat.to_notification
     if note is not None and lat.p99_ratio_notification is not None:
         rows.append(

@@ -35,6 +35,9 @@ def test_quick_benchmarks_run_and_every_item_is_accounted_for(tmp_path: Path) ->
     assert results.failures == {}
     assert results.offer_latency is not None
     assert results.offer_latency.to_core.n == results.offer_latency.samples
+    on_disk = results.offer_latency.to_core_sqlite
+    assert on_disk is not None
+    assert on_disk.n == results.offer_latency.samples
     cross_process = results.offer_latency.floor_round_trip_cross_process
     assert cross_process is not None
     assert cross_process.n > 0
