@@ -113,9 +113,9 @@ def _install(hooks: _Hooks) -> None:
                     f"{hooks.online_at:.6f}",
                 )
                 cpu = os.times()
-                _say("READY", f"{time.time():.6f}", f"{cpu.user + cpu.system:.3f}")
                 if os.environ.get("BENCH_APP_MODULES"):  # what the start had imported
                     Path(os.environ["BENCH_APP_MODULES"]).write_text("\n".join(sorted(sys.modules)))
+                _say("READY", f"{time.time():.6f}", f"{cpu.user + cpu.system:.3f}")
                 if hooks.profile is not None:  # BENCH_APP_PROFILE: the start, in cProfile
                     hooks.profile.disable()
                     hooks.profile.dump_stats(os.environ["BENCH_APP_PROFILE"])
