@@ -41,6 +41,7 @@ DEFERRED = (
     "agent_desktop.ui.widgets.settings_dialog",
     "agent_desktop.ui.widgets.booking_codes_view",
     "agent_desktop.ui.widgets.notification_log_view",
+    "agent_desktop.ui.about",
     # the reference server (demo only)
     "agent_desktop.server",
     "agent_desktop.demo",
