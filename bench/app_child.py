@@ -9,6 +9,7 @@ timer whose lateness is the event loop's lag. It prints tagged lines on stdout:
     SESSIONS <n>    OFFER_LEFT <offer id> <expires_at> <left at>
 
 and on SIGTERM writes `LAG <json [[time, lateness s], ...]>` to stderr and exits at once.
+`BENCH_APP_MODULES=FILE` writes the names of the modules imported by the first paint to FILE.
 
 This module imports only the standard library at the top: anything imported here before the
 app's `main()` would be counted as the app's start.
@@ -112,6 +113,8 @@ def _install(hooks: _Hooks) -> None:
                     f"{hooks.online_at:.6f}",
                 )
                 cpu = os.times()
+                if os.environ.get("BENCH_APP_MODULES"):  # what the start had imported
+                    Path(os.environ["BENCH_APP_MODULES"]).write_text("\n".join(sorted(sys.modules)))
                 _say("READY", f"{time.time():.6f}", f"{cpu.user + cpu.system:.3f}")
                 if hooks.profile is not None:  # BENCH_APP_PROFILE: the start, in cProfile
                     hooks.profile.disable()

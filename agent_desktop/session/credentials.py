@@ -11,15 +11,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import urlsplit
 
-import keyring
-import keyring.backend
-import keyring.errors
-from keyring.backends import chainer, fail, null
-
 from agent_desktop.session.errors import CredentialsUnavailableError
+
+if TYPE_CHECKING:  # keyring is imported at its first use: a start may read the token without it
+    import keyring.backend
 
 T = TypeVar("T")
 SERVICE_PREFIX = "agent-desktop"
@@ -35,6 +33,8 @@ def service_name(server_url: str) -> str:
 
 def unsafe_reason(backend: keyring.backend.KeyringBackend) -> str | None:
     """Why `backend` must not hold a token, or None when it is a real OS keyring."""
+    from keyring.backends import chainer, fail, null
+
     members = backend.backends if isinstance(backend, chainer.ChainerBackend) else [backend]
     if not members:
         return "no OS keyring is available"
@@ -69,6 +69,8 @@ class TokenStore:
 
     async def delete(self) -> None:
         def remove(backend: keyring.backend.KeyringBackend) -> None:
+            import keyring.errors
+
             # Nothing stored is already the state we want.
             with contextlib.suppress(keyring.errors.PasswordDeleteError):
                 backend.delete_password(self.service, self.user)
@@ -76,7 +78,12 @@ class TokenStore:
         await asyncio.to_thread(self._call, "remove", remove)
 
     def _call(self, verb: str, action: Callable[[keyring.backend.KeyringBackend], T]) -> T:
-        backend = self._backend or keyring.get_keyring()
+        if self._backend is None:
+            import keyring
+
+            backend = keyring.get_keyring()
+        else:
+            backend = self._backend
         reason = unsafe_reason(backend)
         if reason is not None:
             raise CredentialsUnavailableError(

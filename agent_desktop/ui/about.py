@@ -10,19 +10,16 @@ from __future__ import annotations
 import asyncio
 import platform
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import Qt, QUrl, qVersion
-from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication
+from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
-    QMainWindow,
-    QMenu,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -32,7 +29,6 @@ from agent_desktop.identity import APP_NAME, HOMEPAGE, VERSION
 from agent_desktop.protocol.codec import PROTOCOL_VERSION
 from agent_desktop.protocol.messages import Hello, Welcome
 from agent_desktop.session.link import describe, open_link, ssl_context_for
-from agent_desktop.session.settings import Settings
 from agent_desktop.ui.diagnostics import FATAL_LOG, crash_logs
 from agent_desktop.ui.i18n import translate
 from agent_desktop.ui.places import config_dir, log_dir
@@ -174,25 +170,3 @@ def _path_label(path: Path) -> QLabel:
     label = QLabel(str(path))
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return label
-
-
-def add_help_menu(window: QMainWindow, settings: Callable[[], Settings]) -> QAction:
-    """Help ▸ About… on `window`. `settings` is read when the dialog opens: the server may have
-    changed since the window was built."""
-    action = QAction(translate("About", "About {app}…").format(app=APP_NAME), window)
-    action.setMenuRole(QAction.MenuRole.AboutRole)
-
-    def show() -> None:
-        current = settings()
-        dialog = AboutDialog(current.server_url, current.ca_path, window)
-        dialog.finished.connect(dialog.deleteLater)
-        dialog.open()
-
-    action.triggered.connect(show)
-    # Beside Help ▸ Keyboard shortcuts when the window has a Help menu already.
-    help_title = translate("Menus", "&Help")
-    help_menus = [m for m in window.menuBar().findChildren(QMenu) if m.title() == help_title]
-    help_menu = help_menus[0] if help_menus else window.menuBar().addMenu(help_title)
-
-    help_menu.addAction(action)
-    return action

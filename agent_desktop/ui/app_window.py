@@ -34,12 +34,11 @@ from agent_desktop.protocol.vocabulary import (
 )
 from agent_desktop.session.core import AgentCore
 from agent_desktop.session.state import AgentState, LinkStatus
-from agent_desktop.ui.about import add_help_menu
 from agent_desktop.ui.custom_presence_items import CustomPresenceItems
 from agent_desktop.ui.customer_pages import CustomerPages
 from agent_desktop.ui.depth_controls import DepthControls
 from agent_desktop.ui.i18n import QT_TRANSLATE_NOOP, translate
-from agent_desktop.ui.menus import ShortcutsSheet, install_menus, shortcut_rows
+from agent_desktop.ui.menus import ShortcutsSheet, add_help_menu, install_menus, shortcut_rows
 from agent_desktop.ui.tasks import TaskOwner
 from agent_desktop.ui.theme import app_icon
 from agent_desktop.ui.widgets.alert_bar import AlertBar

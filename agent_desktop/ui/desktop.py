@@ -24,6 +24,7 @@ from agent_desktop.session.settings import Settings
 from agent_desktop.session.state import AgentState, LinkStatus
 from agent_desktop.ui.announcer import Announcer
 from agent_desktop.ui.app_window import AppWindow
+from agent_desktop.ui.first_paint import AfterFirstPaint
 from agent_desktop.ui.i18n import QT_TRANSLATE_NOOP, translate
 from agent_desktop.ui.leave_dialog import LeaveGuard, Leaving
 from agent_desktop.ui.message_notices import MessageNotices
@@ -34,7 +35,7 @@ from agent_desktop.ui.notify.path import PathReport
 from agent_desktop.ui.os_identity import notification_icon
 from agent_desktop.ui.os_keyring import OsTokenStore
 from agent_desktop.ui.os_state import OsStateWatch
-from agent_desktop.ui.os_state_backends import os_state_backend
+from agent_desktop.ui.os_state_backends import DeferredOsState
 from agent_desktop.ui.screen_reader import ScreenReader
 from agent_desktop.ui.settings_store import Preferences, SettingsStore
 from agent_desktop.ui.sign_in_problem import sign_in_problem
@@ -129,13 +130,18 @@ class DesktopApp(QObject):
         self._paint.timeout.connect(self._paint_latest)
         self.wake_watch = WakeWatch(self.clock, self)
         self.os_state = OsStateWatch(
-            os_state_backend(),
+            DeferredOsState(),
             goodbye=self._goodbye_before_sleep,
             come_back=self._come_back_after_sleep,
             note=lambda text: self.window.show_message(text, 15000),
         )
         """Goodbye before the machine sleeps (offers rerouted in seconds), back after wake."""
         self._back_after_sleep = False
+        # What the first paint of the signed-in window does not need starts after it: the
+        # notification self-test (desktop-notifier, dbus-fast), the OS-state and network
+        # watches. A notice due before then still goes out: the chain loads at its first use.
+        self.after_start = AfterFirstPaint(self.window, self._watch_the_desktop)
+        self._watching_os: asyncio.Task[None] | None = None
         self._wire()
 
     # --- NoticeResponder: answers pressed on a desktop notification ----------------------------
@@ -209,18 +215,21 @@ class DesktopApp(QObject):
         self.window.show_state(self.core.state)
         if self.options.settings_problem:
             self.window.show_message(self.options.settings_problem, 15000)
-        self.tasks.run("Notification self-test", self.notifier.start())
         if not self.settings.user:
             self.ask_for_password(
                 None, note=translate("Desktop", "Sign in to start receiving work.")
             )
+            self.after_start.arm()
         else:
             await self.core.start()
-        self.wake_watch.start()
-        await self.os_state.start()
         await self.quit_event.wait()
         await self._shut_down()
         return 0
+
+    def _watch_the_desktop(self) -> None:
+        self.tasks.run("Notification self-test", self.notifier.start())
+        self.wake_watch.start()
+        self._watching_os = self.tasks.run("Watch the OS state", self.os_state.start())
 
     def quit(self) -> None:
         """Quit now, without asking (the agent confirmed, or a test or the OS asked)."""
@@ -233,7 +242,11 @@ class DesktopApp(QObject):
             self.tasks.run("Sign out", self.sign_out())
 
     async def _shut_down(self) -> None:
+        self.after_start.cancel()
         self.wake_watch.stop()
+        if self._watching_os is not None and not self._watching_os.done():
+            self._watching_os.cancel()  # a quit before the watch had started
+            await asyncio.gather(self._watching_os, return_exceptions=True)
         await self.os_state.close()
         self.store.save_geometry(self.window.saveGeometry())
         for unsubscribe in self._unsubscribe:
@@ -295,6 +308,8 @@ class DesktopApp(QObject):
         self._latest = None
         self._painted_link = state.connection.status
         self.window.show_state(state)
+        if state.connection.status is not LinkStatus.CONNECTING:
+            self.after_start.arm()  # the start has settled: signed in, refused or retrying
         self.tray.show_state(state.shown_presence, self.window.sessions.unread_count())
         custom = state.presence.custom if state.presence is not None and state.online else None
         self.tray.show_customs(state.custom_presences, custom)

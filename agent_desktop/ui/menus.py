@@ -8,6 +8,7 @@ characters with it) and never a bare letter (text meant for a reply must stay te
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -24,12 +25,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from agent_desktop.identity import APP_NAME
 from agent_desktop.protocol.vocabulary import Presence
 from agent_desktop.ui.custom_presence_items import CustomPresenceItems
 from agent_desktop.ui.i18n import translate
 from agent_desktop.ui.widgets.wording import presence_label
 
 if TYPE_CHECKING:
+    from agent_desktop.session.settings import Settings
     from agent_desktop.ui.app_window import AppWindow
 
 PRESENCE_KEYS = {
@@ -166,3 +169,29 @@ class ShortcutsSheet(QDialog):
     def _text(self, row: int, column: int) -> str:
         item = self.table.item(row, column)
         return item.text() if item is not None else ""
+
+
+def add_help_menu(window: QMainWindow, settings: Callable[[], Settings]) -> QAction:
+    """Help ▸ About… on `window`. `settings` is read when the dialog opens: the server may have
+    changed since the window was built."""
+    action = QAction(translate("About", "About {app}…").format(app=APP_NAME), window)
+    action.setMenuRole(QAction.MenuRole.AboutRole)
+
+    def show() -> None:
+        # Imported when first opened: the dialog (its server check, crash logs) is no part of
+        # the start's first paint.
+        from agent_desktop.ui.about import AboutDialog
+
+        current = settings()
+        dialog = AboutDialog(current.server_url, current.ca_path, window)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
+    action.triggered.connect(show)
+    # Beside Help ▸ Keyboard shortcuts when the window has a Help menu already.
+    help_title = translate("Menus", "&Help")
+    help_menus = [m for m in window.menuBar().findChildren(QMenu) if m.title() == help_title]
+    help_menu = help_menus[0] if help_menus else window.menuBar().addMenu(help_title)
+
+    help_menu.addAction(action)
+    return action

@@ -1,5 +1,9 @@
 """Which OS keyring holds the token: on Linux the Secret Service, chosen directly.
 
+At a start on Linux the token is read without keyring at all (`secret_service.read_token`:
+~50 ms of imports less); keyring is loaded when the token is written or removed, or when that
+read has no plain answer.
+
 `keyring.get_keyring()` finds its backend by loading every installed backend through the
 package entry points and asking each for its priority (kwallet, libsecret, Secret Service,
 ...): 80-300 ms at every start on a loaded machine, against 30-75 ms for asking the Secret
@@ -22,12 +26,13 @@ import os
 import sys
 import threading
 from collections.abc import Mapping
-
-import keyring.core
-from keyring.backend import KeyringBackend
-from keyring.util import platform_
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from agent_desktop.session.credentials import TokenStore
+
+if TYPE_CHECKING:  # keyring is imported when it is used: a start reads the token without it
+    from keyring.backend import KeyringBackend
 
 log = logging.getLogger(__name__)
 
@@ -37,16 +42,24 @@ def discovery_wanted(platform: str, environ: Mapping[str, str]) -> str | None:
     if not platform.startswith("linux"):
         return f"not Linux ({platform})"
     # Set by keyring.set_keyring() or an earlier discovery in this process: keyring keeps it
-    # in a module global, and asking for it again costs nothing.
-    if getattr(keyring.core, "_keyring_backend", None) is not None:
+    # in a module global, and asking for it again costs nothing. (Not imported: not chosen.)
+    core = sys.modules.get("keyring.core")
+    if getattr(core, "_keyring_backend", None) is not None:
         return "a backend is already chosen in this process"
     if environ.get("PYTHON_KEYRING_BACKEND"):
         return "PYTHON_KEYRING_BACKEND names a backend"
     if "KDE" in environ.get("XDG_CURRENT_DESKTOP", "").upper().split(":"):
         return "a KDE session (KWallet)"
-    if (platform_.config_root() / "keyringrc.cfg").exists():
+    if (keyring_config_root() / "keyringrc.cfg").exists():
         return "keyring's config file names a backend"
     return None
+
+
+def keyring_config_root() -> Path:
+    """keyring's config folder on Linux (`keyring.util.platform_.config_root()`, from the
+    process's environment as keyring reads it), computed here: asking must not import keyring."""
+    root = os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config"
+    return Path(root, "python_keyring")
 
 
 def secret_service() -> KeyringBackend | None:
@@ -97,15 +110,23 @@ class OsTokenStore(TokenStore):
 
         def read() -> None:
             try:
-                self._choose_now()
-                prefetched.set_result(
-                    self._call("read", lambda b: b.get_password(self.service, self.user))
-                )
+                prefetched.set_result(self._read_at_start())
             except BaseException as exc:  # handed to load(), which raises it there
                 prefetched.set_exception(exc)
 
         self._prefetched = prefetched
         threading.Thread(target=read, name="token-prefetch", daemon=True).start()
+
+    def _read_at_start(self) -> str | None:
+        if discovery_wanted(sys.platform, os.environ) is None:
+            from agent_desktop.ui.secret_service import NotAnsweredError, read_token
+
+            try:
+                return read_token(self.service, self.user)
+            except NotAnsweredError as exc:
+                log.info("token not read from the Secret Service directly (%s): via keyring", exc)
+        self._choose_now()
+        return self._call("read", lambda b: b.get_password(self.service, self.user))
 
     def _choose_now(self) -> None:
         with self._choosing:
@@ -125,6 +146,16 @@ class OsTokenStore(TokenStore):
         return await super().load()
 
     async def save(self, token: str) -> None:
+        # A fresh token comes at every sign-in: written without keyring where it was read so.
+        if not self._chosen and discovery_wanted(sys.platform, os.environ) is None:
+            from agent_desktop.ui.secret_service import NotAnsweredError, write_token
+
+            try:
+                await asyncio.to_thread(write_token, self.service, self.user, token)
+            except NotAnsweredError as exc:
+                log.info("token not written to the Secret Service directly (%s): via keyring", exc)
+            else:
+                return
         await self._choose()
         await super().save(token)
 

@@ -75,6 +75,9 @@ class TaskOwner:
         task = asyncio.get_running_loop().create_task(self._guard(what, coroutine), name=what)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        # A task cancelled before its first step never started `coroutine`: closing it says so
+        # (instead of a "never awaited" warning). Closing a finished coroutine does nothing.
+        task.add_done_callback(lambda _task: coroutine.close())
         return task
 
     async def _guard(self, what: str, coroutine: Coroutine[Any, Any, Any]) -> Any:

@@ -36,13 +36,18 @@ class WakeWatch(QObject):
         self._timer = QTimer(self)
         self._timer.setInterval(CHECK_MS)
         self._timer.timeout.connect(self.check_for_sleep)
-        if QNetworkInformation.loadDefaultBackend():
-            info = QNetworkInformation.instance()
-            if info is not None:
-                info.reachabilityChanged.connect(self.on_network_changed)
+        self._network_watched = False
 
     def start(self) -> None:
         self._timer.start()
+        # Here, not at construction: loading the network backend (a plugin that may talk to
+        # NetworkManager) is no part of the start's first paint, and the app starts watching
+        # after it.
+        if not self._network_watched and QNetworkInformation.loadDefaultBackend():
+            info = QNetworkInformation.instance()
+            if info is not None:
+                info.reachabilityChanged.connect(self.on_network_changed)
+                self._network_watched = True
 
     def stop(self) -> None:
         self._timer.stop()

@@ -20,8 +20,9 @@ from agent_desktop.server.config import ServerConfig
 from agent_desktop.server.runner import running_server
 from agent_desktop.session.settings import Settings
 from agent_desktop.ui import places
-from agent_desktop.ui.about import AboutDialog, add_help_menu
+from agent_desktop.ui.about import AboutDialog
 from agent_desktop.ui.diagnostics import CRASH_LOGS_KEPT, Diagnostics, crash_logs
+from agent_desktop.ui.menus import add_help_menu
 from agent_desktop.ui.os_identity import installed_prefix, notification_icon
 
 

@@ -19,7 +19,7 @@ from agent_desktop.protocol.vocabulary import Channel, Presence, SessionId
 from agent_desktop.server.config import ServerConfig
 from agent_desktop.server.runner import RunningServer, running_server
 from agent_desktop.ui.desktop import DesktopApp
-from agent_desktop.ui.notify import ACCEPT_ACTION
+from agent_desktop.ui.notify.native import ACCEPT_ACTION
 from agent_desktop.ui.widgets.session_view import SessionView
 from tests.support.notification_service import NotificationService
 from tests.ui.app_harness import (

@@ -19,7 +19,8 @@ from agent_desktop.protocol.messages import Ack, CustomerEnd
 from agent_desktop.protocol.vocabulary import Channel
 from agent_desktop.server.config import ServerConfig
 from agent_desktop.server.runner import RunningServer, running_server
-from agent_desktop.ui.notify import ACCEPT_ACTION, REJECT_ACTION, ToastKey
+from agent_desktop.ui.notify.native import ACCEPT_ACTION, REJECT_ACTION
+from agent_desktop.ui.notify.notice import ToastKey
 from tests.support.notification_service import NotificationService, NotifyCall
 from tests.ui.app_harness import (
     customer_says,

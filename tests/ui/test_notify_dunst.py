@@ -8,14 +8,11 @@ from pathlib import Path
 import pytest
 
 from agent_desktop.protocol.vocabulary import NotificationKind, OfferId
-from agent_desktop.ui.notify import (
-    ACCEPT_ACTION,
-    Notice,
-    NotificationPath,
-    OfferNotifier,
-    build_offer_notifier,
-)
-from agent_desktop.ui.notify.notice import OfferKey
+from agent_desktop.ui.notify.chain import build_offer_notifier
+from agent_desktop.ui.notify.native import ACCEPT_ACTION
+from agent_desktop.ui.notify.notice import Notice, OfferKey
+from agent_desktop.ui.notify.notifier import OfferNotifier
+from agent_desktop.ui.notify.path import NotificationPath
 from tests.support.notification_service import (
     BUS_NAME,
     Dunst,

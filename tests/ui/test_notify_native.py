@@ -7,14 +7,10 @@ from collections.abc import AsyncIterator
 import pytest
 
 from agent_desktop.protocol.vocabulary import NotificationKind, OfferId
-from agent_desktop.ui.notify import (
-    ACCEPT_ACTION,
-    REJECT_ACTION,
-    Notice,
-    OfferNotifier,
-    build_offer_notifier,
-)
-from agent_desktop.ui.notify.notice import OfferKey
+from agent_desktop.ui.notify.chain import build_offer_notifier
+from agent_desktop.ui.notify.native import ACCEPT_ACTION, REJECT_ACTION
+from agent_desktop.ui.notify.notice import Notice, OfferKey
+from agent_desktop.ui.notify.notifier import OfferNotifier
 from tests.support.notification_service import (
     CLOSED_DISMISSED,
     CLOSED_EXPIRED,

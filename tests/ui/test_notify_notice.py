@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from agent_desktop.protocol.vocabulary import NotificationKind, OfferId
-from agent_desktop.ui.notify import Notice
-from agent_desktop.ui.notify.notice import OfferKey
+from agent_desktop.ui.notify.notice import Notice, OfferKey
 
 
 def test_a_toast_with_buttons_is_refused() -> None:

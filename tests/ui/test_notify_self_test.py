@@ -10,16 +10,12 @@ from desktop_notifier import Capability, DesktopNotifier
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
 from agent_desktop.protocol.vocabulary import NotificationKind, OfferId
-from agent_desktop.ui.notify import (
-    InAppNoticeAdapter,
-    NativeNoticeAdapter,
-    Notice,
-    NotificationPath,
-    OfferNotifier,
-    PathReport,
-    build_offer_notifier,
-)
-from agent_desktop.ui.notify.notice import OfferKey
+from agent_desktop.ui.notify.chain import build_offer_notifier
+from agent_desktop.ui.notify.in_app import InAppNoticeAdapter
+from agent_desktop.ui.notify.native import NativeNoticeAdapter
+from agent_desktop.ui.notify.notice import Notice, OfferKey
+from agent_desktop.ui.notify.notifier import OfferNotifier
+from agent_desktop.ui.notify.path import NotificationPath, PathReport
 from tests.support.notification_service import (
     NotificationService,
     RecordingResponder,

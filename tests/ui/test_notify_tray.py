@@ -6,8 +6,9 @@ from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
 from agent_desktop.protocol.vocabulary import NotificationKind, OfferId
-from agent_desktop.ui.notify import Notice, NotificationPath, TrayBalloonAdapter
-from agent_desktop.ui.notify.notice import OfferKey
+from agent_desktop.ui.notify.notice import Notice, OfferKey
+from agent_desktop.ui.notify.path import NotificationPath
+from agent_desktop.ui.notify.tray import TrayBalloonAdapter
 from tests.support.notification_service import RecordingResponder
 
 

@@ -13,7 +13,13 @@ from keyring.backend import KeyringBackend
 from keyring.backends import SecretService
 
 from agent_desktop.session.errors import CredentialsUnavailableError
-from agent_desktop.ui.os_keyring import OsTokenStore, choose_backend, discovery_wanted
+from agent_desktop.ui.os_keyring import (
+    OsTokenStore,
+    choose_backend,
+    discovery_wanted,
+    keyring_config_root,
+)
+from agent_desktop.ui.secret_service import NotAnsweredError, read_token
 from tests.support.desktop_bus import secret_service
 
 __all__ = ["secret_service"]
@@ -115,3 +121,49 @@ async def test_a_prefetch_that_fails_fails_the_first_read_with_the_reason(
     tokens.prefetch()
     with pytest.raises(CredentialsUnavailableError, match="keyring"):
         await tokens.load()
+
+
+@pytest.mark.usefixtures("undecided")
+def test_keyring_config_root_is_keyrings_own() -> None:
+    from keyring.util import platform_
+
+    assert keyring_config_root() == platform_.config_root()
+
+
+@pytest.mark.usefixtures("undecided")
+async def test_the_start_reads_the_token_keyring_wrote_without_keyring(
+    secret_service: KeyringBackend,
+) -> None:
+    tokens = OsTokenStore(URL, "alice")
+    secret_service.set_password(tokens.service, "alice", "tökén-1")
+    secret_service.set_password(OsTokenStore(URL, "bob").service, "bob", "bob's")
+    assert read_token(tokens.service, "alice") == "tökén-1"
+    assert read_token(tokens.service, "carol") is None
+    assert read_token(OsTokenStore("ws://elsewhere:1", "alice").service, "alice") is None
+    tokens.prefetch()
+    assert await tokens.load() == "tökén-1"
+
+
+@pytest.mark.usefixtures("undecided")
+def test_without_a_session_bus_the_direct_read_hands_over_to_keyring(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
+    with pytest.raises(NotAnsweredError):
+        read_token("agent-desktop ws://127.0.0.1:8765", "alice")
+
+
+@pytest.mark.usefixtures("undecided")
+async def test_the_token_written_without_keyring_is_keyrings_own_item_replaced_in_place(
+    secret_service: KeyringBackend,
+) -> None:
+    tokens = OsTokenStore(URL, "alice")
+    await tokens.save("token-1")
+    await tokens.save("token-2")  # the next sign-in's fresh token replaces the first
+    assert secret_service.get_password(tokens.service, "alice") == "token-2"
+    collection = secret_service.get_preferred_collection()  # type: ignore[attr-defined]
+    items = list(collection.search_items({"service": tokens.service, "username": "alice"}))
+    assert len(items) == 1
+    assert items[0].get_label() == f"Password for 'alice' on '{tokens.service}'"
+    assert items[0].get_attributes()["application"] == "Python keyring library"
+    assert keyring.core._keyring_backend is None

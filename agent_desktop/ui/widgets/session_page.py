@@ -10,6 +10,7 @@ that arrived in the meantime.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
@@ -17,8 +18,10 @@ from agent_desktop.protocol.model import Session
 from agent_desktop.protocol.vocabulary import Channel, SessionId
 from agent_desktop.session.state import OutgoingMessage
 from agent_desktop.ui.i18n import translate
-from agent_desktop.ui.widgets.session_view import SessionView
 from agent_desktop.ui.widgets.wording import channel_label
+
+if TYPE_CHECKING:  # built (and imported) by SessionTabs when the page is first shown
+    from agent_desktop.ui.widgets.session_view import SessionView
 
 
 class SessionPage(QWidget):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -14,8 +15,10 @@ from agent_desktop.session.state import OutgoingMessage
 from agent_desktop.ui.i18n import translate
 from agent_desktop.ui.theme import channel_icon
 from agent_desktop.ui.widgets.session_page import SessionPage
-from agent_desktop.ui.widgets.session_view import SessionView
-from agent_desktop.ui.widgets.transfer_dialog import AgentChoice
+
+if TYPE_CHECKING:  # imported with the first session's view: a start without sessions needs none
+    from agent_desktop.ui.widgets.session_view import SessionView
+    from agent_desktop.ui.widgets.transfer_dialog import AgentChoice
 
 UNREAD_DOT = " ●"
 
@@ -152,6 +155,8 @@ class SessionTabs(QStackedWidget):
         """The page's full view, built now if it was not yet."""
         if page.view is not None:
             return page.view
+        from agent_desktop.ui.widgets.session_view import SessionView
+
         view = SessionView(page.session)
         view.set_transfer_targets(self._queues, self._agents)
         view.message_submitted.connect(self.message_submitted)
