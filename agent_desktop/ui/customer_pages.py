@@ -8,6 +8,7 @@ live from then on (the core merges them).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Final
 
 from PySide6.QtCore import QObject
@@ -33,8 +34,13 @@ class CustomerPages(QObject):
     """Adds the tabs to `pages` once the user is known to be staff, and keeps them filled."""
 
     def __init__(
-        self, pages: QTabWidget, core: AgentCore, tasks: TaskOwner, after: QWidget
+        self,
+        pages: QTabWidget,
+        core: AgentCore,
+        tasks: TaskOwner,
+        after: Callable[[], QWidget],
     ) -> None:
+        """`after`: the tab these go after (the Team page, itself built when first needed)."""
         super().__init__(pages)
         self.pages, self.core, self.tasks, self._after = pages, core, tasks, after
         # Built when first needed (staff only): an agent's start does not pay for them.
@@ -65,7 +71,7 @@ class CustomerPages(QObject):
         identity = state.identity
         if identity is not None and identity.supervises and self.pages.indexOf(self.log) < 0:
             at = self.pages.insertTab(
-                self.pages.indexOf(self._after) + 1,
+                self.pages.indexOf(self._after()) + 1,
                 self.log,
                 translate("CustomerPages", NOTIFICATIONS_TAB),
             )

@@ -19,6 +19,7 @@ from agent_desktop.ui.widgets.wrap_up_panel import EXTEND_S, WrapUpPanel
 
 if TYPE_CHECKING:
     from agent_desktop.ui.app_window import AppWindow
+    from agent_desktop.ui.widgets.supervisor_view import SupervisorView
 
 
 class DepthControls(QObject):
@@ -59,7 +60,11 @@ class DepthControls(QObject):
         self.next_status.cancel_requested.connect(
             lambda: run("Cancel next status", core.set_next_presence(None))
         )
-        window.team.clear_penalty_requested.connect(
+
+    def wire_team(self, team: SupervisorView) -> None:
+        """The Team page, when the window builds it (supervisors only)."""
+        core, run = self.window.core, self.window.tasks.run
+        team.clear_penalty_requested.connect(
             lambda agent: run("Clear penalty", core.clear_penalty(UserId(agent)))
         )
 
@@ -88,7 +93,9 @@ class DepthControls(QObject):
             customs=state.custom_presences,
         )
         now = self.now()
-        self.window.team.show_queues(state.queue_stats, now + state.clock_offset)
+        team = self.window.team_if_built()
+        if team is not None:
+            team.show_queues(state.queue_stats, now + state.clock_offset)
         self._tick(now)  # the same instant: the queue table is not refitted a second time
         identity = state.identity
         if (
@@ -107,4 +114,6 @@ class DepthControls(QObject):
         now = self.now() if now is None else now
         self.wrap_ups.update_clock(lambda w: state.wrap_up_remaining(w, now))
         self.window.alert_bar.show_penalty_left(state.penalty_remaining(now))
-        self.window.team.queues.update_clock(now + state.clock_offset)
+        team = self.window.team_if_built()
+        if team is not None:
+            team.queues.update_clock(now + state.clock_offset)

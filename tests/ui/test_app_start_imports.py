@@ -42,6 +42,8 @@ DEFERRED = (
     "agent_desktop.ui.widgets.booking_codes_view",
     "agent_desktop.ui.widgets.notification_log_view",
     "agent_desktop.ui.about",
+    "agent_desktop.ui.widgets.supervisor_view",  # the Team page: supervisors only
+    "agent_desktop.ui.widgets.agent_table",
     # the reference server (demo only)
     "agent_desktop.server",
     "agent_desktop.demo",
