@@ -20,8 +20,8 @@ generation grew to hundreds of thousands of objects before a collection walked t
 (98-134 ms of CPU at 5,000-10,000 agents). Collected every `PACE_S` and frozen at once, each
 pause walks only what was made in the last quarter second and is still alive, and nothing is
 ever walked twice. The price: a cycle that outlives its first quarter second is reclaimed only
-at the next wave's full collection (routing makes none: 0 collected in a 120 s run at 5,000
-agents; a connection that closes may).
+at the next wave's full collection. None was found: 0 objects collected in a 120 s routing run
+at 5,000 agents, and 0 left by 60 connections closed or cut after a freeze.
 """
 
 from __future__ import annotations
