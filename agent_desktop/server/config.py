@@ -128,9 +128,10 @@ class Timings(Struct, frozen=True, kw_only=True):
     heartbeat_timeout_s: Annotated[float, msgspec.Meta(gt=0)] = 5.0
     token_ttl_s: Annotated[float, msgspec.Meta(gt=0)] = 12 * 3600.0
     toast_dismiss_s: Annotated[float, msgspec.Meta(gt=0, le=60)] = 8.0
-    closed_retention_s: Seconds = 3600.0
+    closed_retention_s: Seconds = 0.0
     """Closed work, ended offers and cleared alerts leave the server's memory this long after
-    they finish; they stay on disk (GetWork and the audit log still answer for them)."""
+    they finish (0: at the end of the request that finished them); they stay in the store,
+    which answers GetWork, a late accept or dismiss and the audit log for them."""
 
 
 class RepeatMisses(Struct, frozen=True, kw_only=True):

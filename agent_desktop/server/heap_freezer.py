@@ -11,6 +11,17 @@ Reference counting still frees frozen objects as usual, but a frozen *cycle* (a 
 has closed since) is only found by a full collection. So each freeze first unfreezes and runs
 one full collection: one planned pause per login wave, right after it, instead of unplanned
 ones during the day, and the garbage of yesterday's connections is reclaimed every morning.
+
+Between waves the freezer also paces the young collections (`PACE_S`). CPython starts one when
+the tracked objects made outnumber those freed by its threshold, but much of a server's day
+replaces objects rather than adding them (a connection's receive chain for each frame, an
+agent's presence, a queue's row): every old one freed takes one off the count, so the young
+generation grew to hundreds of thousands of objects before a collection walked them all at once
+(98-134 ms of CPU at 5,000-10,000 agents). Collected every `PACE_S` and frozen at once, each
+pause walks only what was made in the last quarter second and is still alive, and nothing is
+ever walked twice. The price: a cycle that outlives its first quarter second is reclaimed only
+at the next wave's full collection. None was found: 0 objects collected in a 120 s routing run
+at 5,000 agents, and 0 left by 60 connections closed or cut after a freeze.
 """
 
 from __future__ import annotations
@@ -21,6 +32,8 @@ from typing import Final
 
 QUIET_S: Final = 1.0
 """A login wave has passed when no login came for this long."""
+PACE_S: Final = 0.25
+"""Between two paced young collections (each followed by a freeze)."""
 MIN_LOGINS: Final = 100
 """Freeze again only after this many logins since the last freeze: a trickle is not a wave.
 Nor is a pause inside a wave: a new freeze also needs as many logins as all the earlier ones
@@ -44,11 +57,16 @@ class HeapFreezer:
         self._frozen_logins = 0
         """Logins before the last freeze, all waves together."""
         self._timer: asyncio.TimerHandle | None = None
+        self._pacer: asyncio.TimerHandle | None = None
         self.freezes = 0
+        self.paced = 0
+        """Young collections made by the pacer."""
 
     def after_start(self) -> None:
+        """In the running loop, once the server listens: freeze, then pace from now on."""
         freeze_heap()
         self.freezes += 1
+        self._pacer = asyncio.get_running_loop().call_later(PACE_S, self._pace)
 
     def login_seen(self) -> None:
         self._logins += 1
@@ -60,6 +78,15 @@ class HeapFreezer:
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
+        if self._pacer is not None:
+            self._pacer.cancel()
+            self._pacer = None
+
+    def _pace(self) -> None:
+        gc.collect(0)
+        gc.freeze()
+        self.paced += 1
+        self._pacer = asyncio.get_running_loop().call_later(PACE_S, self._pace)
 
     def _wave_passed(self) -> None:
         self._timer = None

@@ -35,6 +35,7 @@ from agent_desktop.protocol.vocabulary import (
     QueueId,
     Role,
     UserId,
+    WorkId,
 )
 from agent_desktop.server.config import (
     ContactConfig,
@@ -46,6 +47,7 @@ from agent_desktop.server.config import (
 )
 from agent_desktop.server.config import TemplateField as Field
 from agent_desktop.server.engine import ConnId, Delivery, Engine, Principal
+from agent_desktop.server.routing.records import OfferRecord, WorkRecord
 from agent_desktop.server.store import MemoryStore, Store
 
 E = TypeVar("E", bound=PushedEvent)
@@ -223,6 +225,19 @@ class EngineHarness:
         )
         assert isinstance(reply, WorkCreated), reply
         return reply.work
+
+    def offer(self, offer_id: OfferId) -> OfferRecord:
+        """The offer's record: in memory while pending, else as the store keeps it (an ended
+        offer leaves memory at the end of the request that ended it)."""
+        offer = self.engine.offers.find(offer_id)
+        assert offer is not None, offer_id
+        return offer
+
+    def work(self, work_id: WorkId) -> WorkRecord:
+        """The item's record: in memory while open, else as the store keeps it."""
+        work = self.engine.works.find(work_id)
+        assert work is not None, work_id
+        return work
 
     def offer_id(self, name: str) -> OfferId:
         """The pending offer the agent holds (exactly one expected)."""

@@ -47,7 +47,7 @@ def test_a_voice_offer_is_rerouted_as_soon_as_the_agents_link_is_gone() -> None:
     _offered_to_alice(h, Channel.VOICE)
     offer_id = h.offer_id("alice")
     h.disconnect("alice")  # the link vanished (no goodbye)
-    ended = h.engine.offers.records[offer_id]
+    ended = h.offer(offer_id)
     assert (ended.state, ended.reason) == (OfferState.WITHDRAWN, Reason.DISCONNECT)
     [rerouted] = h.events("bob", OfferAdded)
     assert rerouted.offer.work.work_id == ended.work_id
@@ -60,10 +60,10 @@ def test_a_chat_offer_keeps_the_reference_grace() -> None:
     offer_id = h.offer_id("alice")
     h.disconnect("alice")
     h.tick(120)
-    assert h.engine.offers.records[offer_id].held
+    assert h.offer(offer_id).held
     assert h.events("bob", OfferAdded) == []
     h.tick(480)
-    assert h.engine.offers.records[offer_id].state is OfferState.WITHDRAWN
+    assert h.offer(offer_id).state is OfferState.WITHDRAWN
     assert len(h.events("bob", OfferAdded)) == 1
     h.ok()
 
@@ -83,7 +83,7 @@ def test_a_chat_offer_sent_after_the_link_was_last_proved_alive_is_rerouted_at_o
     _offered_to_alice(h, Channel.CHAT)
     offer_id = h.offer_id("alice")
     h.disconnect("alice", last_alive=proved)
-    ended = h.engine.offers.records[offer_id]
+    ended = h.offer(offer_id)
     assert (ended.state, ended.reason) == (OfferState.WITHDRAWN, Reason.DISCONNECT)
     assert len(h.events("bob", OfferAdded)) == 1
     h.ok()
@@ -97,16 +97,16 @@ def test_a_held_offer_shown_again_counts_as_sent_when_the_agent_came_back() -> N
     h.clock.advance(1)
     h.disconnect("alice")  # proved delivered: held
     h.tick(120)
-    assert h.engine.offers.records[offer_id].held
+    assert h.offer(offer_id).held
     h.connect("alice")  # the snapshot shows it again, now
     came_back = h.clock.now()
     h.clock.advance(1)
     h.disconnect("alice", last_alive=came_back)  # the snapshot was proved: still held
-    assert h.engine.offers.records[offer_id].state is OfferState.PENDING
+    assert h.offer(offer_id).state is OfferState.PENDING
     h.connect("alice")
     h.clock.advance(1)
     h.disconnect("alice", last_alive=came_back)  # this connection's snapshot never was
-    assert h.engine.offers.records[offer_id].state is OfferState.WITHDRAWN
+    assert h.offer(offer_id).state is OfferState.WITHDRAWN
     h.ok()
 
 
@@ -114,15 +114,15 @@ def test_after_a_restart_a_voice_offer_is_rerouted_at_its_timeout() -> None:
     h = harness(_config(), login=["sam", "alice"])  # type: ignore[arg-type]
     _offered_to_alice(h, Channel.VOICE)
     offer_id = h.offer_id("alice")
-    work_id = h.engine.offers.records[offer_id].work_id
+    work_id = h.offer(offer_id).work_id
     # The server stops and starts again on the same store: nobody is connected.
     again = EngineHarness(Engine(h.config, h.store, h.clock), h.clock, h.store, h.config)
     again.connect("sam")
     again.connect("bob")
     again.tick(VOICE_WAIT)
-    ended = again.engine.offers.records[offer_id]
+    ended = again.offer(offer_id)
     assert (ended.state, ended.reason) == (OfferState.WITHDRAWN, Reason.DISCONNECT)
-    assert again.engine.works.items[work_id].item.state is WorkState.OFFERED
+    assert again.work(work_id).item.state is WorkState.OFFERED
     assert again.events("bob", OfferAdded)[0].offer.work.work_id == work_id
     again.ok()
 

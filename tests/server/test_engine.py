@@ -69,7 +69,7 @@ def _day(h: EngineHarness) -> Day:
     first = h.create(Channel.CHAT, agent=UserId("alice"), customer_name="Ann")
     accepted_offer = h.offer_id("alice")
     h.accept("alice")
-    session = h.engine.works.items[first.work_id].session_id
+    session = h.work(first.work_id).session_id
     assert session is not None
     h.call("alice", SendMessage(id=h.rid(), session_id=session, text="hi", client_msg_id="c1"))
     h.call("sam", CustomerMessage(id=h.rid(), work_id=first.work_id, text="hello"))
@@ -80,7 +80,7 @@ def _day(h: EngineHarness) -> Day:
     [alert] = h.engine.alerts.shown[UserId("bob")]
     h.call("bob", SetPresence(id=h.rid(), presence=Presence.AVAILABLE))  # clears the alert
     h.accept("alice")
-    session = h.engine.works.items[second.work_id].session_id
+    session = h.work(second.work_id).session_id
     assert session is not None
     h.call("alice", SendMessage(id=h.rid(), session_id=session, text="on it", client_msg_id="c2"))
     h.call("sam", CustomerMessage(id=h.rid(), work_id=second.work_id, text="still here"))
@@ -109,7 +109,7 @@ def test_finished_things_leave_memory_after_the_retention_and_still_answer(
     assert closed_info.work.state is WorkState.CLOSED
     accounting = h.engine.accounting()
     assert accounting == {"queued": 0, "offered": 0, "assigned": 1, "closed": 1}
-    open_offer = h.engine.works.items[day.open].offer_id
+    open_offer = h.work(day.open).offer_id
     assert open_offer is None  # accepted: nothing pending is left
 
     h.tick(RETENTION - 1)
@@ -147,13 +147,13 @@ def test_each_finished_thing_leaves_on_its_own_clock() -> None:
     h = harness(CONFIG, login=["sam", "alice"])
     first = h.create(Channel.CHAT, agent=UserId("alice"))
     h.accept("alice")
-    session = h.engine.works.items[first.work_id].session_id
+    session = h.work(first.work_id).session_id
     assert session is not None
     h.call("alice", CloseSession(id=h.rid(), session_id=session))
     h.tick(RETENTION / 2)
     second = h.create(Channel.CHAT, agent=UserId("alice"))
     h.accept("alice")
-    session = h.engine.works.items[second.work_id].session_id
+    session = h.work(second.work_id).session_id
     assert session is not None
     h.call("alice", CloseSession(id=h.rid(), session_id=session))
     h.tick(RETENTION / 2)
@@ -187,7 +187,7 @@ def test_a_message_is_on_disk_when_it_is_acknowledged(tmp_path: Path) -> None:
     old = harness(CONFIG, SqliteStore(path), login=["sam", "alice"])
     item = old.create(Channel.CHAT, agent=UserId("alice"))
     old.accept("alice")
-    session = old.engine.works.items[item.work_id].session_id
+    session = old.work(item.work_id).session_id
     assert session is not None
     for n in range(3):
         request = SendMessage(id=old.rid(), session_id=session, text=f"m{n}", client_msg_id=f"c{n}")
@@ -210,7 +210,7 @@ def test_a_message_is_on_disk_when_it_is_acknowledged(tmp_path: Path) -> None:
     h = harness(CONFIG, SqliteStore(path), clock=ManualClock(old.clock.now()), login=["alice"])
     resend = SendMessage(id=h.rid(), session_id=session, text="m2", client_msg_id="c2")
     assert isinstance(h.call("alice", resend), Ack)
-    assert [m.text for m in h.engine.works.items[item.work_id].transcript] == ["m0", "m1", "m2"]
+    assert [m.text for m in h.work(item.work_id).transcript] == ["m0", "m1", "m2"]
     h.ok()
 
 

@@ -24,11 +24,29 @@ async def _until(condition: Callable[[], bool], within: float = 5.0) -> None:
             await asyncio.sleep(0.01)
 
 
-def test_start_up_freezes_what_survives() -> None:
+async def test_start_up_freezes_what_survives() -> None:
     gc.unfreeze()
     kept = [[n] for n in range(1000)]
-    HeapFreezer().after_start()
+    freezer = HeapFreezer()
+    freezer.after_start()
+    freezer.stop()
     assert gc.get_freeze_count() >= len(kept)
+
+
+async def test_between_waves_what_survives_a_paced_young_collection_is_frozen() -> None:
+    """Without the pacer these would wait in the young generation until CPython's count said
+    so, and then be walked with everything else made meanwhile."""
+    freezer = HeapFreezer()
+    freezer.after_start()
+    try:
+        kept = [[n] for n in range(1000)]
+        paced = freezer.paced
+        await _until(lambda: freezer.paced > paced)
+        watched = {id(item) for item in kept}
+        assert not [o for o in gc.get_objects() if id(o) in watched]  # none left to walk
+        assert gc.get_freeze_count() >= len(kept)
+    finally:
+        freezer.stop()
 
 
 async def test_a_wave_of_logins_is_frozen_once_it_has_passed(

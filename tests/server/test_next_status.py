@@ -52,7 +52,7 @@ def config() -> ServerConfig:
 def open_chat(h: EngineHarness, queue_id: str = "chat") -> SessionId:
     work = h.create(Channel.CHAT, queue_id=queue_id, agent=ALICE)
     h.accept("alice")
-    session_id = h.engine.works.items[work.work_id].session_id
+    session_id = h.work(work.work_id).session_id
     assert session_id is not None
     return session_id
 

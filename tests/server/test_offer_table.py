@@ -62,7 +62,7 @@ def _held() -> tuple[EngineHarness, OfferId]:
     h, offer_id = _offered()
     h.disconnect("alice")
     h.tick(WAIT)
-    assert h.engine.offers.records[offer_id].held
+    assert h.offer(offer_id).held
     return h, offer_id
 
 
@@ -105,7 +105,7 @@ def _grace_ends() -> tuple[EngineHarness, OfferId]:
 def _customer_left(held: bool) -> Callable[[], tuple[EngineHarness, OfferId]]:
     def run() -> tuple[EngineHarness, OfferId]:
         h, offer_id = _held() if held else _offered()
-        work_id = h.engine.offers.records[offer_id].work_id
+        work_id = h.offer(offer_id).work_id
         h.call("sam", CustomerEnd(id=h.rid(), work_id=work_id))
         return h, offer_id
 
@@ -175,7 +175,7 @@ def test_each_row_happens_as_the_table_says(row: Row, moves: list[Row]) -> None:
     h, offer_id = SCENARIOS[row]()
     assert moves[-1] == row, moves
     move = OFFER_TABLE[row]
-    offer = h.engine.offers.records[offer_id]
+    offer = h.offer(offer_id)
     assert offer.state is wire_state(move.next)
     assert offer.held == (move.next is OfferPhase.HELD)
     assert offer.reason == (move.reason if move.ends else None)
@@ -184,14 +184,14 @@ def test_each_row_happens_as_the_table_says(row: Row, moves: list[Row]) -> None:
 
 def test_an_illegal_transition_raises_and_changes_nothing() -> None:
     h, offer_id = _accept()
-    offer = h.engine.offers.records[offer_id]
+    offer = h.offer(offer_id)
     before = h.state()
     with pytest.raises(IllegalOfferTransition):
         h.engine.offers.move(offer, OfferTrigger.TIMEOUT)  # ending an ended offer
     with pytest.raises(IllegalOfferTransition):
         h.engine.offers.move(offer, OfferTrigger.ACCEPT)
     assert h.state() == before
-    assert h.engine.offers.records[offer_id].state is OfferState.ACCEPTED
+    assert h.offer(offer_id).state is OfferState.ACCEPTED
     h.ok()
 
 

@@ -124,7 +124,7 @@ def test_missed_offer_is_rerouted_and_the_agent_goes_inactive() -> None:
     assert h.engine.next_deadline() == T0 + 120
     h.clear()
     h.tick(119.9)
-    assert h.engine.offers.records[offer_id].state is OfferState.PENDING
+    assert h.offer(offer_id).state is OfferState.PENDING
     h.tick(0.1)
     [ended] = h.events("alice", OfferEnded)
     assert (ended.state, ended.reason) == (OfferState.MISSED, Reason.DISPLAY_TIMEOUT)
@@ -141,7 +141,7 @@ def test_missed_offer_is_rerouted_and_the_agent_goes_inactive() -> None:
     # What a client needs to say the alert in its own language.
     assert (alert.alert.channel, alert.alert.customer) == (Channel.CHAT, item.customer.name)
     # Rerouted to bob; alice gets nothing new while inactive.
-    assert h.engine.offers.records[h.offer_id("bob")].work_id == item.work_id
+    assert h.offer(h.offer_id("bob")).work_id == item.work_id
     h.create(Channel.CHAT)
     assert h.engine.offers.pending[UserId("alice")] == set()
     h.ok()
@@ -164,11 +164,11 @@ def test_setting_available_after_missing_resumes_work_and_clears_the_alert() -> 
     item = h.create(Channel.CHAT)
     h.tick(120)
     assert h.presence("alice") is Presence.INACTIVE
-    assert h.engine.works.items[item.work_id].item.state is WorkState.QUEUED
+    assert h.work(item.work_id).item.state is WorkState.QUEUED
     [alert] = h.engine.alerts.of(UserId("alice"))
     h.call("alice", SetPresence(id=h.rid(), presence=Presence.AVAILABLE))
     assert h.engine.alerts.of(UserId("alice")) == []
-    assert h.engine.works.items[item.work_id].item.state is WorkState.OFFERED
+    assert h.work(item.work_id).item.state is WorkState.OFFERED
     assert alert.kind is AlertKind.MISSED
     h.ok()
 
@@ -190,7 +190,7 @@ def test_reject_reroutes_to_someone_else_and_sets_busy_dnd() -> None:
     [alert] = h.events("alice", AlertRaised)
     assert alert.alert.kind is AlertKind.REJECTED
     assert alert.alert.channel is Channel.CHAT
-    assert h.engine.offers.records[h.offer_id("bob")].work_id == item.work_id
+    assert h.offer(h.offer_id("bob")).work_id == item.work_id
     h.ok()
 
 
@@ -205,7 +205,7 @@ def test_reject_without_alerts_prefers_another_agent_even_if_idle_less() -> None
     item = h.create(Channel.CHAT)
     h.call("alice", RejectOffer(id=h.rid(), offer_id=h.offer_id("alice")))
     assert h.presence("alice") is Presence.AVAILABLE
-    assert h.engine.offers.records[h.offer_id("bob")].work_id == item.work_id
+    assert h.offer(h.offer_id("bob")).work_id == item.work_id
     # Bob rejects too; with everyone having declined, it goes to the idle-longest again.
     h.call("bob", RejectOffer(id=h.rid(), offer_id=h.offer_id("bob")))
     assert h.offer_id("alice") or h.offer_id("bob")
@@ -219,7 +219,7 @@ def test_reject_comes_back_to_the_same_agent_only_when_nobody_else_is_eligible()
     h.call("alice", RejectOffer(id=h.rid(), offer_id=first))
     second = h.offer_id("alice")
     assert second != first
-    assert h.engine.offers.records[second].work_id == item.work_id
+    assert h.offer(second).work_id == item.work_id
 
 
 def test_not_rejectable_offers_refuse_reject() -> None:
@@ -274,7 +274,7 @@ def test_case_offer_opens_item_and_is_assigned_at_timeout_without_penalty() -> N
     )
     assert h.presence("alice") is not Presence.INACTIVE
     assert h.events("alice", AlertRaised) == []
-    assert h.engine.works.items[item.work_id].item.state is WorkState.ASSIGNED
+    assert h.work(item.work_id).item.state is WorkState.ASSIGNED
     # A late accept of the assigned case is simply acknowledged.
     assert isinstance(h.accept("alice", added.offer.offer_id), Ack)
     h.ok()
@@ -291,7 +291,7 @@ def test_auto_accept_queue_opens_the_session_with_a_toast() -> None:
     assert opened.toast.title == "Work assigned to you"
     assert opened.toast.queue_name is None  # a template's title is shown as written
     assert opened.toast.session_id == opened.session.session_id
-    assert h.engine.works.items[item.work_id].item.state is WorkState.ASSIGNED
+    assert h.work(item.work_id).item.state is WorkState.ASSIGNED
     h.ok()
 
 
@@ -337,9 +337,9 @@ def test_accepting_an_eleventh_session_is_refused_and_rerouted() -> None:
     assert alert.alert.kind is AlertKind.MAX_SESSIONS
     info = h.engine.presences.agents[UserId("alice")].presence
     assert (info.presence, info.reason) == (Presence.BUSY_DND, Reason.QUEUE_LIMIT_EXCEEDED)
-    assert h.engine.offers.records[offer_id].reason is Reason.QUEUE_LIMIT_EXCEEDED
+    assert h.offer(offer_id).reason is Reason.QUEUE_LIMIT_EXCEEDED
     # Not lost: bob (after his transfer) gets it.
-    assert h.engine.offers.records[h.offer_id("bob")].work_id == item.work_id
+    assert h.offer(h.offer_id("bob")).work_id == item.work_id
     h.ok()
 
 
@@ -349,14 +349,14 @@ def test_assignment_straight_to_an_agent_at_the_limit_is_refused_and_queued() ->
     h.clear()
     item = h.create(Channel.CHAT, queue_id="chat_vip", agent=UserId("alice"))
     assert len(h.engine.sessions.open[UserId("alice")]) == MAX_SESSIONS
-    assert h.engine.works.items[item.work_id].item.state is WorkState.QUEUED
+    assert h.work(item.work_id).item.state is WorkState.QUEUED
     [alert] = h.events("alice", AlertRaised)
     assert alert.alert.kind is AlertKind.MAX_SESSIONS
     assert h.presence("alice") is Presence.BUSY_DND
     changes = h.events("alice", PresenceChanged)
     assert changes[-1].presence.reason is Reason.QUEUE_LIMIT_EXCEEDED
     h.connect("bob")
-    assert h.engine.works.items[item.work_id].item.state is WorkState.ASSIGNED
+    assert h.work(item.work_id).item.state is WorkState.ASSIGNED
     h.ok()
 
 
@@ -366,7 +366,7 @@ def test_offer_to_a_named_agent_ignores_presence_but_not_connection() -> None:
     h.create(Channel.CHAT, agent=UserId("bob"))
     assert h.offer_id("bob")
     item = h.create(Channel.CHAT, agent=UserId("carol"))  # not connected: routed normally
-    assert h.engine.offers.records[h.offer_id("alice")].work_id == item.work_id
+    assert h.offer(h.offer_id("alice")).work_id == item.work_id
 
 
 def test_wait_time_and_show_timeout_come_from_the_template() -> None:

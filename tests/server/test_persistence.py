@@ -44,7 +44,7 @@ def _scenario(path: Path) -> tuple[EngineHarness, dict[str, object]]:
     h = harness(CONFIG, SqliteStore(path), login=["sam", "alice", "bob"])
     accepted = h.create(Channel.CHAT, customer_name="Ann")
     h.accept("alice")
-    session_id = h.engine.works.items[accepted.work_id].session_id
+    session_id = h.work(accepted.work_id).session_id
     assert session_id is not None
     h.call("alice", SendMessage(id=h.rid(), session_id=session_id, text="hi", client_msg_id="c1"))
     h.call("sam", CustomerMessage(id=h.rid(), work_id=accepted.work_id, text="hello"))
@@ -53,7 +53,7 @@ def _scenario(path: Path) -> tuple[EngineHarness, dict[str, object]]:
     pending = h.create(Channel.CHAT, agent=UserId("alice"))
     closed = h.create(Channel.CHAT, agent=UserId("bob"))
     h.accept("bob")
-    closed_session = h.engine.works.items[closed.work_id].session_id
+    closed_session = h.work(closed.work_id).session_id
     assert closed_session is not None
     h.call("bob", CloseSession(id=h.rid(), session_id=closed_session))
     h.call("bob", SetPresence(id=h.rid(), presence=Presence.AWAY))
@@ -96,7 +96,7 @@ def test_restart_after_kill_keeps_every_accepted_item(tmp_path: Path) -> None:
         "alice",
         SendMessage(id=h.rid(), session_id=session_id, text="hi", client_msg_id="c1"),  # type: ignore[arg-type]
     )
-    assert len(h.engine.works.items[ids["accepted"]].transcript) == 2  # type: ignore[index]
+    assert len(h.work(ids["accepted"]).transcript) == 2  # type: ignore[arg-type]
     # bob comes back away, as he left it, with his call.
     h.connect("bob")
     assert h.presence("bob") is Presence.AWAY
@@ -129,10 +129,10 @@ def test_grace_windows_apply_after_a_restart(tmp_path: Path) -> None:
     h = _restart(old, path)
     h.connect("sam")
     h.tick(299)
-    assert h.engine.works.items[ids["accepted"]].item.state is WorkState.ASSIGNED  # type: ignore[index]
+    assert h.work(ids["accepted"]).item.state is WorkState.ASSIGNED  # type: ignore[arg-type]
     h.tick(1)
     # alice never came back: her session went back to the queue, nothing is lost.
-    assert h.engine.works.items[ids["accepted"]].item.state is WorkState.QUEUED  # type: ignore[index]
+    assert h.work(ids["accepted"]).item.state is WorkState.QUEUED  # type: ignore[arg-type]
     h.tick(10_000)
     h.connect("carol")
     assert h.engine.invariant_violations() == []
@@ -173,7 +173,7 @@ def test_an_offer_that_expired_while_the_server_was_down_is_held_for_its_agent(
     offer_id = old.offer_id("alice")
     h = _restart(old, path, after=150)  # expired at +120, while nobody could answer
     h.tick()
-    offer = h.engine.offers.records[offer_id]
+    offer = h.offer(offer_id)
     assert (offer.state, offer.held) == (OfferState.PENDING, True)
     assert h.engine.alerts.of(UserId("alice")) == []
     snapshot = h.connect("alice")
@@ -181,7 +181,7 @@ def test_an_offer_that_expired_while_the_server_was_down_is_held_for_its_agent(
     assert again.offer_id == offer_id
     assert again.expires_at == h.clock.now() + 120
     h.accept("alice", offer_id)
-    assert h.engine.works.items[item.work_id].item.state is WorkState.ASSIGNED
+    assert h.work(item.work_id).item.state is WorkState.ASSIGNED
     h.ok()
 
 
@@ -192,13 +192,13 @@ def test_a_held_offer_is_rerouted_after_the_grace_across_a_restart(tmp_path: Pat
     offer_id = old.offer_id("alice")
     old.disconnect("alice")
     old.tick(120)
-    assert old.engine.offers.records[offer_id].held
+    assert old.offer(offer_id).held
     h = _restart(old, path, after=10)
     h.connect("bob")
     h.tick(49)
-    assert h.engine.works.items[item.work_id].item.state is WorkState.OFFERED
+    assert h.work(item.work_id).item.state is WorkState.OFFERED
     h.tick(1)  # expires_at (+120) + grace (60)
-    ended = h.engine.offers.records[offer_id]
+    ended = h.offer(offer_id)
     assert (ended.state, ended.reason) == (OfferState.WITHDRAWN, Reason.DISCONNECT)
-    assert h.engine.offers.records[h.offer_id("bob")].work_id == item.work_id
+    assert h.offer(h.offer_id("bob")).work_id == item.work_id
     h.ok()

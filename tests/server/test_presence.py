@@ -220,21 +220,21 @@ def test_offer_of_a_vanished_agent_is_held_not_missed_then_rerouted_after_grace(
     offer_id = h.offer_id("alice")
     h.disconnect("alice")
     h.tick(120)
-    offer = h.engine.offers.records[offer_id]
+    offer = h.offer(offer_id)
     assert offer.state is OfferState.PENDING
     assert offer.held
     assert h.engine.presences.agents[UserId("alice")].presence.presence is Presence.OFFLINE
     assert h.engine.alerts.of(UserId("alice")) == []
     assert h.engine.next_deadline() == T0 + 120 + 60
     h.connect("bob")
-    assert h.engine.works.items[item.work_id].item.state is WorkState.OFFERED  # still alice's
+    assert h.work(item.work_id).item.state is WorkState.OFFERED  # still alice's
     h.tick(60)
-    ended = h.engine.offers.records[offer_id]
+    ended = h.offer(offer_id)
     assert (ended.state, ended.reason) == (OfferState.WITHDRAWN, Reason.DISCONNECT)
     h.connect("alice")
     code = h.refused("alice", AcceptOffer(id="late", offer_id=offer_id))
     assert code is ErrorCode.OFFER_EXPIRED
-    assert h.engine.offers.records[h.offer_id("bob")].work_id == item.work_id
+    assert h.offer(h.offer_id("bob")).work_id == item.work_id
     h.ok()
 
 
@@ -270,7 +270,7 @@ def test_case_offer_of_a_vanished_agent_is_still_assigned_at_timeout() -> None:
     item = h.create(Channel.CASE, subject="Leak")
     h.disconnect("alice")
     h.tick(120)
-    assert h.engine.works.items[item.work_id].item.state is WorkState.ASSIGNED
+    assert h.work(item.work_id).item.state is WorkState.ASSIGNED
     snapshot = h.connect("alice")
     assert [s.work.work_id for s in snapshot.sessions] == [item.work_id]
     assert snapshot.sessions[0].opened_reason is Reason.ASSIGNED_AT_TIMEOUT
@@ -289,11 +289,11 @@ def test_sessions_stay_for_a_returning_agent_and_are_reclaimed_after_the_window(
     assert snapshot.sessions[0].transcript == []
     h.disconnect("alice")
     h.tick(299)
-    assert h.engine.works.items[kept.work_id].item.state is WorkState.ASSIGNED
+    assert h.work(kept.work_id).item.state is WorkState.ASSIGNED
     h.tick(1)
     assert h.engine.sessions.open.get(UserId("alice"), set()) == set()
-    assert h.engine.works.items[kept.work_id].item.state is WorkState.QUEUED
-    assert h.engine.works.items[lost.work_id].item.state is WorkState.QUEUED
+    assert h.work(kept.work_id).item.state is WorkState.QUEUED
+    assert h.work(lost.work_id).item.state is WorkState.QUEUED
     h.connect("bob")
     assert h.engine.accounting()["offered"] == 2
     h.ok()
@@ -313,9 +313,9 @@ def test_goodbye_reroutes_offers_at_once_and_keeps_sessions() -> None:
         PresenceSource.AGENT,
         Reason.LOGOUT,
     )
-    offer = h.engine.offers.records[offer_id]
+    offer = h.offer(offer_id)
     assert (offer.state, offer.reason) == (OfferState.WITHDRAWN, Reason.LOGOUT)
-    assert h.engine.offers.records[h.offer_id("bob")].work_id == item.work_id
+    assert h.offer(h.offer_id("bob")).work_id == item.work_id
     assert len(h.engine.sessions.open[UserId("alice")]) == 1
     snapshot = h.connect("alice")
     # A fresh login (available), at once busy because a session is still open.
@@ -367,7 +367,7 @@ def test_reclaimed_session_whose_customer_left_is_closed_not_requeued() -> None:
     h.call("sam", CustomerEnd(id=h.rid(), work_id=item.work_id))
     h.disconnect("alice")
     h.tick(300)
-    assert h.engine.works.items[item.work_id].item.state is WorkState.CLOSED
+    assert h.work(item.work_id).item.state is WorkState.CLOSED
     h.ok()
 
 
@@ -389,6 +389,6 @@ def test_case_at_timeout_for_a_vanished_agent_at_the_limit_is_rerouted_and_prese
     h.disconnect("alice")
     h.tick(120)
     assert h.presence("alice") is Presence.OFFLINE
-    assert h.engine.works.items[case.work_id].item.state is WorkState.QUEUED
+    assert h.work(case.work_id).item.state is WorkState.QUEUED
     assert [a.kind for a in h.engine.alerts.of(UserId("alice"))] == [AlertKind.MAX_SESSIONS]
     h.ok()

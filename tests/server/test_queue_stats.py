@@ -72,7 +72,7 @@ def test_position_and_estimate_follow_the_queue_and_handle_times() -> None:
     assert waiting(h, urgent.work_id) == (1, 300.0)
     assert waiting(h, third.work_id) == (3, 900.0)
     h.tick(100)
-    session_id = h.engine.works.items[first.work_id].session_id
+    session_id = h.work(first.work_id).session_id
     assert session_id is not None
     h.call("alice", CloseSession(id=h.rid(), session_id=session_id))
     # The urgent one went to alice; the average handle time is now 100 s.
@@ -125,7 +125,7 @@ def test_the_supervisor_gets_rows_then_deltas() -> None:
     assert chat.estimated_wait_s == 300.0 * 1 / 3  # 1 + 2 slots
     work = h.create(Channel.CHAT)
     assert row(h).offers_in_flight == 1
-    offered_to = h.engine.offers.records[h.engine.works.items[work.work_id].offer_id]  # type: ignore[index]
+    offered_to = h.offer(h.work(work.work_id).offer_id)  # type: ignore[arg-type]
     h.call(offered_to.agent, RejectOffer(id=h.rid(), offer_id=offered_to.offer_id))
     assert row(h).rejected_last_hour == 1
     h.call("bob", SetPresence(id=h.rid(), presence=Presence.AWAY))

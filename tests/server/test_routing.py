@@ -51,7 +51,7 @@ def test_work_goes_to_the_agent_idle_longest() -> None:
     h.clock.advance(1)
     h.connect("bob")
     first = h.create(Channel.CHAT)
-    assert h.engine.works.items[first.work_id].item.state is WorkState.OFFERED
+    assert h.work(first.work_id).item.state is WorkState.OFFERED
     assert h.offer_id("carol")
     h.clock.advance(1)
     h.create(Channel.CHAT)
@@ -87,9 +87,9 @@ def test_waiting_items_leave_by_priority_then_age() -> None:
     high = h.create(Channel.CHAT, subject="high", priority=5)
     assert h.engine.accounting()["queued"] == 2
     h.connect("alice")
-    offered = h.engine.offers.records[h.offer_id("alice")]
+    offered = h.offer(h.offer_id("alice"))
     assert offered.work_id == high.work_id
-    assert h.engine.works.items[low.work_id].item.state is WorkState.QUEUED
+    assert h.work(low.work_id).item.state is WorkState.QUEUED
     h.ok()
 
 
@@ -97,11 +97,11 @@ def test_only_connected_agents_in_allowed_presence_get_work() -> None:
     h = harness(login=["sam", "alice"])
     h.call("alice", SetPresence(id=h.rid(), presence=Presence.AWAY))
     item = h.create(Channel.CHAT)
-    assert h.engine.works.items[item.work_id].item.state is WorkState.QUEUED
+    assert h.work(item.work_id).item.state is WorkState.QUEUED
     h.call("alice", SetPresence(id=h.rid(), presence=Presence.BUSY_DND))
-    assert h.engine.works.items[item.work_id].item.state is WorkState.QUEUED
+    assert h.work(item.work_id).item.state is WorkState.QUEUED
     h.call("alice", SetPresence(id=h.rid(), presence=Presence.AVAILABLE))
-    assert h.engine.works.items[item.work_id].item.state is WorkState.OFFERED
+    assert h.work(item.work_id).item.state is WorkState.OFFERED
     h.ok()
 
 
@@ -115,16 +115,16 @@ def test_queue_allowed_presences_are_honoured() -> None:
     h = harness(config, login=["sam", "alice"])
     h.call("alice", SetPresence(id=h.rid(), presence=Presence.BUSY))
     item = h.create(Channel.CHAT)
-    assert h.engine.works.items[item.work_id].item.state is WorkState.QUEUED
+    assert h.work(item.work_id).item.state is WorkState.QUEUED
     h.call("alice", SetPresence(id=h.rid(), presence=Presence.AVAILABLE))
-    assert h.engine.works.items[item.work_id].item.state is WorkState.OFFERED
+    assert h.work(item.work_id).item.state is WorkState.OFFERED
 
 
 def test_capacity_counts_pending_offers() -> None:
     # capacity 25 and cost 10: two items fit, the third waits even though nothing is accepted.
     h = harness(make_config(capacity=25), login=["sam", "alice"])
     items = [h.create(Channel.CHAT) for _ in range(3)]
-    states = [h.engine.works.items[i.work_id].item.state for i in items]
+    states = [h.work(i.work_id).item.state for i in items]
     assert states == [WorkState.OFFERED, WorkState.OFFERED, WorkState.QUEUED]
     h.ok()
 
@@ -134,11 +134,11 @@ def test_freed_capacity_routes_waiting_work() -> None:
     first = h.create(Channel.CHAT)
     second = h.create(Channel.CHAT)
     h.accept("alice")
-    assert h.engine.works.items[second.work_id].item.state is WorkState.QUEUED
-    session_id = h.engine.works.items[first.work_id].session_id
+    assert h.work(second.work_id).item.state is WorkState.QUEUED
+    session_id = h.work(first.work_id).session_id
     assert session_id is not None
     h.call("alice", CloseSession(id=h.rid(), session_id=session_id))
-    assert h.engine.works.items[second.work_id].item.state is WorkState.OFFERED
+    assert h.work(second.work_id).item.state is WorkState.OFFERED
     h.ok()
 
 
@@ -149,7 +149,7 @@ def test_routing_stops_below_the_session_limit() -> None:
     )
     h = harness(config, login=["sam", "alice"])
     items = [h.create(Channel.CHAT) for _ in range(MAX_SESSIONS + 2)]
-    offered = [i for i in items if h.engine.works.items[i.work_id].item.state is WorkState.OFFERED]
+    offered = [i for i in items if h.work(i.work_id).item.state is WorkState.OFFERED]
     assert len(offered) == MAX_SESSIONS
     h.ok()
 
@@ -157,7 +157,7 @@ def test_routing_stops_below_the_session_limit() -> None:
 def test_a_user_without_queues_gets_no_work() -> None:
     h = harness(login=["sam", "admin"])
     item = h.create(Channel.CHAT)
-    assert h.engine.works.items[item.work_id].item.state is WorkState.QUEUED
+    assert h.work(item.work_id).item.state is WorkState.QUEUED
     assert h.engine.offers.pending.get(UserId("sam"), set()) == set()
 
 
@@ -167,9 +167,9 @@ def test_an_agent_becoming_eligible_tries_all_its_queues_best_item_first() -> No
     h.clock.advance(1)
     chat = h.create(Channel.CHAT, priority=3)
     h.clock.advance(1)
-    older_low = h.engine.works.items[sms.work_id]
+    older_low = h.work(sms.work_id)
     h.connect("alice")
-    offer = h.engine.offers.records[h.offer_id("alice")]
+    offer = h.offer(h.offer_id("alice"))
     assert offer.work_id == chat.work_id  # priority beats age across queues
     assert older_low.item.state is WorkState.QUEUED
     h.ok()

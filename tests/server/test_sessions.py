@@ -44,7 +44,7 @@ from tests.server.engine_fixtures import EngineHarness, harness, make_config
 def _session(h: EngineHarness, name: str, channel: Channel = Channel.CHAT) -> SessionId:
     item = h.create(channel, agent=UserId(name))
     h.accept(name)
-    session_id = h.engine.works.items[item.work_id].session_id
+    session_id = h.work(item.work_id).session_id
     assert session_id is not None
     return session_id
 
@@ -70,7 +70,7 @@ def test_send_message_is_stored_once_and_delivered() -> None:
     assert h.inbox == {}
     assert h.state() == before
     work_id = h.engine.sessions.records[session_id].work_id
-    assert [m.text for m in h.engine.works.items[work_id].transcript] == ["Hello"]
+    assert [m.text for m in h.work(work_id).transcript] == ["Hello"]
 
 
 def test_customer_messages_wait_in_the_offer_and_flow_into_the_session() -> None:
@@ -102,7 +102,7 @@ def test_customer_end_withdraws_a_pending_offer() -> None:
         OfferState.WITHDRAWN,
         Reason.CUSTOMER_LEFT,
     )
-    assert h.engine.works.items[item.work_id].item.state is WorkState.CLOSED
+    assert h.work(item.work_id).item.state is WorkState.CLOSED
     code = h.refused("sam", CustomerEnd(id="e", work_id=item.work_id))
     assert code is ErrorCode.WORK_CLOSED
     code = h.refused("sam", CustomerMessage(id="e", work_id=item.work_id, text="late"))
@@ -130,7 +130,7 @@ def test_customer_end_marks_an_open_session_and_the_agent_closes_it() -> None:
     assert updated.customer_left
     [added] = h.events("alice", MessageAdded)
     assert added.message.sender is Sender.SYSTEM
-    assert h.engine.works.items[work_id].item.state is WorkState.ASSIGNED
+    assert h.work(work_id).item.state is WorkState.ASSIGNED
     assert isinstance(h.call("sam", CustomerEnd(id=h.rid(), work_id=work_id)), Ack)
     code = h.refused("sam", CustomerMessage(id="x", work_id=work_id, text="?"))
     assert code is ErrorCode.WORK_CLOSED
@@ -138,7 +138,7 @@ def test_customer_end_marks_an_open_session_and_the_agent_closes_it() -> None:
     h.call("alice", CloseSession(id=h.rid(), session_id=session_id))
     [closed] = h.events("alice", SessionClosed)
     assert closed.reason is Reason.CLOSED_BY_AGENT
-    assert h.engine.works.items[work_id].item.state is WorkState.CLOSED
+    assert h.work(work_id).item.state is WorkState.CLOSED
     h.ok()
 
 
@@ -224,9 +224,9 @@ def test_transfer_waits_in_the_queue_and_is_assigned_later() -> None:
     work_id = h.engine.sessions.records[session_id].work_id
     h.call("alice", SetPresence(id=h.rid(), presence=Presence.AWAY))
     h.call("alice", Transfer(id=h.rid(), session_id=session_id, to_queue=QueueId("chat")))
-    assert h.engine.works.items[work_id].item.state is WorkState.QUEUED
+    assert h.work(work_id).item.state is WorkState.QUEUED
     h.connect("bob")
-    assert h.engine.works.items[work_id].item.state is WorkState.ASSIGNED
+    assert h.work(work_id).item.state is WorkState.ASSIGNED
     [opened] = h.events("bob", SessionOpened)
     assert opened.toast is not None
     info = h.call("sam", GetWork(id=h.rid(), work_id=work_id))
@@ -299,16 +299,13 @@ def test_transfer_to_a_full_agent_waits_in_the_queue() -> None:
     _session(h, "bob")  # bob is full (capacity 10)
     h.call("alice", SetPresence(id=h.rid(), presence=Presence.AWAY))
     h.call("alice", Transfer(id=h.rid(), session_id=session_id, to_agent=UserId("bob")))
-    assert h.engine.works.items[work_id].item.state is WorkState.QUEUED
+    assert h.work(work_id).item.state is WorkState.QUEUED
     info = h.call("sam", GetWork(id=h.rid(), work_id=work_id))
     assert isinstance(info, WorkInfo)
     assert ("queued", "bob") in [(e.event, e.agent) for e in info.history]
     h.connect("carol")
-    assert h.engine.works.items[work_id].item.state is WorkState.ASSIGNED
-    assert (
-        h.engine.sessions.records[h.engine.works.items[work_id].session_id or SessionId("")].agent
-        == "carol"
-    )
+    assert h.work(work_id).item.state is WorkState.ASSIGNED
+    assert h.engine.sessions.records[h.work(work_id).session_id or SessionId("")].agent == "carol"
     h.ok()
 
 
@@ -318,7 +315,7 @@ def test_transfer_to_a_disconnected_agent_waits_in_the_queue() -> None:
     work_id = h.engine.sessions.records[session_id].work_id
     h.call("alice", SetPresence(id=h.rid(), presence=Presence.AWAY))
     h.call("alice", Escalate(id=h.rid(), session_id=session_id, to_agent=UserId("carol")))
-    assert h.engine.works.items[work_id].item.state is WorkState.QUEUED
+    assert h.work(work_id).item.state is WorkState.QUEUED
     h.connect("carol")
     [opened] = h.events("carol", SessionOpened)
     assert opened.session.work.work_id == work_id

@@ -74,7 +74,7 @@ class RecordingStore:
 def open_chat(h: EngineHarness) -> tuple[WorkId, SessionId]:
     item = h.create(Channel.CHAT, customer_name="Ann")
     h.accept("alice")
-    session_id = h.engine.works.items[item.work_id].session_id
+    session_id = h.work(item.work_id).session_id
     assert session_id is not None
     return item.work_id, session_id
 
@@ -160,7 +160,7 @@ def test_each_message_writes_about_the_same_bytes_however_long_the_chat() -> Non
     assert second_thousand <= first_thousand * 1.05
     # A message costs its own record: far less than a transcript of them.
     assert first_thousand / 1000 < 250
-    assert len(h.engine.works.items[work_id].transcript) == 2000
+    assert len(h.work(work_id).transcript) == 2000
     h.ok()
 
 

@@ -63,7 +63,7 @@ def served(h: EngineHarness) -> tuple[WorkId, SessionId]:
     """alice took a chat and closed it: she is wrapping up."""
     work = h.create(Channel.CHAT)
     h.accept("alice")
-    session_id = h.engine.works.items[work.work_id].session_id
+    session_id = h.work(work.work_id).session_id
     assert session_id is not None
     assert isinstance(h.call("alice", CloseSession(id=h.rid(), session_id=session_id)), Ack)
     return work.work_id, session_id

@@ -133,8 +133,7 @@ class AgentRequests:
         if user != principal.user:
             self.lookups.require_supervisor(principal, request)
             self.lookups.known_agent(user, request)
-        entries = self.flow.presences.timeline.get(user, [])
-        changes = [change for _, change in entries][-request.limit :]
+        changes = self.flow.presences.changes(user, request.limit)
         return PresenceTimeline(re=RequestId(request.id), agent=user, changes=changes)
 
     # -- offers --------------------------------------------------------------------------------

@@ -108,7 +108,7 @@ class Persistence:
                 flow.deadlines.schedule(wrap_up.ends_at, deadlines.WRAP_UP, wrap_up.work_id)
         for key, data in sorted(store.load(KIND_TIMELINE)):
             entry = decode_record(data, TimelineRecord)
-            flow.presences.timeline.setdefault(entry.agent, []).append((key, entry.change))
+            flow.presences.timeline.setdefault(entry.agent, []).append((key, data))
 
         for offer in flow.offers.records.values():
             flow.offers.pending.setdefault(offer.agent, set()).add(offer.offer_id)

@@ -26,6 +26,7 @@ from agent_desktop.server.routing.records import (
     KIND_TIMELINE,
     AgentRecord,
     TimelineRecord,
+    decode_record,
     encode_record,
 )
 
@@ -37,7 +38,11 @@ class Presences:
     def __init__(self, ledger: Ledger) -> None:
         self.ledger = ledger
         self.agents: dict[UserId, AgentRecord] = {}
-        self.timeline: dict[UserId, list[tuple[str, PresenceChange]]] = {}
+        self.timeline: dict[UserId, list[tuple[str, bytes]]] = {}
+        """Per agent, its last presence changes as (store key, stored `TimelineRecord` bytes).
+        Kept encoded, not as structs: a change lives for hundreds of later ones, and bytes are
+        nothing the garbage collector has to walk (the tuple is untracked at its first
+        collection); only a timeline request decodes them."""
         self.on_left: list[Callable[[UserId, Presence], None]] = []
         """Called with (agent, presence) when the agent stops holding that presence."""
 
@@ -185,12 +190,18 @@ class Presences:
             for listener in self.on_left:
                 listener(agent.user, held_before)
 
+    def changes(self, user: UserId, limit: int) -> list[PresenceChange]:
+        """The agent's last `limit` presence changes, oldest first."""
+        entries = self.timeline.get(user, [])[-limit:] if limit > 0 else []
+        return [decode_record(data, TimelineRecord).change for _, data in entries]
+
     def _record_timeline(self, user: UserId, change: PresenceChange) -> None:
         key = f"{self.ledger.next('timeline'):012d}"
+        data = encode_record(TimelineRecord(agent=user, change=change))
         entries = self.timeline.setdefault(user, [])
-        entries.append((key, change))
+        entries.append((key, data))
         store = self.ledger.store
-        store.put(KIND_TIMELINE, key, encode_record(TimelineRecord(agent=user, change=change)))
+        store.put(KIND_TIMELINE, key, data)
         while len(entries) > TIMELINE_KEEP:
             old_key, _ = entries.pop(0)
             store.delete(KIND_TIMELINE, old_key)
