@@ -34,6 +34,12 @@ QUIET_S: Final = 1.0
 """A login wave has passed when no login came for this long."""
 PACE_S: Final = 0.25
 """Between two paced young collections (each followed by a freeze)."""
+GROWTH: Final = 1.5
+"""Between waves, a full collection also comes when the frozen heap has grown by half since the
+last one. The pacer freezes whatever outlives a quarter second, so a cycle that becomes garbage
+later is only found by a full collection, and a server may see no login wave for days: this
+bounds what such cycles can hold to half the heap, at the price of one planned pause when the
+heap has really grown that much (never inside a wave: its own freeze follows it)."""
 MIN_LOGINS: Final = 100
 """Freeze again only after this many logins since the last freeze: a trickle is not a wave.
 Nor is a pause inside a wave: a new freeze also needs as many logins as all the earlier ones
@@ -58,14 +64,15 @@ class HeapFreezer:
         """Logins before the last freeze, all waves together."""
         self._timer: asyncio.TimerHandle | None = None
         self._pacer: asyncio.TimerHandle | None = None
+        self._full_at = 0
+        """How many objects were frozen right after the last full collection."""
         self.freezes = 0
         self.paced = 0
         """Young collections made by the pacer."""
 
     def after_start(self) -> None:
         """In the running loop, once the server listens: freeze, then pace from now on."""
-        freeze_heap()
-        self.freezes += 1
+        self._full()
         self._pacer = asyncio.get_running_loop().call_later(PACE_S, self._pace)
 
     def login_seen(self) -> None:
@@ -86,6 +93,8 @@ class HeapFreezer:
         gc.collect(0)
         gc.freeze()
         self.paced += 1
+        if self._timer is None and gc.get_freeze_count() > self._full_at * GROWTH:
+            self._full()
         self._pacer = asyncio.get_running_loop().call_later(PACE_S, self._pace)
 
     def _wave_passed(self) -> None:
@@ -94,5 +103,9 @@ class HeapFreezer:
             return
         self._frozen_logins += self._logins
         self._logins = 0
+        self._full()
+
+    def _full(self) -> None:
         freeze_heap()
         self.freezes += 1
+        self._full_at = gc.get_freeze_count()

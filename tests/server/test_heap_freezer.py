@@ -92,3 +92,34 @@ async def test_a_pause_inside_a_wave_does_not_freeze_again_until_the_wave_double
     assert freezer.freezes == 1
     logins_then_quiet(MIN_LOGINS)  # now as many as before the first freeze
     assert freezer.freezes == 2
+
+
+class _Cycle:
+    """One tracked object that refers to itself: only a full collection can free it."""
+
+    __slots__ = ("me",)
+
+    def __init__(self) -> None:
+        self.me = self
+
+
+async def test_cycles_frozen_by_the_pacer_are_reclaimed_once_the_heap_grew_by_half() -> None:
+    """The pacer freezes what outlives a quarter second; a cycle that becomes garbage after
+    that must not wait for a login wave that may never come."""
+    freezer = HeapFreezer()
+    freezer.after_start()
+    try:
+        baseline = gc.get_freeze_count()
+        freezes = freezer.freezes
+        cycles = [_Cycle() for _ in range(baseline // 4)]  # 25 % more, in reference cycles
+        paced = freezer.paced
+        await _until(lambda: freezer.paced > paced)
+        assert freezer.freezes == freezes  # a quarter more is not yet worth a full pause
+        del cycles  # garbage now, but frozen: only a full collection finds it
+        assert gc.get_freeze_count() > baseline * 1.2
+        more = [_Cycle() for _ in range(baseline // 3)]
+        await _until(lambda: freezer.freezes > freezes)  # more than half: collected in full
+        assert gc.get_freeze_count() < baseline * 1.5  # the dropped cycles are gone
+        assert len(more) == baseline // 3
+    finally:
+        freezer.stop()
