@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import sys
 from typing import Final
 
 QUIET_S: Final = 1.0
@@ -35,11 +36,13 @@ QUIET_S: Final = 1.0
 PACE_S: Final = 0.25
 """Between two paced young collections (each followed by a freeze)."""
 GROWTH: Final = 1.5
-"""Between waves, a full collection also comes when the frozen heap has grown by half since the
-last one. The pacer freezes whatever outlives a quarter second, so a cycle that becomes garbage
-later is only found by a full collection, and a server may see no login wave for days: this
-bounds what such cycles can hold to half the heap, at the price of one planned pause when the
-heap has really grown that much (never inside a wave: its own freeze follows it)."""
+"""Between waves, a full collection also comes when the heap has grown by half since the last
+one. The pacer freezes whatever outlives a quarter second, so a cycle that becomes garbage later
+is only found by a full collection, and a server may see no login wave for days: this bounds
+what such cycles can hold to half the heap, at the price of one planned pause when the heap has
+really grown that much (never inside a wave: its own freeze follows it). The heap is measured
+as Python's allocated blocks, counted in microseconds: counting the frozen objects walks them
+all (10-60 ms at 10,000 agents, 30 % of a core when done at every pace)."""
 MIN_LOGINS: Final = 100
 """Freeze again only after this many logins since the last freeze: a trickle is not a wave.
 Nor is a pause inside a wave: a new freeze also needs as many logins as all the earlier ones
@@ -65,7 +68,7 @@ class HeapFreezer:
         self._timer: asyncio.TimerHandle | None = None
         self._pacer: asyncio.TimerHandle | None = None
         self._full_at = 0
-        """How many objects were frozen right after the last full collection."""
+        """Python's allocated blocks right after the last full collection."""
         self.freezes = 0
         self.paced = 0
         """Young collections made by the pacer."""
@@ -93,7 +96,7 @@ class HeapFreezer:
         gc.collect(0)
         gc.freeze()
         self.paced += 1
-        if self._timer is None and gc.get_freeze_count() > self._full_at * GROWTH:
+        if self._timer is None and sys.getallocatedblocks() > self._full_at * GROWTH:
             self._full()
         self._pacer = asyncio.get_running_loop().call_later(PACE_S, self._pace)
 
@@ -108,4 +111,4 @@ class HeapFreezer:
     def _full(self) -> None:
         freeze_heap()
         self.freezes += 1
-        self._full_at = gc.get_freeze_count()
+        self._full_at = sys.getallocatedblocks()
