@@ -24,7 +24,7 @@ from bench.report import write_markdown
 from bench.results import RESULTS_DIR, BenchResults, write_json
 from bench.routing import routing_run
 from bench.storm import login_storm
-from bench.supervisor_view import measure_supervisor_view
+from bench.supervisor_view import measure_in_own_process
 
 PARTS = ("latency", "routing", "storm", "app", "durability", "supervisor")
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "BENCHMARKS.md"
@@ -140,7 +140,7 @@ def run(
     if "supervisor" in parts:
 
         def supervisor() -> None:
-            results.supervisor_view = measure_supervisor_view(
+            results.supervisor_view = measure_in_own_process(
                 sizes.supervisor_agents, sizes.supervisor_updates, sizes.supervisor_first_paints
             )
 
