@@ -10,10 +10,11 @@ shared machine beside a server; this one isolates the app's own work.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import sys
 import time
+
+import msgspec
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -84,7 +85,7 @@ def measure(repeats: int) -> list[float]:
         window.show()
         app.processEvents()
         sessions, toasts = _burst(time.time())
-        state = dataclasses.replace(AgentState(), sessions=sessions, toasts=toasts)
+        state = msgspec.structs.replace(AgentState(), sessions=sessions, toasts=toasts)
         began = time.perf_counter()
         window.show_state(state)
         app.processEvents()

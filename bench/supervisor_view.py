@@ -23,10 +23,10 @@ import os
 import subprocess
 import sys
 import time
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import msgspec
+from msgspec.structs import replace
 
 from agent_desktop.protocol.messages import AgentUpdated
 from agent_desktop.protocol.model import AgentView, PresenceInfo

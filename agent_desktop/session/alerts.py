@@ -10,7 +10,7 @@ stays the source: an alert it no longer lists is gone after every resync.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from msgspec.structs import replace
 
 from agent_desktop.protocol.vocabulary import MAX_SESSIONS, AlertKind, Presence
 from agent_desktop.session.state import AgentState, ShownAlert

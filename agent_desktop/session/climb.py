@@ -3,8 +3,9 @@ so the state can hold the progress without importing the rules that read the sta
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import StrEnum
+
+import msgspec
 
 from agent_desktop.protocol.vocabulary import OfferId
 
@@ -15,11 +16,10 @@ class Rung(StrEnum):
     LAST_CALL = "last_call"
 
 
-@dataclass(frozen=True, slots=True)
-class Climb:
+class Climb(msgspec.Struct, frozen=True):
     """How far the ladder went for one offer on this desktop."""
 
     offer_id: OfferId
     since: float
     """Local clock time the offer reached this desktop (arrival or the resync that showed it)."""
-    climbed: frozenset[Rung] = field(default_factory=frozenset)
+    climbed: frozenset[Rung] = frozenset()

@@ -6,7 +6,7 @@ the next status, the repeat-miss penalty, custom presences and the supervisor's 
 
 from __future__ import annotations
 
-from dataclasses import replace
+from msgspec.structs import replace
 
 from agent_desktop.protocol.depth_messages import (
     NextPresenceChanged,

@@ -15,8 +15,9 @@ Two kinds:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
+
+import msgspec
 
 from agent_desktop.protocol.vocabulary import OfferId, OfferState, Reason
 from agent_desktop.session.ladder import OfferEscalated
@@ -25,15 +26,13 @@ from agent_desktop.session.state import OutgoingMessage, PendingOffer, ShownAler
 # --- notifications ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class OfferArrived:
+class OfferArrived(msgspec.Struct, frozen=True):
     """A new offer: raise its notification (Accept/Reject, or Open for a case)."""
 
     offer: PendingOffer
 
 
-@dataclass(frozen=True, slots=True)
-class OfferLeft:
+class OfferLeft(msgspec.Struct, frozen=True):
     """An offer left the desktop: remove its notification and stop its sound.
 
     `outcome` is None when it expired locally or vanished from a resync snapshot.
@@ -44,13 +43,11 @@ class OfferLeft:
     reason: Reason | None
 
 
-@dataclass(frozen=True, slots=True)
-class ToastArrived:
+class ToastArrived(msgspec.Struct, frozen=True):
     toast: ShownToast
 
 
-@dataclass(frozen=True, slots=True)
-class AlertArrived:
+class AlertArrived(msgspec.Struct, frozen=True):
     alert: ShownAlert
 
 
@@ -59,39 +56,34 @@ Notification = OfferArrived | OfferLeft | ToastArrived | AlertArrived | OfferEsc
 # --- commands --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class SendAccept:
+class SendAccept(msgspec.Struct, frozen=True):
     """Send `accept_offer` for this offer; report the reply as `AcceptAnswered`, a lost link as
     `AcceptUnsent`."""
 
     offer_id: OfferId
 
 
-@dataclass(frozen=True, slots=True)
-class SendChat:
+class SendChat(msgspec.Struct, frozen=True):
     """Send this chat message; report `MessageAcked`, `MessageRefused` or `MessageUnsent`."""
 
     message: OutgoingMessage
 
 
-@dataclass(frozen=True, slots=True)
-class SendDismiss:
+class SendDismiss(msgspec.Struct, frozen=True):
     """Tell the server to drop an alert that is no longer true (best effort: a refusal or a
     lost link changes nothing; the next snapshot would bring it back to be judged again)."""
 
     alert_id: str
 
 
-@dataclass(frozen=True, slots=True)
-class AcceptDropped:
+class AcceptDropped(msgspec.Struct, frozen=True):
     """A queued accept will never be sent (the deadline passed offline): tell whoever waits."""
 
     offer_id: OfferId
     reason: str
 
 
-@dataclass(frozen=True, slots=True)
-class AcceptConfirmed:
+class AcceptConfirmed(msgspec.Struct, frozen=True):
     """A resync shows the session of an offer whose accept lost its reply: it worked."""
 
     offer_id: OfferId
@@ -106,23 +98,20 @@ class Timer(StrEnum):
     """Fires `Tick` when the next rung of an unanswered offer's escalation ladder is due."""
 
 
-@dataclass(frozen=True, slots=True)
-class StartTimer:
+class StartTimer(msgspec.Struct, frozen=True):
     """(Re)arm `timer` to fire at local clock time `at`."""
 
     at: float
     timer: Timer = Timer.DEADLINE
 
 
-@dataclass(frozen=True, slots=True)
-class CancelTimer:
+class CancelTimer(msgspec.Struct, frozen=True):
     """Nothing is due for `timer` any more: stop it."""
 
     timer: Timer = Timer.DEADLINE
 
 
-@dataclass(frozen=True, slots=True)
-class Connect:
+class Connect(msgspec.Struct, frozen=True):
     """Open a new connection now (the pause after a drop is over, or the agent asked)."""
 
 

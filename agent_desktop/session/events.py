@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import msgspec
 
 from agent_desktop.protocol.messages import PushedEvent
 from agent_desktop.protocol.model import AgentView, ChatMessage, QueueStats
@@ -12,66 +12,55 @@ from agent_desktop.session.notification_log import NotificationLogEvent
 from agent_desktop.session.state import Connection, Identity, OutgoingMessage, ShownToast
 
 
-@dataclass(frozen=True, slots=True)
-class LinkChanged:
+class LinkChanged(msgspec.Struct, frozen=True):
     connection: Connection
 
 
-@dataclass(frozen=True, slots=True)
-class SignedIn:
+class SignedIn(msgspec.Struct, frozen=True):
     identity: Identity
     clock_offset: float
 
 
-@dataclass(frozen=True, slots=True)
-class ClockSynced:
+class ClockSynced(msgspec.Struct, frozen=True):
     clock_offset: float
 
 
-@dataclass(frozen=True, slots=True)
-class Tick:
+class Tick(msgspec.Struct, frozen=True):
     """The clock moved: apply local deadlines (offer expiry, toast dismissal)."""
 
 
-@dataclass(frozen=True, slots=True)
-class RetryDue:
+class RetryDue(msgspec.Struct, frozen=True):
     """The pause before the next connection attempt is over (its timer fired, or the agent
     asked to reconnect now)."""
 
 
-@dataclass(frozen=True, slots=True)
-class MessageQueued:
+class MessageQueued(msgspec.Struct, frozen=True):
     message: OutgoingMessage
 
 
-@dataclass(frozen=True, slots=True)
-class MessageAcked:
+class MessageAcked(msgspec.Struct, frozen=True):
     client_msg_id: str
 
 
-@dataclass(frozen=True, slots=True)
-class MessageRefused:
+class MessageRefused(msgspec.Struct, frozen=True):
     client_msg_id: str
     code: ErrorCode
     error: str
 
 
-@dataclass(frozen=True, slots=True)
-class MessageUnsent:
+class MessageUnsent(msgspec.Struct, frozen=True):
     """The link was lost before the message's ack: it goes back to the queue."""
 
     client_msg_id: str
 
 
-@dataclass(frozen=True, slots=True)
-class AcceptPressed:
+class AcceptPressed(msgspec.Struct, frozen=True):
     """The agent accepted (or opened) an offer: sent now if online, else when the link is back."""
 
     offer_id: OfferId
 
 
-@dataclass(frozen=True, slots=True)
-class AcceptAnswered:
+class AcceptAnswered(msgspec.Struct, frozen=True):
     """The server's reply to an accept: `code` None for the ack, else the refusal."""
 
     offer_id: OfferId
@@ -79,27 +68,23 @@ class AcceptAnswered:
     error: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class AcceptUnsent:
+class AcceptUnsent(msgspec.Struct, frozen=True):
     """The link was lost before the accept's reply: send it again after the resume."""
 
     offer_id: OfferId
 
 
-@dataclass(frozen=True, slots=True)
-class MessageDiscarded:
+class MessageDiscarded(msgspec.Struct, frozen=True):
     """The agent cleared a failed message from the outbox."""
 
     client_msg_id: str
 
 
-@dataclass(frozen=True, slots=True)
-class AgentsListed:
+class AgentsListed(msgspec.Struct, frozen=True):
     agents: tuple[AgentView, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class EarlierMessagesLoaded:
+class EarlierMessagesLoaded(msgspec.Struct, frozen=True):
     """A page of a session's earlier messages (`get_transcript`), to go before what it shows."""
 
     session_id: SessionId
@@ -109,32 +94,27 @@ class EarlierMessagesLoaded:
     earlier_messages: int
 
 
-@dataclass(frozen=True, slots=True)
-class AlertRemoved:
+class AlertRemoved(msgspec.Struct, frozen=True):
     """A client-side alert dismissed, or a server alert whose dismissal was acknowledged."""
 
     alert_id: str
 
 
-@dataclass(frozen=True, slots=True)
-class QueuesListed:
+class QueuesListed(msgspec.Struct, frozen=True):
     """Supervisors: the `queues` reply to `list_queues` (then `queue_updated` keeps it live)."""
 
     queues: tuple[QueueStats, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class ToastDismissed:
+class ToastDismissed(msgspec.Struct, frozen=True):
     toast: ShownToast
 
 
-@dataclass(frozen=True, slots=True)
-class CredentialsNoticed:
+class CredentialsNoticed(msgspec.Struct, frozen=True):
     notice: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class SignedOut:
+class SignedOut(msgspec.Struct, frozen=True):
     """Logged out: the desktop empties."""
 
 

@@ -23,8 +23,11 @@ the next rung is `Timer.LADDER`, armed on the injected clock like the others.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, Final
+
+import msgspec
+from msgspec.structs import replace
 
 from agent_desktop.session.climb import Climb as Climb
 from agent_desktop.session.climb import Rung as Rung
@@ -105,8 +108,7 @@ def _after(since: float, seconds: float | None) -> float | None:
     return None if seconds is None or seconds == 0 else since + seconds
 
 
-@dataclass(frozen=True, slots=True)
-class OfferEscalated:
+class OfferEscalated(msgspec.Struct, frozen=True):
     """The offer is still unanswered: take the next rung (sound, flash, or the last call)."""
 
     offer: PendingOffer

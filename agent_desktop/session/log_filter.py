@@ -3,7 +3,7 @@ server applies, so a pushed row is kept or dropped as a new listing would."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import msgspec
 
 from agent_desktop.protocol.bookings import (
     DeliveryState,
@@ -13,8 +13,7 @@ from agent_desktop.protocol.bookings import (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class NotificationFilter:
+class NotificationFilter(msgspec.Struct, frozen=True):
     """What the log shows; None is "any". `since` is server time (epoch seconds)."""
 
     state: DeliveryState | None = None

@@ -9,8 +9,10 @@ and hand the replies to the reducer, which keeps them in `AgentState.notificatio
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from typing import Final, TypeVar
+
+import msgspec
+from msgspec.structs import replace
 
 from agent_desktop.protocol.bookings import (
     BlockBookingCodes,
@@ -37,8 +39,7 @@ R = TypeVar("R")
 LOG_LIMIT: Final = 500
 
 
-@dataclass(frozen=True, slots=True)
-class NotificationsListed:
+class NotificationsListed(msgspec.Struct, frozen=True):
     """The `notifications` reply: the log as the filter shows it, newest first."""
 
     entries: tuple[NotificationEntry, ...]
@@ -46,15 +47,13 @@ class NotificationsListed:
     limit: int = LOG_LIMIT
 
 
-@dataclass(frozen=True, slots=True)
-class BookingCodesListed:
+class BookingCodesListed(msgspec.Struct, frozen=True):
     """The `booking_codes` reply to `list_booking_codes` (every code the admin may change)."""
 
     codes: tuple[BookingCode, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class BookingCodeChanged:
+class BookingCodeChanged(msgspec.Struct, frozen=True):
     """The `booking_codes` reply to `change_booking_code`: one code, as it is now."""
 
     code: BookingCode

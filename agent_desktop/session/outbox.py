@@ -9,7 +9,7 @@ An accept still waiting at its offer's deadline is dropped with a reason, never 
 
 from __future__ import annotations
 
-from dataclasses import replace
+from msgspec.structs import replace
 
 from agent_desktop.protocol.vocabulary import OfferId
 from agent_desktop.session.effects import (

@@ -6,8 +6,9 @@ this module decides *whether*.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
+
+import msgspec
 
 from agent_desktop.protocol.vocabulary import NotificationKind
 from agent_desktop.session.ladder import DEFAULT_LADDER, Ladder, Rung
@@ -19,8 +20,7 @@ class NotificationMode(StrEnum):
     OFF = "off"
 
 
-@dataclass(frozen=True, slots=True)
-class NotificationDecision:
+class NotificationDecision(msgspec.Struct, frozen=True):
     os_notification: bool
     in_app: bool
     sound: bool

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable
-from dataclasses import replace
 from operator import attrgetter
 from typing import assert_never
 
 import msgspec
+from msgspec.structs import replace
 
 from agent_desktop.protocol.bookings import NotificationsUpdated
 from agent_desktop.protocol.depth_messages import (

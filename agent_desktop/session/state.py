@@ -6,9 +6,10 @@ shell may keep any snapshot it was given and compare it with the next.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import NewType
+
+import msgspec
 
 from agent_desktop.protocol.bookings import BookingCode, NotificationEntry
 from agent_desktop.protocol.model import (
@@ -52,8 +53,7 @@ class LinkStatus(StrEnum):
     """The server refused the credentials; the core stops until the user logs in again."""
 
 
-@dataclass(frozen=True, slots=True)
-class Connection:
+class Connection(msgspec.Struct, frozen=True):
     status: LinkStatus = LinkStatus.OFFLINE
     retry_at: float | None = None
     """Local clock time of the next attempt while reconnecting."""
@@ -68,8 +68,7 @@ class Connection:
         return max(0.0, self.retry_at - now)
 
 
-@dataclass(frozen=True, slots=True)
-class Identity:
+class Identity(msgspec.Struct, frozen=True):
     user: UserId
     role: Role
     display_name: str
@@ -92,8 +91,7 @@ class AnswerStatus(StrEnum):
     """Sent; the server's reply is on its way ("Accepting…")."""
 
 
-@dataclass(frozen=True, slots=True)
-class PendingOffer:
+class PendingOffer(msgspec.Struct, frozen=True):
     """An offer waiting for the agent, with its deadline on the local clock."""
 
     offer: Offer
@@ -148,8 +146,7 @@ class AlertAction(StrEnum):
 CONNECTION_LOST_ALERT = "client:connection_lost"
 
 
-@dataclass(frozen=True, slots=True)
-class ShownAlert:
+class ShownAlert(msgspec.Struct, frozen=True):
     alert_id: str
     kind: AlertKind | ClientAlertKind
     message: str
@@ -198,8 +195,7 @@ ToastId = NewType("ToastId", str)
 """The key of a shown toast: its own kind of id, never passed off as an `OfferId`."""
 
 
-@dataclass(frozen=True, slots=True)
-class ShownToast:
+class ShownToast(msgspec.Struct, frozen=True):
     toast: Toast
     until: float
     """Local clock time at which the toast dismisses itself."""
@@ -220,8 +216,7 @@ class OutboxStatus(StrEnum):
     """Reported as not sent (the session closed, or the server refused it)."""
 
 
-@dataclass(frozen=True, slots=True)
-class OutgoingMessage:
+class OutgoingMessage(msgspec.Struct, frozen=True):
     client_msg_id: str
     session_id: SessionId
     text: str
@@ -231,8 +226,7 @@ class OutgoingMessage:
     error: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class AgentState:
+class AgentState(msgspec.Struct, frozen=True):
     connection: Connection = Connection()
     identity: Identity | None = None
     presence: PresenceInfo | None = None

@@ -11,8 +11,9 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
 from typing import Any
+
+import msgspec
 
 from agent_desktop.clock import Clock
 from agent_desktop.protocol.vocabulary import Channel, NotificationKind
@@ -41,8 +42,7 @@ AnnouncementListener = Callable[["Announcement"], None]
 Performer = Callable[[Command], None]
 
 
-@dataclass(frozen=True, slots=True)
-class Announcement:
+class Announcement(msgspec.Struct, frozen=True):
     """An effect of the reducer plus, for offers and toasts, how the policy says to notify."""
 
     effect: Notification

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import msgspec
+from msgspec.structs import replace
 
 from agent_desktop.protocol.depth_messages import (
     NextPresenceChanged,

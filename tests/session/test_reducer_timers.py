@@ -3,7 +3,7 @@ the pause before the next connection attempt, which ends in exactly one `Connect
 
 from __future__ import annotations
 
-from dataclasses import replace
+from msgspec.structs import replace
 
 from agent_desktop.protocol.messages import OfferAdded
 from agent_desktop.session.effects import CancelTimer, Connect, StartTimer, Timer
