@@ -16,6 +16,7 @@ from agent_desktop.protocol.vocabulary import AlertKind, Presence, PresenceSourc
 from agent_desktop.ui.theme import Scheme, apply_theme
 from agent_desktop.ui.widgets.agent_rows import AgentRowDelegate
 from agent_desktop.ui.widgets.supervisor_view import SupervisorView
+from tests.ui.cell_reads import data_reads
 from tests.ui.test_widgets_samples import agent_view, presence
 
 
@@ -92,21 +93,10 @@ def test_a_screenful_is_painted_without_reading_cells(qtbot: QtBot) -> None:
     view.show_state([agent_view(f"agent{n:05d}", f"Agent {n}") for n in range(1_000)])
     painted(view)  # the first paint measures each column's cell once
     assert view.table.rowAt(view.table.viewport().height() - 1) > 10, "a screenful of rows"
-    reads = 0
-    read = view.model.data
-
-    def counting(*args: object) -> object:
-        nonlocal reads
-        reads += 1
-        return read(*args)  # type: ignore[arg-type]
-
-    view.model.data = counting  # type: ignore[method-assign,assignment]
-    try:
+    with data_reads(view.model) as reads:
         painted(view)
-    finally:
-        del view.model.data
     # Qt's delegate read ~7 roles of every cell on screen at every paint (~690 for 14 rows).
-    assert reads == 0
+    assert reads[0] == 0
 
 
 def test_a_theme_switch_repaints_cells_in_the_new_colours(qtbot: QtBot) -> None:

@@ -413,19 +413,7 @@ async def test_an_undelivered_report_fails_the_message_with_the_providers_error(
     server: RunningServer, providers: Providers
 ) -> None:
     async with logged_in(server.url, "sam") as sam:
-        booking = await create(sam, start=MONDAY_0900 + HOUR, end=MONDAY_0900 + 2 * HOUR)
-        await sam.call(
-            ChangeBooking(
-                id=sam.next_id(), booking_id=booking.booking_id, status=BookingStatus.TRAVELING
-            )
-        )
-        await eventually(lambda: len(providers.sms.requests) == 1)
-        await eventually(
-            lambda: (
-                server.notifications is not None
-                and server.notifications.store.message_by_provider_id("sms-1") is not None
-            )
-        )
+        await an_sms_sent(server, sam, providers)
         reply = await sam.call(
             DeliveryReport(
                 id=sam.next_id(), provider_id="sms-1", delivered=False, error="carrier violation"
@@ -438,6 +426,23 @@ async def test_an_undelivered_report_fails_the_message_with_the_providers_error(
         log = await sam.call(ListNotifications(id=sam.next_id(), channel=NotificationChannel.SMS))
         assert isinstance(log, Notifications)
         assert log.entries == [entry]
+
+
+async def an_sms_sent(server: RunningServer, sam: WireClient, providers: Providers) -> None:
+    """A booking whose technician set off: its SMS went to the provider, which said "sms-1"."""
+    booking = await create(sam, start=MONDAY_0900 + HOUR, end=MONDAY_0900 + 2 * HOUR)
+    await sam.call(
+        ChangeBooking(
+            id=sam.next_id(), booking_id=booking.booking_id, status=BookingStatus.TRAVELING
+        )
+    )
+    await eventually(lambda: len(providers.sms.requests) == 1)
+    await eventually(
+        lambda: (
+            server.notifications is not None
+            and server.notifications.store.message_by_provider_id("sms-1") is not None
+        )
+    )
 
 
 async def eventually_async(read: Callable[[], Awaitable[object]], expected: object) -> None:

@@ -52,7 +52,7 @@ from tests.server.customer_notifications.conftest import (
     Providers,
     notifications_config,
 )
-from tests.server.customer_notifications.test_cn_server import create, eventually
+from tests.server.customer_notifications.test_cn_server import an_sms_sent, create, eventually
 from tests.server.test_cli import one_line, run_cli
 from tests.wire import WireClient, logged_in
 
@@ -177,15 +177,7 @@ async def test_a_receipt_marks_the_message_delivered_once(
     server: RunningServer, providers: Providers
 ) -> None:
     async with logged_in(server.url, "sam") as sam:
-        booking = await create(sam, start=MONDAY_0900 + HOUR, end=MONDAY_0900 + 2 * HOUR)
-        await set_off(sam, booking.booking_id)
-        await eventually(lambda: len(providers.sms.requests) == 1)
-        await eventually(
-            lambda: (
-                server.notifications is not None
-                and server.notifications.store.message_by_provider_id("sms-1") is not None
-            )
-        )
+        await an_sms_sent(server, sam, providers)  # the provider calls it sms-1
 
         async def receipt(status: str, provider_id: str = "sms-1") -> tuple[int, dict[str, Any]]:
             return await post(
@@ -212,15 +204,7 @@ async def test_a_receipt_saying_undelivered_marks_the_message_failed_with_the_pr
 ) -> None:
     """Staff must not read "Sent" for an SMS the provider said never reached the phone."""
     async with logged_in(server.url, "sam") as sam:
-        booking = await create(sam, start=MONDAY_0900 + HOUR, end=MONDAY_0900 + 2 * HOUR)
-        await set_off(sam, booking.booking_id)
-        await eventually(lambda: len(providers.sms.requests) == 1)
-        await eventually(
-            lambda: (
-                server.notifications is not None
-                and server.notifications.store.message_by_provider_id("sms-1") is not None
-            )
-        )
+        await an_sms_sent(server, sam, providers)  # the provider calls it sms-1
 
         async def receipt(status: str, **more: str) -> tuple[int, dict[str, Any]]:
             fields = {"id": "sms-1", "status": status, **more}
