@@ -41,6 +41,7 @@ from agent_desktop.protocol.messages import (
 from agent_desktop.protocol.vocabulary import Presence
 from agent_desktop.server.config import ServerConfig
 from agent_desktop.server.config_loader import ConfigError, parse_config
+from agent_desktop.server.customer_notifications import webhook
 from agent_desktop.server.customer_notifications.config import WebhookConfig
 from agent_desktop.server.customer_notifications.inbound import MissingSecret, sign
 from agent_desktop.server.customer_notifications.store import NotificationStore
@@ -401,6 +402,26 @@ async def test_a_chunked_body_over_the_limit_and_garbage_are_refused(server: Run
     assert await raw_exchange(server, chunked) == b"HTTP/1.1 413 Request Entity Too Large"
     assert (await raw_exchange(server, b"HELLO THERE\r\n\r\n")).startswith(b"HTTP/1.1 400")
     assert not cn.store.sms_stopped(NUMBER)
+
+
+async def test_a_request_that_stops_halfway_gets_408_and_changes_nothing(
+    server: RunningServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A provider (or anyone) that sends half a body must not hold a connection open: it
+    gets 408 when the whole request has taken longer than the limit (10 s; shortened here)."""
+    monkeypatch.setattr(webhook, "READ_TIMEOUT_S", 0.3)
+    cn = server.notifications
+    assert cn is not None
+    body = json.dumps({"from": NUMBER, "text": "STOP"}).encode()
+    half = (
+        b"POST /sms/inbound HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b"Content-Length: %d\r\nX-Signature: %s\r\n\r\n%s"
+        % (len(body), sign(SECRET.encode(), body).encode(), body[: len(body) // 2])
+    )
+    started = asyncio.get_running_loop().time()
+    assert await raw_exchange(server, half) == b"HTTP/1.1 408 Request Timeout"
+    assert asyncio.get_running_loop().time() - started < 5  # the limit, not a hang
+    assert not cn.store.sms_stopped(NUMBER)  # the half a STOP was not applied
 
 
 async def test_idle_connections_cannot_pile_up(server: RunningServer) -> None:
