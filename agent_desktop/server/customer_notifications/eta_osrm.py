@@ -8,9 +8,11 @@ timed-out connection, an HTTP error, another `code` such as "NoRoute", a body th
 JSON) raises `EtaUnavailable`, and `eta.Estimator` uses the distance estimate instead.
 
 HTTP goes through the standard library in a worker thread, as the SMS channel does (the project
-has no async HTTP client): the event loop never waits on the socket. The Estimator bounds the
-await; the thread bounds itself too (socket timeout per read, and a deadline over the whole
-body), so a server that drips its answer cannot hold a thread for long.
+has no async HTTP client): the event loop never waits on the socket. The threads are the
+adapter's own (`THREADS`): on the loop's default ones a routing call queued behind slow SMS
+sends and password checks, and timed out into the fallback while the service was answering.
+The Estimator bounds the await; the thread bounds itself too (socket timeout per read, and a
+deadline over the whole body), so a server that drips its answer cannot hold a thread for long.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import json
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from typing import Annotated, Final
 
 import msgspec
@@ -34,6 +37,8 @@ from agent_desktop.server.customer_notifications.eta import (
     Origin,
 )
 
+THREADS: Final = 4
+"""Routing calls at once; more wait for one of these, never for the server's other work."""
 MAX_BODY: Final = 1 << 20
 """A route answer without geometry is a few hundred bytes; more than this is not one."""
 
@@ -59,6 +64,7 @@ class OsrmRoute:
         self._base = config.osrm_url.rstrip("/")
         self._profile = config.osrm_profile
         self._timeout_s = config.timeout_s
+        self._threads = ThreadPoolExecutor(THREADS, thread_name_prefix="eta-routing")
 
     def url(self, origin: Location, site: Location) -> str:
         # OSRM takes longitude first.
@@ -77,8 +83,8 @@ class OsrmRoute:
                     f"the technician's position is {origin.stale_position_min:g} min old"
                 )
             raise NoCoordinates("the technician's position is not known")
-        seconds = await asyncio.to_thread(
-            self._route_s, self.url(origin.position, booking.location)
+        seconds = await asyncio.get_running_loop().run_in_executor(
+            self._threads, self._route_s, self.url(origin.position, booking.location)
         )
         return now + seconds
 

@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
 import socket
+import threading
 from collections.abc import AsyncIterator, Callable
 
 import pytest
@@ -77,6 +79,27 @@ async def test_the_traveling_email_and_sms_carry_the_routing_eta_in_the_customer
     (mail,) = providers.smtp.received
     assert shown in mail.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     assert shown in providers.sms.requests[-1]["text"]
+
+
+async def test_the_routing_eta_does_not_wait_behind_the_servers_other_threads(
+    make_desk: DeskFactory, routing: RoutingService
+) -> None:
+    """Slow SMS sends and password checks run on the loop's default threads; a routing call
+    queued behind them would time out into the fallback while the service was answering."""
+    desk = make_desk(eta_config=osrm(routing.url, timeout_s=1.0))
+    booking = book_at_site(desk)
+    release = threading.Event()
+    busy = [asyncio.create_task(asyncio.to_thread(release.wait, 10)) for _ in range(40)]
+    await asyncio.sleep(0)  # every busy call has taken or queued for a default thread
+    try:
+        traveling = await desk.change_with_eta(
+            booking, status=BookingStatus.TRAVELING, technician_position=DEPOT
+        )
+    finally:
+        release.set()
+        await asyncio.gather(*busy)
+    assert traveling.eta_source is EtaSource.ROUTING
+    assert len(routing.requests) == 1
 
 
 def distance_estimate(desk: Desk) -> float:
