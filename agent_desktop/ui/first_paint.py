@@ -52,6 +52,7 @@ class AfterFirstPaint(QObject):
         """Never call `then` (the app quits first)."""
         self._then = None
         self._fallback.stop()
+        self._window.removeEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # Qt's name
         if self._armed and event.type() == QEvent.Type.Paint:

@@ -74,11 +74,10 @@ class NotifierEventLoop(qasync.QEventLoop):
         fd: Any,
         handle: asyncio.Handle,
     ) -> None:
+        notifier.setEnabled(False)  # no re-entry from a nested loop inside the callback
         # Qt may still deliver an activation of a notifier that was just removed or replaced.
         if notifiers.get(fd) is not notifier:
-            notifier.setEnabled(False)
             return
-        notifier.setEnabled(False)
         try:
             handle._run()  # reports an exception to the loop's handler, as asyncio's loops do
         finally:

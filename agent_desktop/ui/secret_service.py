@@ -5,7 +5,8 @@ every start: keyring itself, and `cryptography`, loaded to encrypt the secret's 
 the session bus. This reads the one item keyring wrote, with jeepney (which SecretStorage uses
 underneath) and a "plain" transfer session, which the Secret Service specification defines for
 this: the session bus is private to the user, and any process that can read it as this user
-can ask the service for the secret anyway. Writing and deleting the token stay with keyring.
+can ask the service for the secret anyway. Writing the fresh token of each sign-in goes the
+same way, as keyring's own item; deleting it stays with keyring.
 
 Anything this path cannot answer plainly (no bus or service, no default collection, a locked
 item that would need a prompt) raises `NotAnsweredError`, and the caller asks keyring.
@@ -13,7 +14,8 @@ item that would need a prompt) raises `NotAnsweredError`, and the caller asks ke
 
 from __future__ import annotations
 
-from typing import Final
+from collections.abc import Callable
+from typing import Final, TypeVar
 
 from jeepney import DBusAddress, new_method_call
 from jeepney.io.blocking import DBusConnection, open_dbus_connection
@@ -40,18 +42,25 @@ class NotAnsweredError(Exception):
     """This path has no plain answer: let keyring decide (and maybe prompt)."""
 
 
+T = TypeVar("T")
+
+
+def _on_session_bus(action: Callable[[DBusConnection], T]) -> T:
+    try:
+        with open_dbus_connection(bus="SESSION") as bus:
+            return action(bus)
+    except NotAnsweredError:
+        raise
+    except Exception as exc:  # no bus, no service, no such collection: keyring decides
+        raise NotAnsweredError(f"{type(exc).__name__}: {exc}") from exc
+
+
 def read_token(service: str, user: str) -> str | None:
     """The secret keyring stored for (`service`, `user`), or None when there is none.
 
     Blocking (D-Bus round trips): call it from a worker thread.
     """
-    try:
-        with open_dbus_connection(bus="SESSION") as bus:
-            return _read(bus, service, user)
-    except NotAnsweredError:
-        raise
-    except Exception as exc:  # no bus, no service, no such collection: keyring decides
-        raise NotAnsweredError(f"{type(exc).__name__}: {exc}") from exc
+    return _on_session_bus(lambda bus: _read(bus, service, user))
 
 
 def write_token(service: str, user: str, token: str) -> None:
@@ -60,13 +69,7 @@ def write_token(service: str, user: str, token: str) -> None:
 
     The server gives a fresh token at every sign-in, so this runs at every start.
     """
-    try:
-        with open_dbus_connection(bus="SESSION") as bus:
-            _write(bus, service, user, token)
-    except NotAnsweredError:
-        raise
-    except Exception as exc:  # no bus, no service, no such collection: keyring decides
-        raise NotAnsweredError(f"{type(exc).__name__}: {exc}") from exc
+    _on_session_bus(lambda bus: _write(bus, service, user, token))
 
 
 def _call(
@@ -88,18 +91,11 @@ def _read(bus: DBusConnection, service: str, user: str) -> str | None:
     if not items:
         return None
     first = str(items[0])  # keyring takes the first match too
-    _, session = _call(bus, SERVICE, "OpenSession", "sv", "plain", ("s", ""))
+    session = _open_plain_session(bus)
     try:
         (secrets,) = _call(bus, SERVICE, "GetSecrets", "aoo", [first], session)
     finally:
-        _call(
-            bus,
-            DBusAddress(
-                str(session), bus_name=BUS_NAME, interface="org.freedesktop.Secret.Session"
-            ),
-            "Close",
-            "",
-        )
+        _close(bus, session)
     assert isinstance(secrets, dict)
     if first not in secrets:  # locked: only keyring may unlock it (with a prompt)
         raise NotAnsweredError("the keyring item is locked")
