@@ -7,8 +7,8 @@ from collections.abc import Iterator
 
 import msgspec
 import pytest
-from PySide6.QtGui import QImage, QPalette
-from PySide6.QtWidgets import QApplication, QStyledItemDelegate
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QStyledItemDelegate
 from pytestqt.qtbot import QtBot
 
 from agent_desktop.protocol.model import AgentView, CustomPresence
@@ -18,6 +18,7 @@ from agent_desktop.ui.widgets.agent_rows import AgentRowDelegate
 from agent_desktop.ui.widgets.supervisor_view import SupervisorView
 from tests.ui.cell_reads import data_reads
 from tests.ui.test_widgets_samples import agent_view, presence
+from tests.ui.theme_restore import theme_restored
 
 
 def agents() -> list[AgentView]:
@@ -43,16 +44,10 @@ def agents() -> list[AgentView]:
 
 @pytest.fixture(params=list(Scheme))
 def scheme(request: pytest.FixtureRequest) -> Iterator[Scheme]:
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    sheet, palette = app.styleSheet(), QPalette(app.palette())
-    chosen = Scheme(request.param)
-    apply_theme(app, chosen)
-    try:
+    with theme_restored() as app:
+        chosen = Scheme(request.param)
+        apply_theme(app, chosen)
         yield chosen
-    finally:
-        app.setStyleSheet(sheet)
-        app.setPalette(palette)
 
 
 def painted(view: SupervisorView) -> QImage:
@@ -100,10 +95,7 @@ def test_a_screenful_is_painted_without_reading_cells(qtbot: QtBot) -> None:
 
 
 def test_a_theme_switch_repaints_cells_in_the_new_colours(qtbot: QtBot) -> None:
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    sheet, palette = app.styleSheet(), QPalette(app.palette())
-    try:
+    with theme_restored() as app:
         apply_theme(app, Scheme.LIGHT)
         view = SupervisorView()
         qtbot.addWidget(view)
@@ -118,9 +110,6 @@ def test_a_theme_switch_repaints_cells_in_the_new_colours(qtbot: QtBot) -> None:
         view.table.setItemDelegate(QStyledItemDelegate(view.table))
         assert ours == painted(view)
         assert ours != light
-    finally:
-        app.setStyleSheet(sheet)
-        app.setPalette(palette)
 
 
 def test_larger_text_is_measured_again(qtbot: QtBot) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -14,20 +13,15 @@ from agent_desktop.protocol.vocabulary import Channel, QueueId
 from agent_desktop.ui.theme import apply_theme
 from agent_desktop.ui.widgets.queue_table import QueueTable, wait_text
 from tests.ui.cell_reads import data_reads
+from tests.ui.theme_restore import theme_restored
 
 
 @pytest.fixture(autouse=True)
 def themed() -> Iterator[None]:
     """The app's style sheet (it adds to what a cell needs), restored afterwards."""
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    sheet, palette = app.styleSheet(), QPalette(app.palette())
-    apply_theme(app)
-    try:
+    with theme_restored() as app:
+        apply_theme(app)
         yield
-    finally:
-        app.setStyleSheet(sheet)
-        app.setPalette(palette)
 
 
 def queue(n: int, oldest: float | None) -> QueueStats:

@@ -8,9 +8,8 @@ from contextlib import nullcontext
 import msgspec
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QIcon, QPalette
+from PySide6.QtGui import QIcon
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from agent_desktop.protocol.model import CustomPresence
@@ -19,6 +18,7 @@ from agent_desktop.ui.theme import PRESENCE_COLOURS, apply_theme
 from agent_desktop.ui.widgets.supervisor_view import SupervisorView
 from tests.ui.cell_reads import data_reads
 from tests.ui.test_widgets_samples import agent_view, presence
+from tests.ui.theme_restore import theme_restored
 from tests.ui.translated import german
 
 ALICE = agent_view("alice", "Alice Ward", sessions=2, pending_offers=1)
@@ -177,15 +177,9 @@ def test_one_change_among_10000_agents_reads_a_bounded_number_of_cells(qtbot: Qt
 @pytest.fixture
 def themed() -> Iterator[None]:
     """The app's style sheet (it adds to what a cell needs), restored afterwards."""
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    sheet, palette = app.styleSheet(), QPalette(app.palette())
-    apply_theme(app)
-    try:
+    with theme_restored() as app:
+        apply_theme(app)
         yield
-    finally:
-        app.setStyleSheet(sheet)
-        app.setPalette(palette)
 
 
 DAVE = msgspec.structs.replace(
